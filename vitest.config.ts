@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // Dates are calendar dates everywhere in LTV Atlas; UTC keeps them from shifting.
+    env: { TZ: "UTC", OBSERVABLE_TELEMETRY_DISABLE: "true" },
+    testTimeout: 60_000,
+    hookTimeout: 600_000,
+    // Two cores: the browser suite and the build-heavy suites must not fight for them.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});
