@@ -1,0 +1,184 @@
+/**
+ * Reads one CSV extract into DuckDB as text, exactly as written, with the physical line
+ * number of every row. Structural problems (missing file, empty file, missing column,
+ * unreadable encoding) stop here with one message naming file, line and column; ragged rows
+ * come back as `RaggedRow`s for the quarantine, never dropped.
+ */
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import path from "node:path";
+import type { ExtractConfig } from "../config.js";
+import { ident, literal, type Db } from "../db.js";
+import { structuralError } from "../errors.js";
+import { EXTRACTS } from "./schema.js";
+
+export interface RaggedRow {
+  readonly line: number;
+  readonly message: string;
+  readonly text: string;
+}
+
+export interface RawExtract {
+  /** DuckDB table with a `line` column and one VARCHAR column per canonical column present. */
+  readonly table: string;
+  /** Canonical columns found in the file (optional ones may be absent). */
+  readonly columns: readonly string[];
+  /** Headers in the file that no canonical column maps to (kept out, reported). */
+  readonly extraHeaders: readonly string[];
+  readonly ragged: readonly RaggedRow[];
+  /** Data rows in the file: read + ragged. */
+  readonly rowsRead: number;
+  readonly bytes: number;
+}
+
+/** The file name as shown in messages: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith("..") ? file : rel;
+}
+
+export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExtract> {
+  const shown = displayPath(config.file);
+  let bytes: number;
+  try {
+    bytes = statSync(config.file).size;
+  } catch {
+    throw structuralError(shown, {}, `the ${config.name} extract is missing (configured in extracts.${config.name}.file)`);
+  }
+  const headers = readHeader(config, shown);
+  const spec = EXTRACTS[config.name];
+
+  // Match configured headers to the file's, ignoring case and surrounding spaces.
+  const normalized = headers.map((h) => h.trim().toLowerCase());
+  const sourceIndex: Record<string, number> = {};
+  for (const column of spec.columns) {
+    const wanted = config.columns[column.name].trim().toLowerCase();
+    const index = normalized.indexOf(wanted);
+    if (index >= 0) sourceIndex[column.name] = index;
+    else if (column.required) {
+      const mapped = config.columns[column.name] === column.name ? "" : ` (mapped from "${config.columns[column.name]}")`;
+      throw structuralError(shown, { line: 1, column: column.name }, `required column "${column.name}"${mapped} is not in the header; found: ${headers.join(", ")}`);
+    }
+  }
+  const used = new Set(Object.values(sourceIndex));
+  const extraHeaders = headers.filter((_, i) => !used.has(i));
+
+  // DuckDB needs unique column names: name them by position and rename below.
+  const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
+  const table = `raw_${config.name}`;
+  const rejects = `rejects_${config.name}`;
+  const { format } = config;
+  try {
+    await db.run(`
+      CREATE OR REPLACE TABLE ${table}_text AS
+      SELECT * FROM read_csv(${literal(config.file)},
+        columns = {${columnTypes}}, header = true, auto_detect = false,
+        delim = ${literal(format.delimiter)}, quote = '"', escape = '"',
+        encoding = ${literal(format.encoding)}, strict_mode = true, null_padding = false,
+        ignore_errors = true, store_rejects = true,
+        rejects_table = ${literal(rejects)}, rejects_scan = ${literal(`${rejects}_scan`)},
+        max_line_size = 4194304, parallel = true)`);
+  } catch (error) {
+    throw structuralError(shown, {}, `cannot be read as CSV: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const rejected = await db.all<{ line: string; error_type: string; csv_line: string; error_message: string; column_name: string | null }>(
+    // DuckDB may report one ragged line several times (once per missing column): one entry per line.
+    `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line, min(error_message) AS error_message, min(column_name) AS column_name
+     FROM ${rejects} GROUP BY line ORDER BY line`,
+  );
+  const encodingProblem = rejected.find((r) => r.error_type === "INVALID ENCODING");
+  if (encodingProblem) {
+    throw structuralError(
+      shown,
+      { line: Number(encodingProblem.line) },
+      `text is not valid ${format.encoding}; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`,
+    );
+  }
+  const ragged: RaggedRow[] = rejected.map((r) => ({ line: Number(r.line), message: r.error_message, text: r.csv_line }));
+  await numberLines(db, table, headers.length, ragged, sourceIndex);
+  await db.run(`DROP TABLE ${table}_text; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
+  const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+  return { table, columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: Number(n) + ragged.length, bytes };
+}
+
+/**
+ * Creates `table` with the physical line of each row. A row's line is 2 (after the header)
+ * plus its position, plus the ragged rows DuckDB set aside before it, plus the newlines
+ * inside quoted fields of earlier rows.
+ */
+async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], sourceIndex: Record<string, number>): Promise<void> {
+  const all = Array.from({ length: width }, (_, i) => ident(`c${i}`));
+  const [{ multiline }] = await db.all<{ multiline: boolean }>(
+    `SELECT coalesce(bool_or(${all.map((c) => `coalesce(contains(${c}, chr(10)), false)`).join(" OR ")}), false) AS multiline FROM ${table}_text`,
+  );
+  // Ragged row j (sorted) sits after (line_j - 2 - j) good rows: every good row from there on shifts by one.
+  const shifts = ragged.map((r, j) => r.line - 2 - j);
+  const shiftSql = shifts.length === 0 ? "0" : `(SELECT count(*) FROM (SELECT unnest(${`[${shifts.join(",")}]`}) AS s) WHERE s <= rowid)`;
+  const newlineSql = multiline
+    ? `coalesce(sum(${all.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(" + ")}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`
+    : "0";
+  const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  await db.run(`
+    CREATE OR REPLACE TABLE ${table} AS
+    SELECT CAST(rowid + 2 + ${shiftSql} + ${newlineSql} AS BIGINT) AS line, ${select.join(", ")}
+    FROM ${table}_text ORDER BY rowid`);
+}
+
+/** Reads and parses the header line in Node, so that a missing column is reported before DuckDB runs. */
+function readHeader(config: ExtractConfig, shown: string): string[] {
+  const fd = openSync(config.file, "r");
+  const buffer = Buffer.alloc(65536);
+  let length: number;
+  try {
+    length = readSync(fd, buffer, 0, buffer.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (length === 0) throw structuralError(shown, { line: 1 }, "the file is empty: a header line is required");
+  let text: string;
+  switch (config.format.encoding) {
+    case "utf-8":
+      text = buffer.subarray(0, length).toString("utf8").replace(/^\uFEFF/, "");
+      break;
+    case "latin-1":
+      text = buffer.subarray(0, length).toString("latin1");
+      break;
+    case "utf-16":
+      text = buffer.subarray(0, length).toString("utf16le").replace(/^\uFEFF/, "");
+      break;
+    default:
+      throw new Error(`invalid encoding: ${config.format.encoding satisfies never}`);
+  }
+  if (text.includes("\uFFFD") && config.format.encoding === "utf-8") {
+    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
+    throw structuralError(shown, { line }, `text is not valid utf-8; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`);
+  }
+  const headers = parseCsvRecord(text, config.format.delimiter);
+  if (headers.length === 0 || headers.every((h) => h.trim() === "")) {
+    throw structuralError(shown, { line: 1 }, "the header line is empty");
+  }
+  return headers;
+}
+
+/** Parses the first RFC 4180 record of `text`. */
+export function parseCsvRecord(text: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") break;
+    else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}

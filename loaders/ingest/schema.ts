@@ -1,0 +1,257 @@
+/**
+ * The canonical shape of every CRM extract (see data/README.md): column types, which
+ * columns are required, keys, references between extracts and row-level business rules.
+ * The validator turns each spec into one SQL pass; nothing here touches data.
+ */
+
+import type { ExtractName as ReportExtractName } from "../../src/lib/ingest-report.js";
+
+/** How a text cell is parsed. `money` has at most two decimals; `price` at most four. */
+export type ColumnType = "id" | "text" | "int" | "number" | "money" | "price" | "date" | "enum";
+// number: DECIMAL(18,4); money: DECIMAL(18,2); price: DECIMAL(18,4) — all exact, never floats.
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  /** A required column must be in the header and non-empty on every row. */
+  readonly required: boolean;
+  /** Allowed values of an `enum` column (compared case-insensitively, stored lower-case). */
+  readonly values?: readonly string[];
+  /** Inclusive numeric bounds for int / number columns. */
+  readonly min?: number;
+  readonly max?: number;
+  /** Personal data: dropped when publishing (issue 7); never needed by the pages. */
+  readonly personal?: boolean;
+}
+
+export interface ReferenceSpec {
+  readonly column: string;
+  readonly extract: ExtractName;
+  readonly targetColumn: string;
+  /** Columns of the referenced row made available to rules as `ref_<column>`. */
+  readonly bring?: readonly string[];
+}
+
+/**
+ * A row-level rule beyond types: `sql` is a boolean expression over the typed columns
+ * (and `ref_*` columns joined from referenced extracts) that is TRUE when the row breaks it.
+ */
+export interface RuleSpec {
+  readonly code: string;
+  readonly column: string;
+  readonly message: string;
+  readonly sql: string;
+}
+
+export interface ExtractSpec {
+  readonly name: ExtractName;
+  readonly columns: readonly ColumnSpec[];
+  /** Columns that identify a row; a repeat of an earlier key is quarantined. */
+  readonly key: readonly string[];
+  readonly references: readonly ReferenceSpec[];
+  readonly rules: readonly RuleSpec[];
+  /** The money column reconciled between source and accepted + quarantined rows. */
+  readonly moneyColumn?: string;
+  /** Date columns checked against [earliest date, as-of date]. */
+  readonly dateColumns: readonly string[];
+}
+
+export const EXTRACT_NAMES = [
+  "role_rates",
+  "products",
+  "accounts",
+  "contracts",
+  "invoices",
+  "invoice_lines",
+  "marketing_spend",
+  "nps_responses",
+  "time_entries",
+] as const;
+export type ExtractName = (typeof EXTRACT_NAMES)[number];
+// The browser-side report type names the same extracts; this line fails to compile if they drift.
+const SAME_NAMES: readonly ReportExtractName[] = EXTRACT_NAMES satisfies readonly ExtractName[];
+void SAME_NAMES;
+
+const req = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, required: true, ...extra });
+const opt = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, required: false, ...extra });
+const ref = (column: string, extract: ExtractName, bring: readonly string[] = []): ReferenceSpec => ({ column, extract, targetColumn: column, bring });
+
+/** Specs in dependency order: an extract's references point only to extracts before it. */
+export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
+  role_rates: {
+    name: "role_rates",
+    columns: [req("role", "id"), req("hourly_cost", "money"), req("currency", "text")],
+    key: ["role"],
+    references: [],
+    rules: [{ code: "negative_amount", column: "hourly_cost", message: "hourly cost is negative", sql: "hourly_cost < 0" }],
+    moneyColumn: "hourly_cost",
+    dateColumns: [],
+  },
+  products: {
+    name: "products",
+    columns: [
+      req("product_id", "id"),
+      req("product_name", "text"),
+      req("category", "enum", { values: ["subscription", "service", "product"] }),
+      req("list_price", "price"),
+      req("unit_cost", "price"),
+      req("currency", "text"),
+      req("launched_on", "date"),
+      opt("withdrawn_on", "date"),
+    ],
+    key: ["product_id"],
+    references: [],
+    rules: [
+      { code: "negative_amount", column: "list_price", message: "list price is negative", sql: "list_price < 0" },
+      { code: "negative_amount", column: "unit_cost", message: "unit cost is negative", sql: "unit_cost < 0" },
+      { code: "date_order", column: "withdrawn_on", message: "withdrawn before launch", sql: "withdrawn_on < launched_on" },
+    ],
+    dateColumns: ["launched_on", "withdrawn_on"],
+  },
+  accounts: {
+    name: "accounts",
+    columns: [
+      req("account_id", "id"),
+      req("account_name", "text"),
+      req("industry", "text"),
+      req("employees", "int", { min: 0 }),
+      req("seats", "int", { min: 0 }),
+      req("region", "text"),
+      opt("tier", "text"),
+      req("business_model", "enum", { values: ["subscription", "transactional"] }),
+      req("acquisition_channel", "text"),
+      req("acquired_on", "date"),
+      opt("key_account_manager", "text"),
+      opt("contact_name", "text", { personal: true }),
+      opt("contact_email", "text", { personal: true }),
+      opt("contact_phone", "text", { personal: true }),
+      opt("notes", "text", { personal: true }),
+    ],
+    key: ["account_id"],
+    references: [],
+    rules: [],
+    dateColumns: ["acquired_on"],
+  },
+  contracts: {
+    name: "contracts",
+    columns: [
+      req("contract_id", "id"),
+      req("account_id", "id"),
+      req("product_id", "id"),
+      req("billing_term", "enum", { values: ["monthly", "annual"] }),
+      req("start_date", "date"),
+      opt("end_date", "date"),
+      req("seats", "int", { min: 0 }),
+      req("mrr", "money"),
+      req("currency", "text"),
+      req("change_type", "enum", { values: ["new", "renewal", "upgrade", "downgrade", "price_increase", "addon", "reactivation"] }),
+    ],
+    key: ["contract_id"],
+    references: [ref("account_id", "accounts"), ref("product_id", "products")],
+    rules: [
+      { code: "negative_amount", column: "mrr", message: "MRR is negative", sql: "mrr < 0" },
+      { code: "date_order", column: "end_date", message: "contract ends before it starts", sql: "end_date < start_date" },
+    ],
+    moneyColumn: "mrr",
+    dateColumns: ["start_date", "end_date"],
+  },
+  invoices: {
+    name: "invoices",
+    columns: [
+      req("invoice_id", "id"),
+      req("account_id", "id"),
+      req("invoice_date", "date"),
+      req("currency", "text"),
+      req("document_type", "enum", { values: ["invoice", "credit_note"] }),
+    ],
+    key: ["invoice_id"],
+    references: [ref("account_id", "accounts")],
+    rules: [],
+    dateColumns: ["invoice_date"],
+  },
+  invoice_lines: {
+    name: "invoice_lines",
+    columns: [
+      req("invoice_id", "id"),
+      req("line_no", "int", { min: 1 }),
+      req("product_id", "id"),
+      req("quantity", "number"),
+      req("unit_price", "price"),
+      req("amount", "money"),
+      req("line_type", "enum", { values: ["subscription", "service", "product"] }),
+    ],
+    key: ["invoice_id", "line_no"],
+    references: [ref("invoice_id", "invoices", ["document_type", "currency"]), ref("product_id", "products")],
+    rules: [
+      {
+        code: "sign_rule",
+        column: "amount",
+        message: "negative amount on an invoice (only credit notes may be negative)",
+        sql: "amount < 0 AND ref_document_type = 'invoice'",
+      },
+      {
+        code: "sign_rule",
+        column: "amount",
+        message: "positive amount on a credit note",
+        sql: "amount > 0 AND ref_document_type = 'credit_note'",
+      },
+      {
+        code: "amount_mismatch",
+        column: "amount",
+        message: "amount differs from quantity × unit price by more than half a cent",
+        sql: "abs(amount - quantity * unit_price) > 0.005",
+      },
+    ],
+    moneyColumn: "amount",
+    dateColumns: [],
+  },
+  marketing_spend: {
+    name: "marketing_spend",
+    columns: [
+      req("month", "date"),
+      req("channel", "text"),
+      req("category", "enum", { values: ["sales", "marketing"] }),
+      req("amount", "money"),
+      req("currency", "text"),
+    ],
+    key: ["month", "channel", "category"],
+    references: [],
+    rules: [{ code: "negative_amount", column: "amount", message: "spend is negative", sql: "amount < 0" }],
+    moneyColumn: "amount",
+    dateColumns: ["month"],
+  },
+  nps_responses: {
+    name: "nps_responses",
+    columns: [
+      req("response_id", "id"),
+      req("account_id", "id"),
+      req("responded_on", "date"),
+      req("score", "int", { min: 0, max: 10 }),
+      opt("comment", "text", { personal: true }),
+    ],
+    key: ["response_id"],
+    references: [ref("account_id", "accounts")],
+    rules: [],
+    dateColumns: ["responded_on"],
+  },
+  time_entries: {
+    name: "time_entries",
+    columns: [
+      req("entry_id", "id"),
+      req("account_id", "id"),
+      req("work_date", "date"),
+      req("role", "id"),
+      req("hours", "number", { min: 0 }),
+      opt("activity", "text"),
+    ],
+    key: ["entry_id"],
+    references: [ref("account_id", "accounts"), ref("role", "role_rates")],
+    rules: [{ code: "out_of_range", column: "hours", message: "hours must be positive", sql: "hours <= 0" }],
+    dateColumns: ["work_date"],
+  },
+};
+
+/** Extracts whose rows carry a `currency` column checked against the configured one. */
+export function hasCurrency(spec: ExtractSpec): boolean {
+  return spec.columns.some((c) => c.name === "currency");
+}

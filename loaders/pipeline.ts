@@ -1,0 +1,120 @@
+/**
+ * Prepare: extracts → validated, typed Parquet and derived tables in the store. Runs only
+ * when the fingerprint changed; writes into a temporary folder and swaps it in whole, so an
+ * interrupted run never leaves a store that a later build would trust.
+ */
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadConfig, type AtlasConfig } from "./config.js";
+import { literal, openDb, type Db } from "./db.js";
+import { buildDerivedTables } from "./derive/tables.js";
+import { ingest, type IngestReport } from "./ingest/index.js";
+import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
+import { withLock } from "./lock.js";
+import { progress } from "./progress.js";
+import { DEFAULT_STORE_DIR, extractParquet, fingerprint, storeIsCurrent, STORE_FILES } from "./store.js";
+
+export interface PrepareOptions {
+  readonly configPath?: string;
+  /** Replaces the config's sourceDir (benchmarks, tests). */
+  readonly sourceDir?: string;
+  readonly storeDir?: string;
+  /** Rebuild even when the fingerprint matches. */
+  readonly force?: boolean;
+  readonly quiet?: boolean;
+}
+
+export interface PrepareResult {
+  readonly storeDir: string;
+  readonly hash: string;
+  readonly rebuilt: boolean;
+  readonly config: AtlasConfig;
+  readonly seconds: { readonly fingerprint: number; readonly ingest: number; readonly derive: number; readonly write: number };
+}
+
+/** Options from the environment, so that Framework's data loaders use the store the build prepared. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PrepareOptions {
+  return {
+    configPath: env.ATLAS_CONFIG || undefined,
+    sourceDir: env.ATLAS_DATA_DIR || undefined,
+    storeDir: env.ATLAS_STORE || undefined,
+    quiet: true,
+  };
+}
+
+export async function prepare(options: PrepareOptions = {}): Promise<PrepareResult> {
+  const config = loadConfig(options.configPath, options.sourceDir);
+  const storeDir = path.resolve(options.storeDir ?? DEFAULT_STORE_DIR);
+  const log = options.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const t0 = performance.now();
+  const { hash, inputs } = await fingerprint(config);
+  const tFingerprint = (performance.now() - t0) / 1000;
+  if (!options.force && storeIsCurrent(storeDir, hash)) {
+    log(`prepare: data unchanged (fingerprint ${hash.slice(0, 12)}), reusing ${path.relative(process.cwd(), storeDir) || storeDir}`);
+    return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, write: 0 } };
+  }
+  return withLock(`${storeDir}.lock`, async () => {
+    // Another process may have built it while we waited for the lock.
+    if (!options.force && storeIsCurrent(storeDir, hash)) {
+      return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, write: 0 } };
+    }
+    const tempDir = `${storeDir}.tmp-${process.pid}`;
+    rmSync(tempDir, { recursive: true, force: true });
+    mkdirSync(path.join(tempDir, "spill"), { recursive: true });
+    const db = await openDb({ tempDirectory: path.join(tempDir, "spill"), memoryLimit: process.env.ATLAS_MEMORY_LIMIT ?? "3GB" });
+    try {
+      const bar = options.quiet ? null : progress("ingest", EXTRACT_NAMES.length);
+      const t1 = performance.now();
+      const report = await ingest(db, config, (event) => {
+        if (event.step === "done") bar?.tick(`${event.extract} (${event.rows?.toLocaleString("en-US")} rows)`);
+      });
+      bar?.done();
+      const t2 = performance.now();
+      log(`derive: account × month tables as of ${report.asOf}`);
+      await buildDerivedTables(db, report.asOf);
+      const t3 = performance.now();
+      await writeStore(db, tempDir, report, { hash, inputs });
+      rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
+      rmSync(storeDir, { recursive: true, force: true });
+      renameSync(tempDir, storeDir);
+      const t4 = performance.now();
+      for (const line of summaryLines(report)) log(line);
+      return {
+        storeDir,
+        hash,
+        rebuilt: true,
+        config,
+        seconds: { fingerprint: tFingerprint, ingest: (t2 - t1) / 1000, derive: (t3 - t2) / 1000, write: (t4 - t3) / 1000 },
+      };
+    } catch (error) {
+      rmSync(tempDir, { recursive: true, force: true });
+      throw error;
+    } finally {
+      db.close();
+    }
+  });
+}
+
+async function writeStore(db: Db, dir: string, report: IngestReport, print: object): Promise<void> {
+  const copy = (sql: string, file: string) => db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+  for (const name of EXTRACT_NAMES) await copy(`SELECT * FROM accepted_${name} ORDER BY line`, extractParquet(name));
+  await copy("SELECT * FROM quarantine ORDER BY extract, line", STORE_FILES.quarantine);
+  await copy("SELECT * FROM dim_accounts", STORE_FILES.accounts);
+  await copy("SELECT * FROM account_month", STORE_FILES.accountMonth);
+  await copy("SELECT * FROM spend_month", STORE_FILES.spendMonth);
+  writeFileSync(path.join(dir, STORE_FILES.report), JSON.stringify(report, null, 2));
+  // Written last: a store without its fingerprint is never trusted.
+  writeFileSync(path.join(dir, STORE_FILES.fingerprint), JSON.stringify(print, null, 2));
+}
+
+function summaryLines(report: IngestReport): string[] {
+  const lines = [`prepare: as of ${report.asOf} (${report.asOfSource}), currency ${report.currency}`];
+  for (const e of report.extracts) {
+    const money = e.money ? `; ${e.money.column} ${e.money.balanced ? "reconciles" : "DOES NOT RECONCILE"} (${e.money.sourceTotal})` : "";
+    lines.push(`  ${e.extract.padEnd(16)} ${String(e.rowsRead).padStart(10)} read ${String(e.accepted).padStart(10)} accepted ${String(e.quarantined).padStart(8)} quarantined${money}`);
+  }
+  return lines;
+}
+
+/** For `EXTRACTS` consumers that only need the names. */
+export { EXTRACTS };

@@ -1,0 +1,22 @@
+// Observable Framework configuration for LTV Atlas. See README.md for the data flow.
+export default {
+  title: "LTV Atlas",
+  root: "src",
+  // ATLAS_OUT lets tests build a second copy of the site without touching dist/.
+  output: process.env.ATLAS_OUT ?? "dist",
+  pages: [
+    { name: "Overview", path: "/" },
+    { name: "Data quality", path: "/quality" },
+  ],
+  // The default stylesheet list loads a font from Google; the site must make no request to
+  // another origin, so we use Framework's own theme CSS and the system font stack only.
+  globalStylesheets: [],
+  // An inline empty icon: otherwise browsers request /favicon.ico (a 404 in the console).
+  head: '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
+  footer: "LTV Atlas — built from your CRM extracts; every figure links to its definition.",
+  // Framework's default CSS with the air (light) and near-midnight (dark) themes, chosen by
+  // the reader's system setting, plus our KPI and table rules; see src/atlas.css.
+  style: "atlas.css",
+  search: false,
+  cleanUrls: true,
+};

@@ -1,0 +1,81 @@
+/**
+ * `npm run build`: prepare the data store from the extracts (only when they changed), clear
+ * Framework's cached loader outputs when the data changed (Framework only compares a cached
+ * file with its loader's modification time, so it would otherwise show old numbers), then
+ * render the site with Observable Framework into dist/.
+ *
+ *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--force] [--prepare-only]
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { AtlasError } from "../loaders/errors.js";
+import { prepare } from "../loaders/pipeline.js";
+import { REPO_ROOT } from "../loaders/store.js";
+
+const FRAMEWORK_CACHE = path.join(REPO_ROOT, "src", ".observablehq", "cache");
+const CACHE_MARK = path.join(FRAMEWORK_CACHE, ".atlas-fingerprint");
+
+const { values } = parseArgs({
+  options: {
+    config: { type: "string" },
+    data: { type: "string" },
+    out: { type: "string" },
+    store: { type: "string" },
+    force: { type: "boolean", default: false },
+    "prepare-only": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url)).toString().split("*/")[0].replace(/^\/\*\*|^ \* ?/gm, ""));
+  process.exit(0);
+}
+
+try {
+  const started = performance.now();
+  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force });
+  invalidateFrameworkCache(result.hash);
+  const env = {
+    ...process.env,
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+    ATLAS_CONFIG: result.config.configPath,
+    ATLAS_DATA_DIR: result.config.sourceDir,
+    ATLAS_STORE: result.storeDir,
+    ...(values.out ? { ATLAS_OUT: path.resolve(values.out) } : {}),
+  };
+  let renderSeconds = 0;
+  if (!values["prepare-only"]) {
+    const t = performance.now();
+    const framework = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    if (framework.status !== 0) throw new AtlasError(`Observable Framework build failed (exit ${framework.status}); see the messages above`);
+    renderSeconds = (performance.now() - t) / 1000;
+  }
+  const s = result.seconds;
+  process.stderr.write(
+    `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
+      (values["prepare-only"] ? "" : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +
+      `; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+} catch (error) {
+  if (error instanceof AtlasError) {
+    process.stderr.write(`\nerror: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+/** Framework keeps loader outputs while they are newer than the loader file: drop them when the data changed. */
+function invalidateFrameworkCache(hash: string): void {
+  const previous = existsSync(CACHE_MARK) ? readFileSync(CACHE_MARK, "utf8") : null;
+  if (previous === hash) return;
+  rmSync(path.join(FRAMEWORK_CACHE, "data"), { recursive: true, force: true });
+  mkdirSync(FRAMEWORK_CACHE, { recursive: true });
+  writeFileSync(CACHE_MARK, hash);
+}

@@ -1,0 +1,29 @@
+/**
+ * KPI cards: a label, a big value, a short note, and the definition one click away
+ * (a native <details>, so it works without JavaScript and on a phone).
+ */
+import { html } from "htl";
+
+export interface Kpi {
+  /** Stable id for tests and links, e.g. "arr". */
+  readonly id: string;
+  readonly label: string;
+  readonly value: string;
+  readonly note?: string;
+  readonly definition: string;
+  /** Optional tone of the value: good / bad against a stated benchmark. */
+  readonly tone?: "good" | "bad";
+}
+
+export function kpiCard({ id, label, value, note, definition, tone }: Kpi): HTMLElement {
+  return html`<div class="card kpi" data-kpi=${id}>
+    <h2>${label}</h2>
+    <span class="big ${tone ?? ""}" data-value>${value}</span>
+    ${note ? html`<p class="kpi-note">${note}</p>` : ""}
+    <details class="definition"><summary>Definition</summary><p>${definition}</p></details>
+  </div>` as HTMLElement;
+}
+
+export function kpiGrid(kpis: readonly Kpi[], { columns = 4 }: { columns?: number } = {}): HTMLElement {
+  return html`<div class="grid grid-cols-${columns}">${kpis.map(kpiCard)}</div>` as HTMLElement;
+}

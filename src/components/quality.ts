@@ -1,0 +1,66 @@
+/**
+ * Tables of the data-quality page, from `data/quality.json`. CRM values (file names,
+ * examples) are data: htl escapes them.
+ */
+import { html } from "htl";
+import { formatMoneyExact, formatNumber } from "../lib/format.js";
+import type { ExtractReport, IngestReport } from "../lib/ingest-report.js";
+
+export function extractTable(report: IngestReport): HTMLElement {
+  return html`<table class="quality" data-table="extracts">
+    <thead><tr><th>Extract</th><th>File</th><th>Rows read</th><th>Accepted</th><th>Quarantined</th><th>Dates covered</th><th>Ignored columns</th></tr></thead>
+    <tbody>${report.extracts.map(
+      (e) => html`<tr data-extract=${e.extract}>
+        <td>${e.extract}</td><td><code>${e.file}</code></td>
+        <td data-rows-read>${formatNumber(e.rowsRead)}</td><td data-accepted>${formatNumber(e.accepted)}</td>
+        <td data-quarantined class=${e.quarantined ? "status-bad" : ""}>${formatNumber(e.quarantined)}</td>
+        <td>${coverage(e)}</td><td>${e.ignoredHeaders.join(", ") || "—"}</td>
+      </tr>`,
+    )}</tbody>
+  </table>` as HTMLElement;
+}
+
+function coverage(e: ExtractReport) {
+  const ranges = e.dateCoverage.filter((d) => d.min !== null);
+  if (ranges.length === 0) return "—";
+  return ranges.map((d, i) => html`${i ? html`<br>` : ""}${d.column}: ${d.min} → ${d.max}`);
+}
+
+export function reconciliationTable(report: IngestReport, currency = report.currency): HTMLElement {
+  const rows = report.extracts.filter((e) => e.money !== null);
+  return html`<table class="quality" data-table="money">
+    <thead><tr><th>Extract</th><th>Column</th><th>Source total</th><th>Accepted</th><th>Quarantined</th><th>Unreadable amounts</th><th>Status</th></tr></thead>
+    <tbody>${rows.map((e) => {
+      const m = e.money!;
+      return html`<tr data-extract=${e.extract}>
+        <td>${e.extract}</td><td>${m.column}</td>
+        <td>${formatMoneyExact(toCents(m.sourceTotal), currency)}</td>
+        <td>${formatMoneyExact(toCents(m.acceptedTotal), currency)}</td>
+        <td>${formatMoneyExact(toCents(m.quarantinedTotal), currency)}</td>
+        <td>${formatNumber(m.unreadableRows)}</td>
+        <td class=${m.balanced ? "status-ok" : "status-bad"}>${m.balanced ? "reconciles" : "does not reconcile"}</td>
+      </tr>`;
+    })}</tbody>
+  </table>` as HTMLElement;
+}
+
+export function reasonsList(report: IngestReport): HTMLElement {
+  const withReasons = report.extracts.filter((e) => e.reasons.length > 0);
+  if (withReasons.length === 0) return html`<p data-reasons="none">No row was quarantined: every row of every extract passed validation.</p>` as HTMLElement;
+  return html`<div data-reasons>${withReasons.map(
+    (e) => html`<h3>${e.extract} <small>(${e.file})</small></h3>
+      <table class="quality"><thead><tr><th>Reason</th><th>Column</th><th>Rows</th><th>Examples (line: message)</th></tr></thead>
+      <tbody>${e.reasons.map(
+        (r) => html`<tr><td><code>${r.code}</code></td><td>${r.column ?? "—"}</td><td>${formatNumber(r.count)}</td>
+          <td>${r.examples.map((x, i) => html`${i ? html`<br>` : ""}line ${x.line}: ${x.message}`)}</td></tr>`,
+      )}</tbody></table>`,
+  )}</div>` as HTMLElement;
+}
+
+/** "1234.5" → 123450 (the string is exact; cents fit a double exactly). */
+function toCents(decimal: string): string {
+  const negative = decimal.startsWith("-");
+  const [whole, fraction = ""] = decimal.replace("-", "").split(".");
+  const cents = (whole || "0") + (fraction + "00").slice(0, 2);
+  return (negative ? "-" : "") + cents.replace(/^0+(?=\d)/, "");
+}

@@ -1,0 +1,80 @@
+/**
+ * A filterable view of every quarantined row, queried in the browser with DuckDB-WASM.
+ * The engine starts only when the explorer scrolls into view, so the page's summary never
+ * waits for it. Filters reach SQL as bound parameters.
+ */
+import * as Inputs from "@observablehq/inputs";
+import { html } from "htl";
+import { startDuckDB, type AtlasDb } from "./duckdb.js";
+
+interface ArrowFile {
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+interface QuarantineRow {
+  extract: string;
+  line: number;
+  code: string;
+  column_name: string;
+  message: string;
+  raw: string;
+}
+
+export function quarantineExplorer(file: ArrowFile): HTMLElement {
+  const status = html`<p class="chart-caption" data-explorer-status>The query engine starts when this section is visible…</p>` as HTMLElement;
+  const controls = html`<div></div>` as HTMLElement;
+  const results = html`<div data-explorer-results></div>` as HTMLElement;
+  const root = html`<div data-explorer>${status}${controls}${results}</div>` as HTMLElement;
+
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    open(file, status, controls, results).catch((error: unknown) => {
+      status.textContent = `The query engine could not start: ${(error as Error).message}`;
+      status.dataset.explorerStatus = "error";
+    });
+  });
+  observer.observe(root);
+  return root;
+}
+
+async function open(file: ArrowFile, status: HTMLElement, controls: HTMLElement, results: HTMLElement): Promise<void> {
+  status.textContent = "Starting the query engine (DuckDB-WASM)…";
+  const started = performance.now();
+  const db = await startDuckDB();
+  await db.loadArrow("quarantine", new Uint8Array(await file.arrayBuffer()));
+  const extracts = (await db.query<{ extract: string }>("SELECT DISTINCT extract FROM quarantine ORDER BY extract")).map((r) => r.extract);
+  const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM quarantine");
+  status.textContent = `${n.toLocaleString("en-US")} quarantined rows loaded in ${Math.round(performance.now() - started)} ms.`;
+  status.dataset.explorerStatus = "ready";
+
+  const extract = Inputs.select(["(all)", ...extracts], { label: "Extract" });
+  const search = Inputs.text({ label: "Message contains", placeholder: "e.g. duplicate" });
+  controls.replaceChildren(extract, search);
+  const refresh = () => render(db, extract.value as string, search.value as string, results);
+  extract.addEventListener("input", refresh);
+  search.addEventListener("input", refresh);
+  await refresh();
+}
+
+async function render(db: AtlasDb, extract: string, search: string, results: HTMLElement): Promise<void> {
+  const rows = await db.query<QuarantineRow>(
+    `SELECT extract, line, code, column_name, message, raw FROM quarantine
+     WHERE (CAST(? AS VARCHAR) = '(all)' OR extract = CAST(? AS VARCHAR))
+       AND (CAST(? AS VARCHAR) = '' OR contains(lower(message), lower(CAST(? AS VARCHAR))))
+     ORDER BY extract, line LIMIT 1000`,
+    [extract, extract, search, search],
+  );
+  results.replaceChildren(
+    rows.length === 0
+      ? (html`<p>No quarantined row matches.</p>` as HTMLElement)
+      : (Inputs.table(rows, {
+          columns: ["extract", "line", "code", "column_name", "message", "raw"],
+          header: { column_name: "column", raw: "row as read" },
+          width: { extract: 110, line: 60, code: 130, column_name: 110, message: 280 },
+          format: { raw: (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text) },
+          layout: "fixed",
+          rows: 12,
+        }) as HTMLElement),
+  );
+}

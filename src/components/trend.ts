@@ -1,0 +1,59 @@
+/**
+ * Monthly trend charts for the overview: billed revenue per month (bars) and ARR at month
+ * end (line), from `data/overview.json`.
+ */
+import * as Plot from "@observablehq/plot";
+import type { OverviewData } from "../lib/metrics/overview-data.js";
+
+interface ChartOptions {
+  width?: number;
+  height?: number;
+}
+
+function rows(trend: OverviewData["trend"]) {
+  return trend.month.map((month, i) => ({
+    date: new Date(`${month}-01T00:00:00Z`),
+    revenue: trend.revenueCents[i] / 100,
+    arr: trend.arrCents[i] / 100,
+    active: trend.activeAccounts[i],
+  }));
+}
+
+export function revenueChart(trend: OverviewData["trend"], { width = 640, height = 260, ...options }: ChartOptions = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: { type: "utc", label: null },
+    y: { grid: true, label: "Revenue per month", tickFormat: "~s" },
+    marks: [
+      Plot.rectY(rows(trend), { x: "date", interval: "month", y: "revenue", fill: "var(--theme-foreground-focus)", fillOpacity: 0.75, tip: true }),
+      Plot.ruleY([0]),
+    ],
+    ...options,
+  });
+}
+
+export function arrChart(trend: OverviewData["trend"], { width = 640, height = 260, ...options }: ChartOptions = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: { type: "utc", label: null },
+    y: { grid: true, label: "ARR at month end", tickFormat: "~s" },
+    marks: [Plot.lineY(rows(trend), { x: "date", y: "arr", stroke: "var(--theme-foreground-focus)", strokeWidth: 2, tip: true }), Plot.ruleY([0])],
+    ...options,
+  });
+}
+
+export function activeAccountsChart(trend: OverviewData["trend"], { width = 640, height = 200, ...options }: ChartOptions = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: { type: "utc", label: null },
+    y: { grid: true, label: "Active accounts" },
+    marks: [Plot.areaY(rows(trend), { x: "date", y: "active", fillOpacity: 0.3 }), Plot.lineY(rows(trend), { x: "date", y: "active", tip: true }), Plot.ruleY([0])],
+    ...options,
+  });
+}

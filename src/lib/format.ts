@@ -1,0 +1,58 @@
+/**
+ * Number formatting shared by pages and tests. Money arrives as integer cents; exact
+ * amounts are formatted through decimal.js so that no float division shows a wrong cent.
+ */
+import Decimal from "decimal.js";
+
+const NARROW = "\u202f"; // narrow no-break space between number and unit
+
+/** Exact amount: 123456789 cents, "USD" → "$1,234,567.89". */
+export function formatMoneyExact(cents: number | bigint | string, currency = "USD"): string {
+  const value = new Decimal(String(cents)).dividedBy(100);
+  const negative = value.isNegative();
+  const [whole, fraction] = value.abs().toFixed(2).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "−" : ""}${symbol(currency)}${grouped}.${fraction}`;
+}
+
+/** Rounded for headlines: 123456789 cents → "$1.23M". Null → "—". */
+export function formatMoneyCompact(cents: number | null, currency = "USD"): string {
+  if (cents === null || !Number.isFinite(cents)) return "—";
+  const value = cents / 100;
+  const abs = Math.abs(value);
+  const sign = value < 0 ? "−" : "";
+  const [divisor, suffix] = abs >= 1e9 ? [1e9, "B"] : abs >= 1e6 ? [1e6, "M"] : abs >= 1e3 ? [1e3, "k"] : [1, ""];
+  const scaled = abs / divisor;
+  const digits = suffix === "" ? 0 : scaled >= 100 ? 0 : scaled >= 10 ? 1 : 2;
+  return `${sign}${symbol(currency)}${scaled.toFixed(digits)}${suffix}`;
+}
+
+/** 0.1234 → "12.3%". Null → "—". */
+export function formatPercent(fraction: number | null, digits = 1): string {
+  if (fraction === null || !Number.isFinite(fraction)) return "—";
+  return `${(fraction * 100).toFixed(digits)}${NARROW}%`.replace("-", "−");
+}
+
+/** 3.456 → "3.5 : 1". */
+export function formatRatio(ratio: number | null): string {
+  if (ratio === null || !Number.isFinite(ratio)) return "—";
+  return `${ratio.toFixed(1)} : 1`;
+}
+
+export function formatNumber(value: number | null, digits = 0): string {
+  if (value === null || !Number.isFinite(value)) return "—";
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function symbol(currency: string): string {
+  switch (currency) {
+    case "USD":
+      return "$";
+    case "EUR":
+      return "€";
+    case "GBP":
+      return "£";
+    default:
+      return `${currency}${NARROW}`;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Plain-language definitions of every figure on the overview, shown one click away from
+ * the number. Each must say the same as the code in ./overview.ts.
+ */
+export interface Definition {
+  readonly label: string;
+  readonly text: string;
+}
+
+export const DEFINITIONS = {
+  activeAccounts: {
+    label: "Active accounts",
+    text: "Accounts active on the as-of date: subscription accounts with a running contract (MRR > 0) on the last day of the month; transactional accounts with billed revenue in the last 12 months.",
+  },
+  arr: {
+    label: "ARR",
+    text: "Annual recurring revenue: 12 × MRR, where MRR is the sum of the monthly recurring revenue of every contract running on the as-of date. Transactional purchases are not recurring and are not included.",
+  },
+  t12mRevenue: {
+    label: "Revenue, last 12 months",
+    text: "Net billed revenue in the 12 months ending with the as-of month: every invoice line, minus credit notes, by invoice date. Growth compares it with the 12 months before.",
+  },
+  grossMargin: {
+    label: "Gross margin",
+    text: "(Revenue − cost of goods − cost to serve) ÷ revenue over the last 12 months. Cost of goods is quantity × the product's unit cost; cost to serve is hours booked on accounts × the role's hourly cost.",
+  },
+  customerValue: {
+    label: "Customer value (simple CLV)",
+    text: "Simple LTV = average sale value × sales per billed account per year × retention time in years (1 ÷ annual logo churn, at most 10 years). CLV = LTV × gross margin. Total = CLV × active accounts. A rule of thumb from practitioners' guides: it assumes every account is average and churn is constant; the model-based value replaces it when the models are fitted.",
+  },
+  ltvToCac: {
+    label: "LTV : CAC",
+    text: "Simple CLV ÷ CAC, where CAC = sales and marketing spend in the last 12 months ÷ accounts acquired in those months. At least 3 : 1 is healthy. Payback months = CAC ÷ gross margin per billed account per month.",
+  },
+  logoChurn: {
+    label: "Logo churn (12 months)",
+    text: "Share of the accounts active 12 months before the as-of date that are no longer active on it.",
+  },
+  revenueRetention: {
+    label: "Revenue retention (12 months)",
+    text: "Among accounts active 12 months ago that had revenue in the 12 months before: net revenue retention (NRR) = their revenue in the last 12 months ÷ their revenue in the 12 months before; gross revenue retention (GRR) counts each account's revenue only up to its earlier level, so expansion cannot hide churn and contraction.",
+  },
+  concentration: {
+    label: "Concentration",
+    text: "Accounts with positive revenue in the last 12 months, sorted by that revenue: the share of revenue that the top 20% of them bring.",
+  },
+} as const satisfies Record<string, Definition>;
+
+export type DefinitionKey = keyof typeof DEFINITIONS;

@@ -1,0 +1,232 @@
+/**
+ * Pareto/NBD model of repeat purchasing in a non-contractual setting.
+ *
+ * Schmittlein, D. C., Morrison, D. G. & Colombo, R. (1987). Counting Your Customers: Who Are
+ * They and What Will They Do Next? Management Science 33(1), 1–24 (SMC 1987); likelihood and
+ * P(alive) in the form of Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005), note "A Note on
+ * Deriving the Pareto/NBD Model and Related Expressions" (FHL note, eqs. 18–22).
+ *
+ * Assumptions: while active, purchases follow a Poisson process with rate λ; the unobserved
+ * lifetime is exponential with rate μ; λ ~ Gamma(r, α), μ ~ Gamma(s, β), independent.
+ * Time is in the input's unit (weeks for CDNOW); α and β carry that unit.
+ */
+import type { Rng } from "../random.js";
+import { exponential, gamma as drawGamma } from "../random.js";
+import { checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
+import { hyp2f1 } from "./hyp2f1.js";
+import { lgamma, logAddExp, logDiffExp } from "./special.js";
+
+export interface ParetoNbdParams {
+  readonly r: number;
+  readonly alpha: number;
+  readonly s: number;
+  readonly beta: number;
+}
+
+export type ParetoNbdFit = ParetoNbdParams & { readonly logLik: number } & FitUncertainty<"r" | "alpha" | "s" | "beta">;
+
+export const PARETONBD_PARAM_NAMES = ["r", "alpha", "s", "beta"] as const;
+
+/**
+ * ln of one term of A₀ (FHL note eq. 19/20):
+ *   α ≥ β: ₂F₁(r + s + x, s + 1; r + s + x + 1; (α − β)/(α + t)) / (α + t)^(r+s+x)
+ *   α < β: ₂F₁(r + s + x, r + x; r + s + x + 1; (β − α)/(β + t)) / (β + t)^(r+s+x)
+ */
+function logA0Term(p: ParetoNbdParams, x: number, t: number): number {
+  const { r, alpha, s, beta } = p;
+  const a1 = r + s + x;
+  if (alpha >= beta) {
+    return Math.log(hyp2f1(a1, s + 1, a1 + 1, (alpha - beta) / (alpha + t))) - a1 * Math.log(alpha + t);
+  }
+  return Math.log(hyp2f1(a1, r + x, a1 + 1, (beta - alpha) / (beta + t))) - a1 * Math.log(beta + t);
+}
+
+/** ln A₀ = ln[term(t_x) − term(T)] (FHL note eqs. 19–20); −∞ when t_x = T. */
+function logA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  return logDiffExp(logA0Term(p, x, tx), logA0Term(p, x, T));
+}
+
+/**
+ * Per-customer log-likelihood (FHL note eq. 18):
+ *   L = Γ(r + x) α^r β^s / Γ(r) · [ 1 / ((α + T)^(r+x) (β + T)^s) + s/(r + s + x) · A₀ ]
+ * with A₀ as in logA0Term (the two cases α ≥ β and α < β), in log space.
+ */
+export function paretoNbdLogLikPerCustomer(p: ParetoNbdParams, data: RfmColumns): Float64Array {
+  const n = data.frequency.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    checkRfmRow(i, x, tx, T);
+    out[i] = logLikOne(p, x, x === 0 ? 0 : tx, T);
+  }
+  return out;
+}
+
+function logLikOne(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  const { r, alpha, s, beta } = p;
+  const head = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
+  const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  const t2 = Math.log(s / (r + s + x)) + logA0(p, x, tx, T);
+  return head + logAddExp(t1, t2);
+}
+
+/** Pre-computed index of distinct (x, t) pairs so each ₂F₁ is evaluated once per pair. */
+interface ParetoIndex {
+  g: GroupedRfm;
+  pairX: Int32Array;
+  pairT: Float64Array;
+  txPair: Int32Array; // group → pair of (x, t_x)
+  tPair: Int32Array; // group → pair of (x, T)
+}
+
+function buildIndex(g: GroupedRfm): ParetoIndex {
+  const map = new Map<string, number>();
+  const px: number[] = [];
+  const pt: number[] = [];
+  const pairOf = (x: number, t: number) => {
+    const k = `${x}|${t}`;
+    let id = map.get(k);
+    if (id === undefined) {
+      id = px.length;
+      map.set(k, id);
+      px.push(x);
+      pt.push(t);
+    }
+    return id;
+  };
+  const txPair = new Int32Array(g.size);
+  const tPair = new Int32Array(g.size);
+  for (let i = 0; i < g.size; i++) {
+    txPair[i] = pairOf(g.x[i], g.tx[i]);
+    tPair[i] = pairOf(g.x[i], g.T[i]);
+  }
+  return { g, pairX: Int32Array.from(px), pairT: Float64Array.from(pt), txPair, tPair };
+}
+
+function groupedLogLik(p: ParetoNbdParams, ix: ParetoIndex): number {
+  const { r, alpha, s, beta } = p;
+  const { g } = ix;
+  const terms = new Float64Array(ix.pairX.length);
+  for (let k = 0; k < terms.length; k++) terms[k] = logA0Term(p, ix.pairX[k], ix.pairT[k]);
+  const lgr = new Float64Array(g.maxX + 1);
+  for (let x = 1; x <= g.maxX; x++) lgr[x] = lgr[x - 1] + Math.log(r + x - 1);
+  const base = r * Math.log(alpha) + s * Math.log(beta);
+  let ll = 0;
+  for (let i = 0; i < g.size; i++) {
+    const x = g.x[i], T = g.T[i];
+    const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    const t2 = Math.log(s / (r + s + x)) + logDiffExp(terms[ix.txPair[i]], terms[ix.tPair[i]]);
+    ll += g.weight[i] * (lgr[x] + base + logAddExp(t1, t2));
+  }
+  return ll;
+}
+
+/** Total log-likelihood (FHL note eq. 18) over RFM data, grouping identical histories. */
+export function paretoNbdLogLik(p: ParetoNbdParams, data: RfmColumns | GroupedRfm): number {
+  return groupedLogLik(p, buildIndex("size" in data ? data : groupRfm(data)));
+}
+
+/**
+ * Maximum-likelihood r, α, s, β. Grouped data, several starts, Nelder–Mead then BFGS with a
+ * central-difference gradient on the log-parameters.
+ */
+export function fitParetoNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): ParetoNbdFit {
+  const g = "size" in data ? data : groupRfm(data);
+  if (g.total === 0) throw new RangeError("invalid data: no customers");
+  const ix = buildIndex(g);
+  let meanT = 0;
+  for (let i = 0; i < g.size; i++) meanT += (g.weight[i] * g.T[i]) / g.total;
+  const m = Math.max(meanT, 1e-3) / 4;
+  const ll = (th: Float64Array) =>
+    groupedLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), s: Math.exp(th[2]), beta: Math.exp(th[3]) }, ix);
+  const fit = fitOnLogScale(ll, [[1, m, 1, m], [0.5, 2 * m, 0.5, 0.5 * m], [2, 0.5 * m, 2, 2 * m]], opts, undefined, "bfgs");
+  return freezeParams(PARETONBD_PARAM_NAMES, fit) as ParetoNbdFit;
+}
+
+/** (1 − e^(cL)) / c, continuous at c = 0 (limit −L). */
+function oneMinusPowOver(c: number, L: number): number {
+  return Math.abs(c) < 1e-10 ? -L : -Math.expm1(c * L) / c;
+}
+
+/**
+ * Expected purchases in (0, t] for a new customer (SMC 1987 eq. 17; FHL note eq. 9):
+ *   E[X(t)] = r β / (α (s − 1)) · [1 − (β/(β + t))^(s−1)]   (limit r β/α · ln((β + t)/β) at s = 1).
+ */
+export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number): number {
+  if (t <= 0) return 0;
+  return ((p.r * p.beta) / p.alpha) * oneMinusPowOver(p.s - 1, Math.log(p.beta / (p.beta + t)));
+}
+
+/**
+ * Expected purchases in the next t for a customer known to be active at T (SMC 1987 eq. 22
+ * without its P(alive) factor; FHL note eq. 22):
+ *   (r + x)(β + T) / ((α + T)(s − 1)) · [1 − ((β + T)/(β + T + t))^(s−1)].
+ */
+export function paretoNbdExpectedPurchasesIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  return (((p.r + x) * (p.beta + T)) / (p.alpha + T)) * oneMinusPowOver(p.s - 1, Math.log((p.beta + T) / (p.beta + T + t)));
+}
+
+/**
+ * P(alive at T | x, t_x, T) = 1 / (1 + s/(r + s + x) · (α + T)^(r+x) (β + T)^s · A₀)
+ * (FHL note eq. 21), with A₀ from the α ≥ β or α < β case.
+ */
+export function paretoNbdProbabilityAliveOne(p: ParetoNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) tx = 0;
+  const la0 = logA0(p, x, tx, T);
+  if (la0 === -Infinity) return 1;
+  const logOdds = Math.log(p.s / (p.r + p.s + x)) + (p.r + x) * Math.log(p.alpha + T) + p.s * Math.log(p.beta + T) + la0;
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/** P(alive) for every customer (see {@link paretoNbdProbabilityAliveOne}). */
+export function paretoNbdProbabilityAlive(p: ParetoNbdParams, data: RfmColumns): Float64Array {
+  const n = data.frequency.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    checkRfmRow(i, data.frequency[i], data.recency[i], data.T[i]);
+    out[i] = paretoNbdProbabilityAliveOne(p, data.frequency[i], data.recency[i], data.T[i]);
+  }
+  return out;
+}
+
+/**
+ * Conditional expected purchases in (T, T + t] (SMC 1987 eq. 22; FHL note eq. 22):
+ *   E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) · (r + x)(β + T)/((α + T)(s − 1)) · [1 − ((β + T)/(β + T + t))^(s−1)].
+ */
+export function paretoNbdConditionalExpectedPurchases(p: ParetoNbdParams, t: number, data: RfmColumns): Float64Array {
+  const n = data.frequency.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    checkRfmRow(i, x, tx, T);
+    out[i] = paretoNbdProbabilityAliveOne(p, x, tx, T) * paretoNbdExpectedPurchasesIfAlive(p, t, x, T);
+  }
+  return out;
+}
+
+/**
+ * Simulates customers exactly from the Pareto/NBD story: λ ~ Gamma(r, α), μ ~ Gamma(s, β),
+ * lifetime τ ~ Exponential(μ), Poisson(λ) purchases on (0, min(τ, T)].
+ */
+export function simulateParetoNbd(rng: Rng, p: ParetoNbdParams, T: Column): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
+  const n = T.length;
+  const frequency = new Float64Array(n);
+  const recency = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const lambda = drawGamma(rng, p.r, p.alpha);
+    const mu = drawGamma(rng, p.s, p.beta);
+    const end = Math.min(exponential(rng, mu), T[i]);
+    let t = 0, x = 0, tx = 0;
+    for (;;) {
+      t += exponential(rng, lambda);
+      if (t > end) break;
+      x++;
+      tx = t;
+    }
+    frequency[i] = x;
+    recency[i] = tx;
+  }
+  return { frequency, recency, T: Float64Array.from(T) };
+}

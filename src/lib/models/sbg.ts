@@ -1,0 +1,154 @@
+/**
+ * Shifted-beta-geometric (sBG) model of contract renewal.
+ *
+ * Fader, P. S. & Hardie, B. G. S. (2007). How to Project Customer Retention. Journal of
+ * Interactive Marketing 21(1), 76–90; and (2010) Customer-Base Valuation in a Contractual
+ * Setting: The Perils of Ignoring Heterogeneity. Marketing Science 29(1), 85–93.
+ *
+ * Assumptions: at the end of each period an active customer churns with probability θ,
+ * constant over time; θ varies across customers as Beta(γ, δ). Periods are the contract
+ * periods (months for monthly plans, years in the 2007 paper's example); t counts them.
+ */
+import type { Rng } from "../random.js";
+import { beta as drawBeta } from "../random.js";
+import type { Column } from "./data.js";
+import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
+import { hyp2f1 } from "./hyp2f1.js";
+import { lbeta } from "./special.js";
+
+/** sBG parameters: churn probability θ ~ Beta(gamma, delta). */
+export interface SbgParams {
+  readonly gamma: number;
+  readonly delta: number;
+}
+
+/** A fitted sBG model: parameters, maximised log-likelihood and standard errors. */
+export type SbgFit = SbgParams & { readonly logLik: number } & FitUncertainty<"gamma" | "delta">;
+
+/**
+ * One cohort: `alive[t]` customers still active at the start of period t + 1, t = 0 … n
+ * (`alive[0]` is the cohort size). Several cohorts may have different lengths.
+ */
+export type SbgCohort = Column;
+
+export const SBG_PARAM_NAMES = ["gamma", "delta"] as const;
+
+function checkCohort(alive: Column, c: number): void {
+  if (alive.length < 2) throw new RangeError(`invalid cohort ${c}: need at least periods 0 and 1`);
+  for (let t = 0; t < alive.length; t++) {
+    const v = alive[t];
+    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`invalid alive count in cohort ${c} at period ${t}: ${v}`);
+    if (t > 0 && v > alive[t - 1]) throw new RangeError(`invalid alive count in cohort ${c} at period ${t}: ${v} > ${alive[t - 1]} (survivors cannot increase)`);
+  }
+}
+
+/**
+ * ln P(T = t | γ, δ) = ln B(γ + 1, δ + t − 1) − ln B(γ, δ), t = 1, 2, … (F&H 2007 eq. 7):
+ * the probability that a customer churns at the end of period t.
+ */
+export function sbgLogChurnProbability(p: SbgParams, t: number): number {
+  return lbeta(p.gamma + 1, p.delta + t - 1) - lbeta(p.gamma, p.delta);
+}
+
+/** P(T = t | γ, δ) = B(γ + 1, δ + t − 1) / B(γ, δ), t = 1, 2, … (F&H 2007 eq. 7). */
+export function sbgChurnProbability(p: SbgParams, t: number): number {
+  return Math.exp(sbgLogChurnProbability(p, t));
+}
+
+/**
+ * Survival S(t | γ, δ) = B(γ, δ + t) / B(γ, δ) (F&H 2007 eq. 8): share of a new cohort still
+ * active after t periods (S(0) = 1). Computed from ln B so large t stays accurate.
+ */
+export function sbgSurvival(p: SbgParams, t: number): number {
+  if (t === 0) return 1;
+  return Math.exp(lbeta(p.gamma, p.delta + t) - lbeta(p.gamma, p.delta));
+}
+
+/**
+ * Retention rate r(t) = S(t) / S(t − 1) = (δ + t − 1) / (γ + δ + t − 1), t ≥ 1 (F&H 2007 eq. 9):
+ * the share of customers active in period t − 1 who renew in period t. Increases with t.
+ */
+export function sbgRetention(p: SbgParams, t: number): number {
+  if (!(t >= 1)) throw new RangeError(`invalid period t = ${t}: retention is defined for t ≥ 1`);
+  return (p.delta + t - 1) / (p.gamma + p.delta + t - 1);
+}
+
+/**
+ * Sum of the cohort log-likelihoods (F&H 2007 eq. 10):
+ * ℓ = Σ_cohorts [ Σ_{t=1}^{n} (alive[t−1] − alive[t]) ln P(T = t) + alive[n] ln S(n) ].
+ */
+export function sbgLogLik(p: SbgParams, cohorts: readonly SbgCohort[]): number {
+  let ll = 0;
+  const lb0 = lbeta(p.gamma, p.delta);
+  for (const alive of cohorts) {
+    const n = alive.length - 1;
+    for (let t = 1; t <= n; t++) {
+      const lost = alive[t - 1] - alive[t];
+      if (lost > 0) ll += lost * (lbeta(p.gamma + 1, p.delta + t - 1) - lb0);
+    }
+    if (alive[n] > 0) ll += alive[n] * (lbeta(p.gamma, p.delta + n) - lb0);
+  }
+  return ll;
+}
+
+/**
+ * Maximum-likelihood γ, δ from one cohort's survivor counts or several pooled cohorts
+ * (each `alive` array starts with the cohort size at period 0). Multi-start optimisation on
+ * (ln γ, ln δ); see fitting.ts for the standard errors.
+ */
+export function fitSbg(cohorts: SbgCohort | readonly SbgCohort[], opts: FitOptions = {}): SbgFit {
+  const list: readonly SbgCohort[] = isCohortList(cohorts) ? cohorts : [cohorts];
+  if (list.length === 0) throw new RangeError("invalid cohorts: none given");
+  list.forEach(checkCohort);
+  const ll = (th: Float64Array) => sbgLogLik({ gamma: Math.exp(th[0]), delta: Math.exp(th[1]) }, list);
+  const fit = fitOnLogScale(ll, [[1, 1], [0.5, 5], [3, 0.5]], opts);
+  return freezeParams(SBG_PARAM_NAMES, fit) as SbgFit;
+}
+
+function isCohortList(c: SbgCohort | readonly SbgCohort[]): c is readonly SbgCohort[] {
+  return c.length > 0 && typeof (c as ArrayLike<unknown>)[0] !== "number";
+}
+
+/** Expected survivors n₀ · S(t) for t = 0 … horizon (a retention projection, F&H 2007 fig. 4). */
+export function sbgProjectSurvivors(p: SbgParams, cohortSize: number, horizon: number): Float64Array {
+  const out = new Float64Array(horizon + 1);
+  for (let t = 0; t <= horizon; t++) out[t] = cohortSize * sbgSurvival(p, t);
+  return out;
+}
+
+/**
+ * Discounted expected residual lifetime (F&H 2010 eq. 6) of a customer who has made
+ * `renewals` = n − 1 renewals, valued just before the next renewal decision, in periods:
+ *
+ *   DERL = Σ_{t=n}^∞ [S(t) / S(n − 1)] / (1 + d)^(t−n)
+ *        = B(γ, δ + n) / B(γ, δ + n − 1) · ₂F₁(1, δ + n; γ + δ + n; 1 / (1 + d)).
+ *
+ * `discount` d is per period (e.g. 0.1 per year for annual contracts). Multiply by the
+ * payment per period for the customer's residual value. d = 0 needs γ > 1 (otherwise the
+ * expected lifetime is infinite).
+ */
+export function sbgExpectedResidualLifetime(p: SbgParams, renewals: number, discount: number): number {
+  if (!Number.isInteger(renewals) || renewals < 0) throw new RangeError(`invalid renewals: ${renewals}`);
+  if (!(discount >= 0)) throw new RangeError(`invalid discount rate: ${discount}`);
+  const n = renewals + 1;
+  const ratio = Math.exp(lbeta(p.gamma, p.delta + n) - lbeta(p.gamma, p.delta + n - 1));
+  return ratio * hyp2f1(1, p.delta + n, p.gamma + p.delta + n, 1 / (1 + discount));
+}
+
+/**
+ * Simulates `size` customers from the sBG model for `periods` periods: θᵢ ~ Beta(γ, δ),
+ * churn at the end of each period with probability θᵢ. Returns alive counts for t = 0 … periods.
+ */
+export function simulateSbg(rng: Rng, p: SbgParams, size: number, periods: number): Float64Array {
+  const alive = new Float64Array(periods + 1);
+  for (let i = 0; i < size; i++) {
+    const theta = drawBeta(rng, p.gamma, p.delta);
+    let t = 0;
+    alive[0]++;
+    while (t < periods && rng.next() >= theta) {
+      t++;
+      alive[t]++;
+    }
+  }
+  return alive;
+}

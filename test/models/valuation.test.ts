@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import { createRng } from "../../src/lib/random.js";
+import { bgnbdConditionalExpectedPurchases, fitBgnbd } from "../../src/lib/models/bgnbd.js";
+import { fitGammaGamma, gammaGammaExpectedSpend } from "../../src/lib/models/gammagamma.js";
+import { paretoNbdConditionalExpectedPurchases } from "../../src/lib/models/paretonbd.js";
+import { drawParameters } from "../../src/lib/models/uncertainty.js";
+import {
+  monthLength,
+  monthlyDiscountRate,
+  predictClv,
+  predictClvWithBands,
+  simpleClv,
+  simpleLtv,
+} from "../../src/lib/models/valuation.js";
+import { cdnowWithSpend } from "./helpers.js";
+
+const FHL = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+const PNBD = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+const GG = { p: 6.25, q: 3.74, gamma: 15.44 };
+const opts = { unit: "weeks" as const, months: 12, annualDiscount: 0.1, margin: 0.3 };
+
+describe("simple formulas", () => {
+  it("computes LTV = sale value × transactions per period × retention periods and CLV = LTV × margin", () => {
+    expect(simpleLtv(50, 4, 3)).toBe(600);
+    expect(simpleClv(600, 0.25)).toBe(150);
+    expect(() => simpleClv(600, 1.5)).toThrow(/invalid margin/);
+  });
+
+  it("converts an annual discount rate to the equivalent monthly one, (1 + d_m)^12 = 1 + d", () => {
+    expect(Math.pow(1 + monthlyDiscountRate(0.1), 12)).toBeCloseTo(1.1, 14);
+    expect(monthLength("weeks")).toBeCloseTo(365.25 / 12 / 7, 14);
+  });
+});
+
+describe("purchase-model CLV", () => {
+  const data = cdnowWithSpend();
+  const small = { frequency: data.frequency.slice(0, 60), recency: data.recency.slice(0, 60), T: data.T.slice(0, 60), monetaryValue: data.monetaryValue.slice(0, 60) };
+
+  for (const [model, params, cond] of [
+    ["bgnbd", FHL, bgnbdConditionalExpectedPurchases],
+    ["paretonbd", PNBD, paretoNbdConditionalExpectedPurchases],
+  ] as const) {
+    it(`equals margin × E[spend] × Σ_k ΔE[Y](month k)/(1+d_m)^k computed from the ${model} conditional expectation month by month`, () => {
+      // Independent path: the model's own conditional E[Y(t)] (general ₂F₁ for BG/NBD)
+      // evaluated at each month end, differenced and discounted here.
+      const p = predictClv(model, params as never, GG, small, opts);
+      const spend = gammaGammaExpectedSpend(GG, small);
+      const dm = monthlyDiscountRate(0.1), D = monthLength("weeks");
+      const prev = new Float64Array(60);
+      const want = new Float64Array(60);
+      for (let k = 1; k <= 12; k++) {
+        const cur = (cond as (a: unknown, t: number, d: typeof small) => Float64Array)(params, k * D, small);
+        for (let i = 0; i < 60; i++) want[i] += (cur[i] - prev[i]) / Math.pow(1 + dm, k);
+        prev.set(cur);
+      }
+      for (let i = 0; i < 60; i++) expect(p.clv[i]).toBeCloseTo(0.3 * spend[i] * want[i], 9);
+      // expectedPurchases over the default t = 12 months
+      expect(p.expectedPurchases[0]).toBeCloseTo(prev[0], 10);
+    });
+  }
+
+  it("is monotone (linear) in the gross margin", () => {
+    const lo = predictClv("bgnbd", FHL, GG, small, { ...opts, margin: 0.2 });
+    const hi = predictClv("bgnbd", FHL, GG, small, { ...opts, margin: 0.4 });
+    for (let i = 0; i < 60; i++) {
+      expect(hi.clv[i]).toBeGreaterThanOrEqual(lo.clv[i]);
+      expect(hi.clv[i]).toBeCloseTo(2 * lo.clv[i], 10);
+    }
+  });
+
+  it("rejects an unknown model with an invalid … error", () => {
+    expect(() => predictClv("bgbb" as never, FHL, GG, small, opts)).toThrow(/invalid purchase model/);
+  });
+});
+
+describe("prediction bands from parameter draws", () => {
+  const data = cdnowWithSpend();
+  const bg = fitBgnbd(data);
+  const gg = fitGammaGamma(data);
+
+  it("draws log-parameters whose sample covariance matches covLog (within 5 % on the diagonal)", () => {
+    const draws = drawParameters(createRng(1), ["r", "alpha", "a", "b"], bg, bg.covLog, 20000);
+    const names = ["r", "alpha", "a", "b"] as const;
+    names.forEach((k, i) => {
+      const v = draws.map((d) => Math.log(d[k]));
+      const m = v.reduce((s, x) => s + x, 0) / v.length;
+      const varr = v.reduce((s, x) => s + (x - m) ** 2, 0) / (v.length - 1);
+      expect(m).toBeCloseTo(Math.log(bg[k]), 2);
+      expect(Math.abs(varr / bg.covLog![i][i] - 1)).toBeLessThan(0.05);
+    });
+  });
+
+  it("is reproducible per seed, differs across seeds, and orders P10 ≤ P50 ≤ P90 around the point CLV", () => {
+    const run = (seed: number) => predictClvWithBands("bgnbd", bg, gg, data, { ...opts, draws: 200, rng: createRng(seed) });
+    const a = run(1), b = run(1), c = run(2);
+    expect(Array.from(a.clvP10)).toEqual(Array.from(b.clvP10));
+    expect(a.totalP90).toBe(b.totalP90);
+    expect(a.totalP90).not.toBe(c.totalP90);
+    let inside = 0;
+    for (let i = 0; i < a.clv.length; i++) {
+      expect(a.clvP10[i]).toBeLessThanOrEqual(a.clvP50[i]);
+      expect(a.clvP50[i]).toBeLessThanOrEqual(a.clvP90[i]);
+      if (a.clv[i] >= a.clvP10[i] && a.clv[i] <= a.clvP90[i]) inside++;
+    }
+    expect(inside / a.clv.length).toBeGreaterThan(0.95);
+    expect(a.totalP10).toBeLessThan(a.totalClv);
+    expect(a.totalP90).toBeGreaterThan(a.totalClv);
+  });
+});

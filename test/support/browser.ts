@@ -1,0 +1,59 @@
+/**
+ * Headless Chromium from Debian (/usr/bin/chromium) driven by playwright-core: never a
+ * browser download. Every request is recorded so tests can prove the site stays on its
+ * own origin; console errors and page errors are collected.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface Session {
+  readonly context: BrowserContext;
+  readonly requests: string[];
+  readonly errors: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function launch(): Promise<{ browser: Browser; session: (options?: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } }) => Promise<Session>; close(): Promise<void> }> {
+  // Playwright gives every launch a fresh, empty profile directory (the equivalent of a new --user-data-dir).
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    browser,
+    async session(options = {}) {
+      const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: options.viewport ?? { width: 1280, height: 900 } });
+      const requests: string[] = [];
+      const errors: string[] = [];
+      context.on("request", (request) => requests.push(request.url()));
+      return {
+        context,
+        requests,
+        errors,
+        async newPage() {
+          const page = await context.newPage();
+          page.on("console", (message) => {
+            if (message.type() === "error") errors.push(`${page.url()}: console error: ${message.text()}`);
+          });
+          page.on("pageerror", (error) => errors.push(`${page.url()}: page error: ${error.message}`));
+          return page;
+        },
+        close: () => context.close(),
+      };
+    },
+    async close() {
+      await browser.close();
+    },
+  };
+}
