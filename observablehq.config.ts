@@ -18,5 +18,4 @@ export default {
   // the reader's system setting, plus our KPI and table rules; see src/atlas.css.
   style: "atlas.css",
   search: false,
-  cleanUrls: true,
 };

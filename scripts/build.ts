@@ -7,7 +7,7 @@
  *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--force] [--prepare-only]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { AtlasError } from "../loaders/errors.js";
@@ -49,6 +49,7 @@ try {
   let renderSeconds = 0;
   if (!values["prepare-only"]) {
     const t = performance.now();
+    clearOutput(env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist"));
     const framework = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
       cwd: REPO_ROOT,
       env,
@@ -69,6 +70,19 @@ try {
     process.exit(1);
   }
   throw error;
+}
+
+/**
+ * Framework clears its output folder only inside the working directory; we clear it always,
+ * but only when it is empty or holds a previous build, never an unrelated folder.
+ */
+function clearOutput(dir: string): void {
+  if (!existsSync(dir)) return;
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !entries.includes("_observablehq")) {
+    throw new AtlasError(`${dir} is not empty and does not look like a previous LTV Atlas build; choose another --out`);
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Framework keeps loader outputs while they are newer than the loader file: drop them when the data changed. */

@@ -9,6 +9,7 @@ import {
   monthlyDiscountRate,
   predictClv,
   predictClvWithBands,
+  quantileSelect,
   simpleClv,
   simpleLtv,
 } from "../../src/lib/models/valuation.js";
@@ -74,6 +75,18 @@ describe("purchase-model CLV", () => {
 });
 
 describe("prediction bands from parameter draws", () => {
+  it("selects type-7 quantiles equal to those of the fully sorted sample", () => {
+    const rng = createRng(9);
+    for (const n of [1, 2, 7, 200, 201]) {
+      const v = Float64Array.from({ length: n }, () => Math.floor(rng.next() * 50));
+      const sorted = Float64Array.from(v).sort();
+      for (const q of [0, 0.1, 0.5, 0.9, 1]) {
+        const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
+        expect(quantileSelect(Float64Array.from(v), q)).toBeCloseTo(sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]), 12);
+      }
+    }
+  });
+
   const data = cdnowWithSpend();
   const bg = fitBgnbd(data);
   const gg = fitGammaGamma(data);

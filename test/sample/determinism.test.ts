@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSampleArgs } from "../../loaders/sample/args.js";
 import { FILES, generateTo, removeDir } from "./helpers.js";
@@ -24,6 +25,12 @@ describe("the sample generator", () => {
     const a = hashes(run(42));
     const b = hashes(run(43));
     for (const f of ["accounts.csv", "contracts.csv", "invoices.csv", "invoice_lines.csv", "marketing_spend.csv"]) expect(b[f]).not.toBe(a[f]);
+  });
+
+  it("reproduces the committed data/sample exactly with the default arguments", () => {
+    const dir = generateTo({ accounts: 1500, years: 6, seed: 42, asOf: "2026-09-30" });
+    dirs.push(dir);
+    expect(hashes(fileURLToPath(new URL("../../data/sample", import.meta.url)))).toEqual(hashes(dir));
   });
 
   it("leaves exactly the nine extracts in the output folder, no partial files", () => {

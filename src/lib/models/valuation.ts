@@ -85,81 +85,150 @@ export interface ClvOptions {
   t?: number;
 }
 
-/** Accounts indexed by their distinct (x, T) pairs (the expected purchases if alive depend on those only). */
+/**
+ * Accounts indexed by their distinct (x, T) pairs (the expected purchases if alive depend on
+ * those only) and distinct (x, t_x, T) histories (P(alive) depends on those).
+ */
 interface Prepared {
   n: number;
   x: Int32Array;
-  tx: Float64Array;
-  T: Float64Array;
   z: Float64Array;
   pair: Int32Array;
   pairX: Int32Array;
   pairT: Float64Array;
+  /** Pair indices grouped by T. */
+  tGroups: Int32Array[];
+  hist: Int32Array;
+  histX: Int32Array;
+  histTx: Float64Array;
+  histT: Float64Array;
+  /** Distinct T and t_x values of the histories, and each history's index into them. */
+  tValues: Float64Array;
+  txValues: Float64Array;
+  histTId: Int32Array;
+  histTxId: Int32Array;
 }
 
 function prepare(d: AccountColumns): Prepared {
   const n = d.frequency.length;
   if (d.recency.length !== n || d.T.length !== n || d.monetaryValue.length !== n) throw new RangeError("invalid columns: lengths differ");
-  const x = new Int32Array(n), tx = new Float64Array(n), T = new Float64Array(n), z = new Float64Array(n), pair = new Int32Array(n);
-  const map = new Map<string, number>();
-  const px: number[] = [], pt: number[] = [];
+  const x = new Int32Array(n), z = new Float64Array(n), pair = new Int32Array(n), hist = new Int32Array(n);
+  const pairs = new Map<string, number>();
+  const hists = new Map<string, number>();
+  const px: number[] = [], pt: number[] = [], hx: number[] = [], htx: number[] = [], ht: number[] = [];
   for (let i = 0; i < n; i++) {
-    checkRfmRow(i, d.frequency[i], d.recency[i], d.T[i]);
+    const xi = d.frequency[i], T = d.T[i];
+    checkRfmRow(i, xi, d.recency[i], T);
+    const tx = xi === 0 ? 0 : d.recency[i];
     const m = d.monetaryValue[i];
     if (!(m >= 0) || !Number.isFinite(m)) throw new RangeError(`invalid monetary value at row ${i}: ${m}`);
-    x[i] = d.frequency[i];
-    tx[i] = x[i] === 0 ? 0 : d.recency[i];
-    T[i] = d.T[i];
+    x[i] = xi;
     z[i] = m;
-    const k = `${x[i]}|${T[i]}`;
-    let id = map.get(k);
+    const k = `${xi}|${T}`;
+    let id = pairs.get(k);
     if (id === undefined) {
-      map.set(k, (id = px.length));
-      px.push(x[i]);
-      pt.push(T[i]);
+      pairs.set(k, (id = px.length));
+      px.push(xi);
+      pt.push(T);
     }
     pair[i] = id;
+    const hk = `${k}|${tx}`;
+    let h = hists.get(hk);
+    if (h === undefined) {
+      hists.set(hk, (h = hx.length));
+      hx.push(xi);
+      htx.push(tx);
+      ht.push(T);
+    }
+    hist[i] = h;
   }
-  return { n, x, tx, T, z, pair, pairX: Int32Array.from(px), pairT: Float64Array.from(pt) };
+  const byT = new Map<number, number[]>();
+  pt.forEach((T, k) => {
+    const l = byT.get(T);
+    if (l) l.push(k);
+    else byT.set(T, [k]);
+  });
+  const tIndex = new Map<number, number>(), txIndex = new Map<number, number>();
+  const idOf = (m: Map<number, number>, v: number) => {
+    let id = m.get(v);
+    if (id === undefined) m.set(v, (id = m.size));
+    return id;
+  };
+  const histTId = Int32Array.from(ht, (v) => idOf(tIndex, v));
+  const histTxId = Int32Array.from(htx, (v) => idOf(txIndex, v));
+  return {
+    tValues: Float64Array.from(tIndex.keys()),
+    txValues: Float64Array.from(txIndex.keys()),
+    histTId,
+    histTxId,
+    n, x, z, pair, hist,
+    tGroups: Array.from(byT.values(), (l) => Int32Array.from(l)),
+    pairX: Int32Array.from(px), pairT: Float64Array.from(pt),
+    histX: Int32Array.from(hx), histTx: Float64Array.from(htx), histT: Float64Array.from(ht),
+  };
 }
 
 /**
- * BG/NBD expected purchases if alive at the month ends kΔ, k = 0 … H, for one (x, T):
- * (C/(a − 1)) [1 − (A/(A + t))^R ₂F₁(R, B; C; t/(A + t))] with R = r + x, A = α + T, B = b + x,
- * C = a + b + x − 1 (bgnbd.ts). The ₂F₁ coefficients do not depend on t, so all months share
- * one pass over the series.
+ * BG/NBD discounted purchases if alive, Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ, for every (x, T)
+ * pair with the same T. E(t) is the bracket of FHL 2005 eq. 10,
+ * (C/(a − 1)) [1 − (A/(A + t))^R ₂F₁(R, B; C; z)], z = t/(A + t), R = r + x, A = α + T,
+ * B = b + x, C = a + b + x − 1. Euler's transformation (A&S 15.3.3)
+ * ₂F₁(R, B; C; z) = (1 − z)^(C−R−B) ₂F₁(C − R, C − B; C; z) with 1 − z = A/(A + t) gives
+ *   E(t) = (C/(a − 1)) [1 − (1 − z)^(a−1) Σₙ cₙ zⁿ],  cₙ = (a + b − 1 − r)ₙ (a − 1)ₙ / ((C)ₙ n!),
+ * a series whose coefficients no longer grow like n^x. Summing by parts with weights
+ * w_k = vᵏ − vᵏ⁺¹ (k < H), w_H = v^H:
+ *   Σ_k [E_k − E_{k−1}] vᵏ = (C/(a − 1)) [W − Σₙ cₙ Mₙ],  W = Σ_k w_k,  Mₙ = Σ_k w_k (1 − z_k)^(a−1) z_kⁿ,
+ * and Mₙ depends on T only, so each extra x costs one short series.
  */
-function bgnbdMonthly(p: BgnbdParams, x: number, T: number, delta: number, H: number, out: Float64Array): void {
-  const R = p.r + x, A = p.alpha + T, B = p.b + x, C = p.a + p.b + x - 1;
-  const z = new Float64Array(H + 1);
-  const zp = new Float64Array(H + 1);
-  const s = new Float64Array(H + 1);
-  for (let k = 0; k <= H; k++) {
-    const t = k * delta;
-    z[k] = t / (A + t);
-    zp[k] = 1;
-    s[k] = 1;
-  }
-  if (H > 0 && z[H] > 0.9) {
-    // slow series: fall back on the general ₂F₁
-    for (let k = 0; k <= H; k++) out[k] = k === 0 ? 0 : bgnbdExpectedPurchasesIfAlive(p, k * delta, x, T);
+function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta: number, H: number, v: number, out: Float64Array, outIdx: ArrayLike<number>): void {
+  const A = p.alpha + T;
+  const e1 = p.a + p.b - 1 - p.r, e2 = p.a - 1;
+  const zH = (H * delta) / (A + H * delta);
+  if (H === 0) {
+    for (let j = 0; j < xs.length; j++) out[outIdx[j]] = 0;
     return;
   }
-  let c = 1;
-  for (let n = 0; n < 100000; n++) {
-    c *= ((R + n) * (B + n)) / ((C + n) * (n + 1));
-    let last = 0;
-    for (let k = 1; k <= H; k++) {
-      zp[k] *= z[k];
-      const term = c * zp[k];
-      s[k] += term;
-      last = term;
+  if (zH > 0.9) {
+    // slow series: month by month with the general ₂F₁
+    for (let j = 0; j < xs.length; j++) {
+      let s = 0, vk = 1, prev = 0;
+      for (let k = 1; k <= H; k++) {
+        vk *= v;
+        const cur = bgnbdExpectedPurchasesIfAlive(p, k * delta, xs[j], T);
+        s += (cur - prev) * vk;
+        prev = cur;
+      }
+      out[outIdx[j]] = s;
     }
-    if (Math.abs(last) <= 1e-17 * s[H] && n > R + B) break;
+    return;
   }
-  for (let k = 0; k <= H; k++) {
-    const t = k * delta;
-    out[k] = k === 0 ? 0 : (C / (p.a - 1)) * (1 - Math.pow(A / (A + t), R) * s[k]);
+  const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
+  const M = new Float64Array(nMax + 1);
+  let W = 0, vk = 1;
+  for (let k = 1; k <= H; k++) {
+    vk *= v;
+    const w = k < H ? vk * (1 - v) : vk;
+    W += w;
+    const zk = (k * delta) / (A + k * delta);
+    let term = w * Math.pow(1 - zk, e2);
+    for (let n = 0; n <= nMax; n++) {
+      M[n] += term;
+      term *= zk;
+    }
+  }
+  const nSign = Math.max(-e1, -e2, 0);
+  for (let j = 0; j < xs.length; j++) {
+    const C = p.a + p.b + xs[j] - 1;
+    let c = 1;
+    let sum = M[0];
+    for (let n = 0; n < nMax; n++) {
+      c *= ((e1 + n) * (e2 + n)) / ((C + n) * (n + 1));
+      const t = c * M[n + 1];
+      sum += t;
+      // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
+      if (n + 1 > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * Math.abs(sum)) break;
+    }
+    out[outIdx[j]] = (C / (p.a - 1)) * (W - sum);
   }
 }
 
@@ -168,38 +237,27 @@ type ModelParams = BgnbdParams | ParetoNbdParams;
 
 /**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
- * where E(·) is the expected purchases if alive. Writes P(alive) per account into `alive`.
+ * where E(·) is the expected purchases if alive; for each (x, t_x, T) history: P(alive).
  */
-function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, alive: Float64Array, disc: Float64Array, eT: Float64Array | null): void {
+function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, alive: Float64Array | Float32Array, disc: Float64Array, eT: Float64Array | null): void {
   const np = prep.pairX.length;
-  const e = new Float64Array(H + 1);
+  const nh = prep.histX.length;
   switch (model) {
     case "bgnbd": {
       const p = mp as BgnbdParams;
-      for (let k = 0; k < np; k++) {
-        bgnbdMonthly(p, prep.pairX[k], prep.pairT[k], delta, H, e);
-        let s = 0, vk = 1;
-        for (let m = 1; m <= H; m++) {
-          vk *= v;
-          s += (e[m] - e[m - 1]) * vk;
-        }
-        disc[k] = s;
-        if (eT) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
+      for (let g = 0; g < prep.tGroups.length; g++) {
+        const ids = prep.tGroups[g];
+        const xs = Array.from(ids, (k) => prep.pairX[k]);
+        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
       }
-      const lalpha = new Map<number, number>();
-      const la = (u: number) => {
-        let r = lalpha.get(u);
-        if (r === undefined) lalpha.set(u, (r = Math.log(p.alpha + u)));
-        return r;
-      };
-      for (let i = 0; i < prep.n; i++) {
-        const x = prep.x[i];
-        if (x === 0) {
-          alive[i] = 1;
-          continue;
-        }
-        const lo = Math.log(p.a / (p.b + x - 1)) + (p.r + x) * (la(prep.T[i]) - la(prep.tx[i]));
-        alive[i] = 1 / (1 + Math.exp(lo));
+      if (eT) for (let k = 0; k < np; k++) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
+      // P(alive) = 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) (bgnbd.ts), with the logs tabulated
+      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
+      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
+      const la = Math.log(p.a);
+      for (let h = 0; h < nh; h++) {
+        const x = prep.histX[h];
+        alive[h] = x === 0 ? 1 : 1 / (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
       }
       break;
     }
@@ -216,18 +274,62 @@ function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: 
         disc[k] = s;
         if (eT) eT[k] = paretoNbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
       }
-      const cache = new Map<string, number>();
-      for (let i = 0; i < prep.n; i++) {
-        const key = `${prep.x[i]}|${prep.tx[i]}|${prep.T[i]}`;
-        let a = cache.get(key);
-        if (a === undefined) cache.set(key, (a = paretoNbdProbabilityAliveOne(p, prep.x[i], prep.tx[i], prep.T[i])));
-        alive[i] = a;
-      }
+      for (let h = 0; h < nh; h++) alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
       break;
     }
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
+}
+
+/** Moves the k-th smallest of a[lo..hi] to a[k] (Hoare's quickselect, median-of-three pivot). */
+function select(a: Float64Array, k: number): void {
+  let lo = 0, hi = a.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // median of three as pivot
+    if (a[mid] < a[lo]) swap(a, mid, lo);
+    if (a[hi] < a[lo]) swap(a, hi, lo);
+    if (a[hi] < a[mid]) swap(a, hi, mid);
+    const pivot = a[mid];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
+/**
+ * Type-7 sample quantile (as {@link quantileSorted}) without a full sort: selects the two
+ * order statistics around (n − 1)q. Reorders `a`.
+ */
+export function quantileSelect(a: Float64Array, q: number): number {
+  const n = a.length;
+  if (n === 0) return NaN;
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  select(a, lo);
+  const vlo = a[lo];
+  if (lo + 1 >= n || h === lo) return vlo;
+  // the next order statistic is the smallest element above position lo
+  let vhi = Infinity;
+  for (let i = lo + 1; i < n; i++) if (a[i] < vhi) vhi = a[i];
+  return vlo + (h - lo) * (vhi - vlo);
 }
 
 /** Gamma-Gamma conditional mean spend p(γ + x z̄)/(p x + q − 1) (gammagamma.ts, note 025 eq. 5). */
@@ -293,11 +395,13 @@ function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGamm
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const t = opts.t ?? opts.months * delta;
   const np = prep.pairX.length;
-  const alive = new Float64Array(prep.n), disc = new Float64Array(np), eT = new Float64Array(np);
-  evaluate(model, mp, prep, delta, opts.months, v, t, alive, disc, eT);
+  const aliveH = new Float64Array(prep.histX.length), disc = new Float64Array(np), eT = new Float64Array(np);
+  evaluate(model, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
   const expectedPurchases = new Float64Array(prep.n), expectedSpend = new Float64Array(prep.n), clv = new Float64Array(prep.n);
+  const alive = new Float64Array(prep.n);
   let total = 0;
   for (let i = 0; i < prep.n; i++) {
+    alive[i] = aliveH[prep.hist[i]];
     expectedPurchases[i] = alive[i] * eT[prep.pair[i]];
     expectedSpend[i] = spendOf(spend, prep.x[i], prep.z[i]);
     clv[i] = opts.margin * expectedSpend[i] * alive[i] * disc[prep.pair[i]];
@@ -331,32 +435,35 @@ export function predictClvWithBands(
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const n = prep.n;
   const np = prep.pairX.length;
-  // Per draw: discounted purchases per (x, T) pair, and P(alive) per account (as Float32 to halve memory).
-  const disc: Float64Array[] = [];
-  const alive: Float32Array[] = [];
-  const aliveTmp = new Float64Array(n);
+  // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
+  // draw-major per pair/history so the per-account loop reads contiguous memory.
+  const nh = prep.histX.length;
+  const discAll = new Float64Array(np * J);
+  const aliveAll = new Float64Array(nh * J);
+  const d = new Float64Array(np);
+  const al = new Float64Array(nh);
   for (let j = 0; j < J; j++) {
-    const d = new Float64Array(np);
-    evaluate(model, paramsOf(model, mDraws[j]), prep, delta, opts.months, v, 0, aliveTmp, d, null);
-    disc.push(d);
-    alive.push(Float32Array.from(aliveTmp));
+    evaluate(model, paramsOf(model, mDraws[j]), prep, delta, opts.months, v, 0, al, d, null);
+    for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
+    for (let h = 0; h < nh; h++) aliveAll[h * J + j] = al[h];
   }
   const clvP10 = new Float64Array(n), clvP50 = new Float64Array(n), clvP90 = new Float64Array(n);
   const totals = new Float64Array(J);
   const vals = new Float64Array(J);
-  const sp = sDraws.map((s) => [s.p, s.q, s.gamma]);
+  const sP = Float64Array.from(sDraws, (s) => s.p);
+  const sQ = Float64Array.from(sDraws, (s) => s.q);
+  const sG = Float64Array.from(sDraws, (s) => s.gamma);
+  const margin = opts.margin;
   for (let i = 0; i < n; i++) {
-    const x = prep.x[i], z = prep.z[i], pr = prep.pair[i];
+    const x = prep.x[i], z = prep.z[i], po = prep.pair[i] * J, ho = prep.hist[i] * J;
     for (let j = 0; j < J; j++) {
-      const s = sp[j];
-      const c = opts.margin * ((s[0] * (s[2] + x * z)) / (s[0] * x + s[1] - 1)) * alive[j][i] * disc[j][pr];
+      const c = margin * ((sP[j] * (sG[j] + x * z)) / (sP[j] * x + sQ[j] - 1)) * aliveAll[ho + j] * discAll[po + j];
       vals[j] = c;
       totals[j] += c;
     }
-    vals.sort();
-    clvP10[i] = quantileSorted(vals, 0.1);
-    clvP50[i] = quantileSorted(vals, 0.5);
-    clvP90[i] = quantileSorted(vals, 0.9);
+    clvP10[i] = quantileSelect(vals, 0.1);
+    clvP50[i] = quantileSelect(vals, 0.5);
+    clvP90[i] = quantileSelect(vals, 0.9);
   }
   totals.sort();
   return {

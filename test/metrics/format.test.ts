@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { formatMoneyCompact, formatMoneyExact, formatPercent, formatRatio } from "../../src/lib/format.js";
+
+describe("money formatting", () => {
+  it("formats exact cents without float error", () => {
+    expect(formatMoneyExact(123456789)).toBe("$1,234,567.89");
+    expect(formatMoneyExact("-5")).toBe("−$0.05");
+    // 0.1 + 0.2 style trap: 30 cents stays 30 cents.
+    expect(formatMoneyExact(10 + 20)).toBe("$0.30");
+    expect(formatMoneyExact(900719925474099n)).toBe("$9,007,199,254,740.99");
+    expect(formatMoneyExact(100, "EUR")).toBe("€1.00");
+  });
+
+  it("rounds headline amounts to three significant digits", () => {
+    expect(formatMoneyCompact(2_580_000)).toBe("$25.8k");
+    expect(formatMoneyCompact(123_456_789)).toBe("$1.23M");
+    expect(formatMoneyCompact(99_00)).toBe("$99");
+    expect(formatMoneyCompact(null)).toBe("—");
+  });
+
+  it("formats shares and ratios, and a dash for missing values", () => {
+    expect(formatPercent(0.7134)).toBe("71.3\u202f%");
+    expect(formatPercent(null)).toBe("—");
+    expect(formatRatio(2.5246)).toBe("2.5 : 1");
+    expect(formatRatio(Number.POSITIVE_INFINITY)).toBe("—");
+  });
+});
