@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // Builds the sample site once for every browser suite (see the file for why).
+    globalSetup: ["test/support/global-setup.ts"],
     // Dates are calendar dates everywhere in LTV Atlas; UTC keeps them from shifting.
     env: { TZ: "UTC", OBSERVABLE_TELEMETRY_DISABLE: "true" },
     testTimeout: 60_000,

@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { overviewKpis } from "../../src/components/overview.js";
 import type { IngestReport } from "../../src/lib/ingest-report.js";
 import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
@@ -16,17 +16,11 @@ import { launch } from "../support/browser.js";
 import { runBuild } from "../support/build.js";
 import { REPO } from "../support/fixtures.js";
 import { serveStatic, type StaticServer } from "../support/serve.js";
+import { loaderOutput } from "../support/site.js";
 
 const PAGES = ["/", "/quality"];
 const work = mkdtempSync(path.join(os.tmpdir(), "atlas-site-"));
 let browser: Awaited<ReturnType<typeof launch>>;
-
-function loaderOutput<T>(dist: string, name: string): T {
-  const dir = path.join(dist, "_file", "data");
-  const file = readdirSync(dir).find((f) => f.startsWith(`${name}.`) && f.endsWith(".json"));
-  if (!file) throw new Error(`no ${name} output in ${dir}`);
-  return JSON.parse(readFileSync(path.join(dir, file), "utf8")) as T;
-}
 
 function build(args: string[]): void {
   const run = runBuild(args);
@@ -46,12 +40,11 @@ afterAll(async () => {
 });
 
 describe("the site built from the bundled sample", () => {
-  const dist = path.join(work, "dist");
+  const dist = inject("sampleDist");
   let server: StaticServer;
   let overview: OverviewData;
 
   beforeAll(async () => {
-    build(["--out", dist]);
     overview = loaderOutput<OverviewData>(dist, "overview");
     server = await serveStatic(dist);
   }, 600_000);
