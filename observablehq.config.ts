@@ -6,6 +6,7 @@ export default {
   output: process.env.ATLAS_OUT ?? "dist",
   pages: [
     { name: "Overview", path: "/" },
+    { name: "Models", path: "/models" },
     { name: "Data quality", path: "/quality" },
   ],
   // The default stylesheet list loads a font from Google; the site must make no request to

@@ -37,7 +37,24 @@ export interface AtlasConfig {
   readonly extracts: Readonly<Record<ExtractName, ExtractConfig>>;
   /** Cumulative revenue shares closing classes A and B, e.g. [0.8, 0.95]. */
   readonly abcThresholds: readonly [number, number];
+  readonly valuation: ValuationConfig;
 }
+
+/** How the models turn forecasts into value (see src/lib/valuation/). */
+export interface ValuationConfig {
+  /** How far ahead customer value is counted, in months. */
+  readonly horizonMonths: number;
+  /** Annual discount rate applied to future margin, e.g. 0.1. */
+  readonly annualDiscountRate: number;
+  /** Parameter draws behind the P10 / P50 / P90 bands. */
+  readonly draws: number;
+  /** Seed of those draws: the same data and seed give the same bands. */
+  readonly seed: number;
+  /** Segments with fewer accounts than this borrow the fit of the broader segment. */
+  readonly minSegmentAccounts: number;
+}
+
+export const DEFAULT_VALUATION: ValuationConfig = { horizonMonths: 60, annualDiscountRate: 0.1, draws: 200, seed: 1, minSegmentAccounts: 40 };
 
 const DEFAULT_FORMAT: CsvFormat = { dateFormat: "%Y-%m-%d", decimalSeparator: ".", delimiter: ",", encoding: "utf-8" };
 const ENCODINGS = ["utf-8", "latin-1", "utf-16"] as const;
@@ -100,7 +117,28 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
   if (!Array.isArray(abc) || abc.length !== 2 || !abc.every((x) => typeof x === "number") || !(0 < (abc[0] as number) && (abc[0] as number) < (abc[1] as number) && (abc[1] as number) < 1)) {
     fail("abcThresholds", "must be two cumulative shares 0 < A < B < 1, e.g. [0.8, 0.95]");
   }
-  return { configPath, sourceDir, asOf: (asOfRaw as string | undefined) ?? null, currency, extracts, abcThresholds: [abc[0] as number, abc[1] as number] };
+  const valuation = parseValuation(raw.valuation, fail);
+  return { configPath, sourceDir, asOf: (asOfRaw as string | undefined) ?? null, currency, extracts, abcThresholds: [abc[0] as number, abc[1] as number], valuation };
+}
+
+function parseValuation(raw: unknown, fail: (key: string, why: string) => never): ValuationConfig {
+  if (raw === undefined) return DEFAULT_VALUATION;
+  if (!isObject(raw)) return fail("valuation", "must be an object");
+  const v = { ...DEFAULT_VALUATION, ...raw } as Record<string, unknown>;
+  const integer = (key: string, min: number, max: number) => {
+    const x = v[key];
+    if (typeof x !== "number" || !Number.isInteger(x) || x < min || x > max) fail(`valuation.${key}`, `must be a whole number from ${min} to ${max}`);
+    return x as number;
+  };
+  const rate = v.annualDiscountRate;
+  if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) fail("valuation.annualDiscountRate", "must be a number from 0 to 1, e.g. 0.1 for 10% a year");
+  return {
+    horizonMonths: integer("horizonMonths", 1, 240),
+    annualDiscountRate: rate as number,
+    draws: integer("draws", 10, 5000),
+    seed: integer("seed", 0, 2 ** 31 - 1),
+    minSegmentAccounts: integer("minSegmentAccounts", 1, 1_000_000),
+  };
 }
 
 function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: (key: string, why: string) => never): CsvFormat {

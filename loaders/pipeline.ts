@@ -9,8 +9,10 @@ import { loadConfig, type AtlasConfig } from "./config.js";
 import { literal, openDb, type Db } from "./db.js";
 import { buildDerivedTables } from "./derive/tables.js";
 import { ingest, type IngestReport } from "./ingest/index.js";
+import type { ModelsData } from "../src/lib/valuation/models-data.js";
 import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
 import { withLock } from "./lock.js";
+import { runModels } from "./models/index.js";
 import { progress } from "./progress.js";
 import { DEFAULT_STORE_DIR, extractParquet, fingerprint, storeIsCurrent, STORE_FILES } from "./store.js";
 
@@ -29,7 +31,7 @@ export interface PrepareResult {
   readonly hash: string;
   readonly rebuilt: boolean;
   readonly config: AtlasConfig;
-  readonly seconds: { readonly fingerprint: number; readonly ingest: number; readonly derive: number; readonly write: number };
+  readonly seconds: { readonly fingerprint: number; readonly ingest: number; readonly derive: number; readonly models: number; readonly write: number };
 }
 
 /** Options from the environment, so that Framework's data loaders use the store the build prepared. */
@@ -51,12 +53,12 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
   const tFingerprint = (performance.now() - t0) / 1000;
   if (!options.force && storeIsCurrent(storeDir, hash)) {
     log(`prepare: data unchanged (fingerprint ${hash.slice(0, 12)}), reusing ${path.relative(process.cwd(), storeDir) || storeDir}`);
-    return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, write: 0 } };
+    return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 } };
   }
   return withLock(`${storeDir}.lock`, async () => {
     // Another process may have built it while we waited for the lock.
     if (!options.force && storeIsCurrent(storeDir, hash)) {
-      return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, write: 0 } };
+      return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 } };
     }
     const tempDir = `${storeDir}.tmp-${process.pid}`;
     rmSync(tempDir, { recursive: true, force: true });
@@ -73,18 +75,22 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       log(`derive: account × month tables as of ${report.asOf}`);
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
-      await writeStore(db, tempDir, report, { hash, inputs });
+      log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
+      const models = await runModels(db, report.asOf, report.currency, config.valuation);
+      const t4 = performance.now();
+      await writeStore(db, tempDir, report, models, { hash, inputs });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
       rmSync(storeDir, { recursive: true, force: true });
       renameSync(tempDir, storeDir);
-      const t4 = performance.now();
+      const t5 = performance.now();
       for (const line of summaryLines(report)) log(line);
+      for (const note of models.notes) log(`models: ${note}`);
       return {
         storeDir,
         hash,
         rebuilt: true,
         config,
-        seconds: { fingerprint: tFingerprint, ingest: (t2 - t1) / 1000, derive: (t3 - t2) / 1000, write: (t4 - t3) / 1000 },
+        seconds: { fingerprint: tFingerprint, ingest: (t2 - t1) / 1000, derive: (t3 - t2) / 1000, models: (t4 - t3) / 1000, write: (t5 - t4) / 1000 },
       };
     } catch (error) {
       rmSync(tempDir, { recursive: true, force: true });
@@ -95,13 +101,15 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
   });
 }
 
-async function writeStore(db: Db, dir: string, report: IngestReport, print: object): Promise<void> {
+async function writeStore(db: Db, dir: string, report: IngestReport, models: ModelsData, print: object): Promise<void> {
   const copy = (sql: string, file: string) => db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
   for (const name of EXTRACT_NAMES) await copy(`SELECT * FROM accepted_${name} ORDER BY line`, extractParquet(name));
   await copy("SELECT * FROM quarantine ORDER BY extract, line", STORE_FILES.quarantine);
   await copy("SELECT * FROM dim_accounts", STORE_FILES.accounts);
   await copy("SELECT * FROM account_month", STORE_FILES.accountMonth);
   await copy("SELECT * FROM spend_month", STORE_FILES.spendMonth);
+  await copy("SELECT * FROM account_value ORDER BY account_id", STORE_FILES.accountValue);
+  writeFileSync(path.join(dir, STORE_FILES.models), JSON.stringify(models));
   writeFileSync(path.join(dir, STORE_FILES.report), JSON.stringify(report, null, 2));
   // Written last: a store without its fingerprint is never trusted.
   writeFileSync(path.join(dir, STORE_FILES.fingerprint), JSON.stringify(print, null, 2));

@@ -22,6 +22,8 @@ export const STORE_FILES = {
   accounts: "dim_accounts.parquet",
   accountMonth: "account_month.parquet",
   spendMonth: "spend_month.parquet",
+  accountValue: "account_value.parquet",
+  models: "models.json",
 } as const;
 
 export function extractParquet(name: string): string {
@@ -74,7 +76,7 @@ function hashFile(file: string): Promise<string> {
   });
 }
 
-/** The loader and shared-library sources whose change must rebuild the store. */
+/** The loader and shared-library sources whose change must rebuild the store (and so clear Framework's cached loader outputs, which Framework judges only by the entry file's date). */
 function codeFiles(): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -86,5 +88,8 @@ function codeFiles(): string[] {
   };
   walk(path.join(REPO_ROOT, "loaders", "ingest"));
   walk(path.join(REPO_ROOT, "loaders", "derive"));
+  walk(path.join(REPO_ROOT, "loaders", "models"));
+  walk(path.join(REPO_ROOT, "loaders", "outputs"));
+  walk(path.join(REPO_ROOT, "src", "lib"));
   return out;
 }

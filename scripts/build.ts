@@ -60,7 +60,7 @@ try {
   }
   const s = result.seconds;
   process.stderr.write(
-    `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
+    `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, models ${s.models.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
       (values["prepare-only"] ? "" : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +
       `; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );

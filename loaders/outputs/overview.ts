@@ -10,12 +10,14 @@ import { monthIndexOf, monthLabel } from "../../src/lib/months.js";
 import { openDb } from "../db.js";
 import type { IngestReport } from "../ingest/index.js";
 import { STORE_FILES } from "../store.js";
+import type { ModelsData } from "../../src/lib/valuation/models-data.js";
 import { readStoreTables } from "./read-store.js";
 
 export type { OverviewData };
 
 export async function buildOverview(storeDir: string): Promise<OverviewData> {
   const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
+  const models = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
   const db = await openDb();
   try {
     const tables = await readStoreTables(db, storeDir);
@@ -30,6 +32,16 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
       currency: report.currency,
       sources: report.extracts.map((e) => ({ extract: e.extract, file: e.file, rowsRead: e.rowsRead, accepted: e.accepted, quarantined: e.quarantined })),
       kpis,
+      modelValue:
+        models.portfolio.accountsValued > 0
+          ? {
+              valueCents: models.portfolio.valueCents,
+              band: models.portfolio.band,
+              activeAccountsValued: models.portfolio.activeAccountsValued,
+              horizonMonths: models.horizonMonths,
+              annualDiscountRate: models.annualDiscountRate,
+            }
+          : null,
       trend: {
         month: trend.month.map(monthLabel),
         revenueCents: trend.revenueCents,

@@ -11,21 +11,16 @@ import type { Kpi } from "./kpi.js";
 /** LTV : CAC at or above this is healthy (PRODUCT.md: 3–5 : 1 is the usual target). */
 export const HEALTHY_LTV_TO_CAC = 3;
 
-export function overviewKpis({ kpis: k, currency }: OverviewData): Kpi[] {
+export function overviewKpis(data: OverviewData): Kpi[] {
+  const { kpis: k, currency } = data;
   const money = (cents: number | null) => formatMoneyCompact(cents, currency);
   const growth = k.revenueGrowth === null ? "no prior year to compare" : `${k.revenueGrowth >= 0 ? "+" : ""}${formatPercent(k.revenueGrowth)} on the 12 months before`;
   return [
-    { id: "active-accounts", label: DEFINITIONS.activeAccounts.label, value: formatNumber(k.activeAccounts), note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`, definition: DEFINITIONS.activeAccounts.text },
+    modelValueKpi(data),
     { id: "arr", label: DEFINITIONS.arr.label, value: money(k.arrCents), note: `MRR ${money(k.mrrCents)}`, definition: DEFINITIONS.arr.text },
     { id: "t12m-revenue", label: DEFINITIONS.t12mRevenue.label, value: money(k.t12mRevenueCents), note: growth, definition: DEFINITIONS.t12mRevenue.text },
     { id: "gross-margin", label: DEFINITIONS.grossMargin.label, value: formatPercent(k.grossMargin), note: "after cost of goods and cost to serve", definition: DEFINITIONS.grossMargin.text },
-    {
-      id: "customer-value",
-      label: "Customer base value",
-      value: money(k.totalCustomerValueCents),
-      note: `${money(k.simpleClvCents)} per account (simple CLV); ${formatNumber(k.retentionYears, 1)} years expected retention`,
-      definition: DEFINITIONS.customerValue.text,
-    },
+    { id: "active-accounts", label: DEFINITIONS.activeAccounts.label, value: formatNumber(k.activeAccounts), note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`, definition: DEFINITIONS.activeAccounts.text },
     {
       id: "ltv-cac",
       label: DEFINITIONS.ltvToCac.label,
@@ -42,7 +37,29 @@ export function overviewKpis({ kpis: k, currency }: OverviewData): Kpi[] {
       note: `${formatPercent(k.grossRevenueRetention, 0)} gross`,
       definition: DEFINITIONS.revenueRetention.text,
     },
+    {
+      id: "simple-clv",
+      label: "Customer value, simple formula",
+      value: money(k.totalCustomerValueCents),
+      note: `${money(k.simpleClvCents)} per account; ${formatNumber(k.retentionYears, 1)} years expected retention`,
+      definition: DEFINITIONS.customerValue.text,
+    },
   ];
+}
+
+/** The model-based value of the customer base with its P10–P90 band (or why it is missing). */
+function modelValueKpi({ modelValue: m, currency }: OverviewData): Kpi {
+  if (m === null) {
+    return { id: "model-value", label: DEFINITIONS.modelValue.label, value: "—", note: "The models could not be fitted on this data; see the Models page.", definition: DEFINITIONS.modelValue.text };
+  }
+  const money = (cents: number) => formatMoneyCompact(cents, currency);
+  return {
+    id: "model-value",
+    label: DEFINITIONS.modelValue.label,
+    value: money(m.valueCents),
+    note: `P10–P90 ${money(m.band.p10)} – ${money(m.band.p90)}; next ${m.horizonMonths / 12} years, ${formatPercent(m.annualDiscountRate, 0)} discount`,
+    definition: DEFINITIONS.modelValue.text,
+  };
 }
 
 /** "The top 20% of accounts bring 71% of revenue." as an element with its definition. */

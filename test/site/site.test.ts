@@ -12,13 +12,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { overviewKpis } from "../../src/components/overview.js";
 import type { IngestReport } from "../../src/lib/ingest-report.js";
 import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
+import type { ModelsData } from "../../src/lib/valuation/models-data.js";
 import { launch } from "../support/browser.js";
 import { runBuild } from "../support/build.js";
 import { REPO } from "../support/fixtures.js";
 import { serveStatic, type StaticServer } from "../support/serve.js";
 import { loaderOutput } from "../support/site.js";
 
-const PAGES = ["/", "/quality"];
+const PAGES = ["/", "/models", "/quality"];
 const work = mkdtempSync(path.join(os.tmpdir(), "atlas-site-"));
 let browser: Awaited<ReturnType<typeof launch>>;
 
@@ -88,7 +89,7 @@ describe("the site built from the bundled sample", () => {
     const page = await session.newPage();
     await page.goto(server.url + "/", { waitUntil: "networkidle" });
     const expected = overviewKpis(overview);
-    expect(expected.length).toBe(8);
+    expect(expected.length).toBe(9);
     for (const kpi of expected) expect(await kpiValue(page, kpi.id), kpi.id).toBe(kpi.value);
     expect(await page.locator("[data-as-of]").textContent()).toBe(overview.asOf);
     expect(await page.locator('[data-kpi="concentration"] [data-value]').textContent()).toMatch(/^\d+\u202f%$/);
@@ -113,6 +114,26 @@ describe("the site built from the bundled sample", () => {
     expect(bars).toBe(overview.trend.month.length);
     const lineLength = await page.locator("main svg[class^='plot'] g[aria-label='line'] path").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(lineLength).toBeGreaterThan(100);
+    await session.close();
+  });
+
+  it("shows the models: parameters, a survival chart that follows the segment picker, the holdout check", async () => {
+    const models = loaderOutput<ModelsData>(dist, "models");
+    const session = await browser.session();
+    const page = await session.newPage();
+    await page.goto(server.url + "/models", { waitUntil: "networkidle" });
+    expect(await page.locator("table[data-table=sbg] tbody tr").count()).toBe(models.contractFits.length);
+    expect(await page.locator("[data-reading=portfolio] [data-value]").textContent()).toBe(overviewKpis(overview).find((k) => k.id === "model-value")!.value);
+    const dots = () => page.locator("main svg[class^='plot'] g[aria-label='dot'] circle").first().evaluate((c) => c.parentElement!.childElementCount);
+    const before = await dots();
+    expect(before).toBeGreaterThan(3);
+    const select = page.locator("main form select").first();
+    const options = await select.locator("option").allTextContents();
+    const annual = options.findIndex((o) => o.startsWith("annual"));
+    await select.selectOption({ index: annual });
+    await expect.poll(dots).not.toBe(before); // annual segments have a few yearly points, monthly ones dozens
+    expect(await page.locator("[data-reading=holdout]").textContent()).toMatch(/expected [\d,]+ repeat purchases; [\d,]+ happened/);
+    expect(session.errors).toEqual([]);
     await session.close();
   });
 

@@ -18,6 +18,11 @@ declare module "vitest" {
 let dir: string | undefined;
 
 export default function setup(project: TestProject) {
+  // For a quick run of unit suites only: ATLAS_SKIP_SITE=1 npx vitest run test/metrics
+  if (process.env.ATLAS_SKIP_SITE === "1") {
+    project.provide("sampleDist", "");
+    return;
+  }
   dir = mkdtempSync(path.join(os.tmpdir(), "atlas-test-dist-"));
   const dist = path.join(dir, "dist");
   const started = performance.now();

@@ -24,6 +24,10 @@ export const DEFINITIONS = {
     label: "Gross margin",
     text: "(Revenue − cost of goods − cost to serve) ÷ revenue over the last 12 months. Cost of goods is quantity × the product's unit cost; cost to serve is hours booked on accounts × the role's hourly cost.",
   },
+  modelValue: {
+    label: "Customer base value",
+    text: "The margin the current customers are expected to bring over the valuation horizon (5 years unless configured otherwise), discounted at the configured annual rate. Subscription accounts: each running contract's margin per billing period × the chance it is still renewed, from a shifted-beta-geometric (sBG) model fitted per billing term, tier and size. Transactional accounts: expected purchases from a BG/NBD model × expected order value from a Gamma-Gamma model × gross margin. The range is P10–P90 over 200 draws of the fitted parameters: it shows how sure the models are of the expected value, not the spread of outcomes for single accounts. The simple formula below it treats every account as average.",
+  },
   customerValue: {
     label: "Customer value (simple CLV)",
     text: "Simple LTV = average sale value × sales per billed account per year × retention time in years (1 ÷ annual logo churn, at most 10 years). CLV = LTV × gross margin. Total = CLV × active accounts. A rule of thumb from practitioners' guides: it assumes every account is average and churn is constant; the model-based value replaces it when the models are fitted.",

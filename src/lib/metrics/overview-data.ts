@@ -1,4 +1,5 @@
 /** The shape of `data/overview.json`, written by the loaders and read by the home page. */
+import type { Band } from "../valuation/models-data.js";
 import type { OverviewMetrics } from "./overview.js";
 
 export interface OverviewData {
@@ -7,6 +8,14 @@ export interface OverviewData {
   readonly currency: string;
   readonly sources: ReadonlyArray<{ extract: string; file: string; rowsRead: number; accepted: number; quarantined: number }>;
   readonly kpis: OverviewMetrics;
+  /** Model-based customer value (sBG + BG/NBD/Gamma-Gamma), null when the models could not run. */
+  readonly modelValue: {
+    readonly valueCents: number;
+    readonly band: Band;
+    readonly activeAccountsValued: number;
+    readonly horizonMonths: number;
+    readonly annualDiscountRate: number;
+  } | null;
   /** One entry per month, "YYYY-MM", oldest first. */
   readonly trend: { month: string[]; revenueCents: number[]; arrCents: number[]; activeAccounts: number[] };
 }

@@ -357,6 +357,8 @@ export interface ClvBands {
   totalP10: number;
   totalP50: number;
   totalP90: number;
+  /** The portfolio total under each parameter draw, in draw order (to combine with other models' draws). */
+  totalDraws: Float64Array;
   draws: number;
 }
 
@@ -465,6 +467,7 @@ export function predictClvWithBands(
     clvP50[i] = quantileSelect(vals, 0.5);
     clvP90[i] = quantileSelect(vals, 0.9);
   }
+  const totalDraws = Float64Array.from(totals);
   totals.sort();
   return {
     ...point,
@@ -474,6 +477,7 @@ export function predictClvWithBands(
     totalP10: quantileSorted(totals, 0.1),
     totalP50: quantileSorted(totals, 0.5),
     totalP90: quantileSorted(totals, 0.9),
+    totalDraws,
     draws: J,
   };
 }

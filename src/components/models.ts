@@ -1,0 +1,147 @@
+/**
+ * The Models page: parameter tables, fitted vs actual survival, the holdout check of the
+ * purchase model and the P(alive) map, each with a plain-language reading built from the
+ * numbers (so the words never disagree with the charts).
+ */
+import * as Inputs from "@observablehq/inputs";
+import * as Plot from "@observablehq/plot";
+import { html } from "htl";
+import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
+import type { ContractFit, ModelsData, PurchaseDiagnostics, PurchaseModelSummary } from "../lib/valuation/models-data.js";
+
+interface ChartOptions {
+  width?: number;
+  height?: number;
+}
+
+const plusMinus = (value: number, se: number | undefined | null, digits = 3) => (se == null ? value.toFixed(digits) : `${value.toFixed(digits)} ± ${se.toFixed(digits)}`);
+
+/** Portfolio value and its band, in one sentence. */
+export function portfolioReading(m: ModelsData): HTMLElement {
+  const money = (c: number) => formatMoneyCompact(c, m.currency);
+  return html`<p class="reading" data-reading="portfolio">The models value the current customers at <strong data-value>${money(m.portfolio.valueCents)}</strong> of margin over the next
+    ${m.horizonMonths / 12} years, discounted at ${formatPercent(m.annualDiscountRate, 0)} a year (P10–P90: ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}).
+    ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value; churned accounts count zero.
+    ${m.notes.length ? html`<br><strong>Note:</strong> ${m.notes.join(" ")}` : ""}</p>` as HTMLElement;
+}
+
+export function contractTable(m: ModelsData): HTMLElement {
+  const money = (c: number) => formatMoneyCompact(c, m.currency);
+  const borrowed = m.contractFits.some((f) => f.pooledAt !== "segment");
+  return html`<table class="quality" data-table="sbg">
+    <thead><tr><th>Segment (term · tier · size)</th><th>Accounts (churned)</th><th>γ ± SE</th><th>δ ± SE</th><th>Churn, 1st period</th><th>Value, P10–P90</th></tr></thead>
+    <tbody>${m.contractFits.map(
+      (f) => html`<tr><td>${f.key}${f.pooledAt === "segment" ? "" : html`<sup title="parameters from the broader ${f.pooledAt === "tier" ? "term × tier" : "term"} pool">†</sup>`}</td>
+        <td>${formatNumber(f.accounts)} (${formatNumber(f.churned)})</td>
+        <td>${plusMinus(f.gamma, f.se?.gamma, 2)}</td><td>${plusMinus(f.delta, f.se?.delta, 2)}</td>
+        <td>${formatPercent(f.gamma / (f.gamma + f.delta))}</td>
+        <td>${money(f.valueCents)} <small>(${money(f.band.p10)} – ${money(f.band.p90)})</small></td></tr>`,
+    )}</tbody></table>
+    ${borrowed ? html`<p class="chart-caption">† Too few accounts (or no churn yet) to fit the segment alone: its parameters come from the broader term × tier or term pool.</p>` : ""}` as HTMLElement;
+}
+
+/** A select of the contract segments, the largest first. */
+export function segmentPicker(m: ModelsData): HTMLElement & { value: ContractFit } {
+  const fits = [...m.contractFits].sort((a, b) => b.accounts - a.accounts);
+  return Inputs.select(fits, { label: "Segment", format: (f: ContractFit) => `${f.key} (${f.accounts} accounts)` }) as HTMLElement & { value: ContractFit };
+}
+
+export function survivalChart(fit: ContractFit, { width = 640, height = 300 }: ChartOptions = {}) {
+  const unit = fit.billingTerm === "monthly" ? "months" : "years";
+  const actual = fit.survival.t.flatMap((t, i) => (fit.survival.actual[i] === null ? [] : [{ t, share: fit.survival.actual[i]!, atRisk: fit.survival.atRisk[i] }]));
+  const fitted = fit.survival.t.map((t, i) => ({ t, share: fit.survival.fitted[i] }));
+  return Plot.plot({
+    width,
+    height,
+    x: { label: `${unit} since start` },
+    y: { label: "Share still active", domain: [0, 1], grid: true, tickFormat: "%" },
+    color: { legend: true, domain: ["actual (Kaplan–Meier)", "sBG fit"], range: ["var(--theme-foreground)", "var(--theme-foreground-focus)"] },
+    marks: [
+      Plot.line(fitted, { x: "t", y: "share", stroke: () => "sBG fit", strokeWidth: 2 }),
+      Plot.dot(actual, { x: "t", y: "share", r: 3, fill: () => "actual (Kaplan–Meier)", tip: true, title: (d: { t: number; share: number; atRisk: number }) => `${d.t} ${unit}: ${formatPercent(d.share)} still active (${d.atRisk} at risk)` }),
+    ],
+  });
+}
+
+export function survivalReading(fit: ContractFit): HTMLElement {
+  const unit = fit.billingTerm === "monthly" ? "month" : "year";
+  const last = fit.survival.actual.reduce<number>((k, v, i) => (v === null ? k : i), 0);
+  const gap = fit.survival.actual[last]! - fit.survival.fitted[last];
+  return html`<p class="reading">Of the ${fit.accounts} accounts in <em>${fit.key}</em>, ${formatPercent(fit.survival.actual[last]!, 0)} were still active after ${last} ${unit}s; the model says ${formatPercent(fit.survival.fitted[last], 0)}
+    (${Math.abs(gap) < 0.05 ? "a close fit" : gap > 0 ? "the model is more pessimistic than the data" : "the model is more optimistic than the data"}). Churn is highest in the first ${unit}s and falls later,
+    because the accounts most likely to leave leave first: the model expects ${formatPercent(fit.gamma / (fit.gamma + fit.delta))} to leave in the first ${unit}
+    ${fit.pooledAt === "segment" ? "" : `(parameters borrowed from the broader ${fit.pooledAt === "tier" ? "term × tier" : "billing-term"} pool because the segment alone is too small)`}.</p>` as HTMLElement;
+}
+
+export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
+  const se = p.bgnbd.se ?? {};
+  const gg = p.gammaGamma;
+  return html`<table class="quality" data-table="bgnbd">
+    <thead><tr><th>Model</th><th>Parameters ± SE</th><th>Log-likelihood</th><th>Accounts</th></tr></thead>
+    <tbody>
+      <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
+      ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : ""}
+    </tbody></table>` as HTMLElement;
+}
+
+export function holdoutChart(h: PurchaseDiagnostics, { width = 640, height = 280 }: ChartOptions = {}) {
+  const rows = h.weekly.week.flatMap((week, i) => [
+    { week, purchases: h.weekly.actual[i], series: "actual" },
+    { week, purchases: h.weekly.expected[i], series: "expected by the model" },
+  ]);
+  return Plot.plot({
+    width,
+    height,
+    x: { label: `weeks after ${h.calibrationEnd}` },
+    y: { label: "Cumulative repeat purchases", grid: true },
+    color: { legend: true },
+    marks: [Plot.line(rows, { x: "week", y: "purchases", stroke: "series", strokeWidth: 2, tip: true }), Plot.ruleY([0])],
+  });
+}
+
+export function frequencyChart(h: PurchaseDiagnostics, { width = 640, height = 260 }: ChartOptions = {}) {
+  const rows = h.byFrequency.flatMap((g) => [
+    { frequency: g.frequency, value: g.actual, series: "actual", customers: g.customers },
+    { frequency: g.frequency, value: g.expected, series: "expected", customers: g.customers },
+  ]);
+  return Plot.plot({
+    width,
+    height,
+    fx: { label: "Repeat purchases before the holdout year", domain: h.byFrequency.map((g) => g.frequency) },
+    x: { axis: null, domain: ["actual", "expected"] },
+    y: { label: "Purchases per account in the holdout year", grid: true },
+    color: { legend: true, domain: ["actual", "expected"] },
+    marks: [
+      Plot.barY(rows, { fx: "frequency", x: "series", y: "value", fill: "series", tip: true, title: (d: { series: string; value: number; customers: number }) => `${d.series}: ${d.value.toFixed(2)} (${d.customers} accounts)` }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+export function holdoutReading(h: PurchaseDiagnostics): HTMLElement {
+  const actual = h.weekly.actual.at(-1) ?? 0;
+  const expected = h.weekly.expected.at(-1) ?? 0;
+  const error = actual > 0 ? expected / actual - 1 : null;
+  return html`<p class="reading" data-reading="holdout">To test the purchase model, it was fitted again on the history up to ${h.calibrationEnd} only and asked to forecast the following ${h.holdoutWeeks} weeks.
+    It expected ${formatNumber(expected)} repeat purchases; ${formatNumber(actual)} happened (${error === null ? "no purchases to compare" : `${error >= 0 ? "+" : ""}${formatPercent(error)}`}).
+    The bars compare the forecast with what happened for accounts grouped by how often they had bought before: a good model tracks both the frequent and the occasional buyers.</p>` as HTMLElement;
+}
+
+export function aliveHeatmap(grid: PurchaseModelSummary["aliveGrid"], { width = 640, height = 320 }: ChartOptions = {}) {
+  const cells = grid.frequency.flatMap((x, i) => grid.recency.flatMap((tx, j) => (grid.p[i][j] === null ? [] : [{ x, tx, p: grid.p[i][j]! }])));
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 50,
+    x: { label: `Weeks from first to last purchase (account first seen ${grid.T} weeks ago)`, type: "band", tickFormat: (d: number) => (Number.isInteger(d / 5) ? d : "") },
+    y: { label: "Repeat purchases", type: "band", reverse: true },
+    color: { type: "linear", domain: [0, 1], scheme: "blues", legend: true, label: "P(alive)", tickFormat: "%" },
+    marks: [Plot.cell(cells, { x: "tx", y: "x", fill: "p", inset: 0.5, tip: true, title: (d: { x: number; tx: number; p: number }) => `${d.x} repeat purchases, last at week ${d.tx}: ${formatPercent(d.p, 0)} likely still active` })],
+  });
+}
+
+export function aliveReading(grid: PurchaseModelSummary["aliveGrid"]): HTMLElement {
+  return html`<p class="reading">For an account first seen ${grid.T} weeks ago, the chance it still buys from us depends on how often it bought and how recently.
+    Frequent buyers who have gone quiet (top left) are probably lost; an account that bought rarely but recently (bottom right) may simply not need to buy yet.
+    Sales can use this to choose whom to call.</p>` as HTMLElement;
+}

@@ -1,0 +1,130 @@
+/**
+ * The models stage on the bundled sample: every account valued once, bands ordered, the
+ * portfolio equal to the sum of its accounts — and one subscription and one transactional
+ * account re-valued here from the raw CSVs with SQL and the model library's scalar formulas.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOverview } from "../../loaders/outputs/overview.js";
+import { prepare } from "../../loaders/pipeline.js";
+import { STORE_FILES } from "../../loaders/store.js";
+import { bgnbdExpectedPurchasesIfAlive, bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
+import { gammaGammaExpectedSpendOne } from "../../src/lib/models/gammagamma.js";
+import { sbgSurvival } from "../../src/lib/models/sbg.js";
+import type { AccountValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import { REPO } from "../support/fixtures.js";
+
+const SAMPLE = path.join(REPO, "data", "sample");
+const store = mkdtempSync(path.join(os.tmpdir(), "atlas-models-store-"));
+let models: ModelsData;
+let values: AccountValue[];
+let instance: DuckDBInstance;
+let c: DuckDBConnection;
+
+const csv = (name: string) => `read_csv('${path.join(SAMPLE, `${name}.csv`)}', header = true, auto_detect = true)`;
+async function rows<T>(sql: string): Promise<T[]> {
+  return (await c.runAndReadAll(sql)).getRowObjectsJS() as T[];
+}
+
+beforeAll(async () => {
+  const { storeDir } = await prepare({ storeDir: store, quiet: true });
+  models = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
+  instance = await DuckDBInstance.create(":memory:");
+  c = await instance.connect();
+  values = await rows<AccountValue>(`SELECT * FROM read_parquet('${path.join(storeDir, STORE_FILES.accountValue)}')`);
+}, 300_000);
+afterAll(() => {
+  c?.closeSync();
+  instance?.closeSync();
+  rmSync(store, { recursive: true, force: true });
+});
+
+describe("the models stage on data/sample", () => {
+  it("values every account exactly once", async () => {
+    const [{ n }] = await rows<{ n: bigint }>(`SELECT count(*) AS n FROM ${csv("accounts")}`);
+    expect(values.length).toBe(Number(n));
+    expect(new Set(values.map((v) => v.account_id)).size).toBe(values.length);
+    expect(values.filter((v) => v.model === "none")).toEqual([]);
+  });
+
+  it("keeps P(alive) in [0, 1] and P10 ≤ P50 ≤ P90 for every account", () => {
+    for (const v of values) {
+      expect(v.probability_alive).toBeGreaterThanOrEqual(0);
+      expect(v.probability_alive).toBeLessThanOrEqual(1);
+      expect(v.clv_p10_cents).toBeLessThanOrEqual(v.clv_p50_cents + 1e-9);
+      expect(v.clv_p50_cents).toBeLessThanOrEqual(v.clv_p90_cents + 1e-9);
+    }
+  });
+
+  it("adds account values up to the portfolio value, inside its band", () => {
+    const total = values.reduce((s, v) => s + v.clv_cents, 0);
+    expect(models.portfolio.valueCents).toBeCloseTo(total, 0);
+    expect(models.portfolio.band.p10).toBeLessThan(models.portfolio.valueCents);
+    expect(models.portfolio.band.p90).toBeGreaterThan(models.portfolio.valueCents);
+  });
+
+  it("gives the overview the same model value", async () => {
+    const overview = await buildOverview(store);
+    expect(overview.modelValue?.valueCents).toBe(models.portfolio.valueCents);
+    expect(overview.modelValue?.band).toEqual(models.portfolio.band);
+  });
+
+  it("values a running monthly contract as margin × MRR × Σ S(n+k)/S(n) ÷ (1+d)^k, re-derived from the CSVs", async () => {
+    // The largest active monthly account of a segment fitted on its own.
+    const fit = models.contractFits.find((f) => f.pooledAt === "segment" && f.billingTerm === "monthly")!;
+    const candidates = values.filter((v) => v.model === "sbg" && v.segment === fit.key && v.clv_cents > 0);
+    const ids = candidates.map((v) => `'${v.account_id}'`).join(",");
+    // MRR on the as-of date, and the first month of the unbroken run of months with a contract that reaches it.
+    const [acct] = await rows<{ account_id: string; mrr: number; run_start: string }>(`
+      WITH m AS (SELECT account_id, CAST(d AS DATE) AS month, last_day(d) AS month_end
+                 FROM (SELECT DISTINCT account_id FROM ${csv("contracts")} WHERE account_id IN (${ids})),
+                      range(DATE '2020-10-01', DATE '2026-10-01', INTERVAL 1 MONTH) t(d)),
+      covered AS (SELECT m.account_id, m.month, sum(c.mrr) AS mrr FROM m JOIN ${csv("contracts")} c
+                  ON c.account_id = m.account_id AND c.start_date <= least(m.month_end, DATE '2026-09-30') AND (c.end_date IS NULL OR c.end_date >= least(m.month_end, DATE '2026-09-30'))
+                  GROUP BY ALL HAVING sum(c.mrr) > 0),
+      gaps AS (SELECT m.account_id, max(m.month) AS last_gap FROM m LEFT JOIN covered USING (account_id, month) WHERE covered.month IS NULL GROUP BY ALL)
+      SELECT c.account_id, CAST(c.mrr AS DOUBLE) AS mrr,
+             CAST(coalesce(g.last_gap + INTERVAL 1 MONTH, (SELECT min(month) FROM covered x WHERE x.account_id = c.account_id)) AS VARCHAR) AS run_start
+      FROM covered c LEFT JOIN gaps g USING (account_id) WHERE c.month = DATE '2026-09-01' ORDER BY c.mrr DESC, c.account_id LIMIT 1`);
+    const start = new Date(`${acct.run_start.slice(0, 10)}T00:00:00Z`);
+    const renewals = (2026 - start.getUTCFullYear()) * 12 + (8 - start.getUTCMonth());
+    const dm = Math.pow(1.1, 1 / 12) - 1;
+    let sum = 0;
+    for (let k = 1; k <= 60; k++) sum += sbgSurvival(fit, renewals + k) / sbgSurvival(fit, renewals) / Math.pow(1 + dm, k);
+    const expected = models.margins.subscription * acct.mrr * 100 * sum;
+    const actual = values.find((v) => v.account_id === acct.account_id)!;
+    expect(actual.clv_cents).toBeCloseTo(expected, 4);
+  });
+
+  it("values a transactional account from its purchase days with BG/NBD and Gamma-Gamma, re-derived from the CSVs", async () => {
+    const bg = models.purchases!.bgnbd;
+    const gg = models.purchases!.gammaGamma!;
+    const [h] = await rows<{ account_id: string; x: number; tx: number; T: number; zbar: number }>(`
+      WITH days AS (
+        SELECT i.account_id, i.invoice_date AS d, sum(l.amount) AS amount
+        FROM ${csv("invoices")} i JOIN ${csv("invoice_lines")} l USING (invoice_id) JOIN ${csv("accounts")} a USING (account_id)
+        WHERE a.business_model = 'transactional' AND i.document_type = 'invoice' GROUP BY ALL HAVING sum(l.amount) > 0),
+      firsts AS (SELECT account_id, min(d) AS first FROM days GROUP BY ALL)
+      SELECT account_id, CAST(count(*) - 1 AS DOUBLE) AS x,
+        CAST(date_diff('day', min(d), max(d)) AS DOUBLE) / 7 AS tx,
+        CAST(date_diff('day', min(d), DATE '2026-09-30') AS DOUBLE) / 7 AS T,
+        CAST(sum(amount * 100) FILTER (WHERE d > (SELECT first FROM firsts f WHERE f.account_id = days.account_id)) AS DOUBLE) / (count(*) - 1) AS zbar
+      FROM days GROUP BY account_id HAVING count(*) > 3 AND max(d) > DATE '2026-01-01' ORDER BY account_id LIMIT 1`);
+    const weeksPerMonth = 365.25 / 12 / 7;
+    const v = 1 / Math.pow(1.1, 1 / 12);
+    let discounted = 0, prev = 0;
+    for (let k = 1; k <= 60; k++) {
+      const cur = bgnbdExpectedPurchasesIfAlive(bg, k * weeksPerMonth, h.x, h.T);
+      discounted += (cur - prev) * Math.pow(v, k);
+      prev = cur;
+    }
+    const expected = models.margins.transactional * gammaGammaExpectedSpendOne(gg, h.x, h.zbar) * bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T) * discounted;
+    const actual = values.find((x) => x.account_id === h.account_id)!;
+    expect(actual.model).toBe("bgnbd");
+    expect(actual.clv_cents / expected).toBeCloseTo(1, 6);
+    expect(actual.probability_alive).toBeCloseTo(bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T), 9);
+  });
+});
