@@ -76,7 +76,7 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
       log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
-      const models = await runModels(db, report.asOf, report.currency, config.valuation);
+      const models = await runModels(db, report.asOf, report.currency, config.valuation, log);
       const t4 = performance.now();
       await writeStore(db, tempDir, report, models, { hash, inputs });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });

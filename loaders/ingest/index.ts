@@ -25,13 +25,14 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
     const extractConfig = config.extracts[name];
     onProgress({ extract: name, step: "read" });
     const raw = await readExtract(db, extractConfig);
-    await assertDatesParse(db, raw.table, spec.dateColumns.filter((c) => raw.columns.includes(c)), extractConfig.format.dateFormat, displayPath(extractConfig.file));
-    if (asOf === null && name === "invoices") asOf = await latestDate(db, raw.table, "invoice_date", extractConfig.format.dateFormat);
+    await assertDatesParse(db, raw.source, spec.dateColumns.filter((c) => raw.columns.includes(c)), extractConfig.format.dateFormat, displayPath(extractConfig.file));
+    if (asOf === null && name === "invoices") asOf = await latestDate(db, raw.source, "invoice_date", extractConfig.format.dateFormat);
     const context: ValidationContext = { asOf: asOf ?? "9999-12-31", earliest: EARLIEST_DATE, currency: config.currency };
     onProgress({ extract: name, step: "validate", rows: raw.rowsRead });
     const result = await validateExtract(db, raw, spec, extractConfig.format, context);
     reports.push(await summarize(db, name, displayPath(extractConfig.file), raw.bytes, raw.rowsRead, result, raw.extraHeaders));
-    await db.run(`DROP TABLE final_${name}; DROP TABLE ${raw.table}`);
+    // final_<name> stays: accepted_<name> is a view over it.
+    await db.run(raw.tables.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
     onProgress({ extract: name, step: "done", rows: raw.rowsRead });
   }
   if (asOf === null) throw new Error("no as-of date: set asOf in the configuration");
@@ -41,6 +42,9 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
 /** A date column where not one non-empty value parses means the configured format is wrong: stop. */
 async function assertDatesParse(db: Db, table: string, columns: readonly string[], format: string, shown: string): Promise<void> {
   for (const column of columns) {
+    // Cheap first look: if any of the first 10,000 filled values parses, the format is right.
+    const [head] = await db.all<{ parsed: string }>(`SELECT count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed FROM (SELECT ${ident(column)} FROM ${table} LIMIT 10000)`, { format });
+    if (Number(head.parsed) > 0) continue;
     const [row] = await db.all<{ filled: string; parsed: string; first_line: string | null; first_value: string | null }>(
       `SELECT count(*) FILTER (WHERE nullif(trim(${ident(column)}), '') IS NOT NULL) AS filled,
               count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed,
@@ -91,8 +95,8 @@ async function summarize(
     const m = ident(spec.moneyColumn);
     const [row] = await db.all<{ source: string; accepted: string; quarantined: string; unreadable: string }>(
       `SELECT CAST(coalesce(sum(${m}), 0) AS VARCHAR) AS source,
-              CAST(coalesce(sum(${m}) FILTER (WHERE len(all_reasons) = 0), 0) AS VARCHAR) AS accepted,
-              CAST(coalesce(sum(${m}) FILTER (WHERE len(all_reasons) > 0), 0) AS VARCHAR) AS quarantined,
+              CAST(coalesce(sum(${m}) FILTER (WHERE reasons IS NULL), 0) AS VARCHAR) AS accepted,
+              CAST(coalesce(sum(${m}) FILTER (WHERE reasons IS NOT NULL), 0) AS VARCHAR) AS quarantined,
               count(*) FILTER (WHERE ${m} IS NULL) AS unreadable
        FROM final_${name}`,
     );

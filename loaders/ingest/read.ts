@@ -18,8 +18,10 @@ export interface RaggedRow {
 }
 
 export interface RawExtract {
-  /** DuckDB table with a `line` column and one VARCHAR column per canonical column present. */
-  readonly table: string;
+  /** A FROM-clause source with a `line` column and one VARCHAR column per canonical column present. */
+  readonly source: string;
+  /** Tables to drop once the extract is validated. */
+  readonly tables: readonly string[];
   /** Canonical columns found in the file (optional ones may be absent). */
   readonly columns: readonly string[];
   /** Headers in the file that no canonical column maps to (kept out, reported). */
@@ -94,10 +96,48 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
     );
   }
   const ragged: RaggedRow[] = rejected.map((r) => ({ line: Number(r.line), message: r.error_message, text: r.csv_line }));
+  await db.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
+  const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}_text`);
+  const rows = Number(n);
+  const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  // Fast path: one physical line per record and no ragged rows, so line = position + 2 (after the header).
+  if (ragged.length === 0 && physicalLines(config.file) === rows + 1) {
+    return {
+      source: `(SELECT CAST(rowid + 2 AS BIGINT) AS line, ${select.join(", ")} FROM ${table}_text)`,
+      tables: [`${table}_text`],
+      columns: Object.keys(sourceIndex),
+      extraHeaders,
+      ragged,
+      rowsRead: rows,
+      bytes,
+    };
+  }
   await numberLines(db, table, headers.length, ragged, sourceIndex);
-  await db.run(`DROP TABLE ${table}_text; DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
-  const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-  return { table, columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: Number(n) + ragged.length, bytes };
+  await db.run(`DROP TABLE ${table}_text`);
+  return { source: table, tables: [table], columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: rows + ragged.length, bytes };
+}
+
+/** Physical lines of a file (newlines, plus one for a last line without a newline), counted in 4 MB chunks. */
+function physicalLines(file: string): number {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(4 << 20);
+  let lines = 0;
+  let last = 10;
+  try {
+    for (;;) {
+      const length = readSync(fd, buffer, 0, buffer.length, null);
+      if (length === 0) break;
+      let at = buffer.indexOf(10, 0);
+      while (at !== -1 && at < length) {
+        lines++;
+        at = buffer.indexOf(10, at + 1);
+      }
+      last = buffer[length - 1];
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return last === 10 ? lines : lines + 1;
 }
 
 /**

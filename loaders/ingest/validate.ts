@@ -1,8 +1,13 @@
 /**
  * Row-level validation of one extract in one SQL pass: parse every cell to its type, check
- * required fields, ranges, dates, currency, references, business rules and duplicate keys.
- * Each row ends either in `accepted_<extract>` (typed) or in `quarantine` with every reason
+ * required fields, ranges, dates, currency, references and business rules; then mark
+ * repeated keys. Each row ends either accepted (typed) or in `quarantine` with every reason
  * that applies; none is dropped. Money stays DECIMAL (exact) throughout.
+ *
+ * Speed: the pass computes one boolean per row and builds the list of reasons (and the row
+ * as read, for the data-quality page) only for rows that fail — CASE evaluates its ELSE
+ * branch for those rows alone. Duplicate keys are found with a GROUP BY (parallel) and
+ * only the few repeated keys are looked at row by row.
  */
 import type { CsvFormat } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
@@ -41,66 +46,87 @@ export interface ValidationResult {
   readonly quarantined: number;
 }
 
+/** A check: `failSql` is TRUE when the row breaks it; `reasonSql` builds its {code, column, message}. */
+interface Check {
+  readonly failSql: string;
+  readonly reasonSql: string;
+}
+
+/**
+ * Validates `raw` into `final_<extract>` (line, typed columns, `reasons` — NULL when the row
+ * is accepted —, and the row as read for rejected rows), the view `accepted_<extract>` and
+ * rows appended to `quarantine`.
+ */
 export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec, format: CsvFormat, context: ValidationContext): Promise<ValidationResult> {
   await db.run(QUARANTINE_DDL);
   const present = spec.columns.filter((c) => raw.columns.includes(c.name));
   const absent = spec.columns.filter((c) => !raw.columns.includes(c.name));
+  const n = (c: ColumnSpec) => ident(`n_${c.name}`);
 
-  // 1. Normalise the text: trim, map null spellings to NULL, strip thousands separators.
-  const normalized = present.map((c) => `${normalizeSql(c, format)} AS ${ident(`n_${c.name}`)}`);
-  // 2. Parse to typed values.
-  const typed = present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`);
-  const typedAbsent = absent.map((c) => `CAST(NULL AS ${SQL_TYPES[c.type]}) AS ${ident(c.name)}`);
-  // 3. Reasons from the cells alone.
-  const cellReasons = present.flatMap((c) => cellReasonSql(c, format, context));
-  const rawJson = `to_json({${present.map((c) => `${literal(c.name)}: r.${ident(c.name)}`).join(", ")}})::VARCHAR`;
-
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE typed_${spec.name} AS
-    WITH n AS (SELECT r.line, ${rawJson} AS raw_json, ${normalized.join(", ")} FROM ${raw.table} r)
-    SELECT *, list_filter([${cellReasons.join(", ") || "NULL"}], x -> x IS NOT NULL) AS cell_reasons
-    FROM (SELECT line, raw_json, ${[...present.map((c) => ident(`n_${c.name}`)), ...typed, ...typedAbsent].join(", ")} FROM n)`);
-
-  // 4. References to already-accepted extracts and business rules over typed values.
+  // 1. Normalised text: trimmed, null spellings to NULL, thousands separators removed.
+  const normalized = present.map((c) => `${normalizeSql(c, format)} AS ${n(c)}`);
+  // 2. Typed values.
+  const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${SQL_TYPES[c.type]}) AS ${ident(c.name)}`)];
+  // 3. Checks on cells, references, business rules and currency.
+  const checks: Check[] = present.flatMap((c) => cellChecks(c, format, context));
   const joins = spec.references.map((ref, i) => `LEFT JOIN accepted_${ref.extract} p${i} ON p${i}.${ident(ref.targetColumn)} = t.${ident(ref.column)}`);
-  const brought = spec.references.flatMap((ref, i) => (ref.bring ?? []).map((col) => `p${i}.${ident(col)} AS ${ident(`ref_${col}`)}`));
-  const refReasons = spec.references.map(
-    (ref, i) =>
-      `CASE WHEN t.${ident(ref.column)} IS NOT NULL AND p${i}.${ident(ref.targetColumn)} IS NULL THEN ${reason("orphan_reference", ref.column, `'${ref.column} ' || ${quoteValue(`t.${ident(ref.column)}`)} || ' not found among accepted ${ref.extract}'`)} END`,
+  const brought = spec.references.flatMap((ref, i) => [
+    `p${i}.${ident(ref.targetColumn)} IS NULL AS ${ident(`missing_ref_${i}`)}`,
+    ...(ref.bring ?? []).map((col) => `p${i}.${ident(col)} AS ${ident(`ref_${col}`)}`),
+  ]);
+  spec.references.forEach((ref, i) =>
+    checks.push({
+      failSql: `(${ident(ref.column)} IS NOT NULL AND ${ident(`missing_ref_${i}`)})`,
+      reasonSql: reason("orphan_reference", ref.column, `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ' not found among accepted ${ref.extract}'`),
+    }),
   );
-  const ruleReasons = spec.rules.map((rule) => `CASE WHEN coalesce((${rule.sql}), false) THEN ${reason(rule.code, rule.column, literal(rule.message))} END`);
-  const currencyReason =
-    spec.columns.some((c) => c.name === "currency") && raw.columns.includes("currency")
-      ? [`CASE WHEN upper(currency) <> ${literal(context.currency)} THEN ${reason("currency_mismatch", "currency", `'currency ' || ${quoteValue("currency")} || ' differs from the configured ${context.currency}'`)} END`]
-      : [];
-  const rowReasons = [...ruleReasons, ...currencyReason];
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE checked_${spec.name} AS
-    SELECT *, list_concat(ref_reasons, list_filter([${rowReasons.join(", ") || "NULL"}], x -> x IS NOT NULL)) AS reasons
-    FROM (
-      SELECT t.*${brought.length ? ", " + brought.join(", ") : ""},
-        list_concat(t.cell_reasons, list_filter([${refReasons.join(", ") || "NULL"}], x -> x IS NOT NULL)) AS ref_reasons
-      FROM typed_${spec.name} t ${joins.join(" ")})`);
+  for (const rule of spec.rules) checks.push({ failSql: `coalesce((${rule.sql}), false)`, reasonSql: reason(rule.code, rule.column, literal(rule.message)) });
+  if (spec.columns.some((c) => c.name === "currency") && raw.columns.includes("currency")) {
+    checks.push({
+      failSql: `coalesce(upper(currency) <> ${literal(context.currency)}, false)`,
+      reasonSql: reason("currency_mismatch", "currency", `'currency ' || ${quoteValue("currency")} || ' differs from the configured ${context.currency}'`),
+    });
+  }
+  const anyFails = checks.map((c) => c.failSql).join(" OR ") || "false";
+  const reasons = `list_filter([${checks.map((c) => `CASE WHEN ${c.failSql} THEN ${c.reasonSql} END`).join(", ")}], x -> x IS NOT NULL)`;
+  const rawJson = `to_json({${present.map((c) => `${literal(c.name)}: ${ident(`raw_${c.name}`)}`).join(", ")}})::VARCHAR`;
+  const columns = spec.columns.map((c) => ident(c.name));
 
-  // 5. Duplicate keys: among rows without other problems the first line wins.
-  const key = spec.key.map(ident).join(", ");
-  const keyText = spec.key.map((k) => `coalesce(CAST(${ident(k)} AS VARCHAR), '')`).join(" || '|' || ");
   await db.run(`
-    CREATE OR REPLACE TEMP TABLE final_${spec.name} AS
-    SELECT *,
-      CASE WHEN len(reasons) = 0 AND first_line < line
-        THEN list_concat(reasons, [${reason("duplicate_key", spec.key.join(" + "), `'duplicate ${spec.key.join(" + ")} ' || ${quoteValue(keyText)} || ', first seen on line ' || first_line`)}])
-        ELSE reasons END AS all_reasons
-    FROM (SELECT *, min(line) OVER (PARTITION BY ${key}, len(reasons) = 0) AS first_line FROM checked_${spec.name})`);
+    CREATE OR REPLACE TABLE final_${spec.name} AS
+    WITH r AS (SELECT * FROM ${raw.source}),
+    n AS (SELECT line, ${present.map((c) => `r.${ident(c.name)} AS ${ident(`raw_${c.name}`)}`).join(", ")}, ${normalized.join(", ")} FROM r),
+    t AS (SELECT *, ${typed.join(", ")} FROM n),
+    j AS (SELECT t.*${brought.length ? ", " + brought.join(", ") : ""} FROM t ${joins.join(" ")})
+    SELECT line, ${columns.join(", ")},
+      CASE WHEN ${anyFails} THEN ${reasons} END AS reasons,
+      CASE WHEN ${anyFails} THEN ${rawJson} END AS raw_json
+    FROM j ORDER BY line`);
 
-  const columns = spec.columns.map((c) => ident(c.name)).join(", ");
-  await db.run(`CREATE OR REPLACE TABLE accepted_${spec.name} AS SELECT line, ${columns} FROM final_${spec.name} WHERE len(all_reasons) = 0 ORDER BY line`);
+  // 4. Repeated keys: the first line wins among rows without other problems.
+  const key = spec.key.map(ident);
+  const keyText = spec.key.map((k) => `coalesce(CAST(f.${ident(k)} AS VARCHAR), '')`).join(" || '|' || ");
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
+    SELECT ${key.join(", ")}, min(line) AS first_line FROM final_${spec.name} WHERE reasons IS NULL GROUP BY ALL HAVING count(*) > 1`);
+  const [{ d }] = await db.all<{ d: string }>(`SELECT count(*) AS d FROM dup_${spec.name}`);
+  if (Number(d) > 0) {
+    await db.run(`
+      UPDATE final_${spec.name} f SET
+        reasons = [${reason("duplicate_key", spec.key.join(" + "), `'duplicate ${spec.key.join(" + ")} ' || ${quoteValue(keyText)} || ', first seen on line ' || dup.first_line`)}],
+        raw_json = to_json({${spec.columns.map((c) => `${literal(c.name)}: CAST(f.${ident(c.name)} AS VARCHAR)`).join(", ")}})::VARCHAR
+      FROM dup_${spec.name} dup
+      WHERE f.reasons IS NULL AND ${spec.key.map((k) => `f.${ident(k)} = dup.${ident(k)}`).join(" AND ")} AND f.line > dup.first_line`);
+  }
+  await db.run(`DROP TABLE dup_${spec.name}`);
+
+  await db.run(`CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`);
   const moneyAmount = spec.moneyColumn ? ident(spec.moneyColumn) : "NULL";
   await db.run(`
     INSERT INTO quarantine
-    SELECT ${literal(spec.name)}, line, all_reasons[1].code, all_reasons[1].column, all_reasons[1].message,
-      list_transform(all_reasons, x -> x.code), raw_json, ${moneyAmount}
-    FROM final_${spec.name} WHERE len(all_reasons) > 0`);
+    SELECT ${literal(spec.name)}, line, reasons[1].code, reasons[1].column, reasons[1].message,
+      list_transform(reasons, x -> x.code), raw_json, ${moneyAmount}
+    FROM final_${spec.name} WHERE reasons IS NOT NULL`);
   // Ragged rows: the reader could not split them into columns.
   for (const row of raw.ragged) {
     await db.run(
@@ -109,9 +135,8 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
     );
   }
   const [counts] = await db.all<{ accepted: string; quarantined: string }>(
-    `SELECT count(*) FILTER (WHERE len(all_reasons) = 0) AS accepted, count(*) FILTER (WHERE len(all_reasons) > 0) AS quarantined FROM final_${spec.name}`,
+    `SELECT count(*) FILTER (WHERE reasons IS NULL) AS accepted, count(*) FILTER (WHERE reasons IS NOT NULL) AS quarantined FROM final_${spec.name}`,
   );
-  await db.run(`DROP TABLE typed_${spec.name}; DROP TABLE checked_${spec.name}`);
   return { accepted: Number(counts.accepted), quarantined: Number(counts.quarantined) + raw.ragged.length };
 }
 
@@ -130,10 +155,11 @@ function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
   const nulls = `lower(${cell}) IN (${NULL_SPELLINGS.map(literal).join(", ")})`;
   if (column.type === "int" || column.type === "number" || column.type === "money" || column.type === "price") {
     const compact = `replace(${cell}, ' ', '')`;
+    // Only a well-formed thousands pattern loses its separators; anything else stays as written (and fails to parse).
     const numeric =
       format.decimalSeparator === "."
-        ? `CASE WHEN regexp_full_match(${compact}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${compact}, ',', '') ELSE ${compact} END`
-        : `replace(CASE WHEN regexp_full_match(${compact}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${compact}, '.', '') ELSE ${compact} END, ',', '.')`;
+        ? `CASE WHEN contains(${cell}, ',') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${compact}, ',', '') ELSE ${compact} END`
+        : `replace(CASE WHEN contains(${cell}, '.') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${compact}, '.', '') ELSE ${compact} END, ',', '.')`;
     return `CASE WHEN ${cell} IS NULL OR ${nulls} THEN NULL ELSE ${numeric} END`;
   }
   return `CASE WHEN ${cell} IS NULL OR ${nulls} THEN NULL ELSE ${cell} END`;
@@ -158,6 +184,7 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
     case "number":
     case "money":
     case "price":
+      // The pattern guards the scale: a cast alone would round 1.005 to 1.01 without a word.
       return `CASE WHEN regexp_full_match(${cell}, '${DECIMAL_PATTERN[column.type]}') THEN TRY_CAST(${cell} AS ${SQL_TYPES[column.type]}) END`;
     case "date":
       return `CAST(TRY_STRPTIME(${cell}, ${literal(format.dateFormat)}) AS DATE)`;
@@ -166,11 +193,11 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
   }
 }
 
-function cellReasonSql(column: ColumnSpec, format: CsvFormat, context: ValidationContext): string[] {
+function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationContext): Check[] {
   const n = ident(`n_${column.name}`);
   const v = ident(column.name);
-  const out: string[] = [];
-  if (column.required) out.push(`CASE WHEN ${n} IS NULL THEN ${reason("missing_value", column.name, `'${column.name} is empty'`)} END`);
+  const out: Check[] = [];
+  if (column.required) out.push({ failSql: `${n} IS NULL`, reasonSql: reason("missing_value", column.name, `'${column.name} is empty'`) });
   const expected: Record<ColumnSpec["type"], string> = {
     id: "",
     text: "",
@@ -182,18 +209,18 @@ function cellReasonSql(column: ColumnSpec, format: CsvFormat, context: Validatio
     date: `a date written ${format.dateFormat}`,
   };
   if (expected[column.type]) {
-    out.push(`CASE WHEN ${n} IS NOT NULL AND ${v} IS NULL THEN ${reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`)} END`);
+    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL)`, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
   }
-  if (column.min !== undefined) out.push(`CASE WHEN ${v} < ${column.min} THEN ${reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`)} END`);
-  if (column.max !== undefined) out.push(`CASE WHEN ${v} > ${column.max} THEN ${reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`)} END`);
+  if (column.min !== undefined) out.push({ failSql: `coalesce(${v} < ${column.min}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`) });
+  if (column.max !== undefined) out.push({ failSql: `coalesce(${v} > ${column.max}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`) });
   if (column.type === "date") {
     out.push(
-      `CASE WHEN ${v} > DATE ${literal(context.asOf)} THEN ${reason("future_date", column.name, `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`)} END`,
-      `CASE WHEN ${v} < DATE ${literal(context.earliest)} THEN ${reason("date_out_of_range", column.name, `'${column.name} ' || ${v} || ' is before ${context.earliest}'`)} END`,
+      { failSql: `coalesce(${v} > DATE ${literal(context.asOf)}, false)`, reasonSql: reason("future_date", column.name, `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`) },
+      { failSql: `coalesce(${v} < DATE ${literal(context.earliest)}, false)`, reasonSql: reason("date_out_of_range", column.name, `'${column.name} ' || ${v} || ' is before ${context.earliest}'`) },
     );
   }
   if (column.type === "id" || column.type === "text") {
-    out.push(`CASE WHEN regexp_matches(${n}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]') THEN ${reason("control_character", column.name, `'${column.name} contains control characters'`)} END`);
+    out.push({ failSql: `coalesce(regexp_matches(${n}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'), false)`, reasonSql: reason("control_character", column.name, `'${column.name} contains control characters'`) });
   }
   return out;
 }

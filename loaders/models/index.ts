@@ -15,11 +15,19 @@ import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
 
-export async function runModels(db: Db, asOf: string, currency: string, config: ValuationConfig): Promise<ModelsData> {
+export async function runModels(db: Db, asOf: string, currency: string, config: ValuationConfig, log: (line: string) => void = () => {}): Promise<ModelsData> {
   const asOfMonth = monthIndexOf(asOf);
+  const started = performance.now();
+  const step = (what: string) => log(`models: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const margins = await readMargins(db, asOf);
-  const contracts = valueContracts(await readContractAccounts(db, asOf), asOfMonth, margins.subscription, config);
-  const purchases = valuePurchases(await readPurchases(db), asOf, margins.transactional, config);
+  const contractAccounts = await readContractAccounts(db, asOf);
+  step(`read ${contractAccounts.length.toLocaleString("en-US")} subscription accounts`);
+  const contracts = valueContracts(contractAccounts, asOfMonth, margins.subscription, config);
+  step(`sBG: ${contracts.fits.length} segments fitted and valued`);
+  const purchaseRows = await readPurchases(db);
+  step(`read ${purchaseRows.accountId.length.toLocaleString("en-US")} purchase days of transactional accounts`);
+  const purchases = valuePurchases(purchaseRows, asOf, margins.transactional, config, step);
+  step("BG/NBD + Gamma-Gamma fitted and valued");
   const values = [...contracts.values, ...purchases.values];
   await writeAccountValues(db, values);
 

@@ -24,14 +24,16 @@ export interface PurchaseResult {
   readonly notes: string[];
 }
 
-export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number, config: ValuationConfig): PurchaseResult {
+export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number, config: ValuationConfig, step: (what: string) => void = () => {}): PurchaseResult {
   const notes: string[] = [];
   const empty = { summary: null, values: [], totalDraws: new Float64Array(config.draws), notes };
   if (rows.accountId.length === 0) return empty;
   // Amounts in cents keep the spend model in the same unit as every other value.
   const cents = rows.amount.map((a) => Math.round(a * 100));
-  const rfm = summarizeTransactions({ id: rows.accountId, date: rows.day, amount: cents }, { unit: "weeks", calibrationEnd: asOf });
+  const rfm = summarizeTransactions({ id: rows.accountId, date: rows.day, amount: cents }, { unit: "weeks", calibrationEnd: asOf, holdoutEnd: asOf });
+  step(`RFM summary of ${rfm.id.length.toLocaleString("en-US")} accounts`);
   const bgnbd = fitBgnbd(rfm);
+  step("BG/NBD fitted");
   const repeat = rfm.frequency.filter((x) => x > 0).length;
   if (repeat < MIN_REPEAT_CUSTOMERS || !bgnbd.covLog) {
     notes.push(`Transactional accounts were not valued: ${repeat} repeat buyers (at least ${MIN_REPEAT_CUSTOMERS} are needed), or the purchase model has no standard errors.`);
@@ -45,6 +47,7 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
     }
   }
   const gammaGamma = fitGammaGamma(spendRows);
+  step("Gamma-Gamma fitted");
   if (!gammaGamma.covLog) {
     notes.push("Transactional accounts were not valued: the spend model's maximum is on a boundary (no standard errors).");
     return empty;
@@ -58,6 +61,7 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
     draws: config.draws,
     rng: createRng(config.seed + 1),
   });
+  step(`${config.draws} parameter draws valued`);
   const values: AccountValue[] = rfm.id.map((id, i) => ({
     account_id: String(id),
     model: "bgnbd",
@@ -76,7 +80,7 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
       unit: "weeks",
       bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLik: bgnbd.logLik, se: bgnbd.se ?? null },
       gammaGamma: { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLik: gammaGamma.logLik, se: gammaGamma.se ?? null },
-      holdout: holdoutCheck(rows, asOf, notes),
+      holdout: timed(() => holdoutCheck(rows, asOf, notes), () => step("holdout check")),
       aliveGrid: aliveGrid(bgnbd, rfm.T),
       valueCents: prediction.totalClv,
       band: { p10: prediction.totalP10, p50: prediction.totalP50, p90: prediction.totalP90 },
@@ -142,6 +146,12 @@ function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): Purcha
       return { frequency: label, customers: g.customers, actual: g.actual / g.customers, expected: g.expected / g.customers };
     });
   return { calibrationEnd, holdoutWeeks: HOLDOUT_WEEKS, params: { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b }, weekly: { week, actual, expected }, byFrequency };
+}
+
+function timed<T>(work: () => T, done: () => void): T {
+  const out = work();
+  done();
+  return out;
 }
 
 /** P(alive) on a grid of (x, t_x) for the median T of the accounts. */

@@ -120,3 +120,29 @@ describe("prediction bands from parameter draws", () => {
     expect(a.totalP90).toBeGreaterThan(a.totalClv);
   });
 });
+
+describe("bands for many distinct histories", () => {
+  it("match the exact draws within 1% when the draws are computed on binned (x, T) pairs", async () => {
+    const { readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const { fitBgnbd } = await import("../../src/lib/models/bgnbd.js");
+    const { fitGammaGamma } = await import("../../src/lib/models/gammagamma.js");
+    const { predictClvWithBands } = await import("../../src/lib/models/valuation.js");
+    const { createRng } = await import("../../src/lib/random.js");
+    // CDNOW summary with spend (Fader & Hardie 2013 inputs).
+    const text = readFileSync(path.resolve(import.meta.dirname, "../../../shared/datasets/cdnow_customers_summary_with_transactions.csv"), "utf8").trim().split("\n").slice(1);
+    const rows = text.map((l) => l.split(",").map(Number));
+    const data = { frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]), monetaryValue: rows.map((r) => r[4]) };
+    const bg = fitBgnbd(data);
+    const repeat = rows.filter((r) => r[1] > 0);
+    const gg = fitGammaGamma({ frequency: repeat.map((r) => r[1]), monetaryValue: repeat.map((r) => r[4]) });
+    const opts = { unit: "weeks" as const, months: 24, annualDiscount: 0.1, margin: 0.3, draws: 100 };
+    const exact = predictClvWithBands("bgnbd", bg, gg, data, { ...opts, rng: createRng(7), binAbove: Number.POSITIVE_INFINITY });
+    const binned = predictClvWithBands("bgnbd", bg, gg, data, { ...opts, rng: createRng(7), binAbove: 0 });
+    expect(binned.totalClv).toBe(exact.totalClv); // the point estimate never uses the bins
+    for (const q of ["totalP10", "totalP50", "totalP90"] as const) expect(binned[q] / exact[q]).toBeCloseTo(1, 2);
+    let worst = 0;
+    for (let i = 0; i < exact.clv.length; i++) if (exact.clvP50[i] > 1) worst = Math.max(worst, Math.abs(binned.clvP50[i] / exact.clvP50[i] - 1));
+    expect(worst).toBeLessThan(0.01);
+  });
+});

@@ -240,8 +240,13 @@ type ModelParams = BgnbdParams | ParetoNbdParams;
  * where E(·) is the expected purchases if alive; for each (x, t_x, T) history: P(alive).
  */
 function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, alive: Float64Array | Float32Array, disc: Float64Array, eT: Float64Array | null): void {
+  evaluateDiscounted(model, mp, prep, delta, H, v, t, disc, eT);
+  evaluateAlive(model, mp, prep, alive);
+}
+
+/** `disc` (and `eT`) per (x, T) pair, as in {@link evaluate}. */
+function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, disc: Float64Array, eT: Float64Array | null): void {
   const np = prep.pairX.length;
-  const nh = prep.histX.length;
   switch (model) {
     case "bgnbd": {
       const p = mp as BgnbdParams;
@@ -251,14 +256,6 @@ function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: 
         bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
       }
       if (eT) for (let k = 0; k < np; k++) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
-      // P(alive) = 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) (bgnbd.ts), with the logs tabulated
-      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
-      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
-      const la = Math.log(p.a);
-      for (let h = 0; h < nh; h++) {
-        const x = prep.histX[h];
-        alive[h] = x === 0 ? 1 : 1 / (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
-      }
       break;
     }
     case "paretonbd": {
@@ -274,12 +271,78 @@ function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: 
         disc[k] = s;
         if (eT) eT[k] = paretoNbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
       }
+      break;
+    }
+    default:
+      throw new RangeError(`invalid purchase model: ${String(model)}`);
+  }
+}
+
+/** P(alive) per (x, t_x, T) history, as in {@link evaluate}. */
+function evaluateAlive(model: PurchaseModel, mp: ModelParams, prep: Prepared, alive: Float64Array | Float32Array): void {
+  const nh = prep.histX.length;
+  switch (model) {
+    case "bgnbd": {
+      const p = mp as BgnbdParams;
+      // P(alive) = 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) (bgnbd.ts), with the logs tabulated
+      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
+      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
+      const la = Math.log(p.a);
+      for (let h = 0; h < nh; h++) {
+        const x = prep.histX[h];
+        alive[h] = x === 0 ? 1 : 1 / (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
+      }
+      break;
+    }
+    case "paretonbd": {
+      const p = mp as ParetoNbdParams;
       for (let h = 0; h < nh; h++) alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
       break;
     }
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
+}
+
+/** Binned (x, T) pairs for the parameter draws (see {@link binPairs}). */
+interface PairBins {
+  /** Representative pairs, one per occupied bin. */
+  prep: Prepared;
+  /** Bin of each original pair. */
+  binOf: Int32Array;
+}
+
+/**
+ * Groups (x, T) pairs into bins whose discounted purchases move together across parameter
+ * draws: x exact up to 10, then bins 15% wide; T bins of `tWidth` (model units). Each bin is
+ * represented by its members' mean x (rounded) and mean T.
+ */
+function binPairs(prep: Prepared, tWidth: number): PairBins | null {
+  const np = prep.pairX.length;
+  const keyOf = (x: number, T: number) => `${x <= 10 ? x : 10 + Math.floor(Math.log(x / 10) / Math.log(1.15))}|${Math.floor(T / tWidth)}`;
+  const bins = new Map<string, number>();
+  const sumX: number[] = [], sumT: number[] = [], count: number[] = [];
+  const binOf = new Int32Array(np);
+  for (let k = 0; k < np; k++) {
+    const key = keyOf(prep.pairX[k], prep.pairT[k]);
+    let b = bins.get(key);
+    if (b === undefined) {
+      bins.set(key, (b = count.length));
+      sumX.push(0);
+      sumT.push(0);
+      count.push(0);
+    }
+    binOf[k] = b;
+    sumX[b] += prep.pairX[k];
+    sumT[b] += prep.pairT[k];
+    count[b]++;
+  }
+  const repX = count.map((c, b) => Math.round(sumX[b] / c));
+  const repT = count.map((c, b) => sumT[b] / c);
+  const zeros = new Float64Array(count.length);
+  const reps = prepare({ frequency: repX, recency: zeros, T: repT, monetaryValue: zeros });
+  // Two bins with the same representative would break pair index = bin index: then stay exact.
+  return reps.pairX.length === count.length ? { prep: reps, binOf } : null;
 }
 
 /** Moves the k-th smallest of a[lo..hi] to a[k] (Hoare's quickselect, median-of-three pivot). */
@@ -417,13 +480,18 @@ function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGamm
  * the purchase model and, independently, of the Gamma-Gamma model (uncertainty.ts). The bands
  * cover parameter uncertainty only, not the randomness of future purchases (process noise).
  * Both fits need `covLog`. Reproducible for a given `rng` seed.
+ *
+ * Speed: with more than `binAbove` (default 2,000) distinct (x, T) pairs, each draw's
+ * discounted purchases are computed on binned pairs (x exact to 10, then 15% bins; T in
+ * 4-week bins) and carried to every pair as point(pair) × draw(bin) ÷ point(bin). The point
+ * CLV stays exact; a test bounds the effect on the bands.
  */
 export function predictClvWithBands(
   model: PurchaseModel,
   params: ModelParams & FitUncertainty<string>,
   spend: GammaGammaParams & FitUncertainty<string>,
   data: AccountColumns,
-  opts: ClvOptions & { draws: number; rng: Rng },
+  opts: ClvOptions & { draws: number; rng: Rng; binAbove?: number },
 ): ClvPrediction & ClvBands {
   checkOpts(opts);
   const prep = prepare(data);
@@ -439,14 +507,31 @@ export function predictClvWithBands(
   const np = prep.pairX.length;
   // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
   // draw-major per pair/history so the per-account loop reads contiguous memory.
+  // With many distinct (x, T) pairs (realistic, ungrouped histories) the discounted purchases
+  // of a draw are computed on binned representative pairs and carried to each pair as
+  // point(pair) × draw(bin) / point(bin); P(alive) stays exact per history.
   const nh = prep.histX.length;
   const discAll = new Float64Array(np * J);
   const aliveAll = new Float64Array(nh * J);
-  const d = new Float64Array(np);
   const al = new Float64Array(nh);
+  const bins = model === "bgnbd" && np > (opts.binAbove ?? 2000) ? binPairs(prep, 4 * (7 / unitDays(opts.unit))) : null;
+  const drawPrep = bins ? bins.prep : prep;
+  const d = new Float64Array(drawPrep.pairX.length);
+  let scale: Float64Array | null = null;
+  if (bins) {
+    const exact = new Float64Array(np);
+    evaluateDiscounted(model, mp, prep, delta, opts.months, v, 0, exact, null);
+    const atBins = new Float64Array(drawPrep.pairX.length);
+    evaluateDiscounted(model, mp, drawPrep, delta, opts.months, v, 0, atBins, null);
+    // drawPrep's pairs are the bins in order of first appearance, so pair index = bin index.
+    scale = Float64Array.from(exact, (e, k) => (atBins[bins.binOf[k]] > 0 ? e / atBins[bins.binOf[k]] : 0));
+  }
   for (let j = 0; j < J; j++) {
-    evaluate(model, paramsOf(model, mDraws[j]), prep, delta, opts.months, v, 0, al, d, null);
-    for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
+    const pj = paramsOf(model, mDraws[j]);
+    evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
+    evaluateAlive(model, pj, prep, al);
+    if (bins && scale) for (let k = 0; k < np; k++) discAll[k * J + j] = scale[k] * d[bins.binOf[k]];
+    else for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
     for (let h = 0; h < nh; h++) aliveAll[h * J + j] = al[h];
   }
   const clvP10 = new Float64Array(n), clvP50 = new Float64Array(n), clvP90 = new Float64Array(n);
