@@ -4,12 +4,14 @@
  * file with its loader's modification time, so it would otherwise show old numbers), then
  * render the site with Observable Framework into dist/.
  *
- *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--force] [--prepare-only]
+ *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--store DIR]
+ *                    [--force] [--prepare-only] [--summary-json FILE]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { publishToEnv } from "../loaders/config.js";
 import { AtlasError } from "../loaders/errors.js";
 import { prepare } from "../loaders/pipeline.js";
 import { REPO_ROOT } from "../loaders/store.js";
@@ -24,7 +26,11 @@ const { values } = parseArgs({
     out: { type: "string" },
     store: { type: "string" },
     force: { type: "boolean", default: false },
+    publish: { type: "boolean", default: false },
+    "aggregate-only": { type: "boolean", default: false },
     "prepare-only": { type: "boolean", default: false },
+    // Machine-readable stage timings and peak memory, for the benchmark.
+    "summary-json": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -36,7 +42,9 @@ if (values.help) {
 
 try {
   const started = performance.now();
-  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force });
+  const publish = { ...(values.publish ? { pseudonymize: true } : {}), ...(values["aggregate-only"] ? { aggregateOnly: true } : {}) };
+  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force, publish });
+  const prepareMaxRssMb = process.resourceUsage().maxRSS / 1024;
   invalidateFrameworkCache(result.hash);
   const env = {
     ...process.env,
@@ -44,6 +52,8 @@ try {
     ATLAS_CONFIG: result.config.configPath,
     ATLAS_DATA_DIR: result.config.sourceDir,
     ATLAS_STORE: result.storeDir,
+    // Framework's data loaders call prepare() again: they must ask for the same mode, or the fingerprint would differ.
+    ATLAS_PUBLISH: publishToEnv(result.config.publish),
     ...(values.out ? { ATLAS_OUT: path.resolve(values.out) } : {}),
   };
   let renderSeconds = 0;
@@ -59,6 +69,9 @@ try {
     renderSeconds = (performance.now() - t) / 1000;
   }
   const s = result.seconds;
+  if (values["summary-json"]) {
+    writeFileSync(values["summary-json"], JSON.stringify({ rebuilt: result.rebuilt, seconds: { ...s, render: renderSeconds, total: (performance.now() - started) / 1000 }, prepareMaxRssMb }, null, 2));
+  }
   process.stderr.write(
     `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, models ${s.models.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
       (values["prepare-only"] ? "" : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +
