@@ -1,7 +1,8 @@
 /**
- * Derived tables the pages read, built in DuckDB from the accepted extracts. They hold
+ * Derived tables the pages read (their contract: ./contract.ts), built in DuckDB from the accepted extracts. They hold
  * aggregates at account or account × month grain — never invoice lines — and money in
- * integer cents (exact, and safe as JavaScript numbers up to $90 trillion).
+ * integer cents (exact, and safe as JavaScript numbers up to $90 trillion). Sums are cast
+ * back to BIGINT: DuckDB sums BIGINT into HUGEINT, which Parquet would store as DOUBLE.
  *
  * - `dim_accounts`: one row per account, the attributes segments are made of.
  * - `account_month`: one row per account and month with activity: revenue by kind, cost of
@@ -42,7 +43,7 @@ export async function buildDerivedTables(db: Db, asOf: string): Promise<void> {
     WITH lines AS (
       SELECT i.account_id, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month, l.line_type,
         CAST(round(l.amount * 100) AS BIGINT) AS amount_cents,
-        CAST(round(l.quantity * p.unit_cost * 100) AS BIGINT) AS cost_cents,
+        CAST(round(CAST(l.quantity AS DECIMAL(38,4)) * CAST(p.unit_cost AS DECIMAL(38,4)) * 100) AS BIGINT) AS cost_cents,
         i.invoice_id, i.document_type
       FROM accepted_invoice_lines l
       JOIN accepted_invoices i USING (invoice_id)
@@ -50,23 +51,23 @@ export async function buildDerivedTables(db: Db, asOf: string): Promise<void> {
     ),
     billing AS (
       SELECT account_id, month,
-        sum(amount_cents) AS revenue_cents,
-        sum(amount_cents) FILTER (WHERE line_type = 'subscription') AS subscription_revenue_cents,
-        sum(amount_cents) FILTER (WHERE line_type = 'service') AS service_revenue_cents,
-        sum(amount_cents) FILTER (WHERE line_type = 'product') AS product_revenue_cents,
-        sum(cost_cents) AS cogs_cents,
+        CAST(sum(amount_cents) AS BIGINT) AS revenue_cents,
+        CAST(sum(amount_cents) FILTER (WHERE line_type = 'subscription') AS BIGINT) AS subscription_revenue_cents,
+        CAST(sum(amount_cents) FILTER (WHERE line_type = 'service') AS BIGINT) AS service_revenue_cents,
+        CAST(sum(amount_cents) FILTER (WHERE line_type = 'product') AS BIGINT) AS product_revenue_cents,
+        CAST(sum(cost_cents) AS BIGINT) AS cogs_cents,
         count(DISTINCT invoice_id) FILTER (WHERE document_type = 'invoice') AS invoices
       FROM lines GROUP BY ALL
     ),
     mrr AS (
-      SELECT c.account_id, m.month, sum(CAST(round(c.mrr * 100) AS BIGINT)) AS mrr_cents
+      SELECT c.account_id, m.month, CAST(sum(CAST(round(c.mrr * 100) AS BIGINT)) AS BIGINT) AS mrr_cents
       FROM accepted_contracts c
       JOIN months m ON c.start_date <= m.month_end AND (c.end_date IS NULL OR c.end_date >= m.month_end)
       GROUP BY ALL
     ),
     work AS (
       SELECT t.account_id, CAST(date_trunc('month', t.work_date) AS DATE) AS month,
-        sum(t.hours) AS hours, CAST(round(sum(t.hours * r.hourly_cost) * 100) AS BIGINT) AS cost_to_serve_cents
+        sum(t.hours) AS hours, CAST(round(sum(CAST(t.hours AS DECIMAL(38,4)) * CAST(r.hourly_cost AS DECIMAL(38,4))) * 100) AS BIGINT) AS cost_to_serve_cents
       FROM accepted_time_entries t JOIN accepted_role_rates r USING (role)
       GROUP BY ALL
     )
