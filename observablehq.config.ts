@@ -7,11 +7,25 @@ export default {
   pages: [
     { name: "Overview", path: "/" },
     { name: "Models", path: "/models" },
+    { name: "Cohort retention", path: "/cohorts" },
+    { name: "Pareto / ABC", path: "/pareto" },
+    { name: "Segment economics", path: "/segments" },
+    { name: "Account explorer", path: "/accounts" },
+    { name: "Scenarios", path: "/scenarios/" },
     { name: "Data quality", path: "/quality" },
   ],
+  // One executive page per saved scenario: data/scenarios/<name>.json → /scenarios/<name>
+  // (src/scenarios/[name].md; the file is validated by src/data/scenario-saved.json.ts).
+  async *dynamicPaths() {
+    const { readdirSync, existsSync } = await import("node:fs");
+    const dir = new URL("./data/scenarios/", import.meta.url);
+    if (!existsSync(dir)) return;
+    for (const file of readdirSync(dir).sort()) if (file.endsWith(".json")) yield `/scenarios/${file.slice(0, -5)}`;
+  },
   // The default stylesheet list loads a font from Google; the site must make no request to
   // another origin, so we use Framework's own theme CSS and the system font stack only.
   globalStylesheets: [],
+  // An inline empty icon: otherwise browsers request /favicon.ico (a 404 in the console).
   // An inline empty icon: otherwise browsers request /favicon.ico (a 404 in the console).
   head: '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
   footer: "LTV Atlas — built from your CRM extracts; every figure links to its definition.",

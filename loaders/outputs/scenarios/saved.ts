@@ -1,0 +1,56 @@
+/**
+ * Saved scenarios: `data/scenarios/<name>.json`, reviewed like code, each built into the
+ * executive page `/scenarios/<name>`. Every file is validated against the data (segment
+ * labels must exist; every entry needs a reason, an author and a date); a problem stops the
+ * build with a message naming the file and the field. Results are computed here, at build
+ * time, so the executive pages load a few kilobytes and never the per-account data.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { AtlasError } from "../../errors.js";
+import { REPO_ROOT } from "../../store.js";
+import { ScenarioEvaluator } from "../../../src/lib/scenarios/engine.js";
+import { ScenarioError, validateScenario, type Scenario } from "../../../src/lib/scenarios/model.js";
+import { scenarioReport, type ScenarioReport } from "../../../src/lib/scenarios/report.js";
+import type { ScenarioInputs } from "./base.js";
+
+export const SAVED_DIR = path.join(REPO_ROOT, "data", "scenarios");
+/** A saved scenario's name is its file name without `.json`: lower-case words and digits joined by hyphens. */
+export const NAME_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export interface SavedScenario {
+  readonly name: string;
+  /** Path relative to the repository, for messages and the page. */
+  readonly file: string;
+  readonly scenario: Scenario;
+  readonly report: ScenarioReport;
+}
+
+/** The names of the saved scenarios (for the config's dynamicPaths). */
+export function savedScenarioNames(dir = SAVED_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+}
+
+export function readSavedScenarios(inputs: ScenarioInputs, dir = SAVED_DIR): SavedScenario[] {
+  const evaluator = new ScenarioEvaluator(inputs.base, inputs.accounts);
+  const baseline = new Map();
+  return savedScenarioNames(dir).map((name) => {
+    const file = path.relative(REPO_ROOT, path.join(dir, `${name}.json`)) || `${name}.json`;
+    if (!NAME_PATTERN.test(name)) throw new AtlasError(`${file}: the file name must be lower-case words and digits joined by hyphens (it becomes the page address)`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+    } catch (error) {
+      throw new AtlasError(`${file}: not valid JSON: ${(error as Error).message}`);
+    }
+    let scenario: Scenario;
+    try {
+      scenario = validateScenario(raw, { dictionary: inputs.base.dictionary, requireReasons: true });
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new AtlasError(`${file}: ${error.message}`);
+      throw error;
+    }
+    return { name, file, scenario, report: scenarioReport(evaluator, scenario, ["industry", "size", "tier"], { baseline }) };
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * Account explorer: search and filter every account; a detail view with its MRR history and
+ * contract changes, revenue per 12-month window with its ABC class, NPS answers, hours and
+ * cost to serve, predicted value with its band and probability alive.
+ */
+import * as Plot from "@observablehq/plot";
+import { html } from "htl";
+import { CLASSES } from "../lib/analysis/abc.js";
+import { MOVEMENTS } from "../lib/analysis/mrr.js";
+import * as Q from "../lib/analysis/sql.js";
+import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
+import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
+import { monthLabel } from "../lib/months.js";
+import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
+import { select, textInput } from "./controls.js";
+import { analystPage, centsToDecimal, filterCodes, labelOf, markFirstChart, showChart, showTable } from "./analyst-page.js";
+
+const SORTS: Record<Q.SortKey, string> = { revenue: "T12M revenue", value: "predicted value", margin: "T12M margin", mrr: "MRR now" };
+export const LIST_LIMIT = 200;
+
+type Detail = Record<string, number | string | null> & { idx: number; account_id: string; account_name: string };
+
+export function historyChart(events: readonly { month: number; mrr_cents: number; movement: number }[], asOfMonth: number, { width = 640, currency = "USD" } = {}) {
+  const steps = events.map((e) => ({ date: new Date(`${monthLabel(e.month)}-01T00:00:00Z`), mrr: e.mrr_cents / 100, kind: MOVEMENTS[e.movement - 1] }));
+  const line = steps.length ? [...steps, { ...steps[steps.length - 1], date: new Date(`${monthLabel(asOfMonth + 1)}-01T00:00:00Z`) }] : [];
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: 56,
+    x: { type: "utc", label: null },
+    y: { label: "↑ MRR", tickFormat: "~s", grid: true },
+    color: { domain: [...MOVEMENTS], range: ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"], legend: true },
+    marks: [
+      Plot.line(line, { x: "date", y: "mrr", curve: "step-after", stroke: "currentColor" }),
+      Plot.dot(steps, { x: "date", y: "mrr", fill: "kind", r: 4, tip: true, title: (d: (typeof steps)[number]) => `${d.kind} in ${d.date.toISOString().slice(0, 7)}: MRR ${formatMoneyCompact(d.mrr * 100, currency)}` }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+export function windowsChart(detail: Detail, asOfMonth: number, { width = 640, currency = "USD" } = {}) {
+  const data = [3, 2, 1, 0].map((k) => ({ window: `12 m to ${monthLabel(asOfMonth - 12 * k)}`, revenue: (detail[`rev${k}`] as number) / 100, klass: CLASSES[detail[`c${k}`] as number] }));
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: 56,
+    x: { label: null, domain: data.map((d) => d.window) },
+    // An account without revenue still gets a readable (empty) axis.
+    y: { label: "↑ revenue in the window", tickFormat: "~s", grid: true, nice: true, domain: [Math.min(0, ...data.map((d) => d.revenue)), Math.max(1, ...data.map((d) => d.revenue))] },
+    marks: [
+      Plot.barY(data, { x: "window", y: "revenue", fill: "var(--theme-foreground-focus)", fillOpacity: 0.7, tip: true, title: (d: (typeof data)[number]) => `${d.window}: ${formatMoneyCompact(d.revenue * 100, currency)}, class ${d.klass}` }),
+      Plot.text(data, { x: "window", y: "revenue", text: (d: (typeof data)[number]) => `class ${d.klass}`, dy: -8, fill: "currentColor" }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+export interface AccountSlots {
+  controls: HTMLElement;
+  notes: HTMLElement;
+  status: HTMLElement;
+  search: HTMLElement;
+  list: HTMLElement;
+  detail: HTMLElement;
+}
+
+export function mountAccounts({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names" | "mrr" | "nps", ArrowFile>; slots: AccountSlots }): void {
+  let db: AnalystDb | null = null;
+  const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
+  const search = textInput({ label: "Search name or id", placeholder: "e.g. Logistics or ACC-0001" });
+  const sort = select(Object.keys(SORTS) as Q.SortKey[], { label: "Sort by", value: "revenue", format: (k) => SORTS[k] });
+  search.dataset.input = "search";
+  sort.dataset.input = "sort";
+  const count = html`<p class="chart-caption" data-matches></p>` as HTMLElement;
+  slots.search.replaceChildren(search, sort, count);
+  let detailNoteShown = false;
+
+  const drawList = (rows: readonly AccountRow[]) => {
+    const matches = rows[0]?.matches ?? 0;
+    count.textContent = rows.length === 0 ? "No account matches." : `${formatNumber(matches)} accounts match${matches > rows.length ? `; the first ${rows.length} are listed` : ""}. Select a row for its details.`;
+    showTable(slots.list, {
+      name: "accounts",
+      rows: rows.map((r) => ({ ...r, industry_label: labelOf(summary, "industry", r.industry), size_label: labelOf(summary, "size", r.size), class_label: CLASSES[r.class] })),
+      columns: { account_id: "account", account_name: "name", industry_label: "industry", size_label: "size", class_label: "class", revenue_cents: "T12M revenue", clv_cents: "predicted value", p_alive: "P(alive)" },
+      format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, clv_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never, p_alive: ((p: number | null) => formatPercent(p, 0)) as never },
+      csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), clv_cents: (r) => centsToDecimal(r.clv_cents) },
+      rowsShown: 12,
+      onSelect: (row) => page.set({ account: row.account_id }),
+    });
+    markFirstChart();
+  };
+
+  async function drawDetail(id: string | null): Promise<void> {
+    if (!id || !db) {
+      slots.detail.replaceChildren(html`<p class="chart-caption">Select an account in the list to see its history.</p>`);
+      return;
+    }
+    const [detail] = await db.query<Detail>(Q.accountDetail(id));
+    if (!detail) {
+      if (!detailNoteShown) page.note(`The link's account "${id.slice(0, 80)}" is not in this data; no account is selected.`);
+      detailNoteShown = true;
+      slots.detail.replaceChildren(html`<p class="chart-caption">No account selected.</p>`);
+      return;
+    }
+    const events = await db.query<{ month: number; mrr_cents: number; delta_cents: number; movement: number }>(Q.accountEvents(detail.idx));
+    const answers = await db.query<{ month: number; score: number }>(Q.accountNps(detail.idx));
+    const w = Math.max(300, slots.detail.clientWidth - 40 || 640);
+    const seg = (dim: "industry" | "size" | "region" | "tier" | "channel") => labelOf(summary, dim, detail[dim] as number);
+    const value = detail.clv === null ? "unavailable" : `${money(detail.clv as number)} (${money(detail.clv_p10 as number)} – ${money(detail.clv_p90 as number)})`;
+    const history = html`<div data-chart="history"></div>` as HTMLElement;
+    const windows = html`<div data-chart="windows"></div>` as HTMLElement;
+    const changes = html`<div data-table="changes"></div>` as HTMLElement;
+    slots.detail.replaceChildren(
+      html`<h2 data-detail-name>${detail.account_name}</h2>`,
+      html`<p class="chart-caption">${detail.account_id} · ${seg("industry")} · ${seg("size")} · ${seg("region")} · tier ${seg("tier")} · ${seg("channel")} · ${detail.key_account === 1 ? "key account" : "no key account manager"} · acquired ${monthLabel(detail.cohort as number)}</p>`,
+      html`<div class="detail-grid">
+        <div>T12M revenue<span data-detail="revenue">${formatMoneyExact(detail.rev0 as number, summary.currency)}</span></div>
+        <div>Predicted value (p10 – p90)<span data-detail="value">${value}</span></div>
+        <div>Probability alive<span data-detail="p-alive">${detail.p_alive === null ? "unavailable" : formatPercent(detail.p_alive as number, 0)}</span></div>
+        <div>MRR now<span>${money(detail.mrr_now as number)}</span></div>
+        <div>T12M margin after cost to serve<span>${money(detail.margin0 as number)}</span></div>
+        <div>Hours, last 12 months<span>${formatNumber(detail.hours0 as number)} h (${money(detail.cts0 as number)})</span></div>
+        <div>NPS answers<span>${answers.length === 0 ? "none" : answers.map((a) => `${a.score}`).join(", ")}</span></div>
+      </div>`,
+      html`<h3>MRR history and contract changes</h3><p class="chart-caption">Month-end MRR, with a dot at every change (new, expansion, contraction, churn, reactivation). From contracts.</p>`,
+      history,
+      changes,
+      html`<h3>Revenue and ABC class per 12-month window</h3><p class="chart-caption">Net billed revenue in each 12-month window ending at the as-of month, and the account's class in it. From invoices.</p>`,
+      windows,
+    );
+    showChart(history, historyChart(events, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-mrr`);
+    showChart(windows, windowsChart(detail, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-revenue`);
+    showTable(changes, {
+      name: `account-${detail.account_id}-changes`,
+      rows: [
+        ...events.map((e) => ({ month: monthLabel(e.month), what: MOVEMENTS[e.movement - 1], amount_cents: e.delta_cents as number | null, detail: `MRR ${money(e.mrr_cents)}` })),
+        ...answers.map((a) => ({ month: monthLabel(a.month), what: "NPS answer", amount_cents: null, detail: `score ${a.score}` })),
+      ].sort((x, y) => x.month.localeCompare(y.month)),
+      columns: { month: "month", what: "event", amount_cents: "MRR change", detail: "detail" },
+      format: { amount_cents: ((c: number | null) => (c === null ? "" : money(c))) as never },
+      csv: { amount_cents: (r) => centsToDecimal(r.amount_cents) },
+      rowsShown: 6,
+    });
+  }
+
+  const page = analystPage({
+    summary,
+    controls: slots.controls,
+    notes: slots.notes,
+    async render(state, live) {
+      if (!live || !db) {
+        drawList(summary.first.topAccounts);
+        slots.detail.replaceChildren(html`<p class="chart-caption">Select an account in the list to see its history.</p>`);
+        return;
+      }
+      const rows = await db.query<AccountRow>(Q.accountList(filterCodes(summary, state), search.value.trim(), sort.value, LIST_LIMIT));
+      drawList(rows);
+      await drawDetail(state.account);
+    },
+  });
+  search.addEventListener("input", () => page.set({}, true));
+  sort.addEventListener("input", () => page.set({}, true));
+  slots.status.textContent = "Starting the query engine (DuckDB-WASM) for search and details…";
+  openAnalystDb(files, summary.thresholds)
+    .then(async (opened) => {
+      db = opened;
+      await page.goLive();
+      slots.status.textContent = summary.hasModel ? "Interactive: search, filters and details query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.";
+    })
+    .catch((error: unknown) => {
+      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed list.`;
+    });
+}

@@ -1,0 +1,190 @@
+/**
+ * What the four analyst pages share: the page state (filters, grain, thresholds, selected
+ * account) kept in the URL, the segment filter bar, a visible note when a link's value was
+ * invalid, slots that show a chart or table with its downloads, and the render loop that
+ * records how long each re-render took (read by scripts/bench-pages.ts and the tests).
+ */
+import { html } from "htl";
+import { CLASSES } from "../lib/analysis/abc.js";
+import type { CsvValue } from "../lib/analysis/csv.js";
+import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
+import type { AnalystSummary } from "../lib/analysis/summary.js";
+import { decodeState, encodeState, FILTER_DIMS, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
+import { dataTable, select } from "./controls.js";
+import { chartDownloads, csvDownload } from "./download.js";
+
+export const DIM_LABELS: Readonly<Record<FilterDim | "key_account", string>> = {
+  industry: "Industry",
+  size: "Size",
+  region: "Region",
+  tier: "Tier",
+  channel: "Channel",
+  class: "ABC class",
+  key_account: "Key account",
+};
+const ALL = "All";
+
+declare global {
+  interface Window {
+    __atlasAnalyst?: { firstChart?: number; interactive?: number; renders: number[]; seq: number };
+  }
+}
+
+export function timings() {
+  window.__atlasAnalyst ??= { renders: [], seq: 0 };
+  return window.__atlasAnalyst;
+}
+
+/** Marks the first chart on screen (once). */
+export function markFirstChart(): void {
+  const t = timings();
+  t.firstChart ??= performance.now();
+}
+
+export function domainOf(summary: AnalystSummary, accountExists?: (id: string) => boolean): StateDomain {
+  return {
+    values: summary.dictionaries,
+    defaults: { grain: "year", abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)], by: "industry" },
+    accountExists,
+  };
+}
+
+/** Label of a segment code (−1 or out of range → "—"). */
+export function labelOf(summary: AnalystSummary, dim: FilterDim | "key_account", code: number): string {
+  if (dim === "class") return CLASSES[code] ?? "—";
+  if (dim === "key_account") return code === 1 ? "key account manager" : "no key account manager";
+  return summary.dictionaries[dim][code] ?? "—";
+}
+
+export function filterCodes(summary: AnalystSummary, state: PageState): FilterCodes {
+  const out: Record<FilterDim, number> = { ...NO_FILTERS };
+  for (const dim of FILTER_DIMS) {
+    const v = state.filters[dim];
+    if (v === undefined) continue;
+    out[dim] = dim === "class" ? CLASSES.indexOf(v as (typeof CLASSES)[number]) : summary.dictionaries[dim].indexOf(v);
+  }
+  return out;
+}
+
+export interface PageOptions {
+  readonly summary: AnalystSummary;
+  /** Where the filter bar and the state note go. */
+  readonly controls: HTMLElement;
+  readonly notes: HTMLElement;
+  /** Draws the page for a state; `live` is false for the precomputed first render. */
+  readonly render: (state: PageState, live: boolean) => Promise<void> | void;
+}
+
+export interface Page {
+  state: PageState;
+  /** Changes the state, writes it to the URL and re-renders (only when something changed, unless `force`). */
+  set(patch: Partial<PageState>, force?: boolean): void;
+  /** Switches from precomputed to live rendering once the engine is ready. */
+  goLive(): Promise<void>;
+  note(text: string): void;
+}
+
+export function analystPage({ summary, controls, notes, render }: PageOptions): Page {
+  const { state: initial, notes: decodeNotes } = decodeState(location.search, domainOf(summary));
+  let live = false;
+  let running: Promise<void> | null = null;
+  let pending = false;
+  const page: Page = {
+    state: initial,
+    set(patch, force = false) {
+      const before = encodeState(page.state, domainOf(summary));
+      page.state = { ...page.state, ...patch };
+      const search = encodeState(page.state, domainOf(summary));
+      if (search === before && !force) return;
+      history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
+      void rerender();
+    },
+    async goLive() {
+      live = true;
+      await rerender();
+      timings().interactive ??= performance.now();
+      document.body.dataset.analystReady = "true";
+    },
+    note(text) {
+      notes.append(html`<p class="note-box state-note" data-state-note>${text}</p>`);
+    },
+  };
+  for (const n of decodeNotes) page.note(n);
+
+  async function rerender(): Promise<void> {
+    if (running) {
+      pending = true;
+      return running;
+    }
+    const started = performance.now();
+    document.body.dataset.analystBusy = "true";
+    running = (async () => {
+      try {
+        await render(page.state, live);
+      } catch (error) {
+        page.note(`Could not update the page: ${(error as Error).message}`);
+        console.warn(error);
+      }
+    })();
+    await running;
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    running = null;
+    const t = timings();
+    if (live) {
+      t.renders.push(performance.now() - started);
+      t.seq++;
+      document.body.dataset.analystRender = String(t.seq);
+    }
+    if (pending) {
+      pending = false;
+      await rerender();
+    } else document.body.dataset.analystBusy = "false";
+  }
+
+  const selects = FILTER_DIMS.map((dim) => {
+    const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
+    const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });
+    input.dataset.filter = dim;
+    input.addEventListener("input", () => page.set({ filters: { ...page.state.filters, [dim]: input.value === ALL ? undefined : input.value } }));
+    return input;
+  });
+  controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`);
+  void rerender();
+  return page;
+}
+
+/** Replaces a slot's content with a chart and its PNG / SVG downloads. */
+export function showChart(slot: HTMLElement, figure: Element, name: string): void {
+  slot.replaceChildren(figure, chartDownloads(figure, name));
+  markFirstChart();
+}
+
+export interface TableSpec<T> {
+  readonly name: string;
+  readonly rows: readonly T[];
+  /** Column key → header, in order. */
+  readonly columns: Readonly<Record<string, string>>;
+  /** Display format per column (CSV gets the raw value from `csv`, or the row's value). */
+  readonly format?: Readonly<Record<string, (v: never) => string>>;
+  /** CSV value per column when it differs from the row's value (e.g. cents → decimal string). */
+  readonly csv?: Readonly<Record<string, (row: T) => CsvValue>>;
+  readonly rowsShown?: number;
+  readonly onSelect?: (row: T) => void;
+}
+
+/** Replaces a slot's content with a table and its CSV download. */
+export function showTable<T extends object>(slot: HTMLElement, spec: TableSpec<T>): void {
+  const columns = Object.keys(spec.columns);
+  const table = dataTable(spec.rows, { columns: spec.columns, format: spec.format, rowsShown: spec.rowsShown, onSelect: spec.onSelect });
+  const csvRows = () => spec.rows.map((r) => Object.fromEntries(columns.map((c) => [c, spec.csv?.[c] ? spec.csv[c](r) : ((r as Record<string, CsvValue>)[c] ?? null)])));
+  slot.replaceChildren(table, csvDownload(spec.name, csvRows, columns, columns.map((c) => spec.columns[c])));
+}
+
+/**
+ * Cents → currency units as a number for CSV (1234.5): for integer cents the shortest
+ * decimal form of c / 100 is the exact amount. A number, so it is never formula-escaped.
+ */
+export function centsToDecimal(cents: number | null | undefined): number | null {
+  if (cents === null || cents === undefined || !Number.isFinite(cents)) return null;
+  return Math.round(cents) / 100;
+}

@@ -1,0 +1,233 @@
+/**
+ * Cohort retention page: triangle heatmap (logo / gross / net revenue retention), survival
+ * curves per acquisition year with the fitted sBG projection, MRR movements per month with a
+ * drill-down to the accounts behind a bar.
+ */
+import * as Plot from "@observablehq/plot";
+import { html } from "htl";
+import { survivalFromAges, triangleCells, type TriangleCell, type TriangleRow } from "../lib/analysis/cohorts.js";
+import { MOVEMENTS } from "../lib/analysis/mrr.js";
+import * as Q from "../lib/analysis/sql.js";
+import type { AnalystSummary, MovementRow } from "../lib/analysis/summary.js";
+import type { Grain, PageState } from "../lib/analysis/url-state.js";
+import { GRAINS } from "../lib/analysis/url-state.js";
+import { formatMoneyCompact, formatPercent } from "../lib/format.js";
+import type { SbgParams } from "../lib/models/sbg.js";
+import { monthLabel } from "../lib/months.js";
+import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
+import { radio } from "./controls.js";
+import { analystPage, centsToDecimal, filterCodes, showChart, showTable } from "./analyst-page.js";
+
+export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
+type Metric = keyof typeof METRICS;
+const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
+
+export function cohortLabel(cohort: number, grain: Grain): string {
+  const year = Math.floor(cohort / 12);
+  if (grain === "year") return String(year);
+  if (grain === "quarter") return `${year} Q${Math.floor((cohort % 12) / 3) + 1}`;
+  return monthLabel(cohort);
+}
+
+export function triangleChart(cells: readonly TriangleCell[], { metric = "logo" as Metric, grain = "year" as Grain, width = 640 } = {}) {
+  const data = cells.filter((c) => c[metric] !== null).map((c) => ({ ...c, label: cohortLabel(c.cohort, grain), value: c[metric] as number }));
+  const cohorts = [...new Set(data.map((d) => d.label))];
+  const showText = data.length <= 160 && width > 500;
+  return Plot.plot({
+    width,
+    height: Math.max(160, Math.min(900, 40 + cohorts.length * (grain === "month" ? 12 : 26))),
+    marginLeft: 70,
+    padding: 0.04,
+    x: { label: `${grain}s since acquisition →`, axis: "top", tickFormat: (d: number) => (data.length > 400 && d % 6 !== 0 ? "" : String(d)) },
+    y: { label: null, domain: cohorts },
+    color: { type: "linear", domain: [0, Math.max(1, ...data.map((d) => d.value))], range: ["#fde7d4", "#08519c"], legend: false },
+    marks: [
+      Plot.cell(data, {
+        x: "period",
+        y: "label",
+        fill: "value",
+        tip: { format: { fill: false, x: true, y: true } },
+        title: (d: (typeof data)[number]) => `cohort ${d.label}, ${grain} ${d.period}\n${METRICS[metric]}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
+      }),
+      showText ? Plot.text(data, { x: "period", y: "label", text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`, fill: (d: (typeof data)[number]) => (d.value > 0.55 ? "white" : "black"), fontSize: 10 }) : null,
+    ],
+  });
+}
+
+export interface SurvivalSeries {
+  readonly year: number;
+  readonly alive: number[];
+  /** sBG survival S(t), t = 0 … horizon, from the cohort's fit (null until fitted). */
+  readonly projection: readonly number[] | null;
+}
+
+type Fit = { params: SbgParams; projection: number[] } | null;
+
+/** Survival per acquisition year, observed (solid) and sBG (dashed) to `horizon` months. */
+export function survivalChart(series: readonly SurvivalSeries[], { width = 640, horizon = 60 } = {}) {
+  const observed = series.flatMap((s) => s.alive.map((a, t) => ({ cohort: String(s.year), t, share: a / s.alive[0] })));
+  const projected = series.flatMap((s) => (s.projection ? s.projection.slice(0, horizon + 1).map((share, t) => ({ cohort: String(s.year), t, share })) : []));
+  return Plot.plot({
+    width,
+    height: 300,
+    x: { label: "months since acquisition →", domain: [0, horizon] },
+    y: { label: "↑ share never churned", domain: [0, 1], tickFormat: "%", grid: true },
+    color: { legend: true, type: "ordinal", scheme: "tableau10" },
+    marks: [
+      Plot.line(projected, { x: "t", y: "share", stroke: "cohort", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
+      Plot.line(observed, { x: "t", y: "share", stroke: "cohort", strokeWidth: 2, tip: true, title: (d: (typeof observed)[number]) => `cohort ${d.cohort}, month ${d.t}: ${formatPercent(d.share)} never churned` }),
+    ],
+  });
+}
+
+export function movementsChart(rows: readonly MovementRow[], { width = 640, currency = "USD" } = {}) {
+  const data = rows.map((r) => ({ ...r, date: new Date(`${monthLabel(r.month)}-01T00:00:00Z`), kind: MOVEMENTS[r.movement - 1], value: r.delta_cents / 100 }));
+  return Plot.plot({
+    width,
+    height: 300,
+    marginLeft: 60,
+    x: { type: "utc", label: null },
+    y: { label: "↑ MRR change per month", grid: true, tickFormat: "~s" },
+    color: { domain: [...MOVEMENTS], range: MOVEMENT_COLORS, legend: true },
+    marks: [
+      Plot.rectY(data, { x: "date", interval: "month", y: "value", fill: "kind", tip: true, title: (d: (typeof data)[number]) => `${monthLabel(d.month)} ${d.kind}: ${formatMoneyCompact(d.delta_cents, currency)} (${d.accounts} accounts)\nclick for the accounts` }),
+      Plot.ruleY([0]),
+    ],
+  });
+}
+
+export interface CohortSlots {
+  controls: HTMLElement;
+  notes: HTMLElement;
+  grain: HTMLElement;
+  triangle: HTMLElement;
+  triangleTable: HTMLElement;
+  survival: HTMLElement;
+  movements: HTMLElement;
+  drill: HTMLElement;
+  status: HTMLElement;
+}
+
+export function mountCohorts({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "mrr" | "names", ArrowFile>; slots: CohortSlots }): void {
+  let db: AnalystDb | null = null;
+  let metric: Metric = "logo";
+  let lastTriangle: TriangleRow[] = summary.first.triangle;
+  // sBG fits per survivor series: a filter often leaves a cohort unchanged.
+  const fits = new Map<string, Fit>();
+  // The model library loads after the first chart (it is not needed to draw it).
+  let sbg: Promise<typeof import("../lib/models/sbg.js")> | null = null;
+  let fitGeneration = 0;
+  const width = () => Math.max(300, slots.triangle.clientWidth || 640);
+  const grainInput = radio([...GRAINS], { label: "Cohort grain", value: "year" });
+  const metricInput = radio(Object.keys(METRICS) as Metric[], { label: "Measure", value: metric, format: (m) => METRICS[m] });
+  grainInput.dataset.input = "grain";
+  metricInput.dataset.input = "metric";
+  slots.grain.replaceChildren(grainInput, metricInput);
+
+  const drawTriangle = (rows: TriangleRow[], grain: Grain) => {
+    lastTriangle = rows;
+    const cells = triangleCells(rows);
+    showChart(slots.triangle, triangleChart(cells, { metric, grain, width: width() }), `cohort-${metric}-${grain}`);
+    showTable(slots.triangleTable, {
+      name: `cohort-retention-${grain}`,
+      rows: cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) })),
+      columns: { label: "cohort", period: `${grain}s since`, size: "cohort size", logo: "logo retention", grr: "GRR", nrr: "NRR" },
+      format: { logo: ((v: number | null) => formatPercent(v)) as never, grr: ((v: number | null) => formatPercent(v)) as never, nrr: ((v: number | null) => formatPercent(v)) as never },
+      rowsShown: 6,
+    });
+  };
+  const drawMovements = (rows: MovementRow[], state: PageState) => {
+    const chart = movementsChart(rows, { width: width(), currency: summary.currency });
+    chart.addEventListener("click", () => {
+      const d = (chart as unknown as { value: { month: number; movement: number } | null }).value;
+      if (d) void drill(state, d.month, d.movement);
+    });
+    showChart(slots.movements, chart, "mrr-movements");
+  };
+  async function drill(state: PageState, month: number, movement: number): Promise<void> {
+    if (!db) {
+      slots.drill.replaceChildren(html`<p class="chart-caption">The query engine is still starting; try again in a moment.</p>`);
+      return;
+    }
+    slots.drill.replaceChildren(html`<p class="chart-caption">Loading the accounts…</p>`);
+    await db.ensure("names", files.names);
+    const rows = await db.query<{ account_id: string; account_name: string; delta_cents: number; mrr_cents: number }>(Q.movementAccounts(filterCodes(summary, state), month, movement));
+    const kind = MOVEMENTS[movement - 1];
+    slots.drill.replaceChildren(html`<h3 data-drill-title>${kind} in ${monthLabel(month)}: ${rows.length} accounts</h3>`, html`<div></div>`);
+    showTable(slots.drill.lastElementChild as HTMLElement, {
+      name: `mrr-${kind}-${monthLabel(month)}`,
+      rows,
+      columns: { account_id: "account", account_name: "name", delta_cents: "MRR change", mrr_cents: "MRR after" },
+      format: { delta_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never, mrr_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never },
+      csv: { delta_cents: (r) => centsToDecimal(r.delta_cents), mrr_cents: (r) => centsToDecimal(r.mrr_cents) },
+      rowsShown: 8,
+    });
+  }
+
+  const page = analystPage({
+    summary,
+    controls: slots.controls,
+    notes: slots.notes,
+    async render(state, live) {
+      if (grainInput.value !== state.grain) grainInput.value = state.grain;
+      if (!live || !db) {
+        // Precomputed (all accounts, yearly cohorts) until the engine is ready.
+        drawTriangle(summary.first.triangle, "year");
+        drawMovements(summary.first.movements, state);
+        return;
+      }
+      const codes = filterCodes(summary, state);
+      const [tri, ages, moves] = [await db.query<TriangleRow>(Q.cohortTriangle(codes, state.grain, summary.asOfMonth)), await db.query<{ year: number; age: number | null; n: number }>(Q.churnAges(codes)), await db.query<MovementRow>(Q.movements(codes))];
+      drawTriangle(tri, state.grain);
+      drawMovements(moves, state);
+      const alive = survivalFromAges(ages, (year) => Math.min(60, summary.asOfMonth - (year * 12 + 11)));
+      const observed = [...alive].filter(([, a]) => a.length >= 2 && a[0] >= 10);
+      const draw = () => {
+        const series: SurvivalSeries[] = observed.map(([year, a]) => ({ year, alive: a, projection: fits.get(a.join(","))?.projection ?? null }));
+        showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
+      };
+      // The sBG fits (tens of ms each) run after the re-render, one cohort per task, so a filter
+      // change shows its numbers at once; the dashed projections follow.
+      const generation = ++fitGeneration;
+      const todo = observed.map(([, a]) => a).filter((a) => !fits.has(a.join(",")));
+      const fitNext = async () => {
+        if (generation !== fitGeneration) return;
+        const a = todo.shift();
+        if (!a) return draw();
+        sbg ??= import("../lib/models/sbg.js");
+        const { fitSbg, sbgSurvival } = await sbg;
+        let fit: Fit = null;
+        try {
+          if (a[a.length - 1] < a[0]) {
+            const params = fitSbg(a, { standardErrors: false, starts: [[1, 1]] });
+            fit = { params, projection: Array.from({ length: 61 }, (_, t) => sbgSurvival(params, t)) };
+          }
+        } catch {
+          fit = null;
+        }
+        fits.set(a.join(","), fit);
+        setTimeout(() => void fitNext(), 0);
+      };
+      if (todo.length > 0) setTimeout(() => void fitNext(), 0);
+      draw();
+      slots.drill.replaceChildren(html`<p class="chart-caption">Click a bar above to list the accounts behind it.</p>`);
+    },
+  });
+  grainInput.addEventListener("input", () => page.set({ grain: grainInput.value }));
+  metricInput.addEventListener("input", () => {
+    metric = metricInput.value;
+    drawTriangle(lastTriangle, page.state.grain);
+  });
+  slots.survival.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
+  slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and drill-downs…";
+  // Names are needed only for a drill-down: loaded on the first click.
+  openAnalystDb({ accounts: files.accounts, mrr: files.mrr }, summary.thresholds)
+    .then(async (opened) => {
+      db = opened;
+      await page.goLive();
+      slots.status.textContent = "Interactive: filters, grain and drill-downs query your data in the browser.";
+    })
+    .catch((error: unknown) => {
+      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed view for all accounts.`;
+    });
+}

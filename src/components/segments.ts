@@ -1,0 +1,224 @@
+/**
+ * Segment economics page: value, retention and revenue per segment; LTV : CAC and payback per
+ * acquisition channel and year; margin after cost to serve against revenue per account; NPS per
+ * segment and NPS / key-account coverage against retention, with sample sizes and intervals.
+ */
+import * as Plot from "@observablehq/plot";
+import { html } from "htl";
+import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/analysis/economics.js";
+import * as Q from "../lib/analysis/sql.js";
+import type { AnalystSummary, SegmentRow } from "../lib/analysis/summary.js";
+import { SEGMENT_DIMS, type SegmentDim } from "../lib/analysis/url-state.js";
+import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
+import { select } from "./controls.js";
+import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, labelOf, showChart, showTable } from "./analyst-page.js";
+
+/** Above this many accounts the margin scatter is drawn as a binned grid. */
+export const SCATTER_MAX_POINTS = 4000;
+
+export function segmentRows(summary: AnalystSummary, rows: readonly SegmentRow[], by: SegmentDim) {
+  return rows.map((r) => ({
+    segment: labelOf(summary, by, r.segment),
+    accounts: r.accounts,
+    active: r.active,
+    revenue_cents: r.revenue_cents,
+    margin: r.revenue_cents > 0 ? r.margin_cents / r.revenue_cents : null,
+    retention: r.base > 0 ? r.retained / r.base : null,
+    retention_n: r.base,
+    value_cents: summary.hasModel && r.predicted_accounts > 0 ? (r.predicted_cents ?? 0) / r.predicted_accounts : null,
+  }));
+}
+
+export function segmentChart(rows: ReturnType<typeof segmentRows>, { width = 640, currency = "USD" } = {}) {
+  return Plot.plot({
+    width,
+    height: Math.max(140, 30 + rows.length * 28),
+    marginLeft: 150,
+    x: { label: "T12M revenue →", tickFormat: "~s", grid: true },
+    y: { label: null },
+    marks: [
+      Plot.barX(rows, { y: "segment", x: (d: (typeof rows)[number]) => d.revenue_cents / 100, fill: "var(--theme-foreground-focus)", sort: { y: "-x" }, tip: true, title: (d: (typeof rows)[number]) => `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${d.accounts} accounts, retention ${formatPercent(d.retention)} (n = ${d.retention_n})` }),
+      Plot.ruleX([0]),
+    ],
+  });
+}
+
+export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } = {}) {
+  const data = rows.filter((r) => r.ltvToCac !== null);
+  return Plot.plot({
+    width,
+    height: 280,
+    marginLeft: 50,
+    x: { label: "acquisition year", type: "band" },
+    y: { label: "↑ LTV : CAC", grid: true },
+    color: { legend: true, scheme: "tableau10" },
+    marks: [
+      Plot.ruleY([3], { stroke: "#e15759", strokeDasharray: "4,3" }),
+      Plot.text([3], { y: (d: number) => d, frameAnchor: "left", dy: -6, text: () => "3 : 1", fill: "#e15759" }),
+      Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel", strokeOpacity: 0.5 }),
+      Plot.dot(data, { x: "period", y: "ltvToCac", fill: "channel", r: 4, tip: true, title: (d: ChannelEconomics) => `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${d.newAccounts} new accounts` }),
+    ],
+  });
+}
+
+type MarginPoint = { account_id: string; account_name: string; revenue_cents: number; margin_cents: number; cts_cents: number; hours: number; class: number };
+type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
+
+export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = 40 } = {}) {
+  const common = {
+    width,
+    height: 340,
+    marginLeft: 60,
+    x: { label: "T12M revenue →", tickFormat: "~s" },
+    y: { label: "↑ T12M margin after cost to serve", tickFormat: "~s", grid: true },
+  };
+  if (points) {
+    const data = points.map((p) => ({ ...p, x: p.revenue_cents / 100, y: p.margin_cents / 100, klass: ["A", "B", "C", "none"][p.class] }));
+    return Plot.plot({
+      ...common,
+      color: { legend: true, domain: ["A", "B", "C", "none"], range: ["#4e79a7", "#f28e2b", "#76b7b2", "#bab0ac"] },
+      marks: [
+        Plot.ruleY([0]),
+        Plot.dot(data, { x: "x", y: "y", fill: "klass", r: 2.5, fillOpacity: 0.7, tip: true, title: (d: (typeof data)[number]) => `${d.account_name} (${d.account_id})\nrevenue ${formatMoneyCompact(d.revenue_cents, currency)}, margin ${formatMoneyCompact(d.margin_cents, currency)}\ncost to serve ${formatMoneyCompact(d.cts_cents, currency)} (${formatNumber(d.hours)} h)` }),
+      ],
+    });
+  }
+  const cells = (bins ?? []).map((b) => {
+    const w = (b.x1 - b.x0) / k;
+    const h = (b.y1 - b.y0) / k;
+    return { x1: (b.x0 + b.bx * w) / 100, x2: (b.x0 + (b.bx + 1) * w) / 100, y1: (b.y0 + b.by_ * h) / 100, y2: (b.y0 + (b.by_ + 1) * h) / 100, accounts: b.accounts };
+  });
+  return Plot.plot({
+    ...common,
+    color: { type: "log", scheme: "blues", legend: true, label: "accounts" },
+    marks: [Plot.rect(cells, { x1: "x1", x2: "x2", y1: "y1", y2: "y2", fill: "accounts", tip: true }), Plot.ruleY([0])],
+  });
+}
+
+type LeverRow = { lever: string; grp: string; base: number; retained: number };
+
+export function leverChart(rows: readonly LeverRow[], { width = 640 } = {}) {
+  const data = rows.filter((r) => r.base > 0).map((r) => {
+    const ci = wilson(r.retained, r.base)!;
+    return { ...r, label: `${r.grp} (n = ${r.base})`, rate: r.retained / r.base, lo: ci[0], hi: ci[1] };
+  });
+  return Plot.plot({
+    width,
+    height: 40 + data.length * 30,
+    marginLeft: Math.min(230, width * 0.45),
+    x: { label: "12-month logo retention (95% interval) →", domain: [0, 1], tickFormat: "%", grid: true },
+    y: { label: null, domain: data.map((d) => d.label) },
+    marks: [
+      Plot.ruleY(data, { y: "label", x1: "lo", x2: "hi", stroke: "currentColor", strokeOpacity: 0.6 }),
+      Plot.dot(data, { y: "label", x: "rate", fill: (d: (typeof data)[number]) => (d.lever === "nps" ? "#4e79a7" : "#f28e2b"), r: 5, tip: true, title: (d: (typeof data)[number]) => `${d.grp}: ${d.retained} of ${d.base} retained (${formatPercent(d.rate)}, 95% interval ${formatPercent(d.lo)}–${formatPercent(d.hi)})` }),
+    ],
+  });
+}
+
+export interface SegmentSlots {
+  controls: HTMLElement;
+  notes: HTMLElement;
+  status: HTMLElement;
+  by: HTMLElement;
+  segmentChart: HTMLElement;
+  segmentTable: HTMLElement;
+  ltvCac: HTMLElement;
+  ltvCacTable: HTMLElement;
+  margin: HTMLElement;
+  nps: HTMLElement;
+  levers: HTMLElement;
+  leverTable: HTMLElement;
+}
+
+export function mountSegments({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names" | "nps", ArrowFile>; slots: SegmentSlots }): void {
+  let db: AnalystDb | null = null;
+  const width = (slot: HTMLElement = slots.segmentChart) => Math.max(280, slot.clientWidth || 640);
+  const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
+  const byInput = select([...SEGMENT_DIMS], { label: "Segment by", value: "industry" as SegmentDim, format: (d) => DIM_LABELS[d] });
+  byInput.dataset.input = "by";
+  slots.by.replaceChildren(byInput);
+
+  const drawSegments = (rows: readonly SegmentRow[], by: SegmentDim) => {
+    const data = segmentRows(summary, rows, by);
+    showChart(slots.segmentChart, segmentChart(data, { width: width(), currency: summary.currency }), `segments-${by}`);
+    showTable(slots.segmentTable, {
+      name: `segments-${by}`,
+      rows: data,
+      columns: { segment: DIM_LABELS[by], accounts: "accounts", active: "active", revenue_cents: "T12M revenue", margin: "margin", retention: "12-month retention", retention_n: "n (active a year ago)", value_cents: "avg predicted value" },
+      format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, margin: ((v: number | null) => formatPercent(v)) as never, retention: ((v: number | null) => formatPercent(v)) as never, value_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never },
+      csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), value_cents: (r) => centsToDecimal(r.value_cents) },
+      rowsShown: 10,
+    });
+  };
+
+  const page = analystPage({
+    summary,
+    controls: slots.controls,
+    notes: slots.notes,
+    async render(state, live) {
+      if (byInput.value !== state.by) byInput.value = state.by;
+      if (!live || !db) {
+        drawSegments(summary.first.segments, "industry");
+        return;
+      }
+      const codes = filterCodes(summary, state);
+      const seg = await db.query<SegmentRow>(Q.segmentTable(codes, state.by));
+      const channels = await db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
+      const [{ n }] = await db.query<{ n: number }>(Q.marginCount(codes));
+      const points = n <= SCATTER_MAX_POINTS ? await db.query<MarginPoint>(Q.marginPoints(codes)) : null;
+      const bins = points ? null : await db.query<MarginBin>(Q.marginBins(codes, 40));
+      const npsRows = await db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
+      const levers = await db.query<LeverRow>(Q.leversVsRetention(codes));
+
+      drawSegments(seg, state.by);
+      const econ = channelEconomics(
+        channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
+        summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
+      );
+      showChart(slots.ltvCac, ltvCacChart(econ, { width: width() }), "ltv-cac");
+      const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
+      if (narrowed) slots.ltvCac.append(html`<p class="chart-caption" data-cac-note>Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the filtered new accounts, so it is an upper bound.</p>`);
+      showTable(slots.ltvCacTable, {
+        name: "ltv-cac-by-channel",
+        rows: econ,
+        columns: { channel: "channel", period: "year", newAccounts: "new accounts", spendCents: "S&M spend", cacCents: "CAC", ltvCents: "LTV per account", ltvToCac: "LTV : CAC", paybackMonths: "payback months" },
+        format: { spendCents: ((v: number | null) => money(v)) as never, cacCents: ((v: number | null) => money(v)) as never, ltvCents: ((v: number | null) => money(v)) as never, ltvToCac: ((v: number | null) => formatRatio(v)) as never, paybackMonths: ((m: number | null) => formatNumber(m, 1)) as never },
+        csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
+        rowsShown: 8,
+      });
+      showChart(slots.margin, marginChart(points, bins, { width: width(), currency: summary.currency }), "margin-vs-revenue");
+      const npsData = npsRows.map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
+      showTable(slots.nps, {
+        name: `nps-${state.by}`,
+        rows: npsData,
+        columns: { segment: DIM_LABELS[state.by], nps: "NPS", answers: "answers (n)", accounts: "accounts answering", promoters: "promoters", detractors: "detractors" },
+        format: { nps: ((v: number | null) => formatNumber(v, 0)) as never },
+        rowsShown: 10,
+      });
+      showChart(slots.levers, leverChart(levers, { width: width(slots.levers) }), "levers-vs-retention");
+      showTable(slots.leverTable, {
+        name: "levers-vs-retention",
+        rows: levers.map((r) => {
+          const ci = wilson(r.retained, r.base);
+          return { ...r, rate: r.base > 0 ? r.retained / r.base : null, lo: ci?.[0] ?? null, hi: ci?.[1] ?? null };
+        }),
+        columns: { lever: "lever", grp: "group", base: "n (active a year ago)", retained: "still active", rate: "retention", lo: "95% low", hi: "95% high" },
+        format: { rate: ((v: number | null) => formatPercent(v)) as never, lo: ((v: number | null) => formatPercent(v)) as never, hi: ((v: number | null) => formatPercent(v)) as never },
+        rowsShown: 8,
+      });
+    },
+  });
+  byInput.addEventListener("input", () => page.set({ by: byInput.value }));
+  for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers]) s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
+  slots.status.textContent = "Starting the query engine (DuckDB-WASM)…";
+  openAnalystDb(files, summary.thresholds)
+    .then(async (opened) => {
+      db = opened;
+      await page.goLive();
+      slots.status.textContent = summary.hasModel ? "Interactive: filters query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.";
+    })
+    .catch((error: unknown) => {
+      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed view for all accounts.`;
+    });
+}

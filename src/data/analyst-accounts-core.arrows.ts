@@ -1,0 +1,6 @@
+// Cohort page: segment codes, cohort, first churn and revenue windows per account (Arrow IPC for DuckDB-WASM; see loaders/outputs/analyst/tables.ts).
+import { buildAnalystArrow } from "../../loaders/outputs/analyst/tables.js";
+import { optionsFromEnv, prepare } from "../../loaders/pipeline.js";
+
+const { storeDir } = await prepare(optionsFromEnv());
+process.stdout.write(await buildAnalystArrow(storeDir, "accounts-core"));

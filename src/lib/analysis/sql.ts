@@ -1,0 +1,289 @@
+/**
+ * The analyst pages' SQL, shared by the browser (DuckDB-WASM) and the loaders (native DuckDB,
+ * which precompute each page's first chart with the very same statements). Every value from
+ * the user or the URL is a bound parameter (`?`); only constants from this file (column names
+ * from fixed lists) are ever spliced into the text.
+ *
+ * Tables (see loaders/outputs/analyst/tables.ts for how they are made):
+ * - `accounts`: one row per account; segment columns hold codes into the summary's dictionaries.
+ * - `names`: idx, account_id, account_name.
+ * - `mrr`: MRR change events (idx, month, mrr, delta, movement, until), months as month indexes;
+ *   `until` is the month of the account's next event (or as-of month + 1): the MRR holds before it.
+ * - `nps`: idx, month, score.
+ * - `classes`: idx, c0 … c3 (ABC class code of the trailing-12-month windows ending at the
+ *   as-of month, 12, 24 and 36 months before), made by `CLASSES_SQL`.
+ */
+import type { FilterDim, Grain, SegmentDim } from "./url-state.js";
+
+export type SqlValue = string | number | boolean | null;
+export interface Statement {
+  readonly sql: string;
+  readonly params: SqlValue[];
+}
+
+/** ABC class codes: 0 = A, 1 = B, 2 = C, 3 = none (no positive revenue in the window). */
+export const CLASS_LABELS = ["A", "B", "C", "none"] as const;
+export const WINDOWS = 4;
+
+/** Filter codes per dimension (−1 = all), in FILTER_DIMS order. */
+export type FilterCodes = Readonly<Record<FilterDim, number>>;
+export const NO_FILTERS: FilterCodes = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1 };
+
+export const GRAIN_MONTHS: Readonly<Record<Grain, number>> = { month: 1, quarter: 3, year: 12 };
+
+function classWindow(k: number): string {
+  const rev = `rev${k}`;
+  return `c${k} AS (SELECT idx, CASE WHEN ${rev} <= 0 THEN 3
+      WHEN coalesce(sum(${rev}) OVER (ORDER BY ${rev} DESC, idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) < t.a * sum(greatest(${rev}, 0)) OVER () THEN 0
+      WHEN coalesce(sum(${rev}) OVER (ORDER BY ${rev} DESC, idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) < t.b * sum(greatest(${rev}, 0)) OVER () THEN 1
+      ELSE 2 END AS c${k} FROM accounts, t)`;
+}
+
+/** (Re)creates `classes` for thresholds a < b (fractions of revenue), over every account. */
+export function classesStatement(a: number, b: number): Statement {
+  const ks = Array.from({ length: WINDOWS }, (_, k) => k);
+  return {
+    sql: `CREATE OR REPLACE TABLE classes AS
+      WITH t AS (SELECT CAST(? AS DOUBLE) AS a, CAST(? AS DOUBLE) AS b), ${ks.map(classWindow).join(",\n")}
+      SELECT idx, ${ks.map((k) => `CAST(c${k} AS TINYINT) AS c${k}`).join(", ")} FROM c0 ${ks.slice(1).map((k) => `JOIN c${k} USING (idx)`).join(" ")} ORDER BY idx`,
+    params: [a, b],
+  };
+}
+
+const DIM_COLUMN: Readonly<Record<FilterDim, string>> = { industry: "industry", size: "size", region: "region", tier: "tier", channel: "channel", class: "c0" };
+
+/** The filtered accounts CTE (`fa`), with its parameters; `extra` CTEs may follow. */
+function withFiltered(filters: FilterCodes, extra = ""): Statement {
+  const dims = Object.keys(DIM_COLUMN) as FilterDim[];
+  return {
+    sql: `WITH f AS (SELECT ${dims.map((d) => `CAST(? AS INTEGER) AS ${d}`).join(", ")}),
+      fa AS (SELECT a.*, c.c0, c.c1, c.c2, c.c3 FROM accounts a JOIN classes c USING (idx), f
+        WHERE ${dims.map((d) => `(f.${d} < 0 OR ${d === "class" ? "c.c0" : `a.${DIM_COLUMN[d]}`} = f.${d})`).join(" AND ")})${extra}`,
+    params: dims.map((d) => filters[d]),
+  };
+}
+
+/**
+ * Cohort × period cells at a grain of `g` months. Cohort = acquisition period (month, quarter or
+ * year); period p is measured on the last month of the p-th period after the cohort's own
+ * (p = 0: the acquisition period itself); only complete periods (≤ as-of month). Subscription
+ * accounts only. Per cell: cohort size, accounts with MRR > 0 (logo), their MRR (NRR numerator),
+ * Σ min(MRR at p, MRR at p = 0) per account (GRR numerator), and the MRR at p = 0 (base).
+ */
+export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: number): Statement {
+  const w = withFiltered(
+    filters,
+    `,
+      prm AS (SELECT CAST(? AS INTEGER) AS g, CAST(? AS INTEGER) AS as_of),
+      acc AS (SELECT idx, cohort - cohort % prm.g AS cs FROM fa, prm WHERE subscription = 1),
+      sizes AS (SELECT cs, count(*) AS n FROM acc GROUP BY cs),
+      iv AS (SELECT e.idx, acc.cs, e.month AS s, least(e.until, prm.as_of + 1) AS e, e.mrr FROM mrr e JOIN acc USING (idx), prm WHERE e.month <= prm.as_of),
+      base AS (SELECT idx, mrr AS b FROM iv, prm WHERE s <= cs + prm.g - 1 AND e > cs + prm.g - 1),
+      pr AS (SELECT cs, CAST(greatest(0, ceil((s - cs - prm.g + 1) / prm.g)) AS INTEGER) AS plo,
+          CAST(ceil((e - cs - prm.g + 1) / prm.g) AS INTEGER) AS phi, mrr, least(mrr, coalesce(b, 0)) AS gm
+        FROM iv LEFT JOIN base USING (idx), prm WHERE mrr > 0),
+      d AS (SELECT cs, p, sum(dn) AS dn, sum(dm) AS dm, sum(dg) AS dg FROM (
+          SELECT cs, plo AS p, 1 AS dn, mrr AS dm, gm AS dg FROM pr WHERE phi > plo
+          UNION ALL SELECT cs, phi AS p, -1, -mrr, -gm FROM pr WHERE phi > plo) GROUP BY ALL),
+      grid AS (SELECT sizes.cs, sizes.n, r.p FROM sizes, prm, LATERAL (SELECT range AS p FROM range(0, (prm.as_of - sizes.cs - prm.g + 1) // prm.g + 1)) r
+        WHERE prm.as_of >= sizes.cs + prm.g - 1),
+      cells AS (SELECT grid.cs, grid.p, grid.n,
+          sum(coalesce(d.dn, 0)) OVER w AS active, sum(coalesce(d.dm, 0)) OVER w AS mrr, sum(coalesce(d.dg, 0)) OVER w AS grr
+        FROM grid LEFT JOIN d USING (cs, p) WINDOW w AS (PARTITION BY grid.cs ORDER BY grid.p))`,
+  );
+  return {
+    sql: `${w.sql}
+      SELECT CAST(c.cs AS INTEGER) AS cohort, CAST(c.p AS INTEGER) AS period, CAST(c.n AS INTEGER) AS size, CAST(c.active AS INTEGER) AS active,
+        CAST(c.mrr AS DOUBLE) AS mrr_cents, CAST(c.grr AS DOUBLE) AS grr_cents, CAST(b.mrr AS DOUBLE) AS base_cents
+      FROM cells c JOIN cells b ON b.cs = c.cs AND b.p = 0 ORDER BY cohort, period`,
+    params: [...w.params, GRAIN_MONTHS[grain], asOfMonth],
+  };
+}
+
+/** Subscription accounts per acquisition year and months from acquisition to first churn (null age = never churned). */
+export function churnAges(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT CAST(cohort // 12 AS INTEGER) AS year, CAST(first_churn - cohort AS INTEGER) AS age, CAST(count(*) AS INTEGER) AS n
+      FROM fa WHERE subscription = 1 GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/** MRR movements per month and kind (sum of changes, number of accounts). */
+export function movements(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT CAST(e.month AS INTEGER) AS month, CAST(e.movement AS INTEGER) AS movement, CAST(sum(e.delta) AS DOUBLE) AS delta_cents, CAST(count(*) AS INTEGER) AS accounts
+      FROM mrr e JOIN fa USING (idx) GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/** The accounts behind one bar of the movements chart. */
+export function movementAccounts(filters: FilterCodes, month: number, movement: number): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT n.account_id, n.account_name, CAST(e.delta AS DOUBLE) AS delta_cents, CAST(e.mrr AS DOUBLE) AS mrr_cents
+      FROM mrr e JOIN fa USING (idx) JOIN names n USING (idx) WHERE e.month = CAST(? AS INTEGER) AND e.movement = CAST(? AS INTEGER)
+      ORDER BY abs(e.delta) DESC, n.account_id LIMIT 1000`,
+    params: [...w.params, month, movement],
+  };
+}
+
+/** Concentration curve, sampled to about 400 points plus the first 20 and the 80% crossing. */
+export function concentrationCurve(filters: FilterCodes, target = 0.8): Statement {
+  const w = withFiltered(
+    filters,
+    `, r AS (SELECT rev0, row_number() OVER (ORDER BY rev0 DESC, idx) AS rn, count(*) OVER () AS n,
+        sum(rev0) OVER (ORDER BY rev0 DESC, idx ROWS UNBOUNDED PRECEDING) AS cum, sum(rev0) OVER () AS tot FROM fa WHERE rev0 > 0)`,
+  );
+  return {
+    sql: `${w.sql} SELECT CAST(rn AS INTEGER) AS rank, CAST(n AS INTEGER) AS accounts, CAST(cum AS DOUBLE) AS cum_cents, CAST(tot AS DOUBLE) AS total_cents,
+        (cum >= CAST(? AS DOUBLE) * tot AND cum - rev0 < CAST(? AS DOUBLE) * tot) AS is_target
+      FROM r WHERE rn % greatest(1, n // 400) = 0 OR rn = n OR rn <= 20 OR (cum >= CAST(? AS DOUBLE) * tot AND cum - rev0 < CAST(? AS DOUBLE) * tot) ORDER BY rn`,
+    params: [...w.params, target, target, target, target],
+  };
+}
+
+/** Accounts, T12M revenue and predicted value per ABC class (window 0). */
+export function classSummary(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT CAST(c0 AS INTEGER) AS class, CAST(count(*) AS INTEGER) AS accounts, CAST(sum(rev0) AS DOUBLE) AS revenue_cents,
+        CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts FROM fa GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/** Class in window `from` (older) × class in window `to` = from − 1, counts. `from` ∈ 1…3. */
+export function classMigration(filters: FilterCodes, from: 1 | 2 | 3): Statement {
+  const w = withFiltered(filters);
+  const a = `c${from}`;
+  const b = `c${from - 1}`;
+  return {
+    sql: `${w.sql} SELECT CAST(${a} AS INTEGER) AS from_class, CAST(${b} AS INTEGER) AS to_class, CAST(count(*) AS INTEGER) AS accounts FROM fa GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+export const SORT_COLUMNS = { revenue: "rev0", value: "coalesce(clv, -1e300)", margin: "margin0", mrr: "mrr_now" } as const;
+export type SortKey = keyof typeof SORT_COLUMNS;
+
+/** Accounts matching the filters and a search text (name or id contains it), best first. */
+export function accountList(filters: FilterCodes, search: string, sort: SortKey, limit: number): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT n.account_id, n.account_name, fa.industry, fa.size, fa.region, fa.tier, fa.channel, CAST(fa.c0 AS INTEGER) AS class,
+        CAST(fa.rev0 AS DOUBLE) AS revenue_cents, CAST(fa.margin0 AS DOUBLE) AS margin_cents, CAST(fa.mrr_now AS DOUBLE) AS mrr_cents,
+        CAST(fa.clv AS DOUBLE) AS clv_cents, CAST(fa.p_alive AS DOUBLE) AS p_alive, CAST(count(*) OVER () AS INTEGER) AS matches
+      FROM fa JOIN names n USING (idx)
+      WHERE CAST(? AS VARCHAR) = '' OR contains(lower(n.account_name), lower(CAST(? AS VARCHAR))) OR contains(lower(n.account_id), lower(CAST(? AS VARCHAR)))
+      ORDER BY ${SORT_COLUMNS[sort]} DESC, n.account_id LIMIT CAST(? AS INTEGER)`,
+    params: [...w.params, search, search, search, limit],
+  };
+}
+
+export const SEGMENT_COLUMN: Readonly<Record<SegmentDim, string>> = { industry: "industry", size: "size", region: "region", tier: "tier", channel: "channel", key_account: "key_account" };
+
+/** Per segment value: accounts, active, T12M revenue and margin, 12-month logo retention, predicted value. */
+export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
+  const w = withFiltered(filters);
+  const col = SEGMENT_COLUMN[by];
+  return {
+    sql: `${w.sql} SELECT CAST(${col} AS INTEGER) AS segment, CAST(count(*) AS INTEGER) AS accounts, CAST(sum(active_now) AS INTEGER) AS active,
+        CAST(sum(rev0) AS DOUBLE) AS revenue_cents, CAST(sum(margin0) AS DOUBLE) AS margin_cents,
+        CAST(sum(active_ya) AS INTEGER) AS base, CAST(sum(active_ya * active_now) AS INTEGER) AS retained,
+        CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts
+      FROM fa GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/** NPS answers per segment value: answers, promoters (9–10), detractors (0–6), accounts answering. */
+export function npsBySegment(filters: FilterCodes, by: SegmentDim): Statement {
+  const w = withFiltered(filters);
+  const col = SEGMENT_COLUMN[by];
+  return {
+    sql: `${w.sql} SELECT CAST(fa.${col} AS INTEGER) AS segment, CAST(count(*) AS INTEGER) AS answers,
+        CAST(count(*) FILTER (WHERE s.score >= 9) AS INTEGER) AS promoters, CAST(count(*) FILTER (WHERE s.score <= 6) AS INTEGER) AS detractors,
+        CAST(count(DISTINCT s.idx) AS INTEGER) AS accounts
+      FROM nps s JOIN fa USING (idx) GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/**
+ * 12-month logo retention by lever: the account's latest NPS answer (promoter / passive /
+ * detractor / none) and key-account coverage. base = accounts active 12 months ago.
+ */
+export function leversVsRetention(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT 'nps' AS lever, CASE WHEN nps_last IS NULL THEN 'no answer' WHEN nps_last >= 9 THEN 'promoter' WHEN nps_last >= 7 THEN 'passive' ELSE 'detractor' END AS grp,
+        CAST(sum(active_ya) AS INTEGER) AS base, CAST(sum(active_ya * active_now) AS INTEGER) AS retained FROM fa GROUP BY ALL
+      UNION ALL SELECT 'key_account', CASE WHEN key_account = 1 THEN 'key account manager' ELSE 'no key account manager' END,
+        CAST(sum(active_ya) AS INTEGER), CAST(sum(active_ya * active_now) AS INTEGER) FROM fa GROUP BY ALL ORDER BY 1, 2`,
+    params: w.params,
+  };
+}
+
+/** New accounts per acquisition channel and year with their margin to date, predicted value and first-year margin. */
+export function channelYears(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT CAST(channel AS INTEGER) AS channel, CAST(cohort // 12 AS INTEGER) AS year, CAST(count(*) AS INTEGER) AS new_accounts,
+        CAST(sum(margin_total) AS DOUBLE) AS margin_cents, CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts,
+        CAST(sum(margin_first12) AS DOUBLE) AS first12_cents
+      FROM fa GROUP BY ALL ORDER BY ALL`,
+    params: w.params,
+  };
+}
+
+/** Accounts filtered, for the scatter: count first; when large, a binned version. */
+export function marginCount(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return { sql: `${w.sql} SELECT CAST(count(*) AS INTEGER) AS n FROM fa WHERE rev0 <> 0 OR cts0 > 0`, params: w.params };
+}
+
+export function marginPoints(filters: FilterCodes): Statement {
+  const w = withFiltered(filters);
+  return {
+    sql: `${w.sql} SELECT n.account_id, n.account_name, CAST(rev0 AS DOUBLE) AS revenue_cents, CAST(margin0 AS DOUBLE) AS margin_cents, CAST(cts0 AS DOUBLE) AS cts_cents,
+        CAST(hours0 AS DOUBLE) AS hours, CAST(c0 AS INTEGER) AS class FROM fa JOIN names n USING (idx) WHERE rev0 <> 0 OR cts0 > 0`,
+    params: w.params,
+  };
+}
+
+/** Revenue × margin grid of `bins` × `bins` cells with account counts (for large data). */
+export function marginBins(filters: FilterCodes, bins: number): Statement {
+  const w = withFiltered(
+    filters,
+    `, pts AS (SELECT rev0, margin0 FROM fa WHERE rev0 <> 0 OR cts0 > 0),
+      ext AS (SELECT min(rev0) AS x0, max(rev0) AS x1, min(margin0) AS y0, max(margin0) AS y1 FROM pts),
+      prm AS (SELECT CAST(? AS INTEGER) AS k)`,
+  );
+  return {
+    sql: `${w.sql} SELECT CAST(least(prm.k - 1, floor((rev0 - x0) / greatest(x1 - x0, 1) * prm.k)) AS INTEGER) AS bx,
+        CAST(least(prm.k - 1, floor((margin0 - y0) / greatest(y1 - y0, 1) * prm.k)) AS INTEGER) AS by_, CAST(count(*) AS INTEGER) AS accounts,
+        any_value(x0) AS x0, any_value(x1) AS x1, any_value(y0) AS y0, any_value(y1) AS y1
+      FROM pts, ext, prm GROUP BY ALL`,
+    params: [...w.params, bins],
+  };
+}
+
+/** Everything the explorer's detail view shows about one account. */
+export function accountDetail(accountId: string): Statement {
+  return {
+    sql: `SELECT n.account_id, n.account_name, a.*, c.c0, c.c1, c.c2, c.c3 FROM names n JOIN accounts a USING (idx) JOIN classes c USING (idx) WHERE n.account_id = CAST(? AS VARCHAR)`,
+    params: [accountId],
+  };
+}
+
+export function accountEvents(idx: number): Statement {
+  return { sql: `SELECT CAST(month AS INTEGER) AS month, CAST(mrr AS DOUBLE) AS mrr_cents, CAST(delta AS DOUBLE) AS delta_cents, CAST(movement AS INTEGER) AS movement FROM mrr WHERE idx = CAST(? AS INTEGER) ORDER BY month`, params: [idx] };
+}
+
+export function accountNps(idx: number): Statement {
+  return { sql: `SELECT CAST(month AS INTEGER) AS month, CAST(score AS INTEGER) AS score FROM nps WHERE idx = CAST(? AS INTEGER) ORDER BY month`, params: [idx] };
+}

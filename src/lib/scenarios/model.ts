@@ -1,0 +1,316 @@
+/**
+ * The scenario model: a versioned, ordered ledger of adjustments. Each entry names a lever
+ * (a named strategy), the segment it applies to (selected by account attributes), the size
+ * of the change, and who made it, when and why. The same shape is stored in the URL, in
+ * exported files and in `data/scenarios/*.json`.
+ *
+ * Labels, not codes, are stored for segment values (readable, and stable when codes change);
+ * they are checked against the data's dictionary when the scenario is validated.
+ */
+
+export const SCENARIO_VERSION = 1;
+
+/** The levers, each a named strategy applied in ./engine.ts. */
+export const LEVERS = ["newProduct", "productWithdrawn", "priceChange", "competitorEntry", "newChannel", "macro", "massAdjustment"] as const;
+export type Lever = (typeof LEVERS)[number];
+
+/** Account attributes a segment can be selected by (values are labels from the data). */
+export const SEGMENT_DIMS = ["size", "industry", "region", "tier", "businessModel", "products", "abc"] as const;
+export type SegmentDim = (typeof SEGMENT_DIMS)[number];
+
+/**
+ * Accounts that match every given attribute (AND across attributes, OR within one); an
+ * absent or empty list means "any". `products`: holds at least one of them. `minSeats`:
+ * at least that many seats (e.g. "enterprise accounts with more than 100 users" = 101).
+ */
+export type Segment = Partial<Record<SegmentDim, string[]>> & { minSeats?: number };
+
+export interface NewProductParams {
+  /** Share of the segment's accounts that adopt, percent 0–100. */
+  adoptionPct: number;
+  /** Extra margin per adopter, percent of its current margin (equivalently revenue at the same margin share). */
+  upliftPct: number;
+  /** Months until adoption is complete (linear ramp); 0 = at once. */
+  rampMonths: number;
+}
+export interface ProductWithdrawnParams {
+  /** Share of the segment's revenue lost, percent 0–100. */
+  revenueLostPct: number;
+  /** Churn-hazard uplift among the segment's accounts, percent (50 = churn probability × 1.5). */
+  churnUpliftPct: number;
+}
+export interface PriceChangeParams {
+  /** Price change, percent (−50 … +100). */
+  pricePct: number;
+  /** Percent change of the churn hazard per 1% price change (0 = customers do not react). */
+  elasticity: number;
+}
+export interface CompetitorEntryParams {
+  /** Churn-hazard uplift once fully ramped, percent. */
+  churnUpliftPct: number;
+  /** Months from the as-of date until the competitor appears. */
+  startMonth: number;
+  /** Months from its start until the full uplift (linear ramp); 0 = at once. */
+  rampMonths: number;
+}
+export interface NewChannelParams {
+  /** New accounts per month through the channel. */
+  acquisitionsPerMonth: number;
+  /** Months the channel runs, from the month after the as-of date. */
+  months: number;
+  /** Acquisition cost per new account, cents. */
+  cacCents: number;
+  /** Expected lifetime margin of one new account, discounted to its acquisition, cents. */
+  valueCents: number;
+}
+export interface MacroParams {
+  /** Change of the annual discount rate, percentage points (e.g. 2 = 10% → 12%). */
+  discountRatePts: number;
+  /** Churn-hazard shock, percent. */
+  churnShockPct: number;
+}
+export interface MassAdjustmentParams {
+  /** "percent": value × (1 + amount / 100); "amount": value + amount cents (weighted by P(alive)). */
+  mode: "percent" | "amount";
+  /** Percent, or cents per account. */
+  amount: number;
+}
+
+export interface LeverParams {
+  newProduct: NewProductParams;
+  productWithdrawn: ProductWithdrawnParams;
+  priceChange: PriceChangeParams;
+  competitorEntry: CompetitorEntryParams;
+  newChannel: NewChannelParams;
+  macro: MacroParams;
+  massAdjustment: MassAdjustmentParams;
+}
+
+export type LedgerEntry = {
+  [L in Lever]: {
+    lever: L;
+    segment: Segment;
+    params: LeverParams[L];
+    /** Why: required (an entry without one is a draft and cannot be exported). */
+    reason: string;
+    author: string;
+    /** ISO date the entry was made. */
+    date: string;
+  };
+}[Lever];
+
+export interface Scenario {
+  version: number;
+  title: string;
+  description?: string;
+  ledger: LedgerEntry[];
+}
+
+export interface LeverInfo {
+  readonly label: string;
+  /** Numeric parameters: label, unit, slider range and step. */
+  readonly fields: ReadonlyArray<{ key: string; label: string; unit: string; min: number; max: number; step: number }>;
+}
+
+/** Lever labels and the ranges of their sliders (validation uses the same ranges). */
+export function leverInfo(lever: Lever): LeverInfo {
+  switch (lever) {
+    case "newProduct":
+      return {
+        label: "New product or service",
+        fields: [
+          { key: "adoptionPct", label: "Adoption share", unit: "%", min: 0, max: 100, step: 1 },
+          { key: "upliftPct", label: "Margin uplift per adopter", unit: "%", min: 0, max: 200, step: 1 },
+          { key: "rampMonths", label: "Ramp-up", unit: "months", min: 0, max: 36, step: 1 },
+        ],
+      };
+    case "productWithdrawn":
+      return {
+        label: "Product withdrawn",
+        fields: [
+          { key: "revenueLostPct", label: "Revenue lost", unit: "%", min: 0, max: 100, step: 1 },
+          { key: "churnUpliftPct", label: "Churn uplift among users", unit: "%", min: 0, max: 300, step: 5 },
+        ],
+      };
+    case "priceChange":
+      return {
+        label: "Price change",
+        fields: [
+          { key: "pricePct", label: "Price change", unit: "%", min: -50, max: 100, step: 0.5 },
+          { key: "elasticity", label: "Churn response (% hazard per 1% price)", unit: "×", min: 0, max: 10, step: 0.1 },
+        ],
+      };
+    case "competitorEntry":
+      return {
+        label: "Competitor entry",
+        fields: [
+          { key: "churnUpliftPct", label: "Churn uplift", unit: "%", min: 0, max: 300, step: 5 },
+          { key: "startMonth", label: "Starts after", unit: "months", min: 0, max: 48, step: 1 },
+          { key: "rampMonths", label: "Ramp", unit: "months", min: 0, max: 36, step: 1 },
+        ],
+      };
+    case "newChannel":
+      return {
+        label: "New sales channel",
+        fields: [
+          { key: "acquisitionsPerMonth", label: "Extra acquisitions", unit: "/ month", min: 0, max: 500, step: 1 },
+          { key: "months", label: "Runs for", unit: "months", min: 1, max: 60, step: 1 },
+          { key: "cacCents", label: "CAC per new account", unit: "cents", min: 0, max: 100_000_00, step: 100_00 },
+          { key: "valueCents", label: "Value per new account", unit: "cents", min: 0, max: 500_000_00, step: 100_00 },
+        ],
+      };
+    case "macro":
+      return {
+        label: "Macro shock",
+        fields: [
+          { key: "discountRatePts", label: "Discount-rate change", unit: "pts", min: -5, max: 15, step: 0.5 },
+          { key: "churnShockPct", label: "Churn shock", unit: "%", min: -50, max: 300, step: 5 },
+        ],
+      };
+    case "massAdjustment":
+      return {
+        label: "Mass adjustment",
+        fields: [{ key: "amount", label: "Adjustment", unit: "% or cents", min: -100, max: 100, step: 0.5 }],
+      };
+    default:
+      throw new Error(`invalid lever: ${String(lever)}`);
+  }
+}
+
+/** A lever's neutral parameters (no effect), the starting point of a new entry. */
+export function defaultParams<L extends Lever>(lever: L): LeverParams[L] {
+  const p: { [K in Lever]: LeverParams[K] } = {
+    newProduct: { adoptionPct: 0, upliftPct: 0, rampMonths: 0 },
+    productWithdrawn: { revenueLostPct: 0, churnUpliftPct: 0 },
+    priceChange: { pricePct: 0, elasticity: 0 },
+    competitorEntry: { churnUpliftPct: 0, startMonth: 0, rampMonths: 0 },
+    newChannel: { acquisitionsPerMonth: 0, months: 12, cacCents: 0, valueCents: 0 },
+    macro: { discountRatePts: 0, churnShockPct: 0 },
+    massAdjustment: { mode: "percent", amount: 0 },
+  };
+  if (!(lever in p)) throw new Error(`invalid lever: ${String(lever)}`);
+  return structuredClone(p[lever]);
+}
+
+/** Where each segment dimension's allowed labels come from (the data's dictionary). */
+export type SegmentDictionary = Readonly<Record<SegmentDim, readonly string[]>>;
+
+export class ScenarioError extends Error {
+  /** Path of the offending field, e.g. "ledger[1].params.pricePct". */
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface ValidateOptions {
+  /** Labels allowed per dimension; when given, unknown labels are errors. */
+  readonly dictionary?: SegmentDictionary;
+  /** Every entry must have a reason and an author (saved files, exports). */
+  readonly requireReasons?: boolean;
+}
+
+/**
+ * Checks untrusted input (a URL, a file) and returns a clean scenario; throws a
+ * ScenarioError naming the first field at fault. Unknown keys are errors too, so that a
+ * typo in a saved file never silently does nothing.
+ */
+export function validateScenario(raw: unknown, options: ValidateOptions = {}): Scenario {
+  if (!isObject(raw)) throw new ScenarioError("(root)", "must be a JSON object");
+  allowKeys(raw, ["version", "title", "description", "ledger"], "(root)");
+  if (raw.version !== SCENARIO_VERSION) throw new ScenarioError("version", `must be ${SCENARIO_VERSION} (got ${JSON.stringify(raw.version)}); the scenario was made for another version`);
+  const title = raw.title ?? "Untitled scenario";
+  if (typeof title !== "string" || title.length > 200) throw new ScenarioError("title", "must be text of at most 200 characters");
+  if (raw.description !== undefined && (typeof raw.description !== "string" || raw.description.length > 4000)) throw new ScenarioError("description", "must be text of at most 4000 characters");
+  if (!Array.isArray(raw.ledger)) throw new ScenarioError("ledger", "must be a list of adjustments");
+  if (raw.ledger.length > MAX_ENTRIES) throw new ScenarioError("ledger", `has ${raw.ledger.length} entries; at most ${MAX_ENTRIES} are supported`);
+  const ledger = raw.ledger.map((e, i) => validateEntry(e, `ledger[${i}]`, options));
+  return { version: SCENARIO_VERSION, title, ...(raw.description !== undefined ? { description: raw.description as string } : {}), ledger };
+}
+
+/** Ledger entries per scenario (each is one bit of a per-account mask in the engine). */
+export const MAX_ENTRIES = 24;
+
+function allowKeys(o: Record<string, unknown>, keys: readonly string[], at: string): void {
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ScenarioError(at === "(root)" ? k : `${at}.${k}`, `is not a known field (known: ${keys.join(", ")})`);
+}
+
+function validateEntry(raw: unknown, at: string, options: ValidateOptions): LedgerEntry {
+  if (!isObject(raw)) throw new ScenarioError(at, "must be an object");
+  allowKeys(raw, ["lever", "segment", "params", "reason", "author", "date"], at);
+  const lever = raw.lever;
+  if (typeof lever !== "string" || !(LEVERS as readonly string[]).includes(lever)) throw new ScenarioError(`${at}.lever`, `invalid lever ${JSON.stringify(lever)} (known: ${LEVERS.join(", ")})`);
+  const reason = raw.reason ?? "";
+  const author = raw.author ?? "";
+  const date = raw.date ?? "";
+  if (typeof reason !== "string" || reason.length > 2000) throw new ScenarioError(`${at}.reason`, "must be text of at most 2000 characters");
+  if (typeof author !== "string" || author.length > 200) throw new ScenarioError(`${at}.author`, "must be text of at most 200 characters");
+  if (typeof date !== "string" || (date !== "" && !(ISO_DATE.test(date) && !Number.isNaN(Date.parse(date))))) throw new ScenarioError(`${at}.date`, "must be a date written YYYY-MM-DD");
+  if (options.requireReasons) {
+    if (reason.trim() === "") throw new ScenarioError(`${at}.reason`, "is required: say why this adjustment is made");
+    if (author.trim() === "") throw new ScenarioError(`${at}.author`, "is required");
+    if (date === "") throw new ScenarioError(`${at}.date`, "is required");
+  }
+  const segment = validateSegment(raw.segment ?? {}, `${at}.segment`, options.dictionary);
+  const params = validateParams(lever as Lever, raw.params, `${at}.params`);
+  return { lever, segment, params, reason, author, date } as LedgerEntry;
+}
+
+function validateSegment(raw: unknown, at: string, dictionary?: SegmentDictionary): Segment {
+  if (!isObject(raw)) throw new ScenarioError(at, "must be an object of attribute → list of values");
+  allowKeys(raw, [...SEGMENT_DIMS, "minSeats"], at);
+  const out: Segment = {};
+  for (const dim of SEGMENT_DIMS) {
+    const v = raw[dim];
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new ScenarioError(`${at}.${dim}`, "must be a list of labels");
+    if (dictionary) {
+      for (const label of v) if (!dictionary[dim].includes(label)) throw new ScenarioError(`${at}.${dim}`, `"${label}" is not in this data (values: ${dictionary[dim].join(", ")})`);
+    }
+    if (v.length > 0) out[dim] = [...new Set(v as string[])];
+  }
+  if (raw.minSeats !== undefined) {
+    if (typeof raw.minSeats !== "number" || !Number.isInteger(raw.minSeats) || raw.minSeats < 0) throw new ScenarioError(`${at}.minSeats`, "must be a whole number ≥ 0");
+    if (raw.minSeats > 0) out.minSeats = raw.minSeats;
+  }
+  return out;
+}
+
+function validateParams(lever: Lever, raw: unknown, at: string): LedgerEntry["params"] {
+  if (!isObject(raw)) throw new ScenarioError(at, "must be an object");
+  const info = leverInfo(lever);
+  const defaults = defaultParams(lever) as unknown as Record<string, unknown>;
+  allowKeys(raw, Object.keys(defaults), at);
+  const out: Record<string, unknown> = { ...defaults };
+  if (lever === "massAdjustment") {
+    const mode = raw.mode ?? "percent";
+    if (mode !== "percent" && mode !== "amount") throw new ScenarioError(`${at}.mode`, `invalid mode ${JSON.stringify(mode)} (percent or amount)`);
+    out.mode = mode;
+    const amount = raw.amount ?? 0;
+    if (typeof amount !== "number" || !Number.isFinite(amount)) throw new ScenarioError(`${at}.amount`, "must be a number");
+    if (mode === "percent" && !(amount >= -100 && amount <= 1000)) throw new ScenarioError(`${at}.amount`, `${amount}% is outside −100 … 1000`);
+    if (mode === "amount" && Math.abs(amount) > 1e12) throw new ScenarioError(`${at}.amount`, "is too large");
+    out.amount = amount;
+    return out as unknown as LedgerEntry["params"];
+  }
+  for (const f of info.fields) {
+    const v = raw[f.key] ?? defaults[f.key];
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new ScenarioError(`${at}.${f.key}`, "must be a number");
+    if (v < f.min || v > f.max) throw new ScenarioError(`${at}.${f.key}`, `${v} is outside ${f.min} … ${f.max}`);
+    out[f.key] = v;
+  }
+  return out as unknown as LedgerEntry["params"];
+}
+
+/** A new, neutral entry for a lever. */
+export function newEntry(lever: Lever, date: string, author = ""): LedgerEntry {
+  return { lever, segment: {}, params: defaultParams(lever), reason: "", author, date } as LedgerEntry;
+}
+
+export function emptyScenario(title = "Untitled scenario"): Scenario {
+  return { version: SCENARIO_VERSION, title, ledger: [] };
+}

@@ -1,0 +1,81 @@
+/**
+ * Baseline against scenario as one plain-JSON report: what the scenario page renders on every
+ * slider move, and what the loader precomputes for each saved scenario's executive page.
+ */
+import { mostAffected, PROJECTION_YEARS, type Aggregate, type BreakdownDim, type ScenarioEvaluator } from "./engine.js";
+import type { Scenario } from "./model.js";
+
+export interface ComparedRow {
+  readonly label: string;
+  readonly baseline: Aggregate;
+  readonly scenario: Aggregate;
+}
+
+export interface ScenarioReport {
+  readonly currency: string;
+  readonly asOf: string;
+  readonly horizonMonths: number;
+  readonly annualDiscountRate: number;
+  readonly portfolio: {
+    readonly baseline: Aggregate;
+    /** The existing base under the scenario. */
+    readonly base: Aggregate;
+    readonly newChannel: { readonly accounts: number; readonly valueCents: number; readonly costCents: number };
+    /** base + new channel. */
+    readonly scenario: Aggregate;
+  };
+  readonly breakdowns: ReadonlyArray<{ readonly dim: BreakdownDim; readonly rows: readonly ComparedRow[] }>;
+  readonly abc: readonly ComparedRow[];
+  readonly projection: ReadonlyArray<{ readonly year: number; readonly series: "baseline" | "scenario"; readonly revenueCents: number; readonly p10Cents: number; readonly p90Cents: number }>;
+  readonly mostAffected: ReadonlyArray<{ readonly accountId: string; readonly segment: string; readonly baselineCents: number; readonly scenarioCents: number; readonly changeCents: number }>;
+  readonly ltvCac: {
+    readonly baseline: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
+    readonly scenario: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
+  };
+  /** Accounts each ledger entry selects (all, and those carrying value). */
+  readonly entries: ReadonlyArray<{ readonly selected: number; readonly valued: number }>;
+}
+
+export const BREAKDOWN_LABELS: Record<BreakdownDim, string> = { size: "Size", industry: "Industry", region: "Region", tier: "Tier", businessModel: "Business model", abc: "ABC class" };
+
+/**
+ * Compares `scenario` with the baseline (an empty ledger) on `dims` breakdowns. The baseline
+ * evaluation may be passed in (the page computes it once).
+ */
+export function scenarioReport(evaluator: ScenarioEvaluator, scenario: Scenario, dims: readonly BreakdownDim[], options: { topAccounts?: number; baseline?: Map<BreakdownDim, ReturnType<ScenarioEvaluator["evaluate"]>> } = {}): ScenarioReport {
+  const { base, accounts } = evaluator;
+  const empty: Scenario = { version: scenario.version, title: "baseline", ledger: [] };
+  const baselineOf = (dim: BreakdownDim) => {
+    let b = options.baseline?.get(dim);
+    if (!b) {
+      b = evaluator.evaluate(empty, { by: dim });
+      options.baseline?.set(dim, b);
+    }
+    return b;
+  };
+  const dimsToRun = dims.length > 0 ? dims : (["tier"] as BreakdownDim[]);
+  const runs = dimsToRun.map((dim) => ({ dim, baseline: baselineOf(dim), scenario: evaluator.evaluate(scenario, { by: dim }) }));
+  const first = runs[0];
+  const compare = (labels: readonly string[], b: readonly Aggregate[], s: readonly Aggregate[]): ComparedRow[] =>
+    labels.map((label, i) => ({ label, baseline: b[i], scenario: s[i] })).filter((r) => r.baseline.accounts > 0 || r.scenario.accounts > 0);
+  const projection: Array<ScenarioReport["projection"][number]> = [];
+  for (const [series, ev] of [["baseline", first.baseline], ["scenario", first.scenario]] as const) {
+    for (let y = 0; y < PROJECTION_YEARS; y++) projection.push({ year: y + 1, series, revenueCents: ev.projection.revenueCents[y], p10Cents: ev.projection.p10Cents[y], p90Cents: ev.projection.p90Cents[y] });
+  }
+  const d = base.dictionary;
+  const segmentOf = (i: number) => [d.tier[accounts.tier[i]], d.size[accounts.size[i]], d.industry[accounts.industry[i]], d.region[accounts.region[i]]].join(" · ");
+  const { ltvCents, cacCents, ratio } = first.baseline.ltvCac;
+  return {
+    currency: base.currency,
+    asOf: base.asOf,
+    horizonMonths: base.horizonMonths,
+    annualDiscountRate: base.annualDiscountRate,
+    portfolio: { baseline: first.baseline.total, base: first.scenario.base, newChannel: first.scenario.newChannel, scenario: first.scenario.total },
+    breakdowns: runs.map((r) => ({ dim: r.dim, rows: compare(d[r.dim], r.baseline.by.rows, r.scenario.by.rows) })),
+    abc: compare(d.abc, first.baseline.abc, first.scenario.abc),
+    projection,
+    mostAffected: mostAffected(accounts, first.scenario.values, options.topAccounts ?? 10).map((m) => ({ accountId: m.accountId, segment: segmentOf(m.index), baselineCents: m.baselineCents, scenarioCents: m.scenarioCents, changeCents: m.changeCents })),
+    ltvCac: { baseline: { ltvCents, cacCents, ratio }, scenario: { ltvCents: first.scenario.ltvCac.ltvCents, cacCents: first.scenario.ltvCac.cacCents, ratio: first.scenario.ltvCac.ratio } },
+    entries: first.scenario.entryAccounts,
+  };
+}
