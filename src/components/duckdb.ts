@@ -46,22 +46,26 @@ async function start(): Promise<AtlasDb> {
   await db.open({ query: { castBigIntToDouble: true } });
   const conn = await db.connect();
   await conn.query("SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;");
+  // Prepared statements are kept by SQL text: preparing costs more than running a small
+  // query, and pages re-run the same few statements on every filter change.
+  const prepared = new Map<string, Promise<Awaited<ReturnType<typeof conn.prepare>>>>();
   return {
     async loadArrow(name, bytes) {
       await conn.insertArrowFromIPCStream(bytes, { name, create: true });
     },
     async query<T>(sql: string, params: readonly SqlParam[] = []) {
-      const table = params.length === 0 ? await conn.query(sql) : await (async () => {
-        const statement = await conn.prepare(sql);
-        try {
-          return await statement.query(...params);
-        } finally {
-          await statement.close();
-        }
-      })();
+      let table;
+      if (params.length === 0) table = await conn.query(sql);
+      else {
+        let statement = prepared.get(sql);
+        if (!statement) prepared.set(sql, (statement = conn.prepare(sql)));
+        table = await (await statement).query(...params);
+      }
       return table.toArray().map((row) => row.toJSON() as T);
     },
     async close() {
+      for (const statement of prepared.values()) await (await statement).close();
+      prepared.clear();
       await conn.close();
       await db.terminate();
     },
