@@ -3,9 +3,9 @@
  * purchase model and the P(alive) map, each with a plain-language reading built from the
  * numbers (so the words never disagree with the charts).
  */
-import * as Inputs from "@observablehq/inputs";
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
+import { select } from "./controls.js";
 import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
 import type { ContractFit, ModelsData, PurchaseDiagnostics, PurchaseModelSummary } from "../lib/valuation/models-data.js";
 
@@ -43,7 +43,17 @@ export function contractTable(m: ModelsData): HTMLElement {
 /** A select of the contract segments, the largest first. */
 export function segmentPicker(m: ModelsData): HTMLElement & { value: ContractFit } {
   const fits = [...m.contractFits].sort((a, b) => b.accounts - a.accounts);
-  return Inputs.select(fits, { label: "Segment", format: (f: ContractFit) => `${f.key} (${f.accounts} accounts)` }) as HTMLElement & { value: ContractFit };
+  // Plain-DOM select (./controls.ts): Observable Inputs' inline handlers break the site's CSP.
+  const picker = select(fits.map((_, i) => i), { label: "Segment", format: (i: number) => `${fits[i].key} (${fits[i].accounts} accounts)` });
+  const view = document.createElement("div") as unknown as HTMLElement & { value: ContractFit };
+  view.append(picker);
+  Object.defineProperty(view, "value", { get: () => fits[picker.value] });
+  // `view()` listens for input events on the element it is given.
+  picker.addEventListener("input", (event) => {
+    event.stopPropagation();
+    view.dispatchEvent(new Event("input"));
+  });
+  return view;
 }
 
 export function survivalChart(fit: ContractFit, { width = 640, height = 300 }: ChartOptions = {}) {

@@ -3,8 +3,8 @@
  * The engine starts only when the explorer scrolls into view, so the page's summary never
  * waits for it. Filters reach SQL as bound parameters.
  */
-import * as Inputs from "@observablehq/inputs";
 import { html } from "htl";
+import { dataTable, select, textInput } from "./controls.js";
 import { startDuckDB, type AtlasDb } from "./duckdb.js";
 
 interface ArrowFile {
@@ -48,10 +48,10 @@ async function open(file: ArrowFile, status: HTMLElement, controls: HTMLElement,
   status.textContent = `${n.toLocaleString("en-US")} quarantined rows loaded in ${Math.round(performance.now() - started)} ms.`;
   status.dataset.explorerStatus = "ready";
 
-  const extract = Inputs.select(["(all)", ...extracts], { label: "Extract" });
-  const search = Inputs.text({ label: "Message contains", placeholder: "e.g. duplicate" });
+  const extract = select(["(all)", ...extracts], { label: "Extract" });
+  const search = textInput({ label: "Message contains", placeholder: "e.g. duplicate" });
   controls.replaceChildren(extract, search);
-  const refresh = () => render(db, extract.value as string, search.value as string, results);
+  const refresh = () => render(db, extract.value, search.value, results);
   extract.addEventListener("input", refresh);
   search.addEventListener("input", refresh);
   await refresh();
@@ -68,13 +68,11 @@ async function render(db: AtlasDb, extract: string, search: string, results: HTM
   results.replaceChildren(
     rows.length === 0
       ? (html`<p>No quarantined row matches.</p>` as HTMLElement)
-      : (Inputs.table(rows, {
-          columns: ["extract", "line", "code", "column_name", "message", "raw"],
-          header: { column_name: "column", raw: "row as read" },
-          width: { extract: 110, line: 60, code: 130, column_name: 110, message: 280 },
+      : dataTable(rows, {
+          columns: { extract: "extract", line: "line", code: "code", column_name: "column", message: "message", raw: "row as read" },
           format: { raw: (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text) },
-          layout: "fixed",
-          rows: 12,
-        }) as HTMLElement),
+          rowsShown: 12,
+          maxRows: 1000,
+        }),
   );
 }

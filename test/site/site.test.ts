@@ -127,7 +127,7 @@ describe("the site built from the bundled sample", () => {
     const dots = () => page.locator("main svg[class^='plot'] g[aria-label='dot'] circle").first().evaluate((c) => c.parentElement!.childElementCount);
     const before = await dots();
     expect(before).toBeGreaterThan(3);
-    const select = page.locator("main form select").first();
+    const select = page.locator("main select").first();
     const options = await select.locator("option").allTextContents();
     const annual = options.findIndex((o) => o.startsWith("annual"));
     await select.selectOption({ index: annual });
@@ -212,7 +212,7 @@ describe("a changed extract", () => {
     await page.locator('[data-explorer-status="ready"]').waitFor({ timeout: 30_000 });
     expect(await page.locator("[data-explorer-status]").textContent()).toMatch(/^1 quarantined rows? loaded/);
     expect(await page.locator("[data-explorer-results] tbody tr").count()).toBe(1);
-    await page.locator("[data-explorer] input[type=text]").fill("no such message");
+    await page.locator("[data-explorer] input[type=search]").fill("no such message");
     await expect.poll(() => page.locator("[data-explorer-results]").textContent()).toMatch(/No quarantined row matches/);
     expect(session.errors).toEqual([]);
     await session.close();
