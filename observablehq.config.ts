@@ -26,8 +26,18 @@ export default {
   // another origin, so we use Framework's own theme CSS and the system font stack only.
   globalStylesheets: [],
   // An inline empty icon: otherwise browsers request /favicon.ico (a 404 in the console).
-  // An inline empty icon: otherwise browsers request /favicon.ico (a 404 in the console).
-  head: '<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
+  // Content-Security-Policy: this origin only. Framework 1.13 writes two inline scripts per
+  // page (the page's module and the sidebar toggle): scripts/build.ts adds their SHA-256
+  // hashes to script-src of every built page, which makes browsers ignore 'unsafe-inline'
+  // (kept only for `observable preview`, which has no such step). 'wasm-unsafe-eval' lets
+  // DuckDB-WASM compile its module; its worker and chart exports use blob: URLs. Inline styles
+  // are Plot's and Inputs' style attributes.
+  head:
+    '<meta http-equiv="Content-Security-Policy" content="' +
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; " +
+    "object-src 'none'; base-uri 'self'; form-action 'none'" +
+    '"><meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">',
   footer: "LTV Atlas — built from your CRM extracts; every figure links to its definition.",
   // Framework's default CSS with the air (light) and near-midnight (dark) themes, chosen by
   // the reader's system setting, plus our KPI and table rules; see src/atlas.css.

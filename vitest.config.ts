@@ -7,7 +7,8 @@ export default defineConfig({
     globalSetup: ["test/support/global-setup.ts"],
     // Dates are calendar dates everywhere in LTV Atlas; UTC keeps them from shifting.
     env: { TZ: "UTC", OBSERVABLE_TELEMETRY_DISABLE: "true" },
-    testTimeout: 60_000,
+    // Browser and build suites share 2 cores with each other: time limits are generous on purpose.
+    testTimeout: 180_000,
     hookTimeout: 600_000,
     // Two cores: the browser suite and the build-heavy suites must not fight for them.
     fileParallelism: true,

@@ -38,6 +38,46 @@ export interface AtlasConfig {
   /** Cumulative revenue shares closing classes A and B, e.g. [0.8, 0.95]. */
   readonly abcThresholds: readonly [number, number];
   readonly valuation: ValuationConfig;
+  /** What a published build may ship (see PublishMode). */
+  readonly publish: PublishMode;
+}
+
+/**
+ * Publishing safely (data/README.md, "Publishing"): `pseudonymize` replaces account names with
+ * stable pseudonyms ("Account 0042", numbered in account-id order) and drops personal fields
+ * (contacts, notes, NPS comments, key-account manager names, personal values in quarantined
+ * rows) from the store, so nothing any page ships can carry them; `aggregateOnly` (implies
+ * `pseudonymize`) is for executive links: pages must ship no per-account rows.
+ */
+export interface PublishMode {
+  readonly pseudonymize: boolean;
+  readonly aggregateOnly: boolean;
+}
+
+export const PRIVATE_MODE: PublishMode = { pseudonymize: false, aggregateOnly: false };
+
+/** Merges an override (a build flag) over the config's mode; aggregate-only always pseudonymises. */
+export function publishMode(base: PublishMode, override: Partial<PublishMode> = {}): PublishMode {
+  const aggregateOnly = override.aggregateOnly ?? base.aggregateOnly;
+  return { aggregateOnly, pseudonymize: aggregateOnly || (override.pseudonymize ?? base.pseudonymize) };
+}
+
+/** `ATLAS_PUBLISH` as set by the build for Framework's data loaders: "", "pseudonymize" or "aggregate-only". */
+export function publishFromEnv(value: string | undefined): Partial<PublishMode> {
+  switch (value ?? "") {
+    case "":
+      return {};
+    case "pseudonymize":
+      return { pseudonymize: true };
+    case "aggregate-only":
+      return { aggregateOnly: true, pseudonymize: true };
+    default:
+      throw new AtlasError(`ATLAS_PUBLISH must be "pseudonymize" or "aggregate-only", not "${value}"`);
+  }
+}
+
+export function publishToEnv(mode: PublishMode): string {
+  return mode.aggregateOnly ? "aggregate-only" : mode.pseudonymize ? "pseudonymize" : "";
 }
 
 /** How the models turn forecasts into value (see src/lib/valuation/). */
@@ -118,7 +158,20 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
     fail("abcThresholds", "must be two cumulative shares 0 < A < B < 1, e.g. [0.8, 0.95]");
   }
   const valuation = parseValuation(raw.valuation, fail);
-  return { configPath, sourceDir, asOf: (asOfRaw as string | undefined) ?? null, currency, extracts, abcThresholds: [abc[0] as number, abc[1] as number], valuation };
+  const publish = parsePublish(raw.publish, fail);
+  return { configPath, sourceDir, asOf: (asOfRaw as string | undefined) ?? null, currency, extracts, abcThresholds: [abc[0] as number, abc[1] as number], valuation, publish };
+}
+
+function parsePublish(raw: unknown, fail: (key: string, why: string) => never): PublishMode {
+  if (raw === undefined) return PRIVATE_MODE;
+  if (!isObject(raw)) return fail("publish", 'must be an object such as { "pseudonymize": true, "aggregateOnly": false }');
+  for (const key of Object.keys(raw)) if (key !== "pseudonymize" && key !== "aggregateOnly") fail(`publish.${key}`, "is not a publish option (pseudonymize, aggregateOnly)");
+  const flag = (key: "pseudonymize" | "aggregateOnly") => {
+    const x = raw[key] ?? false;
+    if (typeof x !== "boolean") fail(`publish.${key}`, "must be true or false");
+    return x as boolean;
+  };
+  return publishMode({ pseudonymize: flag("pseudonymize"), aggregateOnly: flag("aggregateOnly") });
 }
 
 function parseValuation(raw: unknown, fail: (key: string, why: string) => never): ValuationConfig {

@@ -3,10 +3,11 @@
  * when the fingerprint changed; writes into a temporary folder and swaps it in whole, so an
  * interrupted run never leaves a store that a later build would trust.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadConfig, type AtlasConfig } from "./config.js";
+import { loadConfig, publishFromEnv, publishMode, type AtlasConfig, type PublishMode } from "./config.js";
 import { literal, openDb, type Db } from "./db.js";
+import { applyPublishMode } from "./derive/publish.js";
 import { buildDerivedTables } from "./derive/tables.js";
 import { ingest, type IngestReport } from "./ingest/index.js";
 import type { ModelsData } from "../src/lib/valuation/models-data.js";
@@ -24,6 +25,8 @@ export interface PrepareOptions {
   /** Rebuild even when the fingerprint matches. */
   readonly force?: boolean;
   readonly quiet?: boolean;
+  /** Overrides the config's `publish` mode (the build's --publish / --aggregate-only flags). */
+  readonly publish?: Partial<PublishMode>;
 }
 
 export interface PrepareResult {
@@ -40,12 +43,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PrepareOpt
     configPath: env.ATLAS_CONFIG || undefined,
     sourceDir: env.ATLAS_DATA_DIR || undefined,
     storeDir: env.ATLAS_STORE || undefined,
+    publish: publishFromEnv(env.ATLAS_PUBLISH),
     quiet: true,
   };
 }
 
 export async function prepare(options: PrepareOptions = {}): Promise<PrepareResult> {
-  const config = loadConfig(options.configPath, options.sourceDir);
+  const loaded = loadConfig(options.configPath, options.sourceDir);
+  // The publish mode is part of the fingerprint: a published and a private store never pass for each other.
+  const config: AtlasConfig = { ...loaded, publish: publishMode(loaded.publish, options.publish) };
   const storeDir = path.resolve(options.storeDir ?? DEFAULT_STORE_DIR);
   const log = options.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
@@ -61,15 +67,20 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 } };
     }
     const tempDir = `${storeDir}.tmp-${process.pid}`;
-    rmSync(tempDir, { recursive: true, force: true });
+    // Temp folders of runs that were killed (we hold the lock: nobody else is writing one).
+    for (const entry of existsSync(path.dirname(storeDir)) ? readdirSync(path.dirname(storeDir)) : []) {
+      if (entry.startsWith(`${path.basename(storeDir)}.tmp-`)) rmSync(path.join(path.dirname(storeDir), entry), { recursive: true, force: true });
+    }
     mkdirSync(path.join(tempDir, "spill"), { recursive: true });
     const db = await openDb({ tempDirectory: path.join(tempDir, "spill"), memoryLimit: process.env.ATLAS_MEMORY_LIMIT ?? "3GB" });
     try {
       const bar = options.quiet ? null : progress("ingest", EXTRACT_NAMES.length);
       const t1 = performance.now();
+      const watch = options.quiet ? null : watchQueries(db);
       const report = await ingest(db, config, (event) => {
+        watch?.stage(`${event.extract}: ${event.step === "read" ? "reading" : "validating"}`, event.step === "validate" ? (event.rows ?? null) : null);
         if (event.step === "done") bar?.tick(`${event.extract} (${event.rows?.toLocaleString("en-US")} rows)`);
-      });
+      }).finally(() => watch?.stop());
       bar?.done();
       const t2 = performance.now();
       log(`derive: account × month tables as of ${report.asOf}`);
@@ -78,10 +89,16 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
       const models = await runModels(db, report.asOf, report.currency, config.valuation, log);
       const t4 = performance.now();
-      await writeStore(db, tempDir, report, models, { hash, inputs });
+      if (config.publish.pseudonymize) log(`publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`);
+      const published = await applyPublishMode(db, report, config.publish);
+      await writeStore(db, tempDir, published, models, { hash, inputs, publish: config.publish });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
-      rmSync(storeDir, { recursive: true, force: true });
+      // Two renames, never a recursive delete of the live store: a run killed at any point leaves
+      // the old store whole, or no store, or the new one whole — never a partial one.
+      const oldDir = `${storeDir}.tmp-old-${process.pid}`;
+      if (existsSync(storeDir)) renameSync(storeDir, oldDir);
       renameSync(tempDir, storeDir);
+      rmSync(oldDir, { recursive: true, force: true });
       const t5 = performance.now();
       for (const line of summaryLines(report)) log(line);
       for (const note of models.notes) log(`models: ${note}`);
@@ -101,6 +118,45 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
   });
 }
 
+/**
+ * Progress inside one long extract: every 2 s, DuckDB's own progress of the running query
+ * (share done; rows per second once the row count is known), on stderr. Quiet for the
+ * first 5 s of a stage, so small extracts print nothing.
+ */
+function watchQueries(db: Db): { stage(label: string, rows: number | null): void; stop(): void } {
+  const tty = Boolean(process.stderr.isTTY);
+  let label = "";
+  let rows: number | null = null;
+  let since = performance.now();
+  let printed = false;
+  void db.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false").catch(() => {});
+  const timer = setInterval(() => {
+    const elapsed = (performance.now() - since) / 1000;
+    if (elapsed < 5 || !label) return;
+    const p = db.connection.progress;
+    const share = p.percentage >= 0 ? p.percentage : null;
+    const rate = rows !== null && share !== null && share > 0 ? `, ~${Math.round((rows * share) / 100 / elapsed).toLocaleString("en-US")} rows/s` : "";
+    const done = rows !== null && share !== null ? ` (${Math.round((rows * share) / 100).toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows)` : "";
+    const line = `  ${label}: ${share === null ? "working" : `${share.toFixed(0)}% of the current step`}${done}${rate}, ${elapsed.toFixed(0)} s`;
+    process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+    printed = true;
+  }, 2000);
+  timer.unref();
+  return {
+    stage(next, count) {
+      if (printed && tty) process.stderr.write("\n");
+      printed = false;
+      label = next;
+      rows = count;
+      since = performance.now();
+    },
+    stop() {
+      clearInterval(timer);
+      if (printed && tty) process.stderr.write("\n");
+    },
+  };
+}
+
 async function writeStore(db: Db, dir: string, report: IngestReport, models: ModelsData, print: object): Promise<void> {
   const copy = (sql: string, file: string) => db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
   for (const name of EXTRACT_NAMES) await copy(`SELECT * FROM accepted_${name} ORDER BY line`, extractParquet(name));
@@ -111,6 +167,7 @@ async function writeStore(db: Db, dir: string, report: IngestReport, models: Mod
   await copy("SELECT * FROM account_value ORDER BY account_id", STORE_FILES.accountValue);
   writeFileSync(path.join(dir, STORE_FILES.models), JSON.stringify(models));
   writeFileSync(path.join(dir, STORE_FILES.report), JSON.stringify(report, null, 2));
+  writeFileSync(path.join(dir, STORE_FILES.publish), JSON.stringify((print as { publish: PublishMode }).publish));
   // Written last: a store without its fingerprint is never trusted.
   writeFileSync(path.join(dir, STORE_FILES.fingerprint), JSON.stringify(print, null, 2));
 }

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import type { AtlasConfig } from "./config.js";
+import type { AtlasConfig, PublishMode } from "./config.js";
 import { EXTRACT_NAMES } from "./ingest/schema.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "..");
@@ -24,7 +24,15 @@ export const STORE_FILES = {
   spendMonth: "spend_month.parquet",
   accountValue: "account_value.parquet",
   models: "models.json",
+  /** The publish mode the store was made in ({pseudonymize, aggregateOnly}); see loaders/derive/publish.ts. */
+  publish: "publish.json",
 } as const;
+
+/** The publish mode of a prepared store: output loaders check `aggregateOnly` before shipping per-account rows. */
+export function readPublishMode(storeDir: string): PublishMode {
+  const file = path.join(storeDir, STORE_FILES.publish);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PublishMode) : { pseudonymize: false, aggregateOnly: false };
+}
 
 export function extractParquet(name: string): string {
   return `extract_${name}.parquet`;
@@ -40,6 +48,7 @@ export async function fingerprint(config: AtlasConfig): Promise<Fingerprint> {
   const total = createHash("sha256");
   total.update(readFileSync(config.configPath));
   total.update(config.sourceDir);
+  total.update(JSON.stringify({ publish: config.publish }));
   const inputs = [];
   for (const name of EXTRACT_NAMES) {
     const file = config.extracts[name].file;

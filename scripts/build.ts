@@ -8,13 +8,15 @@
  *                    [--force] [--prepare-only] [--summary-json FILE]
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { publishToEnv } from "../loaders/config.js";
 import { AtlasError } from "../loaders/errors.js";
+import { withLock } from "../loaders/lock.js";
 import { prepare } from "../loaders/pipeline.js";
-import { REPO_ROOT } from "../loaders/store.js";
+import { REPO_ROOT, STORE_FILES } from "../loaders/store.js";
 
 const FRAMEWORK_CACHE = path.join(REPO_ROOT, "src", ".observablehq", "cache");
 const CACHE_MARK = path.join(FRAMEWORK_CACHE, ".atlas-fingerprint");
@@ -45,7 +47,6 @@ try {
   const publish = { ...(values.publish ? { pseudonymize: true } : {}), ...(values["aggregate-only"] ? { aggregateOnly: true } : {}) };
   const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force, publish });
   const prepareMaxRssMb = process.resourceUsage().maxRSS / 1024;
-  invalidateFrameworkCache(result.hash);
   const env = {
     ...process.env,
     OBSERVABLE_TELEMETRY_DISABLE: "true",
@@ -57,7 +58,11 @@ try {
     ...(values.out ? { ATLAS_OUT: path.resolve(values.out) } : {}),
   };
   let renderSeconds = 0;
-  if (!values["prepare-only"]) {
+  // Framework's loader cache is shared by every build of this checkout: two builds at once
+  // (a test and a preview, two test files) would read each other's outputs. One at a time.
+  await withLock(path.join(FRAMEWORK_CACHE, ".atlas-render.lock"), async () => {
+    invalidateFrameworkCache(result.hash, result.rebuilt);
+    if (values["prepare-only"]) return;
     const t = performance.now();
     clearOutput(env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist"));
     const framework = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
@@ -66,8 +71,10 @@ try {
       stdio: ["ignore", "inherit", "inherit"],
     });
     if (framework.status !== 0) throw new AtlasError(`Observable Framework build failed (exit ${framework.status}); see the messages above`);
+    const report = JSON.parse(readFileSync(path.join(result.storeDir, STORE_FILES.report), "utf8")) as { asOf: string };
+    finalizePages(env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist"), Date.parse(`${report.asOf}T00:00:00Z`));
     renderSeconds = (performance.now() - t) / 1000;
-  }
+  });
   const s = result.seconds;
   if (values["summary-json"]) {
     writeFileSync(values["summary-json"], JSON.stringify({ rebuilt: result.rebuilt, seconds: { ...s, render: renderSeconds, total: (performance.now() - started) / 1000 }, prepareMaxRssMb }, null, 2));
@@ -98,11 +105,34 @@ function clearOutput(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Framework keeps loader outputs while they are newer than the loader file: drop them when the data changed. */
-function invalidateFrameworkCache(hash: string): void {
+/**
+ * Framework keeps loader outputs while they are newer than the loader file: drop them when the
+ * data changed, or when the store was rebuilt (--force), so that the loaders run again on it.
+ */
+function invalidateFrameworkCache(hash: string, rebuilt: boolean): void {
   const previous = existsSync(CACHE_MARK) ? readFileSync(CACHE_MARK, "utf8") : null;
-  if (previous === hash) return;
+  if (previous === hash && !rebuilt) return;
   rmSync(path.join(FRAMEWORK_CACHE, "data"), { recursive: true, force: true });
   mkdirSync(FRAMEWORK_CACHE, { recursive: true });
   writeFileSync(CACHE_MARK, hash);
+}
+
+/**
+ * Two fixes to every built page:
+ * - Reproducible: Framework writes each file attachment's `lastModified` — the time its loader
+ *   ran — into the page; it becomes the as-of date, so the same data gives the same bytes.
+ * - Tighter Content-Security-Policy (set in observablehq.config.ts): the SHA-256 of each inline
+ *   script of the page goes into script-src, and once a hash is listed, browsers ignore
+ *   'unsafe-inline' — only the scripts Framework wrote can run.
+ */
+function finalizePages(dir: string, asOfMs: number): void {
+  const walk = (sub: string): string[] =>
+    readdirSync(sub, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(sub, e.name)) : e.name.endsWith(".html") ? [path.join(sub, e.name)] : []));
+  for (const file of walk(dir)) {
+    const html = readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`);
+    const hashes = [...html.matchAll(/<script(?:\s+type="module")?>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+    const csp = /(<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'self')/;
+    if (!csp.test(html)) throw new AtlasError(`${file}: no Content-Security-Policy meta tag (observablehq.config.ts head)`);
+    writeFileSync(file, html.replace(csp, `$1 ${[...new Set(hashes)].join(" ")}`));
+  }
 }

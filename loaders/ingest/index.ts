@@ -4,14 +4,14 @@
  * in dependency order so that references are checked against accepted rows only.
  */
 import type { AtlasConfig } from "../config.js";
-import { ident, type Db } from "../db.js";
+import { ident, literal, type Db } from "../db.js";
 import { structuralError } from "../errors.js";
 import type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary } from "../../src/lib/ingest-report.js";
 import { displayPath, readExtract } from "./read.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";
 
 export type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary };
-import { validateExtract, type ValidationContext } from "./validate.js";
+import { NULL_SPELLINGS, validateExtract, type ValidationContext } from "./validate.js";
 
 export const EARLIEST_DATE = "1990-01-01";
 
@@ -41,15 +41,17 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
 
 /** A date column where not one non-empty value parses means the configured format is wrong: stop. */
 async function assertDatesParse(db: Db, table: string, columns: readonly string[], format: string, shown: string): Promise<void> {
+  // A cell spelled NULL, N/A, … is empty, not a date in another format.
+  const filled = (column: string) => `nullif(trim(${ident(column)}), '') IS NOT NULL AND lower(trim(${ident(column)})) NOT IN (${NULL_SPELLINGS.map(literal).join(", ")})`;
   for (const column of columns) {
     // Cheap first look: if any of the first 10,000 filled values parses, the format is right.
     const [head] = await db.all<{ parsed: string }>(`SELECT count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed FROM (SELECT ${ident(column)} FROM ${table} LIMIT 10000)`, { format });
     if (Number(head.parsed) > 0) continue;
     const [row] = await db.all<{ filled: string; parsed: string; first_line: string | null; first_value: string | null }>(
-      `SELECT count(*) FILTER (WHERE nullif(trim(${ident(column)}), '') IS NOT NULL) AS filled,
+      `SELECT count(*) FILTER (WHERE ${filled(column)}) AS filled,
               count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed,
-              min(line) FILTER (WHERE nullif(trim(${ident(column)}), '') IS NOT NULL) AS first_line,
-              arg_min(${ident(column)}, line) FILTER (WHERE nullif(trim(${ident(column)}), '') IS NOT NULL) AS first_value
+              min(line) FILTER (WHERE ${filled(column)}) AS first_line,
+              arg_min(${ident(column)}, line) FILTER (WHERE ${filled(column)}) AS first_value
        FROM ${table}`,
       { format },
     );

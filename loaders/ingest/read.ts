@@ -4,11 +4,12 @@
  * unreadable encoding) stop here with one message naming file, line and column; ragged rows
  * come back as `RaggedRow`s for the quarantine, never dropped.
  */
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { ExtractConfig } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
-import { structuralError } from "../errors.js";
+import { AtlasError, structuralError } from "../errors.js";
 import { EXTRACTS } from "./schema.js";
 
 export interface RaggedRow {
@@ -30,6 +31,8 @@ export interface RawExtract {
   /** Data rows in the file: read + ragged. */
   readonly rowsRead: number;
   readonly bytes: number;
+  /** False when a byte scan found no control character (other than tab, CR, LF): the SQL check is skipped. */
+  readonly mayHaveControlChars: boolean;
 }
 
 /** The file name as shown in messages: relative to the working directory when inside it. */
@@ -64,18 +67,52 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   const used = new Set(Object.values(sourceIndex));
   const extraHeaders = headers.filter((_, i) => !used.has(i));
 
-  // DuckDB needs unique column names: name them by position and rename below.
-  const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
+  // DuckDB needs unique column names: they are named by position (c0, c1, …) and renamed below.
   const table = `raw_${config.name}`;
   const rejects = `rejects_${config.name}`;
   const { format } = config;
+  // DuckDB's latin-1 reader rejects the bytes 0x80–0x9F that Windows-1252 uses for €, “ ” and
+  // friends: such files are transcoded to UTF-8 first (streamed, in DuckDB's temp directory).
+  const plan = { shown, bytes, headers, sourceIndex, extraHeaders, table, rejects };
+  const transcoded = format.encoding === "latin-1" ? await rewriteCopy(db, config.file, { windows1252: true, lf: false }) : null;
+  try {
+    return await readText(db, config, transcoded?.file ?? config.file, transcoded ? "utf-8" : format.encoding, plan);
+  } catch (error) {
+    // DuckDB's reader stops on a file that mixes CRLF and LF line endings (a CSV edited by hand
+    // on two systems): read a copy with LF endings instead.
+    if (!(error instanceof AtlasError) || !error.message.includes("invalid state") || format.encoding === "utf-16") throw error;
+    const normalized = await rewriteCopy(db, transcoded?.file ?? config.file, { windows1252: false, lf: true });
+    try {
+      return await readText(db, config, normalized.file, transcoded ? "utf-8" : format.encoding, plan);
+    } finally {
+      rmSync(normalized.dir, { recursive: true, force: true });
+    }
+  } finally {
+    if (transcoded) rmSync(transcoded.dir, { recursive: true, force: true });
+  }
+}
+
+interface ReadPlan {
+  readonly shown: string;
+  readonly bytes: number;
+  readonly headers: readonly string[];
+  readonly sourceIndex: Record<string, number>;
+  readonly extraHeaders: readonly string[];
+  readonly table: string;
+  readonly rejects: string;
+}
+
+async function readText(db: Db, config: ExtractConfig, file: string, encoding: string, plan: ReadPlan): Promise<RawExtract> {
+  const { shown, bytes, headers, sourceIndex, extraHeaders, table, rejects } = plan;
+  const { format } = config;
+  const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
   try {
     await db.run(`
       CREATE OR REPLACE TABLE ${table}_text AS
-      SELECT * FROM read_csv(${literal(config.file)},
+      SELECT * FROM read_csv(${literal(file)},
         columns = {${columnTypes}}, header = true, auto_detect = false,
         delim = ${literal(format.delimiter)}, quote = '"', escape = '"',
-        encoding = ${literal(format.encoding)}, strict_mode = true, null_padding = false,
+        encoding = ${literal(encoding)}, strict_mode = true, null_padding = false,
         ignore_errors = true, store_rejects = true,
         rejects_table = ${literal(rejects)}, rejects_scan = ${literal(`${rejects}_scan`)},
         max_line_size = 4194304, parallel = true)`);
@@ -100,9 +137,12 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}_text`);
   const rows = Number(n);
   const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  const scan = scanBytes(file);
+  const mayHaveControlChars = scan.controlChars || config.format.encoding === "utf-16";
   // Fast path: one physical line per record and no ragged rows, so line = position + 2 (after the header).
-  if (ragged.length === 0 && physicalLines(config.file) === rows + 1) {
+  if (ragged.length === 0 && scan.lines === rows + 1) {
     return {
+      mayHaveControlChars,
       source: `(SELECT CAST(rowid + 2 AS BIGINT) AS line, ${select.join(", ")} FROM ${table}_text)`,
       tables: [`${table}_text`],
       columns: Object.keys(sourceIndex),
@@ -112,32 +152,38 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
       bytes,
     };
   }
-  await numberLines(db, table, headers.length, ragged, sourceIndex);
+  await numberLines(db, table, headers.length, ragged, sourceIndex, blankLines(file));
   await db.run(`DROP TABLE ${table}_text`);
-  return { source: table, tables: [table], columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: rows + ragged.length, bytes };
+  return { source: table, tables: [table], columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: rows + ragged.length, bytes, mayHaveControlChars };
 }
 
-/** Physical lines of a file (newlines, plus one for a last line without a newline), counted in 4 MB chunks. */
-function physicalLines(file: string): number {
+/**
+ * One pass over the file's bytes: physical lines (newlines, plus one for a last line without a
+ * newline) and whether any control character other than tab, CR and LF occurs.
+ */
+function scanBytes(file: string): { lines: number; controlChars: boolean } {
   const fd = openSync(file, "r");
   const buffer = Buffer.alloc(4 << 20);
   let lines = 0;
+  let controlChars = false;
   let last = 10;
   try {
     for (;;) {
       const length = readSync(fd, buffer, 0, buffer.length, null);
       if (length === 0) break;
-      let at = buffer.indexOf(10, 0);
-      while (at !== -1 && at < length) {
-        lines++;
-        at = buffer.indexOf(10, at + 1);
+      for (let i = 0; i < length; i++) {
+        const b = buffer[i];
+        if (b < 32 || b === 127) {
+          if (b === 10) lines++;
+          else if (b !== 9 && b !== 13) controlChars = true;
+        }
       }
       last = buffer[length - 1];
     }
   } finally {
     closeSync(fd);
   }
-  return last === 10 ? lines : lines + 1;
+  return { lines: last === 10 ? lines : lines + 1, controlChars };
 }
 
 /**
@@ -145,22 +191,118 @@ function physicalLines(file: string): number {
  * plus its position, plus the ragged rows DuckDB set aside before it, plus the newlines
  * inside quoted fields of earlier rows.
  */
-async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], sourceIndex: Record<string, number>): Promise<void> {
+async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], sourceIndex: Record<string, number>, blanks: readonly number[]): Promise<void> {
   const all = Array.from({ length: width }, (_, i) => ident(`c${i}`));
   const [{ multiline }] = await db.all<{ multiline: boolean }>(
     `SELECT coalesce(bool_or(${all.map((c) => `coalesce(contains(${c}, chr(10)), false)`).join(" OR ")}), false) AS multiline FROM ${table}_text`,
   );
   // Ragged row j (sorted) sits after (line_j - 2 - j) good rows: every good row from there on shifts by one.
-  const shifts = ragged.map((r, j) => r.line - 2 - j);
+  // DuckDB reports a ragged row's physical line; blank lines before it are not rows: take them out first.
+  const shifts = ragged.map((r, j) => r.line - blanks.filter((b) => b < r.line).length - 2 - j);
   const shiftSql = shifts.length === 0 ? "0" : `(SELECT count(*) FROM (SELECT unnest(${`[${shifts.join(",")}]`}) AS s) WHERE s <= rowid)`;
   const newlineSql = multiline
     ? `coalesce(sum(${all.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(" + ")}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`
     : "0";
   const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  if (blanks.length === 0) {
+    await db.run(`
+      CREATE OR REPLACE TABLE ${table} AS
+      SELECT CAST(rowid + 2 + ${shiftSql} + ${newlineSql} AS BIGINT) AS line, ${select.join(", ")}
+      FROM ${table}_text ORDER BY rowid`);
+    return;
+  }
+  // DuckDB skips blank lines: the k-th blank line (0-based, physical line B) pushes every record
+  // whose line, counted without blank lines, is at least B − k down by one. An ASOF join finds,
+  // for each record, how many such thresholds lie at or before it.
+  await db.run(`CREATE OR REPLACE TABLE ${table}_blanks (threshold BIGINT, shift BIGINT)`);
+  const appender = await db.connection.createAppender(`${table}_blanks`);
+  // Thresholds never decrease; consecutive blank lines share one, which shifts by all of them.
+  blanks.forEach((line, k) => {
+    if (k + 1 < blanks.length && blanks[k + 1] - (k + 1) === line - k) return;
+    appender.appendBigInt(BigInt(line - k));
+    appender.appendBigInt(BigInt(k + 1));
+    appender.endRow();
+  });
+  appender.closeSync();
   await db.run(`
     CREATE OR REPLACE TABLE ${table} AS
-    SELECT CAST(rowid + 2 + ${shiftSql} + ${newlineSql} AS BIGINT) AS line, ${select.join(", ")}
-    FROM ${table}_text ORDER BY rowid`);
+    WITH numbered AS (SELECT rowid AS position, CAST(rowid + 2 + ${shiftSql} + ${newlineSql} AS BIGINT) AS counted, * FROM ${table}_text)
+    SELECT CAST(n.counted + coalesce(b.shift, 0) AS BIGINT) AS line, ${select.map((c) => `n.${c}`).join(", ")}
+    FROM numbered n ASOF LEFT JOIN ${table}_blanks b ON n.counted >= b.threshold
+    ORDER BY n.position`);
+  await db.run(`DROP TABLE ${table}_blanks`);
+}
+
+/**
+ * Physical line numbers of blank lines (empty, or a lone carriage return) outside quoted
+ * fields: DuckDB skips them, so the line numbers of later records move down. One pass over
+ * the bytes, tracking quotes (a doubled quote toggles twice, so it needs no special case).
+ */
+export function blankLines(file: string): number[] {
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(4 << 20);
+  const out: number[] = [];
+  let line = 1;
+  let quoted = false;
+  let empty = true;
+  try {
+    for (;;) {
+      const length = readSync(fd, buffer, 0, buffer.length, null);
+      if (length === 0) break;
+      for (let i = 0; i < length; i++) {
+        const byte = buffer[i];
+        if (byte === 34) {
+          quoted = !quoted;
+          empty = false;
+        } else if (byte === 10) {
+          if (empty && !quoted && line > 1) out.push(line);
+          line++;
+          empty = true;
+        } else if (byte !== 13) empty = false;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/**
+ * Copies a file into DuckDB's temp directory in 4 MB chunks: from Windows-1252 (or ISO-8859-1)
+ * to UTF-8, and/or with every CRLF turned into LF.
+ */
+async function rewriteCopy(db: Db, file: string, how: { windows1252: boolean; lf: boolean }): Promise<{ dir: string; file: string }> {
+  const [{ d }] = await db.all<{ d: string | null }>("SELECT current_setting('temp_directory') AS d");
+  const parent = d && path.isAbsolute(d) ? d : os.tmpdir();
+  if (!existsSync(parent)) mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(path.join(parent, "atlas-transcode-"));
+  const target = path.join(dir, path.basename(file));
+  // WHATWG's windows-1252 decoder: every byte maps to one character (ISO-8859-1 is its subset for text).
+  const decoder = new TextDecoder("windows-1252");
+  const input = openSync(file, "r");
+  const output = openSync(target, "w");
+  const buffer = Buffer.alloc(4 << 20);
+  let pendingCr = false;
+  try {
+    for (;;) {
+      const length = readSync(input, buffer, 0, buffer.length, null);
+      if (length === 0) break;
+      let chunk: Buffer = how.windows1252 ? Buffer.from(decoder.decode(buffer.subarray(0, length), { stream: true }), "utf8") : buffer.subarray(0, length);
+      if (how.lf) {
+        // A CR at the end of a chunk waits for the next chunk's first byte.
+        if (pendingCr) chunk = Buffer.concat([Buffer.from([13]), chunk]);
+        pendingCr = chunk[chunk.length - 1] === 13;
+        if (pendingCr) chunk = chunk.subarray(0, chunk.length - 1);
+        chunk = Buffer.from(chunk.toString("latin1").replaceAll("\r\n", "\n"), "latin1");
+      }
+      writeSync(output, chunk);
+    }
+    if (pendingCr) writeSync(output, Buffer.from([13]));
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+  return { dir, file: target };
 }
 
 /** Reads and parses the header line in Node, so that a missing column is reported before DuckDB runs. */
@@ -180,7 +322,7 @@ function readHeader(config: ExtractConfig, shown: string): string[] {
       text = buffer.subarray(0, length).toString("utf8").replace(/^\uFEFF/, "");
       break;
     case "latin-1":
-      text = buffer.subarray(0, length).toString("latin1");
+      text = new TextDecoder("windows-1252").decode(buffer.subarray(0, length));
       break;
     case "utf-16":
       text = buffer.subarray(0, length).toString("utf16le").replace(/^\uFEFF/, "");

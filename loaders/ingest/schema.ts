@@ -181,7 +181,7 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("line_type", "enum", { values: ["subscription", "service", "product"] }),
     ],
     key: ["invoice_id", "line_no"],
-    references: [ref("invoice_id", "invoices", ["document_type", "currency"]), ref("product_id", "products")],
+    references: [ref("invoice_id", "invoices", ["document_type", "currency"]), ref("product_id", "products", ["unit_cost"])],
     rules: [
       {
         code: "sign_rule",
@@ -199,7 +199,14 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
         code: "amount_mismatch",
         column: "amount",
         message: "amount differs from quantity × unit price by more than half a cent",
-        sql: "abs(amount - quantity * unit_price) > 0.005",
+        // DECIMAL(38): DECIMAL(18,4) × DECIMAL(18,4) would overflow above 10^10.
+        sql: "abs(amount - CAST(quantity AS DECIMAL(38,4)) * CAST(unit_price AS DECIMAL(38,4))) > 0.005",
+      },
+      {
+        code: "out_of_range",
+        column: "quantity",
+        message: "quantity × unit cost of the product is a trillion or more",
+        sql: "abs(CAST(quantity AS DECIMAL(38,4)) * CAST(ref_unit_cost AS DECIMAL(38,4))) >= 1e12",
       },
     ],
     moneyColumn: "amount",
@@ -245,8 +252,11 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       opt("activity", "text"),
     ],
     key: ["entry_id"],
-    references: [ref("account_id", "accounts"), ref("role", "role_rates")],
-    rules: [{ code: "out_of_range", column: "hours", message: "hours must be positive", sql: "hours <= 0" }],
+    references: [ref("account_id", "accounts"), ref("role", "role_rates", ["hourly_cost"])],
+    rules: [
+      { code: "out_of_range", column: "hours", message: "hours must be positive", sql: "hours <= 0" },
+      { code: "out_of_range", column: "hours", message: "hours × hourly cost of the role is a trillion or more", sql: "CAST(hours AS DECIMAL(38,4)) * CAST(ref_hourly_cost AS DECIMAL(38,4)) >= 1e12" },
+    ],
     dateColumns: ["work_date"],
   },
 };

@@ -68,7 +68,7 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
   // 2. Typed values.
   const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${SQL_TYPES[c.type]}) AS ${ident(c.name)}`)];
   // 3. Checks on cells, references, business rules and currency.
-  const checks: Check[] = present.flatMap((c) => cellChecks(c, format, context));
+  const checks: Check[] = present.flatMap((c) => cellChecks(c, format, context, raw.mayHaveControlChars));
   const joins = spec.references.map((ref, i) => `LEFT JOIN accepted_${ref.extract} p${i} ON p${i}.${ident(ref.targetColumn)} = t.${ident(ref.column)}`);
   const brought = spec.references.flatMap((ref, i) => [
     `p${i}.${ident(ref.targetColumn)} IS NULL AS ${ident(`missing_ref_${i}`)}`,
@@ -101,7 +101,7 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
     SELECT line, ${columns.join(", ")},
       CASE WHEN ${anyFails} THEN ${reasons} END AS reasons,
       CASE WHEN ${anyFails} THEN ${rawJson} END AS raw_json
-    FROM j ORDER BY line`);
+    FROM j`);
 
   // 4. Repeated keys: the first line wins among rows without other problems.
   const key = spec.key.map(ident);
@@ -149,27 +149,46 @@ function quoteValue(sql: string): string {
   return `'"' || left(CAST(${sql} AS VARCHAR), 60) || '"'`;
 }
 
+/**
+ * The cell as the parsers see it. Clean cells — the vast majority — pass through untouched;
+ * only cells with surrounding spaces, null spellings or thousands separators are rewritten
+ * (trimming and lower-casing every cell of a 10-million-line file costs seconds).
+ */
 function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
-  const cell = `trim(r.${ident(column.name)})`;
-  if (column.type === "text" || column.type === "id") return `nullif(${cell}, '')`;
-  const nulls = `lower(${cell}) IN (${NULL_SPELLINGS.map(literal).join(", ")})`;
+  const raw = `r.${ident(column.name)}`;
+  const padded = `(starts_with(${raw}, ' ') OR ends_with(${raw}, ' ') OR starts_with(${raw}, chr(9)) OR ends_with(${raw}, chr(9)))`;
+  if (column.type === "text" || column.type === "id") return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
+  // Null spellings are at most 4 characters, so longer cells skip the lower-casing.
+  const spelling = (x: string) => `(length(${x}) <= 4 AND lower(${x}) IN (${NULL_SPELLINGS.map(literal).join(", ")}))`;
+  const trimmed = `CASE WHEN ${spelling(`trim(${raw})`)} THEN NULL ELSE trim(${raw}) END`;
+  const base = `CASE WHEN ${raw} = '' OR ${spelling(raw)} THEN NULL WHEN ${padded} THEN ${trimmed} ELSE ${raw} END`;
   if (column.type === "int" || column.type === "number" || column.type === "money" || column.type === "price") {
-    const compact = `replace(${cell}, ' ', '')`;
+    const v = `(${base})`;
+    // Spaces of any kind go (French or Swiss exports group digits with U+00A0 or U+202F).
+    const compact = `regexp_replace(${v}, '[\\s\u00A0\u2007\u2009\u202F]', '', 'g')`;
     // Only a well-formed thousands pattern loses its separators; anything else stays as written (and fails to parse).
     const numeric =
       format.decimalSeparator === "."
-        ? `CASE WHEN contains(${cell}, ',') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${compact}, ',', '') ELSE ${compact} END`
-        : `replace(CASE WHEN contains(${cell}, '.') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${compact}, '.', '') ELSE ${compact} END, ',', '.')`;
-    return `CASE WHEN ${cell} IS NULL OR ${nulls} THEN NULL ELSE ${numeric} END`;
+        ? `CASE WHEN contains(${v}, ',') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${compact}, ',', '') ELSE ${compact} END`
+        : `replace(CASE WHEN contains(${v}, '.') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${compact}, '.', '') ELSE ${compact} END, ',', '.')`;
+    const clean = format.decimalSeparator === "." ? `regexp_full_match(${raw}, '${DECIMAL_PATTERN[column.type]}')` : "false";
+    return `CASE WHEN ${clean} THEN ${raw} ELSE ${numeric} END`;
   }
-  return `CASE WHEN ${cell} IS NULL OR ${nulls} THEN NULL ELSE ${cell} END`;
+  return base;
 }
 
+/**
+ * Digits allowed before the decimal point. Money, prices and quantities stay below 10^12 (a
+ * trillion) per cell, so that integer cents stay exact as JavaScript numbers even summed over
+ * millions of rows, and products such as quantity × unit cost fit DuckDB's DECIMAL(38).
+ */
+export const MAX_INTEGER_DIGITS: Partial<Record<ColumnSpec["type"], number>> = { int: 15, money: 12, price: 12, number: 12 };
+
 const DECIMAL_PATTERN: Partial<Record<ColumnSpec["type"], string>> = {
-  int: "-?[0-9]{1,15}",
-  money: "-?[0-9]{1,15}(\\.[0-9]{1,2})?",
-  price: "-?[0-9]{1,13}(\\.[0-9]{1,4})?",
-  number: "-?[0-9]{1,13}(\\.[0-9]{1,4})?",
+  int: `-?[0-9]{1,${MAX_INTEGER_DIGITS.int}}`,
+  money: `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,2})?`,
+  price: `-?[0-9]{1,${MAX_INTEGER_DIGITS.price}}(\\.[0-9]{1,4})?`,
+  number: `-?[0-9]{1,${MAX_INTEGER_DIGITS.number}}(\\.[0-9]{1,4})?`,
 };
 
 function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
@@ -178,8 +197,10 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
     case "id":
     case "text":
       return cell;
-    case "enum":
-      return `CASE WHEN lower(${cell}) IN (${(column.values ?? []).map(literal).join(", ")}) THEN lower(${cell}) END`;
+    case "enum": {
+      const values = (column.values ?? []).map(literal).join(", ");
+      return `CASE WHEN ${cell} IN (${values}) THEN ${cell} WHEN lower(${cell}) IN (${values}) THEN lower(${cell}) END`;
+    }
     case "int":
     case "number":
     case "money":
@@ -193,7 +214,7 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
   }
 }
 
-function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationContext): Check[] {
+function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationContext, controlChars: boolean): Check[] {
   const n = ident(`n_${column.name}`);
   const v = ident(column.name);
   const out: Check[] = [];
@@ -208,8 +229,14 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
     price: "a price with at most 4 decimals",
     date: `a date written ${format.dateFormat}`,
   };
+  const digits = MAX_INTEGER_DIGITS[column.type];
+  // A well-formed number with too many digits is out of range, not unreadable (huge values must never overflow a DECIMAL).
+  const tooLarge = digits === undefined ? "false" : `regexp_full_match(${n}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`;
+  if (digits !== undefined) {
+    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL AND ${tooLarge})`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${quoteValue(n)} || ' is too large (at most ${digits} digits before the decimal point)'`) });
+  }
   if (expected[column.type]) {
-    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL)`, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
+    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL AND NOT ${tooLarge})`, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
   }
   if (column.min !== undefined) out.push({ failSql: `coalesce(${v} < ${column.min}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`) });
   if (column.max !== undefined) out.push({ failSql: `coalesce(${v} > ${column.max}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`) });
@@ -219,7 +246,7 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
       { failSql: `coalesce(${v} < DATE ${literal(context.earliest)}, false)`, reasonSql: reason("date_out_of_range", column.name, `'${column.name} ' || ${v} || ' is before ${context.earliest}'`) },
     );
   }
-  if (column.type === "id" || column.type === "text") {
+  if (controlChars && (column.type === "id" || column.type === "text")) {
     out.push({ failSql: `coalesce(regexp_matches(${n}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'), false)`, reasonSql: reason("control_character", column.name, `'${column.name} contains control characters'`) });
   }
   return out;

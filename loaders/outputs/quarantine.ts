@@ -5,9 +5,14 @@
 import path from "node:path";
 import { Int32, Table, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
 import { literal, openDb } from "../db.js";
-import { STORE_FILES } from "../store.js";
+import { readPublishMode, STORE_FILES } from "../store.js";
 
 export const MAX_ROWS = 50_000;
+
+/** Rows shipped: none in an aggregate-only build (executive links carry no row-level data). */
+export function quarantineRowLimit(storeDir: string): number {
+  return readPublishMode(storeDir).aggregateOnly ? 0 : MAX_ROWS;
+}
 
 export async function buildQuarantineArrow(storeDir: string): Promise<Uint8Array> {
   const db = await openDb();
@@ -15,7 +20,7 @@ export async function buildQuarantineArrow(storeDir: string): Promise<Uint8Array
     const columns = (await db.connection.runAndReadAll(
       `SELECT extract, CAST(line AS INTEGER) AS line, code, coalesce(column_name, '') AS column_name, message, left(raw, 2000) AS raw,
           coalesce(CAST(amount AS VARCHAR), '') AS amount
-       FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.quarantine))}) ORDER BY extract, line LIMIT ${MAX_ROWS}`,
+       FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.quarantine))}) ORDER BY extract, line LIMIT ${quarantineRowLimit(storeDir)}`,
     )).getColumnsObjectJS() as Record<string, unknown[]>;
     // Explicit types: an empty quarantine must still have text columns for the page's SQL.
     const text = (name: string) => vectorFromArray(columns[name] as string[], new Utf8());

@@ -34,7 +34,8 @@ async function open(route: string, session?: Session): Promise<{ session: Sessio
   const s = session ?? (await browser.session());
   const page = await s.newPage();
   await page.goto(server.url + route);
-  await page.locator("body[data-analyst-ready]").waitFor({ timeout: 30_000 });
+  // Generous: in the full suite the browser shares 2 cores with builds running in parallel.
+  await page.locator("body[data-analyst-ready]").waitFor({ timeout: 120_000 });
   return { session: s, page };
 }
 
