@@ -137,12 +137,10 @@ describe("the purchase models", () => {
   });
 });
 
-describe("known failure, found by the property above", () => {
-  // src/lib/models/paretonbd.ts: log(A₀(t_x) − A₀(T)) cancels catastrophically when T − t_x
-  // is a rounding error (e.g. weeks computed from days), and P(alive) comes out NaN instead of
-  // ≈ 1. Plausible parameters, a history with the last purchase on the last day. When the
-  // model is fixed this test fails: turn it into a plain assertion.
-  it.fails("Pareto/NBD P(alive) is a number when T exceeds t_x by a rounding error", () => {
+describe("a case found by the property above", () => {
+  // src/lib/models/paretonbd.ts: log(A₀(t_x) − A₀(T)) used to cancel catastrophically when
+  // T − t_x is a rounding error (weeks computed from days), giving NaN instead of ≈ 1.
+  it("Pareto/NBD P(alive) is a number when T exceeds t_x by a rounding error", () => {
     const p = { r: 0.1532754719917968, alpha: 17.560877156583828, s: 0.16789739114076546, beta: 0.7899311665659337 };
     const alive = paretoNbdProbabilityAliveOne(p, 1, 1, 1.000000000000002);
     expect(alive).toBeGreaterThanOrEqual(0);

@@ -44,7 +44,16 @@ function logA0Term(p: ParetoNbdParams, x: number, t: number): number {
 
 /** ln A₀ = ln[term(t_x) − term(T)] (FHL note eqs. 19–20); −∞ when t_x = T. */
 function logA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  return logDiffExp(logA0Term(p, x, tx), logA0Term(p, x, T));
+  return logTermDiff(logA0Term(p, x, tx), logA0Term(p, x, T));
+}
+
+/**
+ * ln(eᵃ − eᵇ) for the A₀ terms, which decrease in t: when T exceeds t_x by a rounding error
+ * (weeks computed from days) the computed b can come out a hair above a; the true difference
+ * is then zero to working precision, so the result is −∞ rather than the NaN of ln(negative).
+ */
+function logTermDiff(a: number, b: number): number {
+  return b >= a ? -Infinity : logDiffExp(a, b);
 }
 
 /**
@@ -116,7 +125,7 @@ function groupedLogLik(p: ParetoNbdParams, ix: ParetoIndex): number {
   for (let i = 0; i < g.size; i++) {
     const x = g.x[i], T = g.T[i];
     const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-    const t2 = Math.log(s / (r + s + x)) + logDiffExp(terms[ix.txPair[i]], terms[ix.tPair[i]]);
+    const t2 = Math.log(s / (r + s + x)) + logTermDiff(terms[ix.txPair[i]], terms[ix.tPair[i]]);
     ll += g.weight[i] * (lgr[x] + base + logAddExp(t1, t2));
   }
   return ll;
