@@ -12,6 +12,7 @@ import { CsvWriter, csvText, money, quarterHours } from "./csv.js";
 import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "./dates.js";
 import { simulateSubscription, simulateTransactional, type History, type SimAccount } from "./simulate.js";
 import { CHANNELS, type Channel } from "./words.js";
+import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "../ingest/schema.js";
 
 export interface SampleOptions {
   accounts: number;
@@ -38,18 +39,8 @@ export interface FileSummary {
   bytes: number;
 }
 
-/** Canonical headers, in order (data/README.md). */
-export const HEADERS = {
-  "accounts.csv": ["account_id", "account_name", "industry", "employees", "seats", "region", "tier", "business_model", "acquisition_channel", "acquired_on", "key_account_manager", "contact_name", "contact_email", "contact_phone", "notes"],
-  "products.csv": ["product_id", "product_name", "category", "list_price", "unit_cost", "currency", "launched_on", "withdrawn_on"],
-  "contracts.csv": ["contract_id", "account_id", "product_id", "billing_term", "start_date", "end_date", "seats", "mrr", "currency", "change_type"],
-  "invoices.csv": ["invoice_id", "account_id", "invoice_date", "currency", "document_type"],
-  "invoice_lines.csv": ["invoice_id", "line_no", "product_id", "quantity", "unit_price", "amount", "line_type"],
-  "marketing_spend.csv": ["month", "channel", "category", "amount", "currency"],
-  "nps_responses.csv": ["response_id", "account_id", "responded_on", "score", "comment"],
-  "time_entries.csv": ["entry_id", "account_id", "work_date", "role", "hours", "activity"],
-  "role_rates.csv": ["role", "hourly_cost", "currency"],
-} as const;
+/** Canonical headers, in order: the ingest schema is the one source (data/README.md describes it). */
+export const HEADERS = Object.fromEntries(EXTRACT_NAMES.map((name) => [`${name}.csv`, EXTRACTS[name].columns.map((c) => c.name)])) as Record<`${ExtractName}.csv`, string[]>;
 export type SampleFile = keyof typeof HEADERS;
 export const SAMPLE_FILES = Object.keys(HEADERS) as SampleFile[];
 
