@@ -8,6 +8,12 @@
  * as read, for the data-quality page) only for rows that fail — CASE evaluates its ELSE
  * branch for those rows alone. Duplicate keys are found with a GROUP BY (parallel) and
  * only the few repeated keys are looked at row by row.
+ *
+ * DuckDB's optimizer computes an expression that appears twice in a statement once, for
+ * every row, ahead of the CASE that would have skipped it (common subexpression
+ * elimination). A slow path written inline therefore runs on clean rows too: 3 s instead of
+ * 0.6 s per numeric column of 7.7 M invoice lines. `bind()` gives such a path its value as a
+ * lambda parameter, so that no two subexpressions are alike and it runs only where needed.
  */
 import type { CsvFormat } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
@@ -64,7 +70,7 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
   const n = (c: ColumnSpec) => ident(`n_${c.name}`);
 
   // 1. Normalised text: trimmed, null spellings to NULL, thousands separators removed.
-  const normalized = present.map((c) => `${normalizeSql(c, format)} AS ${n(c)}`);
+  const normalized = present.flatMap((c) => [...(isNumeric(c) ? [`${cleanNumberSql(c, format)} AS ${ident(`ok_${c.name}`)}`] : []), `${normalizeSql(c, format)} AS ${n(c)}`]);
   // 2. Typed values.
   const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${SQL_TYPES[c.type]}) AS ${ident(c.name)}`)];
   // 3. Checks on cells, references, business rules and currency.
@@ -146,7 +152,18 @@ function reason(code: string, column: string, messageSql: string): string {
 
 /** A value shown inside a message: quoted and cut to 60 characters. */
 function quoteValue(sql: string): string {
-  return `'"' || left(CAST(${sql} AS VARCHAR), 60) || '"'`;
+  return bind(sql, (x) => `'"' || left(CAST(${x} AS VARCHAR), 60) || '"'`);
+}
+
+let lambdas = 0;
+/**
+ * `body` applied to the value of `sql`, evaluated once, through a lambda with a name of its
+ * own: the expression is unlike any other in the statement, so the optimizer leaves it inside
+ * the CASE branch that needs it (see the note at the top of this file).
+ */
+function bind(sql: string, body: (x: string) => string): string {
+  const x = `v${(lambdas = (lambdas + 1) % 1e6)}`;
+  return `list_transform([${sql}], lambda ${x}: ${body(x)})[1]`;
 }
 
 /**
@@ -156,25 +173,38 @@ function quoteValue(sql: string): string {
  */
 function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
   const raw = `r.${ident(column.name)}`;
-  const padded = `(starts_with(${raw}, ' ') OR ends_with(${raw}, ' ') OR starts_with(${raw}, chr(9)) OR ends_with(${raw}, chr(9)))`;
-  if (column.type === "text" || column.type === "id") return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
+  const padded = (x: string) => `(starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR starts_with(${x}, chr(9)) OR ends_with(${x}, chr(9)))`;
+  if (column.type === "text" || column.type === "id") return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded(raw)} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
   // Null spellings are at most 4 characters, so longer cells skip the lower-casing.
   const spelling = (x: string) => `(length(${x}) <= 4 AND lower(${x}) IN (${NULL_SPELLINGS.map(literal).join(", ")}))`;
-  const trimmed = `CASE WHEN ${spelling(`trim(${raw})`)} THEN NULL ELSE trim(${raw}) END`;
-  const base = `CASE WHEN ${raw} = '' OR ${spelling(raw)} THEN NULL WHEN ${padded} THEN ${trimmed} ELSE ${raw} END`;
-  if (column.type === "int" || column.type === "number" || column.type === "money" || column.type === "price") {
-    const v = `(${base})`;
+  const base = (x: string) =>
+    `CASE WHEN ${x} = '' OR ${spelling(x)} THEN NULL WHEN ${padded(x)} THEN ${bind(`trim(${x})`, (t) => `CASE WHEN ${spelling(t)} THEN NULL ELSE ${t} END`)} ELSE ${x} END`;
+  if (isNumeric(column)) {
     // Spaces of any kind go (French or Swiss exports group digits with U+00A0 or U+202F).
-    const compact = `regexp_replace(${v}, '[\\s\u00A0\u2007\u2009\u202F]', '', 'g')`;
+    const compact = (x: string) => `regexp_replace(${x}, '[\\s\u00A0\u2007\u2009\u202F]', '', 'g')`;
     // Only a well-formed thousands pattern loses its separators; anything else stays as written (and fails to parse).
-    const numeric =
+    const ungroup = (c: string) =>
       format.decimalSeparator === "."
-        ? `CASE WHEN contains(${v}, ',') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${compact}, ',', '') ELSE ${compact} END`
-        : `replace(CASE WHEN contains(${v}, '.') AND regexp_full_match(${compact}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${compact}, '.', '') ELSE ${compact} END, ',', '.')`;
-    const clean = format.decimalSeparator === "." ? `regexp_full_match(${raw}, '${DECIMAL_PATTERN[column.type]}')` : "false";
-    return `CASE WHEN ${clean} THEN ${raw} ELSE ${numeric} END`;
+        ? `CASE WHEN contains(${c}, ',') AND regexp_full_match(${c}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${c}, ',', '') ELSE ${c} END`
+        : `replace(CASE WHEN contains(${c}, '.') AND regexp_full_match(${c}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${c}, '.', '') ELSE ${c} END, ',', '.')`;
+    const slow = bind(raw, (x) => bind(base(x), (v) => bind(compact(v), ungroup)));
+    // A clean cell (the vast majority; `ok_<column>`, see cleanNumberSql) is taken as written; the slow path runs for the others only.
+    return `CASE WHEN ${ident(`ok_${column.name}`)} THEN ${raw} ELSE ${slow} END`;
   }
-  return base;
+  return bind(raw, base);
+}
+
+function isNumeric(column: ColumnSpec): boolean {
+  return column.type === "int" || column.type === "number" || column.type === "money" || column.type === "price";
+}
+
+/**
+ * TRUE when a numeric cell is written exactly as the parser wants it (digits, an optional
+ * minus and decimal point, the allowed scale): such a cell needs neither rewriting nor a
+ * second look, and is cast directly. Computed once per cell as `ok_<column>`.
+ */
+function cleanNumberSql(column: ColumnSpec, format: CsvFormat): string {
+  return format.decimalSeparator === "." ? `regexp_full_match(r.${ident(column.name)}, '${DECIMAL_PATTERN[column.type]}')` : "false";
 }
 
 /**
@@ -199,14 +229,14 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
       return cell;
     case "enum": {
       const values = (column.values ?? []).map(literal).join(", ");
-      return `CASE WHEN ${cell} IN (${values}) THEN ${cell} WHEN lower(${cell}) IN (${values}) THEN lower(${cell}) END`;
+      return `CASE WHEN ${cell} IN (${values}) THEN ${cell} ELSE ${bind(`lower(${cell})`, (x) => `CASE WHEN ${x} IN (${values}) THEN ${x} END`)} END`;
     }
     case "int":
     case "number":
     case "money":
     case "price":
       // The pattern guards the scale: a cast alone would round 1.005 to 1.01 without a word.
-      return `CASE WHEN regexp_full_match(${cell}, '${DECIMAL_PATTERN[column.type]}') THEN TRY_CAST(${cell} AS ${SQL_TYPES[column.type]}) END`;
+      return `CASE WHEN ${ident(`ok_${column.name}`)} THEN CAST(${cell} AS ${SQL_TYPES[column.type]}) WHEN regexp_full_match(${cell}, '${DECIMAL_PATTERN[column.type]}') THEN TRY_CAST(${cell} AS ${SQL_TYPES[column.type]}) END`;
     case "date":
       return `CAST(TRY_STRPTIME(${cell}, ${literal(format.dateFormat)}) AS DATE)`;
     default:
@@ -231,12 +261,15 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
   };
   const digits = MAX_INTEGER_DIGITS[column.type];
   // A well-formed number with too many digits is out of range, not unreadable (huge values must never overflow a DECIMAL).
-  const tooLarge = digits === undefined ? "false" : `regexp_full_match(${n}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`;
+  // Both checks look at a cell only when it did not parse (CASE), each through its own lambda (see bind()).
+  const unparsed = `${n} IS NOT NULL AND ${v} IS NULL`;
+  const tooLarge = (x: string) => (digits === undefined ? "false" : `regexp_full_match(${x}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`);
   if (digits !== undefined) {
-    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL AND ${tooLarge})`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${quoteValue(n)} || ' is too large (at most ${digits} digits before the decimal point)'`) });
+    out.push({ failSql: `CASE WHEN ${unparsed} THEN ${bind(n, tooLarge)} ELSE false END`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${quoteValue(n)} || ' is too large (at most ${digits} digits before the decimal point)'`) });
   }
   if (expected[column.type]) {
-    out.push({ failSql: `(${n} IS NOT NULL AND ${v} IS NULL AND NOT ${tooLarge})`, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
+    const failSql = digits === undefined ? `(${unparsed})` : `CASE WHEN ${unparsed} THEN ${bind(n, (x) => `NOT ${tooLarge(x)}`)} ELSE false END`;
+    out.push({ failSql, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
   }
   if (column.min !== undefined) out.push({ failSql: `coalesce(${v} < ${column.min}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`) });
   if (column.max !== undefined) out.push({ failSql: `coalesce(${v} > ${column.max}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`) });
