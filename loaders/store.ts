@@ -28,7 +28,7 @@ export const STORE_FILES = {
   publish: "publish.json",
 } as const;
 
-/** The publish mode of a prepared store: output loaders check `aggregateOnly` before shipping per-account rows. */
+/** The publish mode of a prepared store; output loaders ask `withholdsAccountRows` (loaders/outputs/publish.ts) before shipping per-account rows. */
 export function readPublishMode(storeDir: string): PublishMode {
   const file = path.join(storeDir, STORE_FILES.publish);
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PublishMode) : { pseudonymize: false, aggregateOnly: false };

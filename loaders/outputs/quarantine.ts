@@ -5,13 +5,14 @@
 import path from "node:path";
 import { Int32, Table, Utf8, tableToIPC, vectorFromArray } from "apache-arrow";
 import { literal, openDb } from "../db.js";
-import { readPublishMode, STORE_FILES } from "../store.js";
+import { STORE_FILES } from "../store.js";
+import { withholdsAccountRows } from "./publish.js";
 
 export const MAX_ROWS = 50_000;
 
 /** Rows shipped: none in an aggregate-only build (executive links carry no row-level data). */
 export function quarantineRowLimit(storeDir: string): number {
-  return readPublishMode(storeDir).aggregateOnly ? 0 : MAX_ROWS;
+  return withholdsAccountRows(storeDir) ? 0 : MAX_ROWS;
 }
 
 export async function buildQuarantineArrow(storeDir: string): Promise<Uint8Array> {

@@ -1,7 +1,8 @@
 /**
  * Account explorer: search and filter every account; a detail view with its MRR history and
  * contract changes, revenue per 12-month window with its ABC class, NPS answers, hours and
- * cost to serve, predicted value with its band and probability alive.
+ * cost to serve, predicted value with its band and probability alive. In an aggregate-only
+ * build there is no account to list: the whole explorer is the note saying so.
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
@@ -11,6 +12,7 @@ import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
 import { monthLabel } from "../lib/months.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select, textInput } from "./controls.js";
 import { analystPage, centsToDecimal, filterCodes, labelOf, markFirstChart, showChart, showTable } from "./analyst-page.js";
@@ -65,6 +67,12 @@ export interface AccountSlots {
 }
 
 export function mountAccounts({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names" | "mrr" | "nps", ArrowFile>; slots: AccountSlots }): void {
+  if (summary.aggregateOnly) {
+    slots.list.replaceChildren(aggregateOnlyNote("The account explorer lists single accounts, so it has nothing to show in this build."));
+    slots.detail.remove();
+    document.body.dataset.analystReady = "aggregate-only";
+    return;
+  }
   let db: AnalystDb | null = null;
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
   const search = textInput({ label: "Search name or id", placeholder: "e.g. Logistics or ACC-0001" });

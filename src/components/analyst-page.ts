@@ -3,6 +3,10 @@
  * account) kept in the URL, the segment filter bar, a visible note when a link's value was
  * invalid, slots that show a chart or table with its downloads, and the render loop that
  * records how long each re-render took (read by scripts/bench-pages.ts and the tests).
+ *
+ * In an aggregate-only build (`summary.aggregateOnly`) the per-account tables are empty: a
+ * page shows its precomputed view for all accounts, the filter bar becomes a note saying why,
+ * and the page never goes live (`data-analyst-ready="aggregate-only"` once it is drawn).
  */
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
@@ -10,6 +14,7 @@ import type { CsvValue } from "../lib/analysis/csv.js";
 import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
 import type { AnalystSummary } from "../lib/analysis/summary.js";
 import { decodeState, encodeState, FILTER_DIMS, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 import { dataTable, select } from "./controls.js";
 import { chartDownloads, csvDownload } from "./download.js";
 
@@ -141,6 +146,13 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     } else document.body.dataset.analystBusy = "false";
   }
 
+  if (summary.aggregateOnly) {
+    controls.replaceChildren(aggregateOnlyNote("This page shows all accounts, as computed when the site was built: filters, drill-downs and account lists need those rows."));
+    void rerender().then(() => {
+      document.body.dataset.analystReady = "aggregate-only";
+    });
+    return page;
+  }
   const selects = FILTER_DIMS.map((dim) => {
     const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
     const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });

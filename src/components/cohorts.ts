@@ -1,7 +1,9 @@
 /**
  * Cohort retention page: triangle heatmap (logo / gross / net revenue retention), survival
  * curves per acquisition year with the fitted sBG projection, MRR movements per month with a
- * drill-down to the accounts behind a bar.
+ * drill-down to the accounts behind a bar. In an aggregate-only build the precomputed
+ * triangle (yearly cohorts) and movements stay; the survival curves and the drill-down, which
+ * need per-account rows, show the note instead.
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
@@ -14,6 +16,7 @@ import { GRAINS } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatPercent } from "../lib/format.js";
 import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/months.js";
+import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio } from "./controls.js";
 import { analystPage, centsToDecimal, filterCodes, showChart, showTable } from "./analyst-page.js";
@@ -145,6 +148,7 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
     showChart(slots.movements, chart, "mrr-movements");
   };
   async function drill(state: PageState, month: number, movement: number): Promise<void> {
+    if (summary.aggregateOnly) return;
     if (!db) {
       slots.drill.replaceChildren(html`<p class="chart-caption">The query engine is still starting; try again in a moment.</p>`);
       return;
@@ -218,6 +222,13 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
     metric = metricInput.value;
     drawTriangle(lastTriangle, page.state.grain);
   });
+  if (summary.aggregateOnly) {
+    // Only the yearly grain is precomputed; the measure switch redraws the same cells.
+    grainInput.remove();
+    showAggregateOnly(slots.survival, "The survival curves are computed in your browser from them.");
+    showAggregateOnly(slots.drill, "The accounts behind a bar are not listed.");
+    return;
+  }
   slots.survival.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and drill-downs…";
   // Names are needed only for a drill-down: loaded on the first click.

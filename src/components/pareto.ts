@@ -1,7 +1,9 @@
 /**
  * Pareto / ABC page: concentration (Lorenz) curve of trailing-12-month revenue with the 80%
  * point, ABC classes with editable thresholds, class migration between consecutive 12-month
- * windows, and the top accounts.
+ * windows, and the top accounts. In an aggregate-only build the precomputed curve (coarse)
+ * and classes stay at the configured thresholds; class migration and the top accounts, which
+ * need per-account rows, show the note instead.
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
@@ -10,6 +12,7 @@ import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary, ClassRow, ConcentrationRow } from "../lib/analysis/summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
 import { monthLabel } from "../lib/months.js";
+import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { numberInput, select } from "./controls.js";
 import { analystPage, centsToDecimal, filterCodes, labelOf, showChart, showTable } from "./analyst-page.js";
@@ -109,7 +112,7 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
       if (!live || !db) {
         showChart(slots.curve, concentrationChart(summary.first.concentration, { width: width() }), "revenue-concentration");
         drawClasses(summary.first.classes, [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)]);
-        drawTop(summary.first.topAccounts);
+        if (!summary.aggregateOnly) drawTop(summary.first.topAccounts);
         return;
       }
       await db.setThresholds(state.abc[0] / 100, state.abc[1] / 100);
@@ -132,6 +135,15 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
     },
   });
 
+  if (summary.aggregateOnly) {
+    const [a, b] = [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)];
+    slots.thresholds.replaceChildren(html`<p class="chart-caption" data-threshold-note>A: first ${a}% of revenue, B: next ${b - a}%, C: the last ${100 - b}% (the configured thresholds).</p>`);
+    windowInput.remove();
+    showAggregateOnly(slots.migration, "Class migration is computed in your browser from them.");
+    removeDetails(slots.migrationTable);
+    showAggregateOnly(slots.top, "The largest accounts are not listed.");
+    return;
+  }
   // Thresholds: A closes at a%, B at b% of revenue (whole percents, as in the URL).
   const aInput = numberInput({ label: "A up to (% of revenue)", min: 1, max: 98, value: page.state.abc[0] });
   const bInput = numberInput({ label: "B up to (% of revenue)", min: 2, max: 99, value: page.state.abc[1] });

@@ -5,6 +5,7 @@
 import { html } from "htl";
 import { formatMoneyExact, formatNumber } from "../lib/format.js";
 import type { ExtractReport, IngestReport } from "../lib/ingest-report.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 
 export function extractTable(report: IngestReport): HTMLElement {
   return html`<table class="quality" data-table="extracts">
@@ -44,17 +45,19 @@ export function reconciliationTable(report: IngestReport, currency = report.curr
   </table>` as HTMLElement;
 }
 
-export function reasonsList(report: IngestReport): HTMLElement {
+/** Reasons per extract with their counts and examples; an aggregate-only build ships no example, and says so. */
+export function reasonsList(report: IngestReport & { readonly publish?: { readonly aggregateOnly: boolean } }): HTMLElement {
   const withReasons = report.extracts.filter((e) => e.reasons.length > 0);
   if (withReasons.length === 0) return html`<p data-reasons="none">No row was quarantined: every row of every extract passed validation.</p>` as HTMLElement;
+  const examples = !report.publish?.aggregateOnly;
   return html`<div data-reasons>${withReasons.map(
     (e) => html`<h3>${e.extract} <small>(${e.file})</small></h3>
-      <table class="quality"><thead><tr><th>Reason</th><th>Column</th><th>Rows</th><th>Examples (line: message)</th></tr></thead>
+      <table class="quality"><thead><tr><th>Reason</th><th>Column</th><th>Rows</th>${examples ? html`<th>Examples (line: message)</th>` : ""}</tr></thead>
       <tbody>${e.reasons.map(
         (r) => html`<tr><td><code>${r.code}</code></td><td>${r.column ?? "—"}</td><td>${formatNumber(r.count)}</td>
-          <td>${r.examples.map((x, i) => html`${i ? html`<br>` : ""}line ${x.line}: ${x.message}`)}</td></tr>`,
+          ${examples ? html`<td>${r.examples.map((x, i) => html`${i ? html`<br>` : ""}line ${x.line}: ${x.message}`)}</td>` : ""}</tr>`,
       )}</tbody></table>`,
-  )}</div>` as HTMLElement;
+  )}${examples ? "" : aggregateOnlyNote("Example rows are not shown; the counts above are complete.")}</div>` as HTMLElement;
 }
 
 /** "1234.5" → 123450 (the string is exact; cents fit a double exactly). */

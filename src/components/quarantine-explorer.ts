@@ -1,9 +1,11 @@
 /**
  * A filterable view of every quarantined row, queried in the browser with DuckDB-WASM.
  * The engine starts only when the explorer scrolls into view, so the page's summary never
- * waits for it. Filters reach SQL as bound parameters.
+ * waits for it. Filters reach SQL as bound parameters. An aggregate-only build ships no
+ * quarantined row: the explorer is then the note saying so, and the engine never starts.
  */
 import { html } from "htl";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 import { dataTable, select, textInput } from "./controls.js";
 import { startDuckDB, type AtlasDb } from "./duckdb.js";
 
@@ -20,7 +22,8 @@ interface QuarantineRow {
   raw: string;
 }
 
-export function quarantineExplorer(file: ArrowFile): HTMLElement {
+export function quarantineExplorer(file: ArrowFile, { aggregateOnly = false }: { aggregateOnly?: boolean } = {}): HTMLElement {
+  if (aggregateOnly) return html`<div data-explorer>${aggregateOnlyNote("Quarantined rows are not shipped; the counts and reasons above are complete.")}</div>` as HTMLElement;
   const status = html`<p class="chart-caption" data-explorer-status>The query engine starts when this section is visible…</p>` as HTMLElement;
   const controls = html`<div></div>` as HTMLElement;
   const results = html`<div data-explorer-results></div>` as HTMLElement;

@@ -12,6 +12,7 @@ import type { AccountArrays } from "../lib/scenarios/engine.js";
 import { describeParams, describeSegment, leverLabel } from "../lib/scenarios/describe.js";
 import type { Scenario } from "../lib/scenarios/model.js";
 import { BREAKDOWN_LABELS, type ComparedRow, type ScenarioReport } from "../lib/scenarios/report.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 
 /** Baseline and scenario colours, shared by every chart and legend. */
 export const SERIES_COLORS = { domain: ["baseline", "scenario"], range: ["var(--theme-foreground-muted)", "var(--theme-foreground-focus)"] };
@@ -158,8 +159,12 @@ export function breakdownTitle(dim: keyof typeof BREAKDOWN_LABELS): string {
   return `Change by ${BREAKDOWN_LABELS[dim].toLowerCase()}`;
 }
 
-/** The accounts whose value moves most (ids only: no customer names on shared pages). */
-export function affectedTable(r: ScenarioReport): HTMLElement {
+/**
+ * The accounts whose value moves most (ids only: no customer names on shared pages); the
+ * aggregate-only note instead when the build withheld them.
+ */
+export function affectedTable(r: ScenarioReport, { aggregateOnly = false }: { aggregateOnly?: boolean } = {}): HTMLElement {
+  if (aggregateOnly) return aggregateOnlyNote("The accounts this scenario moves most are not listed.");
   const m = money(r);
   if (r.mostAffected.length === 0) return html`<p class="scenario-muted" data-table="affected">No account changes under this scenario.</p>` as HTMLElement;
   return html`<div class="scenario-scroll"><table class="scenario-table" data-table="affected">

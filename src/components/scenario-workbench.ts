@@ -4,7 +4,9 @@
  * its export as a file for data/scenarios/. Results are recomputed synchronously on every
  * input event (src/lib/scenarios/engine.ts keeps that within a frame); the element carries
  * `data-updates` (a counter) and `data-update-ms` (the last update's duration) for the
- * benchmark and the tests.
+ * benchmark and the tests. An aggregate-only build ships no per-account rows to evaluate: the
+ * workbench is then the note saying so, with links to the saved scenarios (computed at build
+ * time).
  */
 import { html } from "htl";
 import { formatNumber } from "../lib/format.js";
@@ -13,6 +15,7 @@ import { ScenarioEvaluator, type AccountArrays, type BreakdownDim, type Evaluati
 import { defaultParams, emptyScenario, LEVERS, leverInfo, newEntry, ScenarioError, SEGMENT_DIMS, validateScenario, type LedgerEntry, type Lever, type Scenario, type SegmentDim } from "../lib/scenarios/model.js";
 import { BREAKDOWN_LABELS, scenarioReport, type ScenarioReport } from "../lib/scenarios/report.js";
 import { decodeScenarioSearch, encodeScenarioSearch } from "../lib/scenarios/url.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 import { affectedTable, breakdownTitle, changeChart, comparisonTable, methodNote, projectionChart, scenarioKpis, scenarioReading } from "./scenario-results.js";
 
 export interface WorkbenchOptions {
@@ -29,6 +32,10 @@ export interface WorkbenchOptions {
 const BREAKDOWNS: BreakdownDim[] = ["industry", "size", "region", "tier", "businessModel"];
 
 export function scenarioWorkbench({ base, accounts, search, today, saved = [] }: WorkbenchOptions): HTMLElement {
+  if (base.aggregateOnly) {
+    const note = aggregateOnlyNote("The workbench values every account in your browser, so it cannot run in this build; the saved scenarios were computed when the site was built.");
+    return html`<div data-workbench="aggregate-only">${note}${savedLinks(saved)}</div>` as HTMLElement;
+  }
   const evaluator = new ScenarioEvaluator(base, accounts);
   const baselineCache = new Map<BreakdownDim, Evaluation>();
   const decoded = decodeScenarioSearch(search, base.dictionary);
@@ -310,7 +317,7 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
   const card = (heading: string | Node, ...body: Array<Node | string>) => html`<div class="card">${typeof heading === "string" ? html`<h2>${heading}</h2>` : heading}${body}</div>`;
   const root = html`<div data-workbench>
     ${message}
-    ${saved.length ? html`<p class="scenario-muted">Saved scenarios: ${saved.map((s, i) => html`${i ? " · " : ""}<a href=${`../scenarios/${s.name}`} data-saved=${s.name}>${s.scenario.title}</a>`)}</p>` : ""}
+    ${savedLinks(saved)}
     ${kpis}
     ${reading}
     <div class="grid grid-cols-2">
@@ -338,6 +345,11 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     }
   }).observe(projectionBox);
   return root;
+}
+
+function savedLinks(saved: NonNullable<WorkbenchOptions["saved"]>): HTMLElement | string {
+  if (saved.length === 0) return "";
+  return html`<p class="scenario-muted">Saved scenarios: ${saved.map((s, i) => html`${i ? " · " : ""}<a href=${`../scenarios/${s.name}`} data-saved=${s.name}>${s.scenario.title}</a>`)}</p>` as HTMLElement;
 }
 
 function slug(title: string): string {

@@ -2,6 +2,8 @@
  * Segment economics page: value, retention and revenue per segment; LTV : CAC and payback per
  * acquisition channel and year; margin after cost to serve against revenue per account; NPS per
  * segment and NPS / key-account coverage against retention, with sample sizes and intervals.
+ * In an aggregate-only build the precomputed table by industry stays; the other charts, which
+ * are computed in the browser from per-account rows, show the note instead.
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
@@ -10,6 +12,7 @@ import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, SegmentRow } from "../lib/analysis/summary.js";
 import { SEGMENT_DIMS, type SegmentDim } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
 import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, labelOf, showChart, showTable } from "./analyst-page.js";
@@ -210,6 +213,17 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     },
   });
   byInput.addEventListener("input", () => page.set({ by: byInput.value }));
+  if (summary.aggregateOnly) {
+    // Only the table by industry is precomputed.
+    byInput.remove();
+    showAggregateOnly(slots.ltvCac, "LTV : CAC per channel is computed in your browser from them.");
+    removeDetails(slots.ltvCacTable);
+    showAggregateOnly(slots.margin, "This chart shows single accounts.");
+    showAggregateOnly(slots.nps, "NPS by segment is computed in your browser from them.");
+    showAggregateOnly(slots.levers, "Retention by NPS and key-account coverage is computed in your browser from them.");
+    removeDetails(slots.leverTable);
+    return;
+  }
   for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers]) s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM)…";
   openAnalystDb(files, summary.thresholds)

@@ -16,41 +16,14 @@ import os from "node:os";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseCsvRecord } from "../../loaders/ingest/read.js";
 import { runBuild } from "../support/build.js";
 import { REPO } from "../support/fixtures.js";
+import { escapedForms, files, grepFixed, personalStrings, SAMPLE } from "../support/scan.js";
 
 const SECRET = "s3cr3t-token-7f2c9a";
 const DATABASE_URL = `postgres://atlas:${SECRET}@db.internal.example:5432/crm`;
-const SAMPLE = path.join(REPO, "data", "sample");
 const work = mkdtempSync(path.join(os.tmpdir(), "atlas-hardening-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Every file under `dir`, relative, sorted. */
-function files(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (sub: string) => {
-    for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
-      const rel = path.join(sub, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else out.push(rel);
-    }
-  };
-  walk("");
-  return out.sort();
-}
-
-/**
- * Every occurrence of any of `needles` in any file under `dir`, binary files included, as
- * "file: match" (GNU grep -F: one pass over the bytes for thousands of strings).
- */
-function grepFixed(needles: readonly string[], dir: string): string[] {
-  const list = path.join(work, `needles-${needles.length}.txt`);
-  writeFileSync(list, `${needles.join("\n")}\n`);
-  const run = spawnSync("grep", ["-rFao", "-f", list, dir], { encoding: "utf8", maxBuffer: 64 << 20 });
-  if (run.status === 2) throw new Error(`grep failed: ${run.stderr}`);
-  return run.stdout.split("\n").filter(Boolean).map((l) => path.relative(dir, l));
-}
 
 /** One hash over every file under src/ except Framework's cache. */
 function sourceDigest(): string {
@@ -67,19 +40,6 @@ function build(args: string[]): void {
   const run = runBuild(args);
   if (run.status !== 0) throw new Error(`build ${args.join(" ")} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
   process.stderr.write(`hardening: build ${args.filter((a) => a.startsWith("--")).join(" ")} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-}
-
-/** The personal strings of the sample: account names, contact names, e-mails, phones, notes, manager names (8+ characters). */
-function personalStrings(): string[] {
-  const lines = readFileSync(path.join(SAMPLE, "accounts.csv"), "utf8").trim().split("\n");
-  const header = parseCsvRecord(lines[0], ",");
-  const wanted = ["account_name", "contact_name", "contact_email", "contact_phone", "notes", "key_account_manager"].map((c) => header.indexOf(c));
-  const out = new Set<string>();
-  for (const line of lines.slice(1)) {
-    const record = parseCsvRecord(line, ",");
-    for (const i of wanted) if (record[i] && record[i].length >= 8) out.add(record[i]);
-  }
-  return [...out];
 }
 
 describe("a published build of the sample (config publish mode off, --publish flag on)", () => {
@@ -110,8 +70,7 @@ describe("a published build of the sample (config publish mode off, --publish fl
     const emails = needles.filter((n) => n.includes("@"));
     expect(emails.length).toBeGreaterThan(100);
     // As written, and as HTML or JSON would escape it.
-    const forms = [...new Set(needles.flatMap((n) => [n, n.replaceAll("&", "&amp;"), JSON.stringify(n).slice(1, -1)]))];
-    expect(grepFixed(forms, distA).slice(0, 20)).toEqual([]);
+    expect(grepFixed(escapedForms(needles), distA).slice(0, 20)).toEqual([]);
     // Any e-mail address at all (the sample's are all @….example).
     const emailRun = spawnSync("grep", ["-rEaol", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.example", distA], { encoding: "utf8" });
     expect(emailRun.stdout.trim()).toBe("");

@@ -5,7 +5,8 @@
  * SQL the browser runs (src/lib/analysis/sql.ts).
  *
  * Sizes per account (100,000 accounts ≈ ×100,000): `accounts` ≈ 110 bytes, `names` ≈ 45
- * bytes, `mrr` ≈ 2 events × 21 bytes, `nps` ≈ 0.6 answers × 7 bytes.
+ * bytes, `mrr` ≈ 2 events × 21 bytes, `nps` ≈ 0.6 answers × 7 bytes. An aggregate-only store
+ * ships each of them with its columns and no rows (loaders/outputs/publish.ts).
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -18,6 +19,7 @@ import { loadConfig } from "../../config.js";
 import { literal, openDb, type Db } from "../../db.js";
 import type { IngestReport } from "../../ingest/index.js";
 import { STORE_FILES } from "../../store.js";
+import { withholdsAccountRows } from "../publish.js";
 
 /** Written by the model pipeline when present (see the report in the issue). */
 export const ACCOUNT_VALUE_FILE = "account_value.parquet";
@@ -153,25 +155,35 @@ export const ACCOUNT_TYPES = (): Record<string, DataType> => ({
 /** The columns the cohort page needs (segments, cohort, churn, revenue windows for the classes): ~48 bytes per account. */
 export const CORE_COLUMNS = ["idx", "industry", "size", "region", "tier", "channel", "key_account", "subscription", "cohort", "first_churn", "rev0", "rev1", "rev2", "rev3"] as const;
 
-export async function buildAnalystArrow(storeDir: string, table: "accounts" | "accounts-core" | "names" | "mrr" | "nps"): Promise<Uint8Array> {
+export type AnalystTable = "accounts" | "accounts-core" | "names" | "mrr" | "nps";
+
+/** Each shipped table's query over the analyst DuckDB and its Arrow column types (explicit, so an empty table still types). */
+function analystTable(table: AnalystTable): { sql: string; types: Record<string, DataType> } {
+  switch (table) {
+    case "accounts":
+      return { sql: `SELECT * EXCLUDE (model) FROM accounts ORDER BY idx`, types: ACCOUNT_TYPES() };
+    case "accounts-core": {
+      const types = ACCOUNT_TYPES();
+      return { sql: `SELECT ${CORE_COLUMNS.join(", ")} FROM accounts ORDER BY idx`, types: Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])) };
+    }
+    case "names":
+      return { sql: `SELECT * FROM names ORDER BY idx`, types: { idx: new Int32(), account_id: new Utf8(), account_name: new Utf8() } };
+    case "mrr":
+      return { sql: `SELECT * FROM mrr ORDER BY idx, month`, types: { idx: new Int32(), month: new Int16(), mrr: new Float64(), delta: new Float64(), movement: new Int8(), until: new Int16() } };
+    case "nps":
+      return { sql: `SELECT idx, month, score FROM nps ORDER BY idx, month`, types: { idx: new Int32(), month: new Int16(), score: new Int8() } };
+    default:
+      throw new Error(`invalid analyst table: ${table as string}`);
+  }
+}
+
+/** One analyst table as an Arrow IPC stream; every one is per-account, so an aggregate-only store ships it with zero rows. */
+export async function buildAnalystArrow(storeDir: string, table: AnalystTable): Promise<Uint8Array> {
+  const { sql, types } = analystTable(table);
+  if (withholdsAccountRows(storeDir)) return ipc(Object.fromEntries(Object.keys(types).map((c) => [c, []])), types);
   const { db } = await openAnalystDb(storeDir);
   try {
-    switch (table) {
-      case "accounts":
-        return ipc(await columns(db, `SELECT * EXCLUDE (model) FROM accounts ORDER BY idx`), ACCOUNT_TYPES());
-      case "accounts-core": {
-        const types = ACCOUNT_TYPES();
-        return ipc(await columns(db, `SELECT ${CORE_COLUMNS.join(", ")} FROM accounts ORDER BY idx`), Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])));
-      }
-      case "names":
-        return ipc(await columns(db, `SELECT * FROM names ORDER BY idx`), { idx: new Int32(), account_id: new Utf8(), account_name: new Utf8() });
-      case "mrr":
-        return ipc(await columns(db, `SELECT * FROM mrr ORDER BY idx, month`), { idx: new Int32(), month: new Int16(), mrr: new Float64(), delta: new Float64(), movement: new Int8(), until: new Int16() });
-      case "nps":
-        return ipc(await columns(db, `SELECT idx, month, score FROM nps ORDER BY idx, month`), { idx: new Int32(), month: new Int16(), score: new Int8() });
-      default:
-        throw new Error(`invalid analyst table: ${table as string}`);
-    }
+    return ipc(await columns(db, sql), types);
   } finally {
     db.close();
   }

@@ -8,6 +8,10 @@
  * from models.json). Transactional accounts form one "flat" pool whose monthly churn is the
  * BG/NBD population dropout rate: mean purchases per week r ÷ α times mean dropout per purchase
  * a ÷ (a + b), q = 1 − exp(−(r ÷ α)(a ÷ (a + b)) · 52 ÷ 12).
+ *
+ * An aggregate-only store (loaders/outputs/publish.ts) ships the per-account stream with no
+ * rows and marks the base JSON `aggregateOnly`; the saved scenarios are still computed from
+ * every account at build time (saved.ts), and only their aggregates ship.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +24,7 @@ import type { ModelsData } from "../../../src/lib/valuation/models-data.js";
 import { literal, openDb, type Db } from "../../db.js";
 import { readContractAccounts } from "../../models/inputs.js";
 import { extractParquet, STORE_FILES } from "../../store.js";
+import { withholdsAccountRows } from "../publish.js";
 
 export interface ScenarioInputs {
   readonly base: ScenarioBase;
@@ -37,13 +42,13 @@ export async function readScenarioInputs(storeDir: string, abcThresholds: readon
     await db.run(`CREATE VIEW dim_accounts AS SELECT * FROM ${file(STORE_FILES.accounts)}`);
     await db.run(`CREATE VIEW account_month AS SELECT * FROM ${file(STORE_FILES.accountMonth)}`);
     await db.run(`CREATE VIEW accepted_contracts AS SELECT * FROM ${file(extractParquet("contracts"))}`);
-    return await read(db, file, models, abcThresholds);
+    return await read(db, file, models, abcThresholds, withholdsAccountRows(storeDir));
   } finally {
     db.close();
   }
 }
 
-async function read(db: Db, file: (name: string) => string, models: ModelsData, abcThresholds: readonly [number, number]): Promise<ScenarioInputs> {
+async function read(db: Db, file: (name: string) => string, models: ModelsData, abcThresholds: readonly [number, number], aggregateOnly: boolean): Promise<ScenarioInputs> {
   const asOf = models.asOf;
   const asOfMonth = monthIndexOf(asOf);
   const asOfSql = `DATE ${literal(asOf)}`;
@@ -161,6 +166,7 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
       pools,
       groups,
       economics: { spendT12mCents: economics.spend, newAccountsT12m: economics.acquired },
+      aggregateOnly,
     },
     accounts: {
       length: n,
@@ -196,6 +202,19 @@ const COLUMNS = {
   products: new Uint32(), seats: new Int32(), group: new Int32(),
   valueCents: new Float64(), p10Cents: new Float64(), p90Cents: new Float64(), probabilityAlive: new Float64(), marginToDateCents: new Float64(),
 } as const;
+
+/** What `scenario-accounts.arrows` ships: every account, or none from an aggregate-only store. */
+export function publishedAccountsArrow(inputs: ScenarioInputs): Uint8Array {
+  return accountsToArrow(inputs.base.aggregateOnly ? NO_ACCOUNTS : inputs.accounts);
+}
+
+const NO_ACCOUNTS: AccountArrays = {
+  length: 0,
+  accountId: [],
+  size: new Uint8Array(0), industry: new Uint8Array(0), region: new Uint8Array(0), tier: new Uint8Array(0), businessModel: new Uint8Array(0), abc: new Uint8Array(0), recent: new Uint8Array(0),
+  products: new Uint32Array(0), seats: new Int32Array(0), group: new Int32Array(0),
+  valueCents: new Float64Array(0), p10Cents: new Float64Array(0), p90Cents: new Float64Array(0), probabilityAlive: new Float64Array(0), marginToDateCents: new Float64Array(0),
+};
 
 /** The per-account columns as an Arrow IPC stream (`.arrows`). */
 export function accountsToArrow(a: AccountArrays): Uint8Array {

@@ -3,7 +3,9 @@
  * executive page `/scenarios/<name>`. Every file is validated against the data (segment
  * labels must exist; every entry needs a reason, an author and a date); a problem stops the
  * build with a message naming the file and the field. Results are computed here, at build
- * time, so the executive pages load a few kilobytes and never the per-account data.
+ * time, so the executive pages load a few kilobytes and never the per-account data. From an
+ * aggregate-only store the reports' most-affected accounts list is empty (`aggregateOnly`
+ * tells the page why); the other results are sums over accounts and are unchanged.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -24,6 +26,8 @@ export interface SavedScenario {
   readonly file: string;
   readonly scenario: Scenario;
   readonly report: ScenarioReport;
+  /** Built from an aggregate-only store: `report.mostAffected` is withheld. */
+  readonly aggregateOnly: boolean;
 }
 
 /** The names of the saved scenarios (for the config's dynamicPaths). */
@@ -51,6 +55,8 @@ export function readSavedScenarios(inputs: ScenarioInputs, dir = SAVED_DIR): Sav
       if (error instanceof ScenarioError) throw new AtlasError(`${file}: ${error.message}`);
       throw error;
     }
-    return { name, file, scenario, report: scenarioReport(evaluator, scenario, ["industry", "size", "tier"], { baseline }) };
+    const report = scenarioReport(evaluator, scenario, ["industry", "size", "tier"], { baseline });
+    const aggregateOnly = inputs.base.aggregateOnly === true;
+    return { name, file, scenario, report: aggregateOnly ? { ...report, mostAffected: [] } : report, aggregateOnly };
   });
 }

@@ -57,6 +57,12 @@ export interface AnalystSummary {
   /** Whether the model pipeline's account_value table was in the store. */
   readonly hasModel: boolean;
   readonly thresholds: readonly [number, number];
+  /**
+   * Built from an aggregate-only store: the per-account tables are empty, `topAccounts` is
+   * empty and the concentration curve is coarse; pages show the precomputed view and say why
+   * the rest is missing.
+   */
+  readonly aggregateOnly: boolean;
   readonly dictionaries: Readonly<Record<"industry" | "size" | "region" | "tier" | "channel", string[]>>;
   readonly spend: ReadonlyArray<{ channel: string; year: number; spend_cents: number }>;
   readonly first: {

@@ -78,6 +78,11 @@ export interface ScenarioBase {
     /** Accounts acquired in those 12 months. */
     readonly newAccountsT12m: number;
   };
+  /**
+   * Set by the loader for an aggregate-only build: the per-account arrays ship empty, so the
+   * workbench cannot evaluate anything and says so instead (the engine does not read it).
+   */
+  readonly aggregateOnly?: boolean;
 }
 
 /** Per-account columns (typed arrays so 100,000 accounts evaluate in a few milliseconds). */
