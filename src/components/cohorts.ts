@@ -181,10 +181,13 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         return;
       }
       const codes = filterCodes(summary, state);
-      const [tri, ages, moves] = [await db.query<TriangleRow>(Q.cohortTriangle(codes, state.grain, summary.asOfMonth)), await db.query<{ year: number; age: number | null; n: number }>(Q.churnAges(codes)), await db.query<MovementRow>(Q.movements(codes))];
-      drawTriangle(tri, state.grain);
-      drawMovements(moves, state);
-      const alive = survivalFromAges(ages, (year) => Math.min(60, summary.asOfMonth - (year * 12 + 11)));
+      // All queries go out at once; each chart is drawn while the engine computes the next.
+      const tri = db.query<TriangleRow>(Q.cohortTriangle(codes, state.grain, summary.asOfMonth));
+      const moves = db.query<MovementRow>(Q.movements(codes));
+      const ages = db.query<{ year: number; age: number | null; n: number }>(Q.churnAges(codes));
+      drawTriangle(await tri, state.grain);
+      drawMovements(await moves, state);
+      const alive = survivalFromAges(await ages, (year) => Math.min(60, summary.asOfMonth - (year * 12 + 11)));
       const observed = [...alive].filter(([, a]) => a.length >= 2 && a[0] >= 10);
       const draw = () => {
         const series: SurvivalSeries[] = observed.map(([year, a]) => ({ year, alive: a, projection: fits.get(a.join(","))?.projection ?? null }));

@@ -118,12 +118,14 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
       await db.setThresholds(state.abc[0] / 100, state.abc[1] / 100);
       const codes = filterCodes(summary, state);
       const k = windowInput.value;
-      const curve = await db.query<ConcentrationRow>(Q.concentrationCurve(codes));
-      const classes = await db.query<ClassRow>(Q.classSummary(codes));
-      const migration = await db.query<{ from_class: number; to_class: number; accounts: number }>(Q.classMigration(codes, k));
-      const top = await db.query<AccountRow>(Q.accountList(codes, "", "revenue", 100));
-      showChart(slots.curve, concentrationChart(curve, { width: width() }), "revenue-concentration");
-      drawClasses(classes, state.abc);
+      // All queries go out at once; each part is drawn while the engine computes the next.
+      const curve = db.query<ConcentrationRow>(Q.concentrationCurve(codes));
+      const classes = db.query<ClassRow>(Q.classSummary(codes));
+      const migrationRows = db.query<{ from_class: number; to_class: number; accounts: number }>(Q.classMigration(codes, k));
+      const top = db.query<AccountRow>(Q.accountList(codes, "", "revenue", 100));
+      showChart(slots.curve, concentrationChart(await curve, { width: width() }), "revenue-concentration");
+      drawClasses(await classes, state.abc);
+      const migration = await migrationRows;
       showChart(slots.migration, migrationChart(migration, { width: width(), fromLabel: windowLabel(k), toLabel: windowLabel(k - 1) }), "abc-migration");
       showTable(slots.migrationTable, {
         name: "abc-migration",
@@ -131,7 +133,7 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
         columns: { from: `class, ${windowLabel(k)}`, to: `class, ${windowLabel(k - 1)}`, accounts: "accounts" },
         rowsShown: 6,
       });
-      drawTop(top);
+      drawTop(await top);
     },
   });
 

@@ -166,15 +166,18 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         return;
       }
       const codes = filterCodes(summary, state);
-      const seg = await db.query<SegmentRow>(Q.segmentTable(codes, state.by));
-      const channels = await db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
-      const [{ n }] = await db.query<{ n: number }>(Q.marginCount(codes));
-      const points = n <= SCATTER_MAX_POINTS ? await db.query<MarginPoint>(Q.marginPoints(codes)) : null;
-      const bins = points ? null : await db.query<MarginBin>(Q.marginBins(codes, 40));
-      const npsRows = await db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
-      const levers = await db.query<LeverRow>(Q.leversVsRetention(codes));
+      // All queries go out at once; each part is drawn while the engine computes the next.
+      const seg = db.query<SegmentRow>(Q.segmentTable(codes, state.by));
+      const channelRows = db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
+      const count = db.query<{ n: number }>(Q.marginCount(codes));
+      const npsAnswers = db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
+      const leverRows = db.query<LeverRow>(Q.leversVsRetention(codes));
+      // Up to SCATTER_MAX_POINTS accounts are drawn one by one (with names); more are binned.
+      const scatter = count.then(([{ n }]) => (n <= SCATTER_MAX_POINTS ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null } : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes, 40)) }));
+      scatter.catch(() => undefined);
 
-      drawSegments(seg, state.by);
+      drawSegments(await seg, state.by);
+      const channels = await channelRows;
       const econ = channelEconomics(
         channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
         summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
@@ -190,8 +193,9 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
         rowsShown: 8,
       });
-      showChart(slots.margin, marginChart(points, bins, { width: width(), currency: summary.currency }), "margin-vs-revenue");
-      const npsData = npsRows.map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
+      const { points, bins } = await scatter;
+      showChart(slots.margin, marginChart(await points, await bins, { width: width(), currency: summary.currency }), "margin-vs-revenue");
+      const npsData = (await npsAnswers).map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
       showTable(slots.nps, {
         name: `nps-${state.by}`,
         rows: npsData,
@@ -199,6 +203,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         format: { nps: ((v: number | null) => formatNumber(v, 0)) as never },
         rowsShown: 10,
       });
+      const levers = await leverRows;
       showChart(slots.levers, leverChart(levers, { width: width(slots.levers) }), "levers-vs-retention");
       showTable(slots.leverTable, {
         name: "levers-vs-retention",

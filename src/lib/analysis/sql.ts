@@ -10,8 +10,9 @@
  * - `mrr`: MRR change events (idx, month, mrr, delta, movement, until), months as month indexes;
  *   `until` is the month of the account's next event (or as-of month + 1): the MRR holds before it.
  * - `nps`: idx, month, score.
- * - `classes`: idx, c0 … c3 (ABC class code of the trailing-12-month windows ending at the
- *   as-of month, 12, 24 and 36 months before), made by `CLASSES_SQL`.
+ * - `accounts_abc`: every column of `accounts` plus c0 … c3 (ABC class code of the
+ *   trailing-12-month windows ending at the as-of month, 12, 24 and 36 months before), made by
+ *   `classesStatement` for the page's thresholds. One table, so that no query joins for it.
  */
 import type { FilterDim, Grain, SegmentDim } from "./url-state.js";
 
@@ -39,13 +40,13 @@ function classWindow(k: number): string {
       ELSE 2 END AS c${k} FROM accounts, t)`;
 }
 
-/** (Re)creates `classes` for thresholds a < b (fractions of revenue), over every account. */
+/** (Re)creates `accounts_abc` for thresholds a < b (fractions of revenue), over every account. */
 export function classesStatement(a: number, b: number): Statement {
   const ks = Array.from({ length: WINDOWS }, (_, k) => k);
   return {
-    sql: `CREATE OR REPLACE TABLE classes AS
+    sql: `CREATE OR REPLACE TABLE accounts_abc AS
       WITH t AS (SELECT CAST(? AS DOUBLE) AS a, CAST(? AS DOUBLE) AS b), ${ks.map(classWindow).join(",\n")}
-      SELECT idx, ${ks.map((k) => `CAST(c${k} AS TINYINT) AS c${k}`).join(", ")} FROM c0 ${ks.slice(1).map((k) => `JOIN c${k} USING (idx)`).join(" ")} ORDER BY idx`,
+      SELECT accounts.*, ${ks.map((k) => `CAST(c${k} AS TINYINT) AS c${k}`).join(", ")} FROM accounts JOIN c0 USING (idx) ${ks.slice(1).map((k) => `JOIN c${k} USING (idx)`).join(" ")} ORDER BY idx`,
     params: [a, b],
   };
 }
@@ -57,8 +58,8 @@ function withFiltered(filters: FilterCodes, extra = ""): Statement {
   const dims = Object.keys(DIM_COLUMN) as FilterDim[];
   return {
     sql: `WITH f AS (SELECT ${dims.map((d) => `CAST(? AS INTEGER) AS ${d}`).join(", ")}),
-      fa AS (SELECT a.*, c.c0, c.c1, c.c2, c.c3 FROM accounts a JOIN classes c USING (idx), f
-        WHERE ${dims.map((d) => `(f.${d} < 0 OR ${d === "class" ? "c.c0" : `a.${DIM_COLUMN[d]}`} = f.${d})`).join(" AND ")})${extra}`,
+      fa AS (SELECT a.* FROM accounts_abc a, f
+        WHERE ${dims.map((d) => `(f.${d} < 0 OR a.${DIM_COLUMN[d]} = f.${d})`).join(" AND ")})${extra}`,
     params: dims.map((d) => filters[d]),
   };
 }
@@ -275,7 +276,7 @@ export function marginBins(filters: FilterCodes, bins: number): Statement {
 /** Everything the explorer's detail view shows about one account. */
 export function accountDetail(accountId: string): Statement {
   return {
-    sql: `SELECT n.account_id, n.account_name, a.*, c.c0, c.c1, c.c2, c.c3 FROM names n JOIN accounts a USING (idx) JOIN classes c USING (idx) WHERE n.account_id = CAST(? AS VARCHAR)`,
+    sql: `SELECT n.account_id, n.account_name, a.* FROM names n JOIN accounts_abc a USING (idx) WHERE n.account_id = CAST(? AS VARCHAR)`,
     params: [accountId],
   };
 }
