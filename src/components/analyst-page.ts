@@ -165,6 +165,19 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
   return page;
 }
 
+/**
+ * A slot's width for charts. Reading `clientWidth` after the page changed forces the browser
+ * to lay it out there and then (a quarter of a cohort re-render went to that): the width is
+ * read once and kept current by a ResizeObserver instead.
+ */
+export function trackedWidth(slot: HTMLElement, min = 300): () => number {
+  let width = slot.clientWidth;
+  new ResizeObserver(([entry]) => {
+    width = entry.contentRect.width;
+  }).observe(slot);
+  return () => Math.max(min, width || 640);
+}
+
 /** Replaces a slot's content with a chart and its PNG / SVG downloads. */
 export function showChart(slot: HTMLElement, figure: Element, name: string): void {
   slot.replaceChildren(figure, chartDownloads(figure, name));

@@ -19,7 +19,7 @@ import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, showChart, showTable } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
 type Metric = keyof typeof METRICS;
@@ -120,7 +120,7 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
   // The model library loads after the first chart (it is not needed to draw it).
   let sbg: Promise<typeof import("../lib/models/sbg.js")> | null = null;
   let fitGeneration = 0;
-  const width = () => Math.max(300, slots.triangle.clientWidth || 640);
+  const width = trackedWidth(slots.triangle);
   const grainInput = radio([...GRAINS], { label: "Cohort grain", value: "year" });
   const metricInput = radio(Object.keys(METRICS) as Metric[], { label: "Measure", value: metric, format: (m) => METRICS[m] });
   grainInput.dataset.input = "grain";

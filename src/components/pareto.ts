@@ -15,7 +15,7 @@ import { monthLabel } from "../lib/months.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { numberInput, select } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, labelOf, showChart, showTable } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 export function concentrationChart(rows: readonly ConcentrationRow[], { width = 640 } = {}) {
   const data = [{ x: 0, y: 0 }, ...rows.map((r) => ({ x: r.rank / r.accounts, y: r.cum_cents / r.total_cents, rank: r.rank, accounts: r.accounts }))];
@@ -66,7 +66,7 @@ export interface ParetoSlots {
 
 export function mountPareto({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names", ArrowFile>; slots: ParetoSlots }): void {
   let db: AnalystDb | null = null;
-  const width = () => Math.max(300, slots.curve.clientWidth || 640);
+  const width = trackedWidth(slots.curve);
   const windowLabel = (k: number) => `12 months to ${monthLabel(summary.asOfMonth - 12 * k)}`;
   const windowInput = select<1 | 2 | 3>([1, 2, 3], { label: "Compare", value: 1, format: (k) => `${windowLabel(k)} → ${windowLabel(k - 1)}` });
   slots.migrationControls.replaceChildren(windowInput);

@@ -15,7 +15,7 @@ import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, form
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
-import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, labelOf, showChart, showTable } from "./analyst-page.js";
+import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
 export const SCATTER_MAX_POINTS = 4000;
@@ -136,7 +136,8 @@ export interface SegmentSlots {
 
 export function mountSegments({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names" | "nps", ArrowFile>; slots: SegmentSlots }): void {
   let db: AnalystDb | null = null;
-  const width = (slot: HTMLElement = slots.segmentChart) => Math.max(280, slot.clientWidth || 640);
+  const chartWidth = trackedWidth(slots.segmentChart, 280);
+  const leverWidth = trackedWidth(slots.levers, 280);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
   const byInput = select([...SEGMENT_DIMS], { label: "Segment by", value: "industry" as SegmentDim, format: (d) => DIM_LABELS[d] });
   byInput.dataset.input = "by";
@@ -144,7 +145,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
 
   const drawSegments = (rows: readonly SegmentRow[], by: SegmentDim) => {
     const data = segmentRows(summary, rows, by);
-    showChart(slots.segmentChart, segmentChart(data, { width: width(), currency: summary.currency }), `segments-${by}`);
+    showChart(slots.segmentChart, segmentChart(data, { width: chartWidth(), currency: summary.currency }), `segments-${by}`);
     showTable(slots.segmentTable, {
       name: `segments-${by}`,
       rows: data,
@@ -182,7 +183,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
         summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
       );
-      showChart(slots.ltvCac, ltvCacChart(econ, { width: width() }), "ltv-cac");
+      showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
       const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
       if (narrowed) slots.ltvCac.append(html`<p class="chart-caption" data-cac-note>Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the filtered new accounts, so it is an upper bound.</p>`);
       showTable(slots.ltvCacTable, {
@@ -194,7 +195,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         rowsShown: 8,
       });
       const { points, bins } = await scatter;
-      showChart(slots.margin, marginChart(await points, await bins, { width: width(), currency: summary.currency }), "margin-vs-revenue");
+      showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency }), "margin-vs-revenue");
       const npsData = (await npsAnswers).map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
       showTable(slots.nps, {
         name: `nps-${state.by}`,
@@ -204,7 +205,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         rowsShown: 10,
       });
       const levers = await leverRows;
-      showChart(slots.levers, leverChart(levers, { width: width(slots.levers) }), "levers-vs-retention");
+      showChart(slots.levers, leverChart(levers, { width: leverWidth() }), "levers-vs-retention");
       showTable(slots.leverTable, {
         name: "levers-vs-retention",
         rows: levers.map((r) => {

@@ -39,9 +39,15 @@ export function formatRatio(ratio: number | null): string {
   return `${ratio.toFixed(1)} : 1`;
 }
 
+// One formatter per number of digits: toLocaleString with options builds a new one per call
+// (a third of a segments re-render went there).
+const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>();
+
 export function formatNumber(value: number | null, digits = 0): string {
   if (value === null || !Number.isFinite(value)) return "—";
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let format = NUMBER_FORMATS.get(digits);
+  if (!format) NUMBER_FORMATS.set(digits, (format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  return format.format(value);
 }
 
 function symbol(currency: string): string {

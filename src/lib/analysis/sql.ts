@@ -70,6 +70,7 @@ function withFiltered(filters: FilterCodes, extra = ""): Statement {
  * (p = 0: the acquisition period itself); only complete periods (≤ as-of month). Subscription
  * accounts only. Per cell: cohort size, accounts with MRR > 0 (logo), their MRR (NRR numerator),
  * Σ min(MRR at p, MRR at p = 0) per account (GRR numerator), and the MRR at p = 0 (base).
+ * `iv` and `pr` are each read twice: MATERIALIZED computes them once (half the time in DuckDB-WASM).
  */
 export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: number): Statement {
   const w = withFiltered(
@@ -78,9 +79,9 @@ export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: nu
       prm AS (SELECT CAST(? AS INTEGER) AS g, CAST(? AS INTEGER) AS as_of),
       acc AS (SELECT idx, cohort - cohort % prm.g AS cs FROM fa, prm WHERE subscription = 1),
       sizes AS (SELECT cs, count(*) AS n FROM acc GROUP BY cs),
-      iv AS (SELECT e.idx, acc.cs, e.month AS s, least(e.until, prm.as_of + 1) AS e, e.mrr FROM mrr e JOIN acc USING (idx), prm WHERE e.month <= prm.as_of),
+      iv AS MATERIALIZED (SELECT e.idx, acc.cs, e.month AS s, least(e.until, prm.as_of + 1) AS e, e.mrr FROM mrr e JOIN acc USING (idx), prm WHERE e.month <= prm.as_of),
       base AS (SELECT idx, mrr AS b FROM iv, prm WHERE s <= cs + prm.g - 1 AND e > cs + prm.g - 1),
-      pr AS (SELECT cs, CAST(greatest(0, ceil((s - cs - prm.g + 1) / prm.g)) AS INTEGER) AS plo,
+      pr AS MATERIALIZED (SELECT cs, CAST(greatest(0, ceil((s - cs - prm.g + 1) / prm.g)) AS INTEGER) AS plo,
           CAST(ceil((e - cs - prm.g + 1) / prm.g) AS INTEGER) AS phi, mrr, least(mrr, coalesce(b, 0)) AS gm
         FROM iv LEFT JOIN base USING (idx), prm WHERE mrr > 0),
       d AS (SELECT cs, p, sum(dn) AS dn, sum(dm) AS dm, sum(dg) AS dg FROM (
@@ -93,10 +94,11 @@ export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: nu
         FROM grid LEFT JOIN d USING (cs, p) WINDOW w AS (PARTITION BY grid.cs ORDER BY grid.p))`,
   );
   return {
+    // The base (MRR at p = 0) is the first cell of each cohort: a window, not a second pass over `cells`.
     sql: `${w.sql}
       SELECT CAST(c.cs AS INTEGER) AS cohort, CAST(c.p AS INTEGER) AS period, CAST(c.n AS INTEGER) AS size, CAST(c.active AS INTEGER) AS active,
-        CAST(c.mrr AS DOUBLE) AS mrr_cents, CAST(c.grr AS DOUBLE) AS grr_cents, CAST(b.mrr AS DOUBLE) AS base_cents
-      FROM cells c JOIN cells b ON b.cs = c.cs AND b.p = 0 ORDER BY cohort, period`,
+        CAST(c.mrr AS DOUBLE) AS mrr_cents, CAST(c.grr AS DOUBLE) AS grr_cents, CAST(first_value(c.mrr) OVER (PARTITION BY c.cs ORDER BY c.p) AS DOUBLE) AS base_cents
+      FROM cells c ORDER BY cohort, period`,
     params: [...w.params, GRAIN_MONTHS[grain], asOfMonth],
   };
 }
