@@ -6,7 +6,10 @@
  * - interactive: ms until DuckDB-WASM has started, loaded the tables and re-rendered live;
  * - bytes before first chart / total: response bytes received by then, and after interactive;
  * - filter change: ms from a filter's change to the re-rendered page (queries + DOM + a frame),
- *   median and p95 over every value of two filters, per run.
+ *   median and p95 over every value of two filters, per run; and the summed round trips of its
+ *   queries (they overlap the drawing, so this can exceed the re-render time);
+ * - start-up phases: engine start, fetching and loading each table, the ABC classes (the
+ *   page's "atlas: …" performance measures).
  *
  * Prints a table; `benchPages` returns the rows for other scripts.
  */
@@ -54,7 +57,8 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
       const bytesTotal: number[] = [];
       const medians: number[] = [];
       const p95s: number[] = [];
-      const queryShare: number[] = [];
+      const queryMs: number[] = [];
+      const phases = new Map<string, number[]>();
       for (let run = 0; run < runs; run++) {
         const session = await browser.session();
         const page = await session.newPage();
@@ -80,6 +84,9 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
           const origin = nav ? nav.startTime : 0;
           return { first: window.__atlasAnalyst!.firstChart! - origin, interactive: window.__atlasAnalyst!.interactive! - origin };
         });
+        for (const m of await page.evaluate(() => performance.getEntriesByType("measure").filter((e) => e.name.startsWith("atlas: ")).map((e) => [e.name.slice(7).replace(/ \(\d+ KB\)$/, ""), e.duration] as const))) {
+          phases.set(m[0], [...(phases.get(m[0]) ?? []), m[1]]);
+        }
         first.push(t.first);
         interactive.push(t.interactive);
         bytesFirst.push(atFirst);
@@ -100,7 +107,7 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
             latencies.push(...(await page.evaluate((k) => window.__atlasAnalyst!.renders.slice(k), renders)));
           }
         }
-        queryShare.push((await page.evaluate(() => (window as unknown as { __atlasQueryMs?: number }).__atlasQueryMs ?? 0)) / Math.max(1, latencies.reduce((a, b) => a + b, 0) + 0));
+        queryMs.push((await page.evaluate(() => (window as unknown as { __atlasQueryMs?: number }).__atlasQueryMs ?? 0)) / Math.max(1, latencies.length));
         medians.push(quantile(latencies, 0.5));
         p95s.push(quantile(latencies, 0.95));
         if (session.errors.length) throw new Error(`${route}: ${session.errors.join("; ")}`);
@@ -112,7 +119,8 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
       out.push(summarize(route, "bytes total", bytesTotal, "B"));
       out.push(summarize(route, "filter change median", medians, "ms"));
       out.push(summarize(route, "filter change p95", p95s, "ms"));
-      out.push(summarize(route, "share of time in DuckDB", queryShare, "%"));
+      out.push(summarize(route, "query round trips per filter change", queryMs, "ms"));
+      for (const [name, xs] of phases) out.push(summarize(route, `start-up: ${name}`, xs, "ms"));
     }
   } finally {
     await browser.close();
@@ -124,7 +132,7 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { dist: { type: "string", default: "dist" }, runs: { type: "string", default: "3" } } });
   const rows = await benchPages({ dist: values.dist!, runs: Number(values.runs) });
-  const fmt = (v: number, unit: string) => (unit === "B" ? `${(v / 1024).toFixed(0)} kB` : unit === "%" ? `${(100 * v).toFixed(0)} %` : `${v.toFixed(0)} ms`);
+  const fmt = (v: number, unit: string) => (unit === "B" ? `${(v / 1024).toFixed(0)} kB` : `${v.toFixed(0)} ms`);
   process.stdout.write(`${"page".padEnd(10)} ${"metric".padEnd(26)} ${"median".padStart(10)} ${"min".padStart(10)} ${"max".padStart(10)}\n`);
   for (const r of rows) process.stdout.write(`${r.page.padEnd(10)} ${r.metric.padEnd(26)} ${fmt(r.median, r.unit).padStart(10)} ${fmt(r.min, r.unit).padStart(10)} ${fmt(r.max, r.unit).padStart(10)}\n`);
 }

@@ -151,6 +151,8 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
     });
   }
 
+  // The engine starts before the first chart is drawn: its worker fetches and compiles it meanwhile.
+  const engine = summary.aggregateOnly ? null : openAnalystDb(files, summary.thresholds);
   const page = analystPage({
     summary,
     controls: slots.controls,
@@ -169,7 +171,7 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
   search.addEventListener("input", () => page.set({}, true));
   sort.addEventListener("input", () => page.set({}, true));
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for search and details…";
-  openAnalystDb(files, summary.thresholds)
+  engine!
     .then(async (opened) => {
       db = opened;
       await page.goLive();

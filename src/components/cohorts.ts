@@ -168,6 +168,8 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
     });
   }
 
+  // The engine starts before the first chart is drawn: its worker fetches and compiles it meanwhile.
+  const engine = summary.aggregateOnly ? null : openAnalystDb({ accounts: files.accounts, mrr: files.mrr }, summary.thresholds);
   const page = analystPage({
     summary,
     controls: slots.controls,
@@ -235,7 +237,7 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
   slots.survival.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and drill-downs…";
   // Names are needed only for a drill-down: loaded on the first click.
-  openAnalystDb({ accounts: files.accounts, mrr: files.mrr }, summary.thresholds)
+  engine!
     .then(async (opened) => {
       db = opened;
       await page.goLive();

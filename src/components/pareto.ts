@@ -104,6 +104,8 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
       rowsShown: 10,
     });
 
+  // The engine starts before the first chart is drawn: its worker fetches and compiles it meanwhile.
+  const engine = summary.aggregateOnly ? null : openAnalystDb(files, summary.thresholds);
   const page = analystPage({
     summary,
     controls: slots.controls,
@@ -169,7 +171,7 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
   windowInput.addEventListener("input", () => page.set({}, true));
   slots.migration.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and thresholds…";
-  openAnalystDb(files, summary.thresholds)
+  engine!
     .then(async (opened) => {
       db = opened;
       await page.goLive();

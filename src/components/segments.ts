@@ -156,6 +156,8 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     });
   };
 
+  // The engine starts before the first chart is drawn: its worker fetches and compiles it meanwhile.
+  const engine = summary.aggregateOnly ? null : openAnalystDb(files, summary.thresholds);
   const page = analystPage({
     summary,
     controls: slots.controls,
@@ -232,7 +234,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
   }
   for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers]) s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM)…";
-  openAnalystDb(files, summary.thresholds)
+  engine!
     .then(async (opened) => {
       db = opened;
       await page.goLive();

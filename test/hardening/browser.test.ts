@@ -13,10 +13,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { launch, type Session } from "../support/browser.js";
+import { describe, expect, inject, it } from "vitest";
+import { useSite, type Session } from "../support/browser.js";
 import { REPO } from "../support/fixtures.js";
-import { serveStatic, type StaticServer } from "../support/serve.js";
 
 const dist = inject("sampleDist");
 const SAVED = readdirSync(path.join(REPO, "data", "scenarios")).filter((f) => f.endsWith(".json")).map((f) => `/scenarios/${f.slice(0, -5)}`);
@@ -26,16 +25,7 @@ const ANALYST_PARAMS = ["industry", "size", "region", "tier", "channel", "class"
 const LONG = `${"x".repeat(3000)}' OR 1=1 --`;
 const INJECTIONS = ["' OR 1=1 --", '"; DROP TABLE accounts; --', "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", LONG];
 
-let browser: Awaited<ReturnType<typeof launch>>;
-let server: StaticServer;
-beforeAll(async () => {
-  browser = await launch();
-  server = await serveStatic(dist);
-}, 60_000);
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+const site = useSite(dist);
 
 interface Watched {
   readonly session: Session;
@@ -46,7 +36,7 @@ interface Watched {
 
 /** A page that records CSP violations (from the first script on) and dialogs, dismissing them. */
 async function watchedPage(): Promise<Watched> {
-  const session = await browser.session();
+  const session = await site.browser.session();
   await session.context.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
     w.__csp = [];
@@ -73,7 +63,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 function foreign(session: Session): string[] {
-  return session.requests.filter((url) => !url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:"));
+  return session.requests.filter((url) => !url.startsWith(site.server.url) && !url.startsWith("data:") && !url.startsWith("blob:"));
 }
 
 describe("the Content-Security-Policy", () => {
@@ -94,7 +84,7 @@ describe("the Content-Security-Policy", () => {
   for (const route of PAGES) {
     it(`lets ${route} load whole with no violation, no error and no request to another origin`, async () => {
       const { session, page, dialogs, violations } = await watchedPage();
-      await page.goto(server.url + route, { waitUntil: "networkidle" });
+      await page.goto(site.server.url + route, { waitUntil: "networkidle" });
       await settle(page);
       expect(await violations()).toEqual([]);
       expect(session.errors).toEqual([]);
@@ -112,7 +102,7 @@ describe("injection through URL parameters and inputs", () => {
         const { session, page, dialogs, violations } = await watchedPage();
         // The long string goes into two parameters only: a URL must stay under the server's 16 kB header limit.
         const query = new URLSearchParams([["v", "1"], ...(bad === LONG ? ["industry", "account"] : ANALYST_PARAMS).map((p) => [p, bad])]);
-        await page.goto(`${server.url}${route}?${query}`, { waitUntil: "networkidle" });
+        await page.goto(`${site.server.url}${route}?${query}`, { waitUntil: "networkidle" });
         await settle(page);
         const text = await page.locator("main").innerText();
         if (bad.length < 80) expect(text, `${route} echoes ${bad} as text`).toContain(bad);
@@ -124,7 +114,7 @@ describe("injection through URL parameters and inputs", () => {
       }
       // A hostile version parameter.
       const { session, page, dialogs } = await watchedPage();
-      await page.goto(`${server.url}${route}?v=${encodeURIComponent(INJECTIONS[0])}`, { waitUntil: "networkidle" });
+      await page.goto(`${site.server.url}${route}?v=${encodeURIComponent(INJECTIONS[0])}`, { waitUntil: "networkidle" });
       await settle(page);
       expect(await page.locator("main").innerText()).toContain(INJECTIONS[0]);
       expect(dialogs).toEqual([]);
@@ -138,7 +128,7 @@ describe("injection through URL parameters and inputs", () => {
     const links = [...INJECTIONS, encoded(JSON.stringify({ v: 1, title: "<script>alert(3)</script>", ledger: [{ lever: "' OR 1=1 --" }] })), encoded("<script>alert(4)</script>")];
     for (const bad of links) {
       const { session, page, dialogs, violations } = await watchedPage();
-      await page.goto(`${server.url}/scenarios/?s=${encodeURIComponent(bad)}`, { waitUntil: "networkidle" });
+      await page.goto(`${site.server.url}/scenarios/?s=${encodeURIComponent(bad)}`, { waitUntil: "networkidle" });
       await settle(page);
       expect(await page.locator("main").innerText()).toMatch(/could not be opened|baseline/i);
       expect(dialogs).toEqual([]);
@@ -160,7 +150,7 @@ describe("injection through URL parameters and inputs", () => {
     ];
     for (const { route, field, before } of targets) {
       const { session, page, dialogs, violations } = await watchedPage();
-      await page.goto(server.url + route, { waitUntil: "networkidle" });
+      await page.goto(site.server.url + route, { waitUntil: "networkidle" });
       await settle(page);
       await before?.(page);
       const input = field(page).first();

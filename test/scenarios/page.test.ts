@@ -9,27 +9,16 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_STORE_DIR, STORE_FILES } from "../../loaders/store.js";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
 import { monthIndexOf } from "../../src/lib/months.js";
 import type { ModelsData } from "../../src/lib/valuation/models-data.js";
-import { launch } from "../support/browser.js";
+import { useSite } from "../support/browser.js";
 import { REPO } from "../support/fixtures.js";
-import { serveStatic, type StaticServer } from "../support/serve.js";
 
 const dist = inject("sampleDist");
-let browser: Awaited<ReturnType<typeof launch>>;
-let server: StaticServer;
-
-beforeAll(async () => {
-  browser = await launch();
-  server = await serveStatic(dist);
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite(dist);
 
 const kpiCents = async (page: Page, id: string) => Number(await page.locator(`[data-kpi="${id}"] [data-value]`).getAttribute("data-cents"));
 const kpiText = async (page: Page, id: string) => (await page.locator(`[data-kpi="${id}"]`).innerText()).trim();
@@ -100,9 +89,9 @@ describe("the scenario workbench", () => {
   let shown: Record<string, string> = {};
 
   it("builds three levers on different segments and matches an independent computation", async () => {
-    const session = await browser.session();
+    const session = await site.browser.session();
     const page = await session.newPage();
-    await page.goto(`${server.url}/scenarios/`, { waitUntil: "networkidle" });
+    await page.goto(`${site.server.url}/scenarios/`, { waitUntil: "networkidle" });
     await page.locator("[data-workbench]").waitFor();
     const expected = await independentTotal();
     expect(await kpiCents(page, "baseline")).toBeCloseTo(expected.baseline, 0);
@@ -127,13 +116,13 @@ describe("the scenario workbench", () => {
     expect(link).toMatch(/\/scenarios\/\?s=[A-Za-z0-9_-]+$/);
     shown = { scenario: await kpiText(page, "scenario"), change: await kpiText(page, "change"), ltv: await kpiText(page, "ltv-cac"), abc: await page.locator("table[data-table=by-abc]").innerText() };
     expect(session.errors).toEqual([]);
-    expect(session.requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
+    expect(session.requests.filter((u) => !u.startsWith(site.server.url) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
     await session.close();
   });
 
   it("restores exactly the same scenario from the copied link in a fresh browser context", async () => {
     expect(link).not.toBe("");
-    const session = await browser.session();
+    const session = await site.browser.session();
     const page = await session.newPage();
     await page.goto(link, { waitUntil: "networkidle" });
     await page.locator("[data-workbench]").waitFor();
@@ -159,7 +148,7 @@ describe("the scenario workbench", () => {
   });
 
   it("shows a clear message and the baseline for a damaged link", async () => {
-    const session = await browser.session();
+    const session = await site.browser.session();
     const page = await session.newPage();
     await page.goto(link.slice(0, -9), { waitUntil: "networkidle" });
     const message = page.locator("[data-scenario-message]");
@@ -175,9 +164,9 @@ describe("the scenario workbench", () => {
 describe("saved scenario pages", () => {
   it("renders data/scenarios/competitor-enterprise-spring.json as its own page with its ledger and reasons", async () => {
     const source = JSON.parse(readFileSync(path.join(REPO, "data", "scenarios", "competitor-enterprise-spring.json"), "utf8"));
-    const session = await browser.session();
+    const session = await site.browser.session();
     const page = await session.newPage();
-    await page.goto(`${server.url}/scenarios/competitor-enterprise-spring`, { waitUntil: "networkidle" });
+    await page.goto(`${site.server.url}/scenarios/competitor-enterprise-spring`, { waitUntil: "networkidle" });
     expect(await page.locator("main h1").first().innerText()).toBe(source.title);
     const reasons = await page.locator("table[data-table=ledger] [data-reason]").allInnerTexts();
     expect(reasons).toEqual(source.ledger.map((e: { reason: string }) => e.reason));
@@ -196,9 +185,9 @@ describe("saved scenario pages", () => {
   });
 
   it("links every saved scenario from the workbench", async () => {
-    const session = await browser.session();
+    const session = await site.browser.session();
     const page = await session.newPage();
-    await page.goto(`${server.url}/scenarios/`, { waitUntil: "networkidle" });
+    await page.goto(`${site.server.url}/scenarios/`, { waitUntil: "networkidle" });
     expect((await page.locator("[data-saved]").evaluateAll((as) => as.map((a) => a.getAttribute("data-saved")))).sort()).toEqual(["competitor-enterprise-spring", "price-rise-mid-manufacturing-pro"]);
     await session.close();
   });

@@ -4,6 +4,8 @@
  * own origin; console errors and page errors are collected.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { serveStatic, type StaticServer } from "./serve.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -56,4 +58,20 @@ export async function launch(): Promise<{ browser: Browser; session: (options?: 
       await browser.close();
     },
   };
+}
+
+export type Chromium = Awaited<ReturnType<typeof launch>>;
+
+/** For a browser suite: Chromium and a static server of the built site `dist`, started before its tests and closed after them. */
+export function useSite(dist: string): { readonly browser: Chromium; readonly server: StaticServer } {
+  const site = {} as { browser: Chromium; server: StaticServer };
+  beforeAll(async () => {
+    site.browser = await launch();
+    site.server = await serveStatic(dist);
+  }, 60_000);
+  afterAll(async () => {
+    await site.server?.close();
+    await site.browser?.close();
+  });
+  return site;
 }

@@ -152,6 +152,8 @@ export const ACCOUNT_TYPES = (): Record<string, DataType> => ({
   clv: new Float64(), clv_p10: new Float64(), clv_p90: new Float64(), p_alive: new Float32(),
 });
 
+const CLASS_TYPES = (): Record<string, DataType> => Object.fromEntries(Q.CLASS_COLUMNS.map((c) => [c, new Int8()]));
+
 /** The columns the cohort page needs (segments, cohort, churn, revenue windows for the classes): ~48 bytes per account. */
 export const CORE_COLUMNS = ["idx", "industry", "size", "region", "tier", "channel", "key_account", "subscription", "cohort", "first_churn", "rev0", "rev1", "rev2", "rev3"] as const;
 
@@ -160,11 +162,12 @@ export type AnalystTable = "accounts" | "accounts-core" | "names" | "mrr" | "nps
 /** Each shipped table's query over the analyst DuckDB and its Arrow column types (explicit, so an empty table still types). */
 function analystTable(table: AnalystTable): { sql: string; types: Record<string, DataType> } {
   switch (table) {
+    // Both carry the ABC classes for the configured thresholds (c0 … c3): the page need not compute them.
     case "accounts":
-      return { sql: `SELECT * EXCLUDE (model) FROM accounts ORDER BY idx`, types: ACCOUNT_TYPES() };
+      return { sql: `SELECT * EXCLUDE (model) FROM accounts_abc ORDER BY idx`, types: { ...ACCOUNT_TYPES(), ...CLASS_TYPES() } };
     case "accounts-core": {
       const types = ACCOUNT_TYPES();
-      return { sql: `SELECT ${CORE_COLUMNS.join(", ")} FROM accounts ORDER BY idx`, types: Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])) };
+      return { sql: `SELECT ${CORE_COLUMNS.join(", ")}, ${Q.CLASS_COLUMNS.join(", ")} FROM accounts_abc ORDER BY idx`, types: { ...Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])), ...CLASS_TYPES() } };
     }
     case "names":
       return { sql: `SELECT * FROM names ORDER BY idx`, types: { idx: new Int32(), account_id: new Utf8(), account_name: new Utf8() } };

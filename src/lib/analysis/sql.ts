@@ -25,6 +25,8 @@ export interface Statement {
 /** ABC class codes: 0 = A, 1 = B, 2 = C, 3 = none (no positive revenue in the window). */
 export const CLASS_LABELS = ["A", "B", "C", "none"] as const;
 export const WINDOWS = 4;
+/** The class columns of `accounts_abc`, one per window. */
+export const CLASS_COLUMNS = Array.from({ length: WINDOWS }, (_, k) => `c${k}`);
 
 /** Filter codes per dimension (−1 = all), in FILTER_DIMS order. */
 export type FilterCodes = Readonly<Record<FilterDim, number>>;
