@@ -195,8 +195,9 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         const series: SurvivalSeries[] = observed.map(([year, a]) => ({ year, alive: a, projection: fits.get(a.join(","))?.projection ?? null }));
         showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
       };
-      // The sBG fits (tens of ms each) run after the re-render, one cohort per task, so a filter
-      // change shows its numbers at once; the dashed projections follow.
+      // The sBG fits (tens of ms each) run after the re-rendered page is on screen (the next
+      // frame), one cohort per task, so a filter change shows its numbers at once; the dashed
+      // projections follow.
       const generation = ++fitGeneration;
       const todo = observed.map(([, a]) => a).filter((a) => !fits.has(a.join(",")));
       const fitNext = async () => {
@@ -217,7 +218,7 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         fits.set(a.join(","), fit);
         setTimeout(() => void fitNext(), 0);
       };
-      if (todo.length > 0) setTimeout(() => void fitNext(), 0);
+      if (todo.length > 0) requestAnimationFrame(() => setTimeout(() => void fitNext(), 0));
       draw();
       slots.drill.replaceChildren(html`<p class="chart-caption">Click a bar above to list the accounts behind it.</p>`);
     },
