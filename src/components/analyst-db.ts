@@ -38,6 +38,7 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
     performance.measure(`atlas: ${name}`, { start, end: performance.now() });
     return result;
   };
+  performance.mark("atlas: engine requested");
   const { startDuckDB } = await import("./duckdb.js");
   const db: AtlasDb = await phase("start engine", startDuckDB());
   for (const [name, data] of await phase("fetch tables", Promise.all(bytes))) {

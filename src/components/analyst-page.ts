@@ -106,7 +106,9 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     },
     async goLive() {
       live = true;
+      const start = performance.now();
       await rerender();
+      performance.measure("atlas: first live render", { start, end: performance.now() });
       timings().interactive ??= performance.now();
       document.body.dataset.analystReady = "true";
     },

@@ -31,7 +31,7 @@ interface Columns {
   [name: string]: unknown[];
 }
 
-/** Opens a DuckDB with the analyst tables (`accounts`, `names`, `mrr`, `nps`, `classes`) built from the store. */
+/** Opens a DuckDB with the analyst tables (`accounts`, `names`, `mrr`, `nps`, and `accounts_abc` with the ABC classes for the configured thresholds) built from the store. */
 export async function openAnalystDb(storeDir: string): Promise<{ db: Db; dictionaries: Dictionaries; asOf: string; asOfMonth: number; hasModel: boolean; thresholds: [number, number]; currency: string }> {
   const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
   const asOfMonth = monthIndexOf(report.asOf);
