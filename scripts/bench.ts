@@ -93,9 +93,12 @@ function runScript(args: string[], env: Record<string, string> = {}): { stdout: 
 /** The generated CRM: made once by the sample generator and kept between bench runs. */
 function largeData(accounts: number, years: number): string {
   const dir = path.join(work, `crm-${accounts}-${years}y`);
-  if (!existsSync(path.join(dir, "time_entries.csv"))) {
+  // Written last: an interrupted generation is made again, never benchmarked half-written.
+  const complete = path.join(dir, ".complete");
+  if (!existsSync(complete)) {
     log(`generating a ${accounts.toLocaleString("en-US")}-account, ${years}-year CRM in ${dir} (kept for later runs)`);
     runScript([path.join(REPO_ROOT, "scripts", "sample.ts"), "--accounts", String(accounts), "--years", String(years), "--out", dir]);
+    writeFileSync(complete, "");
   }
   return dir;
 }
