@@ -30,7 +30,6 @@ export interface AnalystDb {
 /** Starts the engine and loads `files` (table name → attachment) in parallel with its start. */
 export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds: readonly [number, number]): Promise<AnalystDb> {
   const bytes = Object.entries(files).map(async ([name, file]) => [name, new Uint8Array(await file.arrayBuffer())] as const);
-  // Imported here, not at the top: the engine's JavaScript is not needed for the first chart.
   // Each phase is a performance measure ("atlas: …"), for the benchmark and the devtools.
   const phase = async <T>(name: string, work: Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -39,6 +38,7 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
     return result;
   };
   performance.mark("atlas: engine requested");
+  // Imported here, not at the top: the engine's JavaScript is not needed for the first chart.
   const { startDuckDB } = await import("./duckdb.js");
   const db: AtlasDb = await phase("start engine", startDuckDB());
   for (const [name, data] of await phase("fetch tables", Promise.all(bytes))) {
