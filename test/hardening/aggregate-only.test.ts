@@ -16,10 +16,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { tableFromIPC } from "apache-arrow";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AGGREGATE_ONLY_TEXT } from "../../src/components/aggregate-only.js";
-import { launch, type Session } from "../support/browser.js";
+import { foreignRequests, launch, settle, watchedPage } from "../support/browser.js";
 import { runBuild } from "../support/build.js";
 import { REPO } from "../support/fixtures.js";
 import { accountIds, escapedForms, grepFixed, grepPattern, personalStrings } from "../support/scan.js";
@@ -101,41 +100,11 @@ describe("the sample site built with --aggregate-only", () => {
   });
 
   describe("in headless Chromium", () => {
-    /** A session whose pages record CSP violations and dialogs. */
-    async function watched(): Promise<{ session: Session; page: Page; dialogs: string[]; violations: () => Promise<string[]> }> {
-      const session = await browser.session();
-      await session.context.addInitScript(() => {
-        const w = window as unknown as { __csp: string[] };
-        w.__csp = [];
-        document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`));
-      });
-      const page = await session.newPage();
-      const dialogs: string[] = [];
-      page.on("dialog", (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      return { session, page, dialogs, violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
-    }
-
-    /** Opens a route and scrolls to the bottom in steps, so that everything loaded on visibility loads. */
-    async function open(page: Page, route: string): Promise<void> {
-      await page.goto(server.url + route, { waitUntil: "networkidle" });
-      await page.locator("main h1").first().waitFor({ timeout: 30_000 });
-      for (let i = 0; i < 6; i++) {
-        await page.mouse.wheel(0, 1500);
-        await page.waitForTimeout(150);
-      }
-      await page.waitForLoadState("networkidle");
-      await page.waitForTimeout(500);
-    }
-
-    const foreign = (session: Session) => session.requests.filter((url) => !url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:"));
-
     for (const { route, notes, charts = [] } of PAGES) {
       it(`${route} ${notes.length ? "shows the note where per-account content would be" : "opens as in a private build"}, with no error and no request to another origin`, async () => {
-        const { session, page, dialogs, violations } = await watched();
-        await open(page, route);
+        const { session, page, dialogs, violations } = await watchedPage(browser);
+        await page.goto(server.url + route, { waitUntil: "networkidle" });
+        await settle(page);
         if (route.match(/^\/(cohorts|pareto|segments|accounts)$/)) await page.locator('body[data-analyst-ready="aggregate-only"]').waitFor({ timeout: 60_000 });
         for (const slot of notes) {
           const note = page.locator(slot).locator("[data-aggregate-only]");
@@ -153,15 +122,16 @@ describe("the sample site built with --aggregate-only", () => {
         expect(session.errors).toEqual([]);
         expect(await violations()).toEqual([]);
         expect(dialogs).toEqual([]);
-        expect(foreign(session)).toEqual([]);
+        expect(foreignRequests(session, server.url)).toEqual([]);
         await session.close();
       });
     }
 
     it("shows a hostile link's values as text on an analyst page", async () => {
-      const { session, page, dialogs } = await watched();
+      const { session, page, dialogs } = await watchedPage(browser);
       const bad = "<img src=x onerror=alert(1)>";
-      await open(page, `/pareto?v=1&industry=${encodeURIComponent(bad)}`);
+      await page.goto(server.url + `/pareto?v=1&industry=${encodeURIComponent(bad)}`, { waitUntil: "networkidle" });
+      await settle(page);
       expect(await page.locator("main").innerText()).toContain(bad);
       expect(await page.locator("main img[src='x']").count()).toBe(0);
       expect(dialogs).toEqual([]);
@@ -170,8 +140,9 @@ describe("the sample site built with --aggregate-only", () => {
     });
 
     it("runs the analyst pages' SQL on the empty tables in DuckDB-WASM (the schemas still type)", async () => {
-      const { session, page } = await watched();
-      await open(page, "/accounts");
+      const { session, page } = await watchedPage(browser);
+      await page.goto(server.url + "/accounts", { waitUntil: "networkidle" });
+      await settle(page);
       const imports = readdirSync(path.join(dist, "_import"), { recursive: true, encoding: "utf8" });
       const module = (name: string) => `/_import/${imports.find((f) => f.endsWith(".js") && path.basename(f).startsWith(`${path.basename(name)}.`) && f.startsWith(path.dirname(name)))}`;
       const file = (name: string) => `/_file/data/${path.basename(output(name, "arrows"))}`;
@@ -212,7 +183,7 @@ describe("the sample site built with --aggregate-only", () => {
         classMigration: 0, segmentTable: 0, npsBySegment: 0, leversVsRetention: 0, channelYears: 0, marginPoints: 0, marginBins: 0, core: 1,
       });
       expect(session.errors).toEqual([]);
-      expect(foreign(session)).toEqual([]);
+      expect(foreignRequests(session, server.url)).toEqual([]);
       await session.close();
     });
   });

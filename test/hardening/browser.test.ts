@@ -14,7 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
-import { useSite, type Session } from "../support/browser.js";
+import { foreignRequests, settle, useSite, watchedPage } from "../support/browser.js";
 import { REPO } from "../support/fixtures.js";
 
 const dist = inject("sampleDist");
@@ -26,45 +26,6 @@ const LONG = `${"x".repeat(3000)}' OR 1=1 --`;
 const INJECTIONS = ["' OR 1=1 --", '"; DROP TABLE accounts; --', "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", LONG];
 
 const site = useSite(dist);
-
-interface Watched {
-  readonly session: Session;
-  readonly page: Page;
-  readonly dialogs: string[];
-  violations(): Promise<string[]>;
-}
-
-/** A page that records CSP violations (from the first script on) and dialogs, dismissing them. */
-async function watchedPage(): Promise<Watched> {
-  const session = await site.browser.session();
-  await session.context.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
-  });
-  const page = await session.newPage();
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return { session, page, dialogs, violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
-}
-
-/** Scrolls to the bottom in steps so that everything loaded on visibility() loads, then lets it settle. */
-async function settle(page: Page): Promise<void> {
-  await page.locator("main h1").first().waitFor({ timeout: 30_000 });
-  for (let i = 0; i < 6; i++) {
-    await page.mouse.wheel(0, 1500);
-    await page.waitForTimeout(150);
-  }
-  await page.waitForLoadState("networkidle");
-  await page.waitForTimeout(500);
-}
-
-function foreign(session: Session): string[] {
-  return session.requests.filter((url) => !url.startsWith(site.server.url) && !url.startsWith("data:") && !url.startsWith("blob:"));
-}
 
 describe("the Content-Security-Policy", () => {
   it("is on every built page, with the hash of each inline script and no other origin", () => {
@@ -83,13 +44,13 @@ describe("the Content-Security-Policy", () => {
 
   for (const route of PAGES) {
     it(`lets ${route} load whole with no violation, no error and no request to another origin`, async () => {
-      const { session, page, dialogs, violations } = await watchedPage();
+      const { session, page, dialogs, violations } = await watchedPage(site.browser);
       await page.goto(site.server.url + route, { waitUntil: "networkidle" });
       await settle(page);
       expect(await violations()).toEqual([]);
       expect(session.errors).toEqual([]);
       expect(dialogs).toEqual([]);
-      expect(foreign(session)).toEqual([]);
+      expect(foreignRequests(session, site.server.url)).toEqual([]);
       await session.close();
     });
   }
@@ -99,7 +60,7 @@ describe("injection through URL parameters and inputs", () => {
   for (const route of ANALYST) {
     it(`${route} shows every hostile URL parameter as text and keeps working`, async () => {
       for (const bad of INJECTIONS) {
-        const { session, page, dialogs, violations } = await watchedPage();
+        const { session, page, dialogs, violations } = await watchedPage(site.browser);
         // The long string goes into two parameters only: a URL must stay under the server's 16 kB header limit.
         const query = new URLSearchParams([["v", "1"], ...(bad === LONG ? ["industry", "account"] : ANALYST_PARAMS).map((p) => [p, bad])]);
         await page.goto(`${site.server.url}${route}?${query}`, { waitUntil: "networkidle" });
@@ -113,7 +74,7 @@ describe("injection through URL parameters and inputs", () => {
         await session.close();
       }
       // A hostile version parameter.
-      const { session, page, dialogs } = await watchedPage();
+      const { session, page, dialogs } = await watchedPage(site.browser);
       await page.goto(`${site.server.url}${route}?v=${encodeURIComponent(INJECTIONS[0])}`, { waitUntil: "networkidle" });
       await settle(page);
       expect(await page.locator("main").innerText()).toContain(INJECTIONS[0]);
@@ -127,7 +88,7 @@ describe("injection through URL parameters and inputs", () => {
     const encoded = (text: string) => Buffer.from(text, "utf8").toString("base64url");
     const links = [...INJECTIONS, encoded(JSON.stringify({ v: 1, title: "<script>alert(3)</script>", ledger: [{ lever: "' OR 1=1 --" }] })), encoded("<script>alert(4)</script>")];
     for (const bad of links) {
-      const { session, page, dialogs, violations } = await watchedPage();
+      const { session, page, dialogs, violations } = await watchedPage(site.browser);
       await page.goto(`${site.server.url}/scenarios/?s=${encodeURIComponent(bad)}`, { waitUntil: "networkidle" });
       await settle(page);
       expect(await page.locator("main").innerText()).toMatch(/could not be opened|baseline/i);
@@ -149,7 +110,7 @@ describe("injection through URL parameters and inputs", () => {
       { route: "/scenarios/", field: (page) => page.locator('textarea[name="reason"]'), before: addAdjustment },
     ];
     for (const { route, field, before } of targets) {
-      const { session, page, dialogs, violations } = await watchedPage();
+      const { session, page, dialogs, violations } = await watchedPage(site.browser);
       await page.goto(site.server.url + route, { waitUntil: "networkidle" });
       await settle(page);
       await before?.(page);

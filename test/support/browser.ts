@@ -75,3 +75,43 @@ export function useSite(dist: string): { readonly browser: Chromium; readonly se
   });
   return site;
 }
+
+export interface Watched {
+  readonly session: Session;
+  readonly page: Page;
+  readonly dialogs: string[];
+  violations(): Promise<string[]>;
+}
+
+/** A page in a fresh session that records CSP violations (from the first script on) and dialogs, dismissing them. */
+export async function watchedPage(browser: Chromium): Promise<Watched> {
+  const session = await browser.session();
+  await session.context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
+  });
+  const page = await session.newPage();
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return { session, page, dialogs, violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
+}
+
+/** Scrolls to the bottom in steps so that everything loaded on visibility() loads, then lets it settle. */
+export async function settle(page: Page): Promise<void> {
+  await page.locator("main h1").first().waitFor({ timeout: 30_000 });
+  for (let i = 0; i < 6; i++) {
+    await page.mouse.wheel(0, 1500);
+    await page.waitForTimeout(150);
+  }
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(500);
+}
+
+/** The session's requests to any origin other than the site's (data: and blob: URLs are the page's own). */
+export function foreignRequests(session: Session, origin: string): string[] {
+  return session.requests.filter((url) => !url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:"));
+}
