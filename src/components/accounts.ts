@@ -15,7 +15,7 @@ import { monthLabel } from "../lib/months.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select, textInput } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, labelOf, markFirstChart, showChart, showTable } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, labelOf, markFirstChart, showChart, showTable } from "./analyst-page.js";
 
 const SORTS: Record<Q.SortKey, string> = { revenue: "T12M revenue", value: "predicted value", margin: "T12M margin", mrr: "MRR now" };
 export const LIST_LIMIT = 200;
@@ -171,13 +171,8 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
   search.addEventListener("input", () => page.set({}, true));
   sort.addEventListener("input", () => page.set({}, true));
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for search and details…";
-  engine!
-    .then(async (opened) => {
-      db = opened;
-      await page.goLive();
-      slots.status.textContent = summary.hasModel ? "Interactive: search, filters and details query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.";
-    })
-    .catch((error: unknown) => {
-      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed list.`;
-    });
+  goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
+    live: summary.hasModel ? "Interactive: search, filters and details query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.",
+    fallback: "Showing the precomputed list.",
+  });
 }

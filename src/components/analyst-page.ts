@@ -15,6 +15,7 @@ import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
 import type { AnalystSummary } from "../lib/analysis/summary.js";
 import { decodeState, encodeState, FILTER_DIMS, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
+import type { AnalystDb } from "./analyst-db.js";
 import { dataTable, select } from "./controls.js";
 import { chartDownloads, csvDownload } from "./download.js";
 
@@ -165,6 +166,23 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
   controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`);
   void rerender();
   return page;
+}
+
+/**
+ * Takes a page live once its engine has opened: `onOpen` keeps the engine for the page's own
+ * queries, the page re-renders from it and `status` says `live`. If the engine cannot start,
+ * the precomputed view stays and `status` gives the reason and `fallback`.
+ */
+export function goLiveWhenOpen(engine: Promise<AnalystDb>, page: Page, status: HTMLElement, onOpen: (db: AnalystDb) => void, text: { live: string; fallback: string }): void {
+  engine
+    .then(async (db) => {
+      onOpen(db);
+      await page.goLive();
+      status.textContent = text.live;
+    })
+    .catch((error: unknown) => {
+      status.textContent = `The query engine could not start: ${(error as Error).message}. ${text.fallback}`;
+    });
 }
 
 /**

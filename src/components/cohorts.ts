@@ -19,7 +19,7 @@ import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
 type Metric = keyof typeof METRICS;
@@ -238,13 +238,8 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
   slots.survival.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and drill-downs…";
   // Names are needed only for a drill-down: loaded on the first click.
-  engine!
-    .then(async (opened) => {
-      db = opened;
-      await page.goLive();
-      slots.status.textContent = "Interactive: filters, grain and drill-downs query your data in the browser.";
-    })
-    .catch((error: unknown) => {
-      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed view for all accounts.`;
-    });
+  goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
+    live: "Interactive: filters, grain and drill-downs query your data in the browser.",
+    fallback: "Showing the precomputed view for all accounts.",
+  });
 }

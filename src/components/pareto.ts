@@ -15,7 +15,7 @@ import { monthLabel } from "../lib/months.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { numberInput, select } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 export function concentrationChart(rows: readonly ConcentrationRow[], { width = 640 } = {}) {
   const data = [{ x: 0, y: 0 }, ...rows.map((r) => ({ x: r.rank / r.accounts, y: r.cum_cents / r.total_cents, rank: r.rank, accounts: r.accounts }))];
@@ -171,13 +171,8 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
   windowInput.addEventListener("input", () => page.set({}, true));
   slots.migration.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and thresholds…";
-  engine!
-    .then(async (opened) => {
-      db = opened;
-      await page.goLive();
-      slots.status.textContent = "Interactive: filters and thresholds query your data in the browser.";
-    })
-    .catch((error: unknown) => {
-      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed view for all accounts.`;
-    });
+  goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
+    live: "Interactive: filters and thresholds query your data in the browser.",
+    fallback: "Showing the precomputed view for all accounts.",
+  });
 }

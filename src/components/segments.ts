@@ -15,7 +15,7 @@ import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, form
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
-import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, goLiveWhenOpen, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
 
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
 export const SCATTER_MAX_POINTS = 4000;
@@ -234,13 +234,8 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
   }
   for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers]) s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM)…";
-  engine!
-    .then(async (opened) => {
-      db = opened;
-      await page.goLive();
-      slots.status.textContent = summary.hasModel ? "Interactive: filters query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.";
-    })
-    .catch((error: unknown) => {
-      slots.status.textContent = `The query engine could not start: ${(error as Error).message}. Showing the precomputed view for all accounts.`;
-    });
+  goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
+    live: summary.hasModel ? "Interactive: filters query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.",
+    fallback: "Showing the precomputed view for all accounts.",
+  });
 }
