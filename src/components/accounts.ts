@@ -15,7 +15,8 @@ import { monthLabel } from "../lib/months.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select, textInput } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, labelOf, markFirstChart, showChart, showTable } from "./analyst-page.js";
+import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, labelOf, showChart, showTable } from "./analyst-page.js";
+import { markFirstChart } from "./timings.js";
 
 const SORTS: Record<Q.SortKey, string> = { revenue: "T12M revenue", value: "predicted value", margin: "T12M margin", mrr: "MRR now" };
 export const LIST_LIMIT = 200;

@@ -18,6 +18,7 @@ import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
 import { dataTable, select } from "./controls.js";
 import { chartDownloads, csvDownload } from "./download.js";
+import { markFirstChart, timings } from "./timings.js";
 
 export const DIM_LABELS: Readonly<Record<FilterDim | "key_account", string>> = {
   industry: "Industry",
@@ -30,22 +31,6 @@ export const DIM_LABELS: Readonly<Record<FilterDim | "key_account", string>> = {
 };
 const ALL = "All";
 
-declare global {
-  interface Window {
-    __atlasAnalyst?: { firstChart?: number; interactive?: number; renders: number[]; seq: number };
-  }
-}
-
-export function timings() {
-  window.__atlasAnalyst ??= { renders: [], seq: 0 };
-  return window.__atlasAnalyst;
-}
-
-/** Marks the first chart on screen (once). */
-export function markFirstChart(): void {
-  const t = timings();
-  t.firstChart ??= performance.now();
-}
 
 export function domainOf(summary: AnalystSummary, accountExists?: (id: string) => boolean): StateDomain {
   return {
@@ -140,6 +125,7 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     const t = timings();
     if (live) {
       t.renders.push(performance.now() - started);
+      t.answers.push(t.lastAnswer !== undefined && t.lastAnswer > started ? t.lastAnswer - started : 0);
       t.seq++;
       document.body.dataset.analystRender = String(t.seq);
     }

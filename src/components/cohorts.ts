@@ -182,6 +182,8 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         drawMovements(summary.first.movements, state);
         return;
       }
+      // Fits still queued for the previous state would run between this render's steps.
+      const generation = ++fitGeneration;
       const codes = filterCodes(summary, state);
       // All queries go out at once; each chart is drawn while the engine computes the next.
       const tri = db.query<TriangleRow>(Q.cohortTriangle(codes, state.grain, summary.asOfMonth));
@@ -198,7 +200,6 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
       // The sBG fits (tens of ms each) run after the re-rendered page is on screen (the next
       // frame), one cohort per task, so a filter change shows its numbers at once; the dashed
       // projections follow.
-      const generation = ++fitGeneration;
       const todo = observed.map(([, a]) => a).filter((a) => !fits.has(a.join(",")));
       const fitNext = async () => {
         if (generation !== fitGeneration) return;
