@@ -7,8 +7,8 @@
  * them here took 0.6 s of the page's start. It is loaded as `accounts_classed`; `accounts` is
  * a view without the classes, from which other thresholds are computed into `accounts_abc`.
  */
-import type { Statement } from "../lib/analysis/sql.js";
-import { CLASS_COLUMNS, classesStatement } from "../lib/analysis/sql.js";
+import type { SelectionColumn, SqlValue, Statement } from "../lib/analysis/sql.js";
+import { CLASS_COLUMNS, classesStatement, SELECTION_SETUP, selectionChange } from "../lib/analysis/sql.js";
 import type { AtlasDb } from "./duckdb.js";
 import { timings } from "./timings.js";
 
@@ -45,16 +45,28 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
   for (const [name, data] of await phase("fetch tables", Promise.all(bytes))) {
     await phase(`load ${name} (${Math.round(data.byteLength / 1024)} KB)`, db.loadArrow(name === "accounts" ? "accounts_classed" : name, data));
   }
-  await db.query(`CREATE VIEW accounts AS SELECT * EXCLUDE (${CLASS_COLUMNS.join(", ")}) FROM accounts_classed`);
+  await db.exec(`CREATE VIEW accounts AS SELECT * EXCLUDE (${CLASS_COLUMNS.join(", ")}) FROM accounts_classed`);
+  for (const sql of SELECTION_SETUP) await db.exec(sql);
+  // The values in `selection` as last sent: a statement that reads others is preceded by an
+  // update. Set once here, so its statement is prepared before the first render.
+  const selected = new Map<SelectionColumn, SqlValue>();
+  const initial = selectionChange(selected, { sql: "", params: [], selection: { industry: -1 } })!;
+  await db.query(initial.sql, initial.params);
   let current = "";
   let abc: "VIEW" | "TABLE" | null = null;
   const loaded = new Map<string, Promise<void>>(Object.keys(files).map((name) => [name, Promise.resolve()]));
   const analyst: AnalystDb = {
     query<T>(s: Statement) {
-      const result = db.query<T>(s.sql, s.params).finally(() => {
+      // The worker runs statements in the order they are sent: the update comes first.
+      const change = selectionChange(selected, s);
+      const update = change ? db.query(change.sql, change.params) : null;
+      const rows = db.query<T>(s.sql, s.params);
+      const result = (update ? Promise.all([update, rows]).then(([, r]) => r) : rows).finally(() => {
         // For the benchmark: how much of a re-render waited for the engine.
         timings().lastAnswer = performance.now();
       });
+      // If the update failed, the table's values are unknown: the next statement sets them all.
+      update?.catch(() => selected.clear());
       // A page sends all its queries at once and awaits them in turn: when one fails, the
       // error surfaces where it is awaited, not as an unhandled rejection of the others.
       result.catch(() => undefined);
@@ -72,13 +84,13 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
       const key = `${a}/${b}`;
       if (key === current) return;
       // `accounts_abc` is a view of the shipped classes, or a table of classes for other thresholds.
-      if (abc !== null) await db.query(`DROP ${abc} accounts_abc`);
+      if (abc !== null) await db.exec(`DROP ${abc} accounts_abc`);
       if (a === thresholds[0] && b === thresholds[1]) {
-        await db.query("CREATE VIEW accounts_abc AS SELECT * FROM accounts_classed");
+        await db.exec("CREATE VIEW accounts_abc AS SELECT * FROM accounts_classed");
         abc = "VIEW";
       } else {
         const s = classesStatement(a, b);
-        await db.query(s.sql, s.params);
+        await db.exec(s.sql, s.params);
         abc = "TABLE";
       }
       current = key;

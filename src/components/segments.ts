@@ -76,6 +76,7 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
     x: { label: "T12M revenue →", tickFormat: "~s" },
     y: { label: "↑ T12M margin after cost to serve", tickFormat: "~s", grid: true },
   };
+  const money = (cents: number) => formatMoneyCompact(cents, currency);
   if (points) {
     const data = points.map((p) => ({ ...p, x: p.revenue_cents / 100, y: p.margin_cents / 100, klass: ["A", "B", "C", "none"][p.class] }));
     return Plot.plot({
@@ -83,7 +84,17 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
       color: { legend: true, domain: ["A", "B", "C", "none"], range: ["#4e79a7", "#f28e2b", "#76b7b2", "#bab0ac"] },
       marks: [
         Plot.ruleY([0]),
-        Plot.dot(data, { x: "x", y: "y", fill: "klass", r: 2.5, fillOpacity: 0.7, tip: true, title: (d: (typeof data)[number]) => `${d.account_name} (${d.account_id})\nrevenue ${formatMoneyCompact(d.revenue_cents, currency)}, margin ${formatMoneyCompact(d.margin_cents, currency)}\ncost to serve ${formatMoneyCompact(d.cts_cents, currency)} (${formatNumber(d.hours)} h)` }),
+        // The tip formats one account when it is shown: a title per dot would format every
+        // account's amounts on each filter change.
+        Plot.dot(data, {
+          x: "x",
+          y: "y",
+          fill: "klass",
+          r: 2.5,
+          fillOpacity: 0.7,
+          channels: { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents", "cost to serve": "cts_cents", hours: "hours" },
+          tip: { format: { x: false, y: false, fill: false, revenue: money, margin: money, "cost to serve": money, hours: (h: number) => `${formatNumber(h)} h` } },
+        }),
       ],
     });
   }
@@ -169,17 +180,21 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         return;
       }
       const codes = filterCodes(summary, state);
-      // All queries go out at once; each part is drawn while the engine computes the next.
+      // All queries go out at once; each part is drawn while the engine computes the next. The
+      // scatter, the most drawing, comes second, so that the rest is computed meanwhile.
       const seg = db.query<SegmentRow>(Q.segmentTable(codes, state.by));
+      // Up to SCATTER_MAX_POINTS accounts are drawn one by one (with names); more are binned.
+      // When the whole CRM is that small, no count is needed first.
+      const scatterOf = (n: number) => (n <= SCATTER_MAX_POINTS ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null } : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes)) });
+      const scatter = summary.accounts <= SCATTER_MAX_POINTS ? Promise.resolve(scatterOf(0)) : db.query<{ n: number }>(Q.marginCount(codes)).then(([{ n }]) => scatterOf(n));
+      scatter.catch(() => undefined);
       const channelRows = db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
-      const count = db.query<{ n: number }>(Q.marginCount(codes));
       const npsAnswers = db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
       const leverRows = db.query<LeverRow>(Q.leversVsRetention(codes));
-      // Up to SCATTER_MAX_POINTS accounts are drawn one by one (with names); more are binned.
-      const scatter = count.then(([{ n }]) => (n <= SCATTER_MAX_POINTS ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null } : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes, 40)) }));
-      scatter.catch(() => undefined);
 
       drawSegments(await seg, state.by);
+      const { points, bins } = await scatter;
+      showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency }), "margin-vs-revenue");
       const channels = await channelRows;
       const econ = channelEconomics(
         channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
@@ -196,8 +211,6 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
         rowsShown: 8,
       });
-      const { points, bins } = await scatter;
-      showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency }), "margin-vs-revenue");
       const npsData = (await npsAnswers).map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
       showTable(slots.nps, {
         name: `nps-${state.by}`,

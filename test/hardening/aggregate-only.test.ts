@@ -170,7 +170,7 @@ describe("the sample site built with --aggregate-only", () => {
           leversVsRetention: Q.leversVsRetention(f),
           channelYears: Q.channelYears(f),
           marginPoints: Q.marginPoints(f),
-          marginBins: Q.marginBins(f, 40),
+          marginBins: Q.marginBins(f),
           core: { sql: "SELECT count(*)::INTEGER AS n, count(DISTINCT rev3)::INTEGER AS r FROM core", params: [] },
         };
         const out = {};

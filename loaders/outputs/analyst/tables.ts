@@ -122,17 +122,30 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
   const config = loadConfig(process.env.ATLAS_CONFIG || undefined, process.env.ATLAS_DATA_DIR || undefined);
   const thresholds: [number, number] = [config.abcThresholds[0], config.abcThresholds[1]];
   await run(db, Q.classesStatement(thresholds[0], thresholds[1]));
+  for (const sql of Q.SELECTION_SETUP) await db.run(sql);
   return { db, dictionaries, asOf: report.asOf, asOfMonth, hasModel, thresholds, currency: report.currency };
 }
 
-/** Runs a shared statement with its `?` parameters on native DuckDB. */
+/**
+ * Runs a shared statement with its `?` parameters on native DuckDB, after putting the values
+ * it reads from the table `selection` there (made by Q.SELECTION_SETUP).
+ */
 export async function run(db: Db, s: Q.Statement): Promise<void> {
+  await select(db, s);
   await db.connection.run(s.sql, s.params as never);
 }
 export async function rows<T>(db: Db, s: Q.Statement): Promise<T[]> {
+  await select(db, s);
   const out = (await db.connection.runAndReadAll(s.sql, s.params as never)).getRowObjectsJS();
   // BIGINT → number, as DuckDB-WASM gives it (castBigIntToDouble).
   return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
+}
+
+async function select(db: Db, s: Q.Statement): Promise<void> {
+  if (!s.selection) return;
+  // Every column, every time: a native run costs nothing to speak of.
+  const change = Q.selectionChange(new Map(), s);
+  if (change) await db.connection.run(change.sql, change.params as never);
 }
 
 async function columns(db: Db, sql: string): Promise<Columns> {

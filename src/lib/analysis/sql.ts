@@ -1,8 +1,9 @@
 /**
  * The analyst pages' SQL, shared by the browser (DuckDB-WASM) and the loaders (native DuckDB,
  * which precompute each page's first chart with the very same statements). Every value from
- * the user or the URL is a bound parameter (`?`); only constants from this file (column names
- * from fixed lists) are ever spliced into the text.
+ * the user or the URL is a bound parameter (`?`), either of the statement itself or of the
+ * statement that puts it into the table `selection` (below); only constants from this file
+ * (column names from fixed lists, a few numbers) are ever spliced into the text.
  *
  * Tables (see loaders/outputs/analyst/tables.ts for how they are made):
  * - `accounts`: one row per account; segment columns hold codes into the summary's dictionaries.
@@ -13,6 +14,7 @@
  * - `accounts_abc`: every column of `accounts` plus c0 … c3 (ABC class code of the
  *   trailing-12-month windows ending at the as-of month, 12, 24 and 36 months before), made by
  *   `classesStatement` for the page's thresholds. One table, so that no query joins for it.
+ * - `selection`: one row, what the user has selected (SELECTION_SETUP).
  */
 import type { FilterDim, Grain, SegmentDim } from "./url-state.js";
 
@@ -20,6 +22,8 @@ export type SqlValue = string | number | boolean | null;
 export interface Statement {
   readonly sql: string;
   readonly params: SqlValue[];
+  /** Values the statement reads from the table `selection` (see below), by column. */
+  readonly selection?: Readonly<Partial<Record<SelectionColumn, SqlValue>>>;
 }
 
 /** ABC class codes: 0 = A, 1 = B, 2 = C, 3 = none (no positive revenue in the window). */
@@ -55,14 +59,84 @@ export function classesStatement(a: number, b: number): Statement {
 
 const DIM_COLUMN: Readonly<Record<FilterDim, string>> = { industry: "industry", size: "size", region: "region", tier: "tier", channel: "channel", class: "c0" };
 
-/** The filtered accounts CTE (`fa`), with its parameters; `extra` CTEs may follow. */
-function withFiltered(filters: FilterCodes, extra = ""): Statement {
+/**
+ * The one-row table `selection` holds what the user has selected: a filter code per dimension
+ * (−1 = all), the cohort grain in months (`g`), the as-of month, a search text and a list
+ * length. The pages' statements read these values from it instead of taking parameters:
+ * DuckDB(-WASM) plans a statement with parameters again at every execution, and at the sample
+ * size planning was 60% of a filter change's engine time. A statement without parameters is
+ * planned once, when the client prepares it. A runner first sets the values a statement needs
+ * (`selectionChange`, itself a small statement with bound parameters), so user input still
+ * never becomes SQL text.
+ */
+export const SELECTION_COLUMNS = {
+  industry: "INTEGER",
+  size: "INTEGER",
+  region: "INTEGER",
+  tier: "INTEGER",
+  channel: "INTEGER",
+  class: "INTEGER",
+  g: "INTEGER",
+  as_of: "INTEGER",
+  search: "VARCHAR",
+  lim: "INTEGER",
+} as const;
+export type SelectionColumn = keyof typeof SELECTION_COLUMNS;
+
+/** What `selection` holds until set: all accounts, yearly cohorts, no search. */
+const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "", lim: 0 };
+
+const SELECTION_RANGE: Readonly<Record<"INTEGER" | "VARCHAR", readonly [string, string]>> = {
+  INTEGER: ["-2147483648", "2147483647"],
+  VARCHAR: ["''", "repeat(chr(65535), 64)"],
+};
+const literalOf = (v: SqlValue) => (typeof v === "string" ? `'${v.replaceAll("'", "''")}'` : String(v));
+
+/**
+ * Creates the table `selection` holding SELECTION_DEFAULTS; run once, before any statement
+ * reads it. Its column statistics are first stretched over each type's whole range: DuckDB
+ * folds a condition that the statistics decide when it prepares a statement (with −1 as the
+ * only value ever stored, `f.industry < 0` became "true"), and the prepared statement keeps
+ * that plan after the row changes, so every filter was ignored. An UPDATE only widens the
+ * statistics, so after these the plans hold for any value.
+ */
+export const SELECTION_SETUP: readonly string[] = (() => {
+  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
+  const set = (value: (c: SelectionColumn) => string) => `UPDATE selection SET ${columns.map((c) => `${c} = CAST(${value(c)} AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
+  return [
+    `CREATE TABLE selection AS SELECT ${columns.map((c) => `CAST(${SELECTION_RANGE[SELECTION_COLUMNS[c]][0]} AS ${SELECTION_COLUMNS[c]}) AS ${c}`).join(", ")}`,
+    set((c) => SELECTION_RANGE[SELECTION_COLUMNS[c]][1]),
+    set((c) => literalOf(SELECTION_DEFAULTS[c])),
+  ];
+})();
+
+/** The statement that sets every column of `selection` (one text, so a client prepares it once). */
+export const SELECTION_UPDATE = `UPDATE selection SET ${(Object.keys(SELECTION_COLUMNS) as SelectionColumn[]).map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
+
+/**
+ * The values `selection` must hold for `s`: `current` (the values last set, updated in place)
+ * with the columns `s` reads. Returns the update that sets them all, or null when `current`
+ * already has them.
+ */
+export function selectionChange(current: Map<SelectionColumn, SqlValue>, s: Statement): Statement | null {
+  const changed = (Object.entries(s.selection ?? {}) as [SelectionColumn, SqlValue][]).filter(([c, v]) => !current.has(c) || current.get(c) !== v);
+  if (changed.length === 0) return null;
+  for (const [c, v] of changed) current.set(c, v);
+  return { sql: SELECTION_UPDATE, params: (Object.keys(SELECTION_COLUMNS) as SelectionColumn[]).map((c) => current.get(c) ?? SELECTION_DEFAULTS[c]) };
+}
+
+/**
+ * The filtered accounts CTE (`fa`) over the filters in `selection`; `extra` CTEs may follow.
+ * (A cross join with the one-row `selection` and a test per dimension: DuckDB-WASM ran it
+ * faster than a scalar subquery or a semi join per dimension.)
+ */
+function withFiltered(filters: FilterCodes, extra = "", more: Statement["selection"] = {}): Statement {
   const dims = Object.keys(DIM_COLUMN) as FilterDim[];
   return {
-    sql: `WITH f AS (SELECT ${dims.map((d) => `CAST(? AS INTEGER) AS ${d}`).join(", ")}),
-      fa AS (SELECT a.* FROM accounts_abc a, f
+    sql: `WITH fa AS (SELECT a.* FROM accounts_abc a, selection f
         WHERE ${dims.map((d) => `(f.${d} < 0 OR a.${DIM_COLUMN[d]} = f.${d})`).join(" AND ")})${extra}`,
-    params: dims.map((d) => filters[d]),
+    params: [],
+    selection: { ...Object.fromEntries(dims.map((d) => [d, filters[d]])), ...more },
   };
 }
 
@@ -78,7 +152,7 @@ export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: nu
   const w = withFiltered(
     filters,
     `,
-      prm AS (SELECT CAST(? AS INTEGER) AS g, CAST(? AS INTEGER) AS as_of),
+      prm AS (SELECT g, as_of FROM selection),
       acc AS (SELECT idx, cohort - cohort % prm.g AS cs FROM fa, prm WHERE subscription = 1),
       sizes AS (SELECT cs, count(*) AS n FROM acc GROUP BY cs),
       iv AS MATERIALIZED (SELECT e.idx, acc.cs, e.month AS s, least(e.until, prm.as_of + 1) AS e, e.mrr FROM mrr e JOIN acc USING (idx), prm WHERE e.month <= prm.as_of),
@@ -94,6 +168,7 @@ export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: nu
       cells AS (SELECT grid.cs, grid.p, grid.n,
           sum(coalesce(d.dn, 0)) OVER w AS active, sum(coalesce(d.dm, 0)) OVER w AS mrr, sum(coalesce(d.dg, 0)) OVER w AS grr
         FROM grid LEFT JOIN d USING (cs, p) WINDOW w AS (PARTITION BY grid.cs ORDER BY grid.p))`,
+    { g: GRAIN_MONTHS[grain], as_of: asOfMonth },
   );
   return {
     // The base (MRR at p = 0) is the first cell of each cohort: a window, not a second pass over `cells`.
@@ -101,7 +176,8 @@ export function cohortTriangle(filters: FilterCodes, grain: Grain, asOfMonth: nu
       SELECT CAST(c.cs AS INTEGER) AS cohort, CAST(c.p AS INTEGER) AS period, CAST(c.n AS INTEGER) AS size, CAST(c.active AS INTEGER) AS active,
         CAST(c.mrr AS DOUBLE) AS mrr_cents, CAST(c.grr AS DOUBLE) AS grr_cents, CAST(first_value(c.mrr) OVER (PARTITION BY c.cs ORDER BY c.p) AS DOUBLE) AS base_cents
       FROM cells c ORDER BY cohort, period`,
-    params: [...w.params, GRAIN_MONTHS[grain], asOfMonth],
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -111,7 +187,8 @@ export function churnAges(filters: FilterCodes): Statement {
   return {
     sql: `${w.sql} SELECT CAST(cohort // 12 AS INTEGER) AS year, CAST(first_churn - cohort AS INTEGER) AS age, CAST(count(*) AS INTEGER) AS n
       FROM fa WHERE subscription = 1 GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -121,7 +198,8 @@ export function movements(filters: FilterCodes): Statement {
   return {
     sql: `${w.sql} SELECT CAST(e.month AS INTEGER) AS month, CAST(e.movement AS INTEGER) AS movement, CAST(sum(e.delta) AS DOUBLE) AS delta_cents, CAST(count(*) AS INTEGER) AS accounts
       FROM mrr e JOIN fa USING (idx) GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -132,22 +210,28 @@ export function movementAccounts(filters: FilterCodes, month: number, movement: 
     sql: `${w.sql} SELECT n.account_id, n.account_name, CAST(e.delta AS DOUBLE) AS delta_cents, CAST(e.mrr AS DOUBLE) AS mrr_cents
       FROM mrr e JOIN fa USING (idx) JOIN names n USING (idx) WHERE e.month = CAST(? AS INTEGER) AND e.movement = CAST(? AS INTEGER)
       ORDER BY abs(e.delta) DESC, n.account_id LIMIT 1000`,
-    params: [...w.params, month, movement],
+    params: [month, movement],
+    selection: w.selection,
   };
 }
 
-/** Concentration curve, sampled to about 400 points plus the first 20 and the 80% crossing. */
-export function concentrationCurve(filters: FilterCodes, target = 0.8): Statement {
+/** The share of revenue whose point the concentration curve marks (a constant of this file: it is spliced into the SQL). */
+export const CONCENTRATION_TARGET = 0.8;
+
+/** Concentration curve, sampled to about 400 points plus the first 20 and the CONCENTRATION_TARGET crossing. */
+export function concentrationCurve(filters: FilterCodes): Statement {
   const w = withFiltered(
     filters,
     `, r AS (SELECT rev0, row_number() OVER (ORDER BY rev0 DESC, idx) AS rn, count(*) OVER () AS n,
         sum(rev0) OVER (ORDER BY rev0 DESC, idx ROWS UNBOUNDED PRECEDING) AS cum, sum(rev0) OVER () AS tot FROM fa WHERE rev0 > 0)`,
   );
+  const crossing = `(cum >= ${CONCENTRATION_TARGET} * tot AND cum - rev0 < ${CONCENTRATION_TARGET} * tot)`;
   return {
     sql: `${w.sql} SELECT CAST(rn AS INTEGER) AS rank, CAST(n AS INTEGER) AS accounts, CAST(cum AS DOUBLE) AS cum_cents, CAST(tot AS DOUBLE) AS total_cents,
-        (cum >= CAST(? AS DOUBLE) * tot AND cum - rev0 < CAST(? AS DOUBLE) * tot) AS is_target
-      FROM r WHERE rn % greatest(1, n // 400) = 0 OR rn = n OR rn <= 20 OR (cum >= CAST(? AS DOUBLE) * tot AND cum - rev0 < CAST(? AS DOUBLE) * tot) ORDER BY rn`,
-    params: [...w.params, target, target, target, target],
+        ${crossing} AS is_target
+      FROM r WHERE rn % greatest(1, n // 400) = 0 OR rn = n OR rn <= 20 OR ${crossing} ORDER BY rn`,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -157,7 +241,8 @@ export function classSummary(filters: FilterCodes): Statement {
   return {
     sql: `${w.sql} SELECT CAST(c0 AS INTEGER) AS class, CAST(count(*) AS INTEGER) AS accounts, CAST(sum(rev0) AS DOUBLE) AS revenue_cents,
         CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts FROM fa GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -168,24 +253,26 @@ export function classMigration(filters: FilterCodes, from: 1 | 2 | 3): Statement
   const b = `c${from - 1}`;
   return {
     sql: `${w.sql} SELECT CAST(${a} AS INTEGER) AS from_class, CAST(${b} AS INTEGER) AS to_class, CAST(count(*) AS INTEGER) AS accounts FROM fa GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
 export const SORT_COLUMNS = { revenue: "rev0", value: "coalesce(clv, -1e300)", margin: "margin0", mrr: "mrr_now" } as const;
 export type SortKey = keyof typeof SORT_COLUMNS;
 
-/** Accounts matching the filters and a search text (name or id contains it), best first. */
+/** Accounts matching the filters and a search text (name or id contains it), best first; at most `limit`. */
 export function accountList(filters: FilterCodes, search: string, sort: SortKey, limit: number): Statement {
-  const w = withFiltered(filters);
+  const w = withFiltered(filters, "", { search, lim: limit });
   return {
     sql: `${w.sql} SELECT n.account_id, n.account_name, fa.industry, fa.size, fa.region, fa.tier, fa.channel, CAST(fa.c0 AS INTEGER) AS class,
         CAST(fa.rev0 AS DOUBLE) AS revenue_cents, CAST(fa.margin0 AS DOUBLE) AS margin_cents, CAST(fa.mrr_now AS DOUBLE) AS mrr_cents,
         CAST(fa.clv AS DOUBLE) AS clv_cents, CAST(fa.p_alive AS DOUBLE) AS p_alive, CAST(count(*) OVER () AS INTEGER) AS matches
-      FROM fa JOIN names n USING (idx)
-      WHERE CAST(? AS VARCHAR) = '' OR contains(lower(n.account_name), lower(CAST(? AS VARCHAR))) OR contains(lower(n.account_id), lower(CAST(? AS VARCHAR)))
-      ORDER BY ${SORT_COLUMNS[sort]} DESC, n.account_id LIMIT CAST(? AS INTEGER)`,
-    params: [...w.params, search, search, search, limit],
+      FROM fa JOIN names n USING (idx), selection s
+      WHERE s.search = '' OR contains(lower(n.account_name), lower(s.search)) OR contains(lower(n.account_id), lower(s.search))
+      ORDER BY ${SORT_COLUMNS[sort]} DESC, n.account_id LIMIT (SELECT lim FROM selection)`,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -201,7 +288,8 @@ export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
         CAST(sum(active_ya) AS INTEGER) AS base, CAST(sum(active_ya * active_now) AS INTEGER) AS retained,
         CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts
       FROM fa GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -214,7 +302,8 @@ export function npsBySegment(filters: FilterCodes, by: SegmentDim): Statement {
         CAST(count(*) FILTER (WHERE s.score >= 9) AS INTEGER) AS promoters, CAST(count(*) FILTER (WHERE s.score <= 6) AS INTEGER) AS detractors,
         CAST(count(DISTINCT s.idx) AS INTEGER) AS accounts
       FROM nps s JOIN fa USING (idx) GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -229,7 +318,8 @@ export function leversVsRetention(filters: FilterCodes): Statement {
         CAST(sum(active_ya) AS INTEGER) AS base, CAST(sum(active_ya * active_now) AS INTEGER) AS retained FROM fa GROUP BY ALL
       UNION ALL SELECT 'key_account', CASE WHEN key_account = 1 THEN 'key account manager' ELSE 'no key account manager' END,
         CAST(sum(active_ya) AS INTEGER), CAST(sum(active_ya * active_now) AS INTEGER) FROM fa GROUP BY ALL ORDER BY 1, 2`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
@@ -241,14 +331,15 @@ export function channelYears(filters: FilterCodes): Statement {
         CAST(sum(margin_total) AS DOUBLE) AS margin_cents, CAST(sum(clv) AS DOUBLE) AS predicted_cents, CAST(count(clv) AS INTEGER) AS predicted_accounts,
         CAST(sum(margin_first12) AS DOUBLE) AS first12_cents
       FROM fa GROUP BY ALL ORDER BY ALL`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
 /** Accounts filtered, for the scatter: count first; when large, a binned version. */
 export function marginCount(filters: FilterCodes): Statement {
   const w = withFiltered(filters);
-  return { sql: `${w.sql} SELECT CAST(count(*) AS INTEGER) AS n FROM fa WHERE rev0 <> 0 OR cts0 > 0`, params: w.params };
+  return { sql: `${w.sql} SELECT CAST(count(*) AS INTEGER) AS n FROM fa WHERE rev0 <> 0 OR cts0 > 0`, params: [], selection: w.selection };
 }
 
 export function marginPoints(filters: FilterCodes): Statement {
@@ -256,24 +347,29 @@ export function marginPoints(filters: FilterCodes): Statement {
   return {
     sql: `${w.sql} SELECT n.account_id, n.account_name, CAST(rev0 AS DOUBLE) AS revenue_cents, CAST(margin0 AS DOUBLE) AS margin_cents, CAST(cts0 AS DOUBLE) AS cts_cents,
         CAST(hours0 AS DOUBLE) AS hours, CAST(c0 AS INTEGER) AS class FROM fa JOIN names n USING (idx) WHERE rev0 <> 0 OR cts0 > 0`,
-    params: w.params,
+    params: [],
+    selection: w.selection,
   };
 }
 
-/** Revenue × margin grid of `bins` × `bins` cells with account counts (for large data). */
-export function marginBins(filters: FilterCodes, bins: number): Statement {
+/** Cells per side of the margin scatter's grid for large data (a constant of this file: it is spliced into the SQL). */
+export const MARGIN_BINS = 40;
+
+/** Revenue × margin grid of MARGIN_BINS × MARGIN_BINS cells with account counts (for large data). */
+export function marginBins(filters: FilterCodes): Statement {
   const w = withFiltered(
     filters,
     `, pts AS (SELECT rev0, margin0 FROM fa WHERE rev0 <> 0 OR cts0 > 0),
       ext AS (SELECT min(rev0) AS x0, max(rev0) AS x1, min(margin0) AS y0, max(margin0) AS y1 FROM pts),
-      prm AS (SELECT CAST(? AS INTEGER) AS k)`,
+      prm AS (SELECT ${MARGIN_BINS} AS k)`,
   );
   return {
     sql: `${w.sql} SELECT CAST(least(prm.k - 1, floor((rev0 - x0) / greatest(x1 - x0, 1) * prm.k)) AS INTEGER) AS bx,
         CAST(least(prm.k - 1, floor((margin0 - y0) / greatest(y1 - y0, 1) * prm.k)) AS INTEGER) AS by_, CAST(count(*) AS INTEGER) AS accounts,
         any_value(x0) AS x0, any_value(x1) AS x1, any_value(y0) AS y0, any_value(y1) AS y1
       FROM pts, ext, prm GROUP BY ALL`,
-    params: [...w.params, bins],
+    params: [],
+    selection: w.selection,
   };
 }
 
