@@ -23,6 +23,8 @@ import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, showChart, sh
 
 export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
 type Metric = keyof typeof METRICS;
+/** Quiet time after a filter change before the survival curves' sBG fits start. */
+const FIT_DELAY_MS = 300;
 const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
 
 export function cohortLabel(cohort: number, grain: Grain): string {
@@ -197,9 +199,10 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         const series: SurvivalSeries[] = observed.map(([year, a]) => ({ year, alive: a, projection: fits.get(a.join(","))?.projection ?? null }));
         showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
       };
-      // The sBG fits (tens of ms each) run after the re-rendered page is on screen (the next
-      // frame), one cohort per task, so a filter change shows its numbers at once; the dashed
-      // projections follow.
+      // The sBG fits (tens of ms each, one cohort per task) start once the filters have been
+      // left alone for FIT_DELAY_MS: a filter change shows its numbers at once and the dashed
+      // projections follow, and a reader stepping through filter values does not pay for
+      // fitting every state on the way (that competed with the next change's queries).
       const todo = observed.map(([, a]) => a).filter((a) => !fits.has(a.join(",")));
       const fitNext = async () => {
         if (generation !== fitGeneration) return;
@@ -219,7 +222,7 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
         fits.set(a.join(","), fit);
         setTimeout(() => void fitNext(), 0);
       };
-      if (todo.length > 0) requestAnimationFrame(() => setTimeout(() => void fitNext(), 0));
+      if (todo.length > 0) setTimeout(() => void fitNext(), FIT_DELAY_MS);
       draw();
       slots.drill.replaceChildren(html`<p class="chart-caption">Click a bar above to list the accounts behind it.</p>`);
     },
