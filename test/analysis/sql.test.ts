@@ -137,6 +137,7 @@ describe("the selection table", () => {
     const names = async (search: string) => (await viaPrepared<{ account_id: string }>(Q.accountList(F, search, "revenue", 10))).map((r) => r.account_id);
     expect(await names("")).toHaveLength(6);
     expect(await names("ACC-3")).toEqual(["ACC-3"]);
+    expect(await names("name 5")).toEqual(["ACC-5"]);
     expect(await names("")).toHaveLength(6);
   });
 });

@@ -3,7 +3,8 @@
  * which precompute each page's first chart with the very same statements). Every value from
  * the user or the URL is a bound parameter (`?`), either of the statement itself or of the
  * statement that puts it into the table `selection` (below); only constants from this file
- * (column names from fixed lists, a few numbers) are ever spliced into the text.
+ * (column names from fixed lists, a few numbers) and whole numbers checked as such (a list's
+ * length) are ever spliced into the text.
  *
  * Tables (see loaders/outputs/analyst/tables.ts for how they are made):
  * - `accounts`: one row per account; segment columns hold codes into the summary's dictionaries.
@@ -61,13 +62,12 @@ const DIM_COLUMN: Readonly<Record<FilterDim, string>> = { industry: "industry", 
 
 /**
  * The one-row table `selection` holds what the user has selected: a filter code per dimension
- * (−1 = all), the cohort grain in months (`g`), the as-of month, a search text and a list
- * length. The pages' statements read these values from it instead of taking parameters:
- * DuckDB(-WASM) plans a statement with parameters again at every execution, and at the sample
- * size planning was 60% of a filter change's engine time. A statement without parameters is
- * planned once, when the client prepares it. A runner first sets the values a statement needs
- * (`selectionChange`, itself a small statement with bound parameters), so user input still
- * never becomes SQL text.
+ * (−1 = all), the cohort grain in months (`g`), the as-of month and a search text. The pages'
+ * statements read these values from it instead of taking parameters: DuckDB(-WASM) plans a
+ * statement with parameters again at every execution, and at the sample size planning was 60%
+ * of a filter change's engine time. A statement without parameters is planned once, when the
+ * client prepares it. A runner first sets the values a statement needs (`selectionChange`,
+ * itself a small statement with bound parameters), so user input still never becomes SQL text.
  */
 export const SELECTION_COLUMNS = {
   industry: "INTEGER",
@@ -79,12 +79,11 @@ export const SELECTION_COLUMNS = {
   g: "INTEGER",
   as_of: "INTEGER",
   search: "VARCHAR",
-  lim: "INTEGER",
 } as const;
 export type SelectionColumn = keyof typeof SELECTION_COLUMNS;
 
 /** What `selection` holds until set: all accounts, yearly cohorts, no search. */
-const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "", lim: 0 };
+const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "" };
 
 const SELECTION_RANGE: Readonly<Record<"INTEGER" | "VARCHAR", readonly [string, string]>> = {
   INTEGER: ["-2147483648", "2147483647"],
@@ -114,15 +113,18 @@ export const SELECTION_SETUP: readonly string[] = (() => {
 export const SELECTION_UPDATE = `UPDATE selection SET ${(Object.keys(SELECTION_COLUMNS) as SelectionColumn[]).map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
 
 /**
- * The values `selection` must hold for `s`: `current` (the values last set, updated in place)
- * with the columns `s` reads. Returns the update that sets them all, or null when `current`
- * already has them.
+ * The update `s` needs first, or null: `current` holds the values `selection` was last given
+ * (a column not in it is unknown, so an empty map means "set everything"). The update writes
+ * every column: the columns `s` reads with its values, the others as they were (or their
+ * defaults); `current` is brought up to date.
  */
 export function selectionChange(current: Map<SelectionColumn, SqlValue>, s: Statement): Statement | null {
-  const changed = (Object.entries(s.selection ?? {}) as [SelectionColumn, SqlValue][]).filter(([c, v]) => !current.has(c) || current.get(c) !== v);
-  if (changed.length === 0) return null;
-  for (const [c, v] of changed) current.set(c, v);
-  return { sql: SELECTION_UPDATE, params: (Object.keys(SELECTION_COLUMNS) as SelectionColumn[]).map((c) => current.get(c) ?? SELECTION_DEFAULTS[c]) };
+  const wanted = Object.entries(s.selection ?? {}) as [SelectionColumn, SqlValue][];
+  if (wanted.every(([c, v]) => current.has(c) && current.get(c) === v)) return null;
+  for (const [c, v] of wanted) current.set(c, v);
+  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
+  for (const c of columns) if (!current.has(c)) current.set(c, SELECTION_DEFAULTS[c]);
+  return { sql: SELECTION_UPDATE, params: columns.map((c) => current.get(c)!) };
 }
 
 /**
@@ -261,16 +263,26 @@ export function classMigration(filters: FilterCodes, from: 1 | 2 | 3): Statement
 export const SORT_COLUMNS = { revenue: "rev0", value: "coalesce(clv, -1e300)", margin: "margin0", mrr: "mrr_now" } as const;
 export type SortKey = keyof typeof SORT_COLUMNS;
 
-/** Accounts matching the filters and a search text (name or id contains it), best first; at most `limit`. */
+/**
+ * Accounts matching the filters and a search text (name or id contains it), best first; at
+ * most `limit` (a whole number from the calling code, written into the text: DuckDB keeps
+ * only the best rows while it sorts for a constant limit, not for one read from a table).
+ * The names are joined to the listed rows only, unless the search needs them. `idx` follows
+ * the account ids' order, so it breaks ties as the ids would.
+ */
 export function accountList(filters: FilterCodes, search: string, sort: SortKey, limit: number): Statement {
-  const w = withFiltered(filters, "", { search, lim: limit });
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`invalid list length: ${limit}`);
+  const hits =
+    search === ""
+      ? "SELECT * FROM fa"
+      : "SELECT fa.* FROM fa JOIN names n USING (idx), selection s WHERE contains(lower(n.account_name), lower(s.search)) OR contains(lower(n.account_id), lower(s.search))";
+  const order = SORT_COLUMNS[sort];
+  const w = withFiltered(filters, `, hits AS (${hits}), top AS (SELECT * FROM hits ORDER BY ${order} DESC, idx LIMIT ${limit})`, { search });
   return {
-    sql: `${w.sql} SELECT n.account_id, n.account_name, fa.industry, fa.size, fa.region, fa.tier, fa.channel, CAST(fa.c0 AS INTEGER) AS class,
-        CAST(fa.rev0 AS DOUBLE) AS revenue_cents, CAST(fa.margin0 AS DOUBLE) AS margin_cents, CAST(fa.mrr_now AS DOUBLE) AS mrr_cents,
-        CAST(fa.clv AS DOUBLE) AS clv_cents, CAST(fa.p_alive AS DOUBLE) AS p_alive, CAST(count(*) OVER () AS INTEGER) AS matches
-      FROM fa JOIN names n USING (idx), selection s
-      WHERE s.search = '' OR contains(lower(n.account_name), lower(s.search)) OR contains(lower(n.account_id), lower(s.search))
-      ORDER BY ${SORT_COLUMNS[sort]} DESC, n.account_id LIMIT (SELECT lim FROM selection)`,
+    sql: `${w.sql} SELECT n.account_id, n.account_name, top.industry, top.size, top.region, top.tier, top.channel, CAST(top.c0 AS INTEGER) AS class,
+        CAST(top.rev0 AS DOUBLE) AS revenue_cents, CAST(top.margin0 AS DOUBLE) AS margin_cents, CAST(top.mrr_now AS DOUBLE) AS mrr_cents,
+        CAST(top.clv AS DOUBLE) AS clv_cents, CAST(top.p_alive AS DOUBLE) AS p_alive, CAST((SELECT count(*) FROM hits) AS INTEGER) AS matches
+      FROM top JOIN names n USING (idx) ORDER BY ${order} DESC, idx`,
     params: [],
     selection: w.selection,
   };
