@@ -8,7 +8,7 @@
  * a view without the classes, from which other thresholds are computed into `accounts_abc`.
  */
 import type { SelectionColumn, SqlValue, Statement } from "../lib/analysis/sql.js";
-import { CLASS_COLUMNS, classesStatement, SELECTION_SETUP, selectionChange } from "../lib/analysis/sql.js";
+import { CLASS_COLUMNS, classesStatement, SELECTION_DEFAULTS, SELECTION_SETUP, selectionChange, selectionUpdate } from "../lib/analysis/sql.js";
 import type { AtlasDb } from "./duckdb.js";
 import { timings } from "./timings.js";
 
@@ -48,10 +48,11 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
   await db.exec(`CREATE VIEW accounts AS SELECT * EXCLUDE (${CLASS_COLUMNS.join(", ")}) FROM accounts_classed`);
   for (const sql of SELECTION_SETUP) await db.exec(sql);
   // The values in `selection` as last sent: a statement that reads others is preceded by an
-  // update. Set once here, so its statement is prepared before the first render.
-  const selected = new Map<SelectionColumn, SqlValue>();
-  const initial = selectionChange(selected, { sql: "", params: [], selection: { industry: -1 } })!;
-  await db.query(initial.sql, initial.params);
+  // update. The defaults are set once more here so that the update's statement is prepared
+  // before the first render needs it.
+  const selected = new Map(Object.entries(SELECTION_DEFAULTS) as [SelectionColumn, SqlValue][]);
+  const defaults = selectionUpdate(SELECTION_DEFAULTS);
+  await db.query(defaults.sql, defaults.params);
   let current = "";
   let abc: "VIEW" | "TABLE" | null = null;
   const loaded = new Map<string, Promise<void>>(Object.keys(files).map((name) => [name, Promise.resolve()]));

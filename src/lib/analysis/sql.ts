@@ -83,7 +83,7 @@ export const SELECTION_COLUMNS = {
 export type SelectionColumn = keyof typeof SELECTION_COLUMNS;
 
 /** What `selection` holds until set: all accounts, yearly cohorts, no search. */
-const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "" };
+export const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "" };
 
 const SELECTION_RANGE: Readonly<Record<"INTEGER" | "VARCHAR", readonly [string, string]>> = {
   INTEGER: ["-2147483648", "2147483647"],
@@ -109,8 +109,11 @@ export const SELECTION_SETUP: readonly string[] = (() => {
   ];
 })();
 
-/** The statement that sets every column of `selection` (one text, so a client prepares it once). */
-export const SELECTION_UPDATE = `UPDATE selection SET ${(Object.keys(SELECTION_COLUMNS) as SelectionColumn[]).map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
+/** Sets every column of `selection` (always the same text, so a client prepares it once). */
+export function selectionUpdate(values: Readonly<Record<SelectionColumn, SqlValue>>): Statement {
+  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
+  return { sql: `UPDATE selection SET ${columns.map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`, params: columns.map((c) => values[c]) };
+}
 
 /**
  * The update `s` needs first, or null: `current` holds the values `selection` was last given
@@ -122,9 +125,8 @@ export function selectionChange(current: Map<SelectionColumn, SqlValue>, s: Stat
   const wanted = Object.entries(s.selection ?? {}) as [SelectionColumn, SqlValue][];
   if (wanted.every(([c, v]) => current.has(c) && current.get(c) === v)) return null;
   for (const [c, v] of wanted) current.set(c, v);
-  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
-  for (const c of columns) if (!current.has(c)) current.set(c, SELECTION_DEFAULTS[c]);
-  return { sql: SELECTION_UPDATE, params: columns.map((c) => current.get(c)!) };
+  for (const c of Object.keys(SELECTION_COLUMNS) as SelectionColumn[]) if (!current.has(c)) current.set(c, SELECTION_DEFAULTS[c]);
+  return selectionUpdate(Object.fromEntries(current) as Record<SelectionColumn, SqlValue>);
 }
 
 /**
