@@ -68,7 +68,7 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
 type MarginPoint = { account_id: string; account_name: string; revenue_cents: number; margin_cents: number; cts_cents: number; hours: number; class: number };
 type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
 
-export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = 40 } = {}) {
+export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = Q.MARGIN_BINS } = {}) {
   const common = {
     width,
     height: 340,
