@@ -81,6 +81,7 @@ export const SELECTION_COLUMNS = {
   search: "VARCHAR",
 } as const;
 export type SelectionColumn = keyof typeof SELECTION_COLUMNS;
+const SELECTION_NAMES = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
 
 /** What `selection` holds until set: all accounts, yearly cohorts, no search. */
 export const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "" };
@@ -100,10 +101,9 @@ const literalOf = (v: SqlValue) => (typeof v === "string" ? `'${v.replaceAll("'"
  * statistics, so after these the plans hold for any value.
  */
 export const SELECTION_SETUP: readonly string[] = (() => {
-  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
-  const set = (value: (c: SelectionColumn) => string) => `UPDATE selection SET ${columns.map((c) => `${c} = CAST(${value(c)} AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
+  const set = (value: (c: SelectionColumn) => string) => `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(${value(c)} AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
   return [
-    `CREATE TABLE selection AS SELECT ${columns.map((c) => `CAST(${SELECTION_RANGE[SELECTION_COLUMNS[c]][0]} AS ${SELECTION_COLUMNS[c]}) AS ${c}`).join(", ")}`,
+    `CREATE TABLE selection AS SELECT ${SELECTION_NAMES.map((c) => `CAST(${SELECTION_RANGE[SELECTION_COLUMNS[c]][0]} AS ${SELECTION_COLUMNS[c]}) AS ${c}`).join(", ")}`,
     set((c) => SELECTION_RANGE[SELECTION_COLUMNS[c]][1]),
     set((c) => literalOf(SELECTION_DEFAULTS[c])),
   ];
@@ -111,8 +111,7 @@ export const SELECTION_SETUP: readonly string[] = (() => {
 
 /** Sets every column of `selection` (always the same text, so a client prepares it once). */
 export function selectionUpdate(values: Readonly<Record<SelectionColumn, SqlValue>>): Statement {
-  const columns = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
-  return { sql: `UPDATE selection SET ${columns.map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`, params: columns.map((c) => values[c]) };
+  return { sql: `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`, params: SELECTION_NAMES.map((c) => values[c]) };
 }
 
 /**
@@ -125,7 +124,7 @@ export function selectionChange(current: Map<SelectionColumn, SqlValue>, s: Stat
   const wanted = Object.entries(s.selection ?? {}) as [SelectionColumn, SqlValue][];
   if (wanted.every(([c, v]) => current.has(c) && current.get(c) === v)) return null;
   for (const [c, v] of wanted) current.set(c, v);
-  for (const c of Object.keys(SELECTION_COLUMNS) as SelectionColumn[]) if (!current.has(c)) current.set(c, SELECTION_DEFAULTS[c]);
+  for (const c of SELECTION_NAMES) if (!current.has(c)) current.set(c, SELECTION_DEFAULTS[c]);
   return selectionUpdate(Object.fromEntries(current) as Record<SelectionColumn, SqlValue>);
 }
 
@@ -279,7 +278,7 @@ export function accountList(filters: FilterCodes, search: string, sort: SortKey,
       ? "SELECT * FROM fa"
       : "SELECT fa.* FROM fa JOIN names n USING (idx), selection s WHERE contains(lower(n.account_name), lower(s.search)) OR contains(lower(n.account_id), lower(s.search))";
   const order = SORT_COLUMNS[sort];
-  const w = withFiltered(filters, `, hits AS (${hits}), top AS (SELECT * FROM hits ORDER BY ${order} DESC, idx LIMIT ${limit})`, { search });
+  const w = withFiltered(filters, `, hits AS (${hits}), top AS (SELECT * FROM hits ORDER BY ${order} DESC, idx LIMIT ${limit})`, search === "" ? {} : { search });
   return {
     sql: `${w.sql} SELECT n.account_id, n.account_name, top.industry, top.size, top.region, top.tier, top.channel, CAST(top.c0 AS INTEGER) AS class,
         CAST(top.rev0 AS DOUBLE) AS revenue_cents, CAST(top.margin0 AS DOUBLE) AS margin_cents, CAST(top.mrr_now AS DOUBLE) AS mrr_cents,
