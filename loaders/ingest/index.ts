@@ -8,6 +8,7 @@ import { ident, literal, type Db } from "../db.js";
 import { structuralError } from "../errors.js";
 import type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary } from "../../src/lib/ingest-report.js";
 import { displayPath, readExtract } from "./read.js";
+import { computeCoverage } from "./coverage.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";
 
 export type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary };
@@ -36,7 +37,8 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
     onProgress({ extract: name, step: "done", rows: raw.rowsRead });
   }
   if (asOf === null) throw new Error("no as-of date: set asOf in the configuration");
-  return { asOf, asOfSource: config.asOf ? "config" : "data", currency: config.currency, extracts: reports };
+  const coverage = await computeCoverage(db, new Set(reports.filter((r) => r.provided).map((r) => r.extract)));
+  return { asOf, asOfSource: config.asOf ? "config" : "data", currency: config.currency, extracts: reports, coverage };
 }
 
 /** A date column where not one non-empty value parses means the configured format is wrong: stop. */
@@ -119,7 +121,22 @@ async function summarize(
     );
     dateCoverage.push({ column, min: row.min, max: row.max });
   }
-  return { extract: name, file, bytes, rowsRead, accepted: result.accepted, quarantined: result.quarantined, reasons, money, dateCoverage, ignoredHeaders };
+  return {
+    extract: name,
+    file,
+    bytes,
+    rowsRead,
+    accepted: result.accepted,
+    quarantined: result.quarantined,
+    reasons,
+    money,
+    dateCoverage,
+    ignoredHeaders,
+    provided: true,
+    derivedFrom: null,
+    filtered: [],
+    rounding: null,
+  };
 }
 
 /** Exact cents of a decimal string such as "-1234.5" (BigInt: no float rounding). */

@@ -179,6 +179,8 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("unit_price", "price"),
       req("amount", "money"),
       req("line_type", "enum", { values: ["subscription", "service", "product"] }),
+      // Cost of the line when the export carries it (order lines with cost or profit); else quantity × product unit cost.
+      opt("cost", "money"),
     ],
     key: ["invoice_id", "line_no"],
     references: [ref("invoice_id", "invoices", ["document_type", "currency"]), ref("product_id", "products", ["unit_cost"])],

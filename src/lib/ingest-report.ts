@@ -2,9 +2,12 @@
  * The ingest report: what the loaders read, accepted and quarantined per extract. Written by
  * loaders/ingest, shown by the data-quality page (data/quality.json).
  */
+import type { DataCoverage } from "./coverage.js";
+
 export type ExtractName =
   | "role_rates" | "products" | "accounts" | "contracts" | "invoices"
-  | "invoice_lines" | "marketing_spend" | "nps_responses" | "time_entries";
+  | "invoice_lines" | "marketing_spend" | "nps_responses" | "time_entries"
+  | "transactions" | "subscriptions";
 
 export interface ReasonSummary {
   readonly code: string;
@@ -36,6 +39,14 @@ export interface ExtractReport {
   readonly money: MoneyReconciliation | null;
   readonly dateCoverage: ReadonlyArray<{ column: string; min: string | null; max: string | null }>;
   readonly ignoredHeaders: readonly string[];
+  /** Configured and read from a file (false: not provided, or derived from another extract). */
+  readonly provided: boolean;
+  /** The source extract its rows were derived from (e.g. accounts from transactions). */
+  readonly derivedFrom: ExtractName | null;
+  /** Rows left out by the config's row filters, per rule: never quarantined, always counted. */
+  readonly filtered: ReadonlyArray<{ rule: string; count: number }>;
+  /** Money read with more decimals than cents: the pages' rounding to cents and what it changes. */
+  readonly rounding: { readonly decimals: number; readonly differenceTotal: string } | null;
 }
 
 export interface IngestReport {
@@ -43,5 +54,7 @@ export interface IngestReport {
   readonly asOfSource: "config" | "data";
   readonly currency: string;
   readonly extracts: readonly ExtractReport[];
+  /** What the data supports (see ./coverage.ts). */
+  readonly coverage: DataCoverage;
 }
 
