@@ -48,6 +48,8 @@ export interface FileProposal {
   readonly delimiter: Decision<string>;
   readonly decimalSeparator: Decision<"." | ",">;
   readonly moneyDecimals: Decision<MoneyDecimals> & { readonly tooPrecise: number };
+  /** Money cells the scale was decided on. */
+  readonly moneySampled: number;
   /** Null when the extract has no date column. */
   readonly dateFormat: (DateDecision & { readonly headers: readonly string[] }) | null;
   /** From a currency column, when the file has one. */
@@ -142,7 +144,7 @@ function mapFile(sample: FileSample): Mapping {
     const columns: Record<string, ColumnValue> = {};
     // The reader matches ignoring case and surrounding spaces: only other spellings need mapping.
     for (const [column, header] of canonical.columns) if (header.trim().toLowerCase() !== column) columns[column] = header;
-    const reason = `the headers are the canonical columns of ${canonical.extract} (data/README.md): all ${canonical.required} required ones and ${canonical.columns.size - canonical.required} optional ones found`;
+    const reason = `the headers are the canonical columns of ${canonical.extract} (data/README.md): all ${canonical.required} required columns found, and ${canonical.columns.size - canonical.required} optional`;
     return { extract: canonical.extract, reason, preset: null, columns, present: Object.fromEntries(canonical.columns) };
   }
 
@@ -252,6 +254,7 @@ export function proposeFile(sample: FileSample): FileProposal {
     delimiter: sample.delimiter,
     decimalSeparator,
     moneyDecimals,
+    moneySampled: money.length,
     dateFormat: dateDecision,
     currency: currency === null ? null : { value: currency.top.toUpperCase(), evidence: currency.evidence },
     notes,
@@ -328,7 +331,7 @@ function proposeCurrency(view: SampleView): { header: string; top: string; other
   const [top, n] = counts[0];
   const others = counts.slice(1);
   const rest = others.length > 0 ? `; also ${others.map(([v, k]) => `${v} on ${count(k)}`).join(", ")}` : "";
-  return { header, top, others, evidence: `${top.toUpperCase()}: ${header} is ${top} on ${count(n)} of ${count(view.rows)} sampled rows${rest}` };
+  return { header, top, others, evidence: `${header} is ${top} on ${count(n)} of ${count(view.rows)} sampled rows${rest}` };
 }
 
 /** Canonical extract names a config may carry, in the order they are written. */
@@ -385,7 +388,9 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
   });
   const defaults = { ...formatOf(dated), decimalSeparator: base.decimalSeparator.value, delimiter: base.delimiter.value, encoding: base.encoding.value };
   const baseEvidence = { ...evidenceOf(base), dateFormat: evidenceOf(dated).dateFormat };
-  const precise = proposals.reduce((best, p) => (p.moneyDecimals.value > best.moneyDecimals.value ? p : best), base);
+  // The file with the most decimals sets the scale (a larger scale reads fewer-decimal files exactly too).
+  const withMoney = proposals.filter((p) => p.moneySampled > 0);
+  const precise = withMoney.reduce((best, p) => (p.moneyDecimals.value > best.moneyDecimals.value ? p : best), withMoney[0] ?? base);
   for (const [k, v] of Object.entries(baseEvidence)) comments[`format.${k}`] = v;
   comments["format.moneyDecimals"] = `${name(precise)}: ${precise.moneyDecimals.evidence}`;
 
