@@ -37,7 +37,11 @@ function main(): void {
 
   const proposals = files.map((file) => proposeFile(sampleFile(file)));
   const { json } = proposeConfig(proposals, configPath);
-  writeFileSync(configPath, `${JSON.stringify(json, null, 2)}\n`);
+  try {
+    writeFileSync(configPath, `${JSON.stringify(json, null, 2)}\n`);
+  } catch (error) {
+    throw new AtlasError(`${configPath}: cannot write the configuration: ${(error as Error).message}`);
+  }
   process.stdout.write(renderReport(proposals, configPath));
 }
 
