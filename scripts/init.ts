@@ -36,13 +36,14 @@ function main(): void {
   if (existsSync(configPath) && !values.force) throw new AtlasError(`${configPath} already exists: pass --force to overwrite it, or --out to write elsewhere`);
 
   const proposals = files.map((file) => proposeFile(sampleFile(file)));
-  const { json } = proposeConfig(proposals, configPath);
+  const { json, warnings } = proposeConfig(proposals, configPath);
   try {
     writeFileSync(configPath, `${JSON.stringify(json, null, 2)}\n`);
   } catch (error) {
     throw new AtlasError(`${configPath}: cannot write the configuration: ${(error as Error).message}`);
   }
-  process.stdout.write(renderReport(proposals, configPath));
+  const limit = json.quarantineLimit as { rows: number; money: number } | undefined;
+  process.stdout.write(renderReport(proposals, configPath, warnings, limit && { ...limit, why: String((json.$comments as Record<string, string>).quarantineLimit) }));
 }
 
 try {

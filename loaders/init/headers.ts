@@ -27,12 +27,14 @@ const ACCOUNT_ID = [
   "Associated Company", "Associated Company (Primary)", "Account Name", "Customer Name", "Company Name", "Client Name",
 ];
 const ACCOUNT_NAME = ["Customer Name", "Account Name", "Company Name", "Client Name", "Associated Company", "Associated Company (Primary)", "Company", "Customer Description"];
+// The ingest checks each row's currency against the configured one (currency_mismatch).
+export const CURRENCY = ["Currency", "Currency Code", "Deal Currency", "Opportunity Currency"];
 const ATTRIBUTES: Record<string, readonly string[]> = {
   tier: ["Segment", "Customer Segment", "Tier", "Customer Tier", "Account Tier"],
   industry: ["Industry", "Sector", "Vertical"],
   region: ["Region", "Sales Region", "Territory", "Market"],
   country: ["Country", "Billing Country", "Customer Country", "Country/Region", "Country Region"],
-  channel: ["Channel", "Acquisition Channel", "Sales Channel", "Lead Source", "Original Source", "Source"],
+  acquisition_channel: ["Acquisition Channel", "Channel", "Sales Channel", "Lead Source", "Original Source", "Source"],
   key_account_manager: ["Key Account Manager", "Account Manager", "Account Owner", "Deal Owner", "Opportunity Owner", "Sales Rep", "Salesperson"],
   employees: ["Employees", "Number of Employees", "Employee Count", "No. of Employees"],
 };
@@ -61,6 +63,7 @@ export const SPELLINGS: Readonly<Record<SourceExtract, Readonly<Record<string, r
     profit: ["Profit", "Gross Profit", "Net Profit"],
     cost: ["Cost", "Total Cost", "Line Cost", "COGS", "Cost of Goods Sold"],
     deal_type: ["Type", "Deal Type", "Opportunity Type", "Business Type"],
+    currency: CURRENCY,
     ...ATTRIBUTES,
   },
   subscriptions: {
@@ -75,6 +78,7 @@ export const SPELLINGS: Readonly<Record<SourceExtract, Readonly<Record<string, r
     product_id: ["Plan", "Plan ID", "Price ID", "Product ID"],
     product_name: ["Product", "Product Name", "Plan Name"],
     status: ["Status", "Subscription Status", "State"],
+    currency: CURRENCY,
     ...ATTRIBUTES,
   },
 };

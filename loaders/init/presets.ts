@@ -137,6 +137,7 @@ export const PRESETS: readonly Preset[] = [
       date: ["Date (UTC)"],
       order_id: ["id"],
       amount: ["Amount Paid"],
+      currency: ["Currency"],
     },
     filters: [{ header: ["Status"], in: ["paid"], why: "only paid invoices are revenue: draft, open, void and uncollectible ones are left out" }],
     notes: (view) => {
@@ -166,6 +167,7 @@ export const PRESETS: readonly Preset[] = [
       product_id: ["Plan"],
       product_name: ["Product"],
       status: ["Status"],
+      currency: ["Currency"],
     },
     maps: { interval: intervalMap(["month", "year"]) },
     filters: [
@@ -225,7 +227,7 @@ export const PRESETS: readonly Preset[] = [
       order_id: ["Opportunity ID"],
       amount: ["Amount"],
       deal_type: ["Type"],
-      channel: ["Lead Source"],
+      acquisition_channel: ["Lead Source"],
       industry: ["Industry"],
       country: ["Billing Country"],
       key_account_manager: ["Opportunity Owner"],

@@ -5,13 +5,14 @@
  * format decisions with their evidence. Then the config of several files, with `$comments`
  * keyed by the config path each comment explains.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { AtlasError } from "../errors.js";
 import { EXTRACTS, type ExtractName } from "../ingest/schema.js";
 import { looksLikeDates, sniffDateFormat, type DateDecision } from "./dates.js";
-import { REQUIRED, SPELLINGS, findHeader, matchCanonical, matchHeaders, type SourceExtract } from "./headers.js";
+import { CURRENCY, REQUIRED, SPELLINGS, findHeader, matchCanonical, matchHeaders, type SourceExtract } from "./headers.js";
 import { filterOutcome, matchPreset, type Preset, type SampleView } from "./presets.js";
-import type { Encoding, FileSample } from "./sample.js";
+import { forEachRow, type Encoding, type FileSample } from "./sample.js";
 import { count, decimalsOf, isBlank, sniffDecimalSeparator, sniffMoneyDecimals, type Decision, type MoneyDecimals, type MoneySample } from "./sniff.js";
 import { buildMap, dealTypeOf, intervalOf, tally } from "./values.js";
 
@@ -50,6 +51,8 @@ export interface FileProposal {
   readonly moneyDecimals: Decision<MoneyDecimals> & { readonly tooPrecise: number };
   /** Money cells the scale was decided on. */
   readonly moneySampled: number;
+  /** Sampled rows (kept by the filter) without a customer id: the ingest quarantines them. */
+  readonly missingCustomer: MissingCustomer | null;
   /** Null when the extract has no date column. */
   readonly dateFormat: (DateDecision & { readonly headers: readonly string[] }) | null;
   /** From a currency column, when the file has one. */
@@ -73,7 +76,6 @@ const DATE_COLUMNS: Readonly<Record<SourceExtract, readonly string[]>> = {
   subscriptions: ["start_date", "end_date"],
 };
 const STAGE_HEADERS = ["Stage", "Deal Stage", "Opportunity Stage", "Sales Stage"];
-const CURRENCY_HEADERS = ["Currency", "Currency Code", "Deal Currency", "Opportunity Currency"];
 
 export function headerOf(value: ColumnValue | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -210,11 +212,12 @@ export function proposeFile(sample: FileSample): FileProposal {
   }
 
   const { filter, filterNotes, filterHeaders } = proposeFilters(extract, preset, view);
-  const currency = proposeCurrency(view);
-  if (currency !== null && isSource(extract)) {
-    filter.push({ header: currency.header, in: [currency.top] });
-    filterHeaders.push(currency.header);
-    filterNotes.push(`${currency.header} in [${currency.top}]: one currency per report${currency.others.length > 0 ? `; left out: ${currency.others.map(([v, n]) => `${v} (${count(n)} sampled rows)`).join(", ")}` : ""}`);
+  const currency = proposeCurrency(view, present.currency);
+  if (currency !== null && currency.others.length > 0 && present.currency !== undefined) {
+    const others = currency.others.reduce((s, [, n]) => s + n, 0);
+    notes.push(
+      `${count(others)} sampled rows are in another currency than ${currency.top} (${currency.others.map(([v, n]) => `${v} ${count(n)}`).join(", ")}): they will be quarantined as currency_mismatch; to leave them out instead, add { "header": "${currency.header}", "in": ["${currency.top}"] } to the filter`,
+    );
   }
 
   // Numbers: the decimal separator from every numeric column, then the money scale.
@@ -231,9 +234,14 @@ export function proposeFile(sample: FileSample): FileProposal {
   }
 
   const account = present.account_id;
+  let missingCustomer: MissingCustomer | null = null;
   if (account !== undefined) {
     const empty = view.cells(account).filter(isBlank).length;
     if (empty > 0) notes.push(`${count(empty)} of the sampled rows have no customer id (${account} is empty): they will be reported, not valued`);
+    if (empty > 0 && isSource(extract)) missingCustomer = measureMissingCustomer(sample, columns, present, filter, decimalSeparator.value);
+    if (missingCustomer !== null && !sample.complete) {
+      notes.push(`over the whole file (read once more, row by row): ${count(missingCustomer.rows)} of ${count(missingCustomer.of)} rows kept by the filter have no customer id`);
+    }
   }
   notes.push(...(preset?.notes?.(view) ?? []));
 
@@ -255,12 +263,62 @@ export function proposeFile(sample: FileSample): FileProposal {
     decimalSeparator,
     moneyDecimals,
     moneySampled: money.length,
+    missingCustomer,
     dateFormat: dateDecision,
     currency: currency === null ? null : { value: currency.top.toUpperCase(), evidence: currency.evidence },
     notes,
     rowsSampled: sample.rows.length,
     complete: sample.complete,
   };
+}
+
+export interface MissingCustomer {
+  readonly rows: number;
+  /** Rows kept by the filter. */
+  readonly of: number;
+  /** Shares as the strict build measures them: of rows kept by the filter, and of money. */
+  readonly rowShare: number;
+  readonly moneyShare: number;
+}
+
+/** A number cell as a float: only for estimating shares, never for money itself. */
+function approximate(cell: string, separator: "." | ","): number {
+  const plain = cell.trim().replace(/[ \u00a0\u202f]/g, "").split(separator === "." ? "," : ".").join("").replace(",", ".");
+  const x = Number(plain);
+  return Number.isFinite(x) ? x : 0;
+}
+
+/**
+ * Rows without a customer id as shares of rows and money the way the strict build measures
+ * quarantine (loaders/ingest/strict.ts): rows among those the filter keeps; |quarantined
+ * money| over the larger of |source money| and |accepted money|. Measured over the whole file
+ * (streamed, nothing kept), since the strict limit init proposes from it applies to the whole
+ * file and the share in the first rows can differ from the rest.
+ */
+function measureMissingCustomer(sample: FileSample, columns: Readonly<Record<string, ColumnValue>>, present: Readonly<Record<string, string>>, filter: readonly FilterRule[], separator: "." | ","): MissingCustomer {
+  const index = (h: string | undefined) => (h === undefined ? -1 : sample.header.indexOf(h));
+  const rules = filter.map((f) => ({ i: index(f.header), keep: new Set(f.in.map((v) => v.trim().toLowerCase())) }));
+  const account = index(present.account_id);
+  const amount = columns.amount;
+  const factors = typeof amount === "object" && "multiply" in amount ? amount.multiply.map((c) => index(present[c])) : [index(present.amount)];
+  let kept = 0;
+  let missing = 0;
+  let all = 0;
+  let quarantined = 0;
+  const visit = (row: readonly string[]) => {
+    if (!rules.every((r) => r.keep.has((row[r.i] ?? "").trim().toLowerCase()))) return;
+    kept++;
+    const value = factors.reduce((product, i) => product * approximate(row[i] ?? "", separator), 1);
+    all += value;
+    if (isBlank(row[account] ?? "")) {
+      missing++;
+      quarantined += value;
+    }
+  };
+  if (sample.complete) sample.rows.forEach(visit);
+  else forEachRow(sample, visit);
+  const denominator = Math.max(Math.abs(all), Math.abs(all - quarantined));
+  return { rows: missing, of: kept, rowShare: kept === 0 ? 0 : missing / kept, moneyShare: denominator === 0 ? 0 : Math.abs(quarantined) / denominator };
 }
 
 function numericColumns(extract: ConfigExtract): string[] {
@@ -323,8 +381,8 @@ function proposeFilters(extract: ConfigExtract, preset: Preset | null, view: Sam
   return { filter, filterNotes, filterHeaders };
 }
 
-function proposeCurrency(view: SampleView): { header: string; top: string; others: [string, number][]; evidence: string } | null {
-  const header = findHeader(view.headers, CURRENCY_HEADERS);
+function proposeCurrency(view: SampleView, mapped: string | undefined): { header: string; top: string; others: [string, number][]; evidence: string } | null {
+  const header = mapped ?? findHeader(view.headers, CURRENCY);
   if (header === undefined) return null;
   const counts = [...tally(view.cells(header))].sort((a, b) => b[1] - a[1]);
   if (counts.length === 0) return null;
@@ -334,13 +392,42 @@ function proposeCurrency(view: SampleView): { header: string; top: string; other
   return { header, top, others, evidence: `${header} is ${top} on ${count(n)} of ${count(view.rows)} sampled rows${rest}` };
 }
 
+/** The strict build's default limit (loaders/config.ts). */
+const DEFAULT_LIMIT = 0.01;
+/** Room left above the known share for other problems, and for the rest of the file. */
+const LIMIT_MARGIN = 0.02;
+
+/**
+ * Rows without a customer id (guest purchases in retail exports, often a fifth of the rows)
+ * are quarantined by design: without a raised limit the strict build would stop on every such
+ * export. The limit allows the share seen in the sample plus a margin, and says why.
+ */
+function proposeQuarantineLimit(proposals: readonly FileProposal[]): { rows: number; money: number; why: string } | null {
+  const measured = proposals.filter((p) => p.missingCustomer !== null);
+  if (measured.length === 0) return null;
+  // The epsilon keeps 0.03 + 0.02 (5.000000000000001 %) from rounding up to 6%.
+  const up = (share: number) => Math.max(DEFAULT_LIMIT, Math.ceil((share + LIMIT_MARGIN) * 100 - 1e-9) / 100);
+  const rows = up(Math.max(...measured.map((p) => p.missingCustomer!.rowShare)));
+  const money = up(Math.max(...measured.map((p) => p.missingCustomer!.moneyShare)));
+  // Under half the default limit, the default still leaves room for other problems.
+  if (measured.every((p) => p.missingCustomer!.rowShare < DEFAULT_LIMIT / 2 && p.missingCustomer!.moneyShare < DEFAULT_LIMIT / 2)) return null;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const seen = measured.map((p) => `${path.basename(p.file)}: ${count(p.missingCustomer!.rows)} of ${count(p.missingCustomer!.of)} rows (${pct(p.missingCustomer!.rowShare)} of rows, ${pct(p.missingCustomer!.moneyShare)} of money) have no customer id`).join("; ");
+  return { rows, money, why: `${seen}; they are quarantined (reported, not valued), so the strict build allows that share plus ${LIMIT_MARGIN * 100} points for anything else; set it back to ${DEFAULT_LIMIT} once every row has a customer` };
+}
+
 /** Canonical extract names a config may carry, in the order they are written. */
 const ORDER: readonly ConfigExtract[] = ["transactions", "subscriptions", "accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"];
 
 export interface ProposedConfig {
   readonly json: Record<string, unknown>;
   readonly comments: Readonly<Record<string, string>>;
+  /** Files the build will read that init was not given (an extract's default file name in sourceDir). */
+  readonly warnings: readonly string[];
 }
+
+/** Extracts the build leaves out when their source extract is given (derived instead). */
+const DERIVED_FROM: Partial<Record<ConfigExtract, ConfigExtract>> = { invoices: "transactions", invoice_lines: "transactions", contracts: "subscriptions" };
 
 /**
  * The config of several files. The first file's format is the default; another file's format
@@ -355,6 +442,12 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
     seen.set(p.extract, p.file);
   }
   const has = (e: ConfigExtract) => seen.has(e);
+  // The config parser refuses these pairs: one is derived from the other.
+  for (const [source, derived] of [["transactions", "invoices"], ["transactions", "invoice_lines"], ["subscriptions", "contracts"]] as const) {
+    if (has(source) && has(derived)) {
+      throw new AtlasError(`${seen.get(source)} is ${source} and ${seen.get(derived)} is ${derived}: ${derived} are derived from ${source}, so a config takes one or the other; run init without one of them`);
+    }
+  }
   if (!(has("transactions") || has("subscriptions") || has("contracts") || (has("invoices") && has("invoice_lines")))) {
     throw new AtlasError(
       `none of ${proposals.map((p) => `${p.file} (${p.extract})`).join(", ")} is a transactions, subscriptions or contracts export, or invoices with invoice_lines: at least one of those is needed to value customers`,
@@ -426,5 +519,19 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
     format: { ...defaults, moneyDecimals: precise.moneyDecimals.value },
     extracts,
   };
-  return { json, comments };
+  const limit = proposeQuarantineLimit(proposals);
+  if (limit !== null) {
+    json.quarantineLimit = { rows: limit.rows, money: limit.money };
+    comments.quarantineLimit = limit.why;
+  }
+  // An extract not configured is still read from `<name>.csv` in sourceDir when that file exists.
+  const warnings: string[] = [];
+  for (const extract of ORDER) {
+    if (seen.has(extract)) continue;
+    const source = DERIVED_FROM[extract];
+    if (source !== undefined && seen.has(source)) continue;
+    const file = path.join(sourceDir, `${extract}.csv`);
+    if (existsSync(file)) warnings.push(`${file} is in the source folder: the build reads it as the ${extract} extract (by its name) though init was not given it; run init with it too, or move it`);
+  }
+  return { json, comments, warnings };
 }

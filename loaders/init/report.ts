@@ -25,7 +25,7 @@ export function predictCoverage(proposals: readonly FileProposal[]): DataCoverag
     region: attribute("region", "region"),
     size: attribute("employees", "employees"),
     tier: attribute("tier", "tier"),
-    channel: attribute("channel", "acquisition_channel"),
+    channel: attribute("acquisition_channel", "acquisition_channel"),
     key_account: attribute("key_account_manager", "key_account_manager"),
   };
   return {
@@ -78,7 +78,7 @@ function describeValue(value: FileProposal["columns"][string]): string {
   return "generated sequence";
 }
 
-export function renderReport(proposals: readonly FileProposal[], configPath: string): string {
+export function renderReport(proposals: readonly FileProposal[], configPath: string, warnings: readonly string[] = [], limit?: { rows: number; money: number; why: string }): string {
   const out: string[] = [];
   for (const p of proposals) {
     const sampled = p.complete ? `all ${count(p.rowsSampled)} rows` : `first ${count(p.rowsSampled)} rows`;
@@ -105,6 +105,8 @@ export function renderReport(proposals: readonly FileProposal[], configPath: str
     out.push("Not provided:");
     for (const gain of gains) out.push(`  ${gain}`);
   }
+  for (const warning of warnings) out.push(`warning: ${warning}`);
+  if (limit !== undefined) out.push(`quarantineLimit ${limit.rows} of rows / ${limit.money} of money: ${limit.why}`);
   out.push("");
   out.push(`Wrote ${shown(configPath)}. Next: npm run build -- --config ${shown(configPath)}`);
   return `${out.join("\n")}\n`;

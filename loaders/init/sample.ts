@@ -20,6 +20,8 @@ export interface FileSample {
   readonly rows: readonly (readonly string[])[];
   /** True when the whole file fits in the sample. */
   readonly complete: boolean;
+  /** The WHATWG label the file was decoded with, for a later full pass (forEachRecord). */
+  readonly decoding: Decoding;
 }
 
 export interface SampleOptions {
@@ -61,7 +63,7 @@ export function sampleFile(file: string, options: SampleOptions = {}): FileSampl
   }
 }
 
-type Decoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+export type Decoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
 
 function byteOrderMark(bytes: Buffer): Decoding | null {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
@@ -154,7 +156,39 @@ function readSample(fd: number, file: string, decoding: Decoding, maxRows: numbe
     header,
     rows,
     complete,
+    decoding,
   };
+}
+
+/**
+ * Every data row of the file, streamed block by block and handed to `onRow` (nothing is kept):
+ * for the few measures that must cover the whole file rather than the sample.
+ */
+export function forEachRow(sample: FileSample, onRow: (row: readonly string[]) => void, chunkSize = 64 * 1024): number {
+  const fd = openSync(sample.file, "r");
+  try {
+    const decoder = new TextDecoder(sample.decoding);
+    const parser = new CsvRecordParser(sample.delimiter.value);
+    const buffer = Buffer.alloc(chunkSize);
+    const records: string[][] = [];
+    let position = 0;
+    let rows = -1;
+    for (;;) {
+      const n = readSync(fd, buffer, 0, chunkSize, position);
+      position += n;
+      parser.feed(n === 0 ? decoder.decode() : decoder.decode(buffer.subarray(0, n), { stream: true }), records, Infinity);
+      if (n === 0) parser.finish(records, Infinity);
+      for (const record of records) {
+        // The first record is the header.
+        if (rows >= 0) onRow(record);
+        rows++;
+      }
+      records.length = 0;
+      if (n === 0) return Math.max(0, rows);
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function countNewlines(text: string): number {

@@ -94,10 +94,12 @@ describe("stripe", () => {
     ));
     expect(p.preset?.name).toBe("stripe");
     expect(p.extract).toBe("transactions");
-    expect(p.columns).toEqual({ account_id: "Customer", account_name: "Customer Name", date: "Date (UTC)", order_id: "id", amount: "Amount Paid" });
-    expect(p.filter).toEqual([{ header: "Status", in: ["paid"] }, { header: "Currency", in: ["usd"] }]);
+    expect(p.columns).toEqual({ account_id: "Customer", account_name: "Customer Name", date: "Date (UTC)", order_id: "id", amount: "Amount Paid", currency: "Currency" });
+    expect(p.filter).toEqual([{ header: "Status", in: ["paid"] }]);
     expect(p.filterNotes[0]).toContain("keeps 2 of 4 sampled rows (paid 2), leaves out open 1, void 1");
-    expect(p.filterNotes[1]).toContain("left out: eur (1 sampled rows)");
+    expect(p.notes).toContain(
+      '1 sampled rows are in another currency than usd (eur 1): they will be quarantined as currency_mismatch; to leave them out instead, add { "header": "Currency", "in": ["usd"] } to the filter',
+    );
     expect(p.currency?.value).toBe("USD");
     expect(p.dateFormat?.value).toBe("%Y-%m-%d %H:%M");
     // Personal data is not needed by the pages: left unmapped, and listed as such.
@@ -116,6 +118,7 @@ describe("stripe", () => {
     expect(p.columns).toEqual({
       subscription_id: "id", account_id: "Customer ID", start_date: "Start (UTC)", end_date: "Ended At (UTC)", amount: "Amount",
       interval: { header: "Interval", map: { month: "monthly", year: "annual" } }, quantity: "Quantity", product_id: "Plan", product_name: "Product", status: "Status",
+      currency: "Currency",
     });
     expect(p.filter[0]).toEqual({ header: "Status", in: ["active", "past_due", "unpaid", "canceled"] });
     expect(p.notes).toContain("1 sampled rows have a Interval of week, which is not monthly, quarterly or annual: those rows will be quarantined");
@@ -153,7 +156,7 @@ describe("salesforce-opportunities", () => {
       'Bob,Beta Ltd,Beta - lost,New Business,Web,"1,000.00",5/2/2025,Closed Lost,Retail,UK',
     ));
     expect(p.preset?.name).toBe("salesforce-opportunities");
-    expect(p.columns).toMatchObject({ account_id: "Account Name", date: "Close Date", amount: "Amount", channel: "Lead Source", industry: "Industry", country: "Billing Country", key_account_manager: "Opportunity Owner" });
+    expect(p.columns).toMatchObject({ account_id: "Account Name", date: "Close Date", amount: "Amount", acquisition_channel: "Lead Source", industry: "Industry", country: "Billing Country", key_account_manager: "Opportunity Owner" });
     const dealType = p.columns.deal_type as { header: string; map: Record<string, string> };
     expect(dealType.header).toBe("Type");
     expect(dealType.map).toMatchObject({ "New Business": "new", "Existing Business": "renewal", "Existing Business - Upgrade": "expansion", "Existing Customer - Upgrade": "expansion" });

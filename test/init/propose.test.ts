@@ -3,6 +3,7 @@
  * decimal comma, money scale), and the config of several files: paths relative to the config,
  * per-extract format overrides, `$comments` for every choice, clear refusals.
  */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../loaders/config.js";
@@ -76,14 +77,15 @@ describe("a file", () => {
 describe("the config", () => {
   it("for the bundled sample: the nine canonical extracts, a config today's parser reads, files resolving to the sample", () => {
     const sample = path.resolve(import.meta.dirname, "../../data/sample");
-    const proposals = EXTRACT_NAMES.map((name) => propose(path.join(sample, `${name}.csv`)));
+    const names = EXTRACT_NAMES.filter((name) => existsSync(path.join(sample, `${name}.csv`)));
+    const proposals = names.map((name) => propose(path.join(sample, `${name}.csv`)));
     const configPath = path.join(tmp.dir, "sample.config.json");
     const { json } = proposeConfig(proposals, configPath);
-    expect(Object.keys(json.extracts as object).sort()).toEqual([...EXTRACT_NAMES].sort());
+    expect(Object.keys(json.extracts as object).sort()).toEqual([...names].sort());
     expect(json.format).toEqual({ dateFormat: "%Y-%m-%d", decimalSeparator: ".", delimiter: ",", encoding: "utf-8", moneyDecimals: 2 });
     expect(json.currency).toBe("USD");
     const parsed = parseConfig(JSON.parse(JSON.stringify(json)), configPath);
-    for (const name of EXTRACT_NAMES) expect(parsed.extracts[name].file).toBe(path.join(sample, `${name}.csv`));
+    for (const name of names) expect(parsed.extracts[name].file).toBe(path.join(sample, `${name}.csv`));
   });
 
   it("writes paths relative to the config, per-extract overrides, the largest money scale and a comment per choice", () => {
@@ -104,6 +106,49 @@ describe("the config", () => {
     expect(comments.currency).toMatch(/USD assumed/);
     expect(json.$comments).toBe(comments);
     for (const key of Object.keys(comments)) expect(key === "sourceDir" || key === "currency" || /^(format|extracts)\./.test(key)).toBe(true);
+  });
+
+  it("raises the strict limit for rows without a customer id, measured over the whole file, not only the sample", () => {
+    // 10,000 lines: 1 in 100 of the first 5,000 lack a customer, 1 in 2 of the last 5,000; amounts 2 × 1.5 = 3 each.
+    const lines = ["Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID,Country"];
+    for (let i = 0; i < 10_000; i++) {
+      const guest = i < 5000 ? i % 100 === 0 : i % 2 === 0;
+      lines.push(`${500000 + i},S${i % 7},Item,2,2010-01-01 10:00:00,1.5,${guest ? "" : `C${i % 300}`},UK`);
+    }
+    const p = propose(tmp.write("guests.csv", csv(...lines)));
+    // Missing: 50 in the first half + 2,500 in the second = 2,550 of 10,000 rows; all rows carry the same amount.
+    expect(p.missingCustomer).toEqual({ rows: 2550, of: 10_000, rowShare: 0.255, moneyShare: 2550 / 10_000 });
+    const { json, comments } = proposeConfig([p], path.join(tmp.dir, "guests.json"));
+    // 25.5% + 2 points = 27.5%, rounded up to the whole percent.
+    expect(json.quarantineLimit).toEqual({ rows: 0.28, money: 0.28 });
+    expect(comments.quarantineLimit).toMatch(/^guests\.csv: 2,550 of 10,000 rows \(25\.5% of rows, 25\.5% of money\) have no customer id/);
+  });
+
+  it("keeps the default strict limit when rows without a customer are rare", () => {
+    const lines = ["Customer ID,Order Date,Sales"];
+    for (let i = 0; i < 1000; i++) lines.push(`${i === 0 ? "" : `C${i}`},2024-01-01,10.00`);
+    const p = propose(tmp.write("rare.csv", csv(...lines)));
+    expect(p.missingCustomer?.rowShare).toBe(0.001);
+    expect(proposeConfig([p], path.join(tmp.dir, "rare.json")).json.quarantineLimit).toBeUndefined();
+  });
+
+  it("refuses a source extract with the extract derived from it", () => {
+    const sample = path.resolve(import.meta.dirname, "../../data/sample");
+    const orders = propose(tmp.write("o.csv", csv("Customer ID,Order Date,Sales", "C1,2024-01-01,1")));
+    expect(() => proposeConfig([orders, propose(path.join(sample, "invoices.csv"))], path.join(tmp.dir, "z.json"))).toThrow(
+      /o\.csv is transactions and .*invoices\.csv is invoices: invoices are derived from transactions, so a config takes one or the other/,
+    );
+  });
+
+  it("warns about a file the build would read by its name although init was not given it", () => {
+    const dir = path.join(tmp.dir, "stray");
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, "orders.csv"), csv("Customer ID,Order Date,Sales", "C1,2024-01-01,1"));
+    writeFileSync(path.join(dir, "accounts.csv"), csv("id,name", "1,x"));
+    // invoices.csv is derived from the transactions: the build ignores it, so no warning.
+    writeFileSync(path.join(dir, "invoices.csv"), csv("id", "1"));
+    const { warnings } = proposeConfig([propose(path.join(dir, "orders.csv"))], path.join(dir, "atlas.config.json"));
+    expect(warnings).toEqual([`${path.join(dir, "accounts.csv")} is in the source folder: the build reads it as the accounts extract (by its name) though init was not given it; run init with it too, or move it`]);
   });
 
   it("refuses two files of the same extract", () => {
