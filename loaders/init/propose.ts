@@ -203,7 +203,7 @@ export function proposeFile(sample: FileSample): FileProposal {
     columnNotes[column] = Object.keys(map).length > 0 ? `header ${header}, values ${Object.entries(map).map(([a, b]) => `${a} → ${b}`).join(", ")}` : `header ${header}`;
     if (unmapped.length > 0) {
       const n = sampled.filter((v) => unmapped.some((u) => u.toLowerCase() === v.toLowerCase())).length;
-      notes.push(`${count(n)} sampled rows have a ${header} of ${unmapped.join(", ")}, which is not monthly, quarterly or annual: those rows will be quarantined`);
+      notes.push(`${count(n)} sampled rows have ${header} ${unmapped.join(" or ")}, which is not ${column === "interval" ? "monthly, quarterly or annual" : "new, renewal, expansion or other"}: those rows will be quarantined`);
     }
   }
   for (const [column, value] of Object.entries(columns)) {
@@ -240,7 +240,7 @@ export function proposeFile(sample: FileSample): FileProposal {
     if (empty > 0) notes.push(`${count(empty)} of the sampled rows have no customer id (${account} is empty): they will be reported, not valued`);
     if (empty > 0 && isSource(extract)) missingCustomer = measureMissingCustomer(sample, columns, present, filter, decimalSeparator.value);
     if (missingCustomer !== null && !sample.complete) {
-      notes.push(`over the whole file (read once more, row by row): ${count(missingCustomer.rows)} of ${count(missingCustomer.of)} rows kept by the filter have no customer id`);
+      notes.push(`over the whole file (read once more, row by row): ${count(missingCustomer.rows)} of ${count(missingCustomer.of)} rows${filter.length > 0 ? " kept by the filter" : ""} have no customer id`);
     }
   }
   notes.push(...(preset?.notes?.(view) ?? []));

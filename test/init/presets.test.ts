@@ -121,7 +121,7 @@ describe("stripe", () => {
       currency: "Currency",
     });
     expect(p.filter[0]).toEqual({ header: "Status", in: ["active", "past_due", "unpaid", "canceled"] });
-    expect(p.notes).toContain("1 sampled rows have a Interval of week, which is not monthly, quarterly or annual: those rows will be quarantined");
+    expect(p.notes).toContain("1 sampled rows have Interval week, which is not monthly, quarterly or annual: those rows will be quarantined");
     expect(p.notes.some((n) => n.startsWith("1 sampled subscriptions have Quantity above 1"))).toBe(true);
   });
 });
