@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PRESETS, matchPreset } from "../../loaders/init/presets.js";
-import { proposeFile, type FileProposal } from "../../loaders/init/propose.js";
+import { parseConfig } from "../../loaders/config.js";
+import { proposeConfig, proposeFile, type FileProposal } from "../../loaders/init/propose.js";
 import { sampleFile } from "../../loaders/init/sample.js";
 import { csv, tempDir, type TempDir } from "./helpers.js";
 
@@ -17,8 +18,13 @@ beforeAll(() => {
 });
 afterAll(() => tmp.remove());
 
+/** Every preset proposal made below, for the check that the config parser accepts them all. */
+const proposed: FileProposal[] = [];
+
 function propose(name: string, text: string): FileProposal {
-  return proposeFile(sampleFile(tmp.write(name, text)));
+  const p = proposeFile(sampleFile(tmp.write(name, text)));
+  proposed.push(p);
+  return p;
 }
 
 describe("order-lines", () => {
@@ -167,6 +173,22 @@ describe("salesforce-opportunities", () => {
 });
 
 describe("recognition", () => {
+  it("the config parser accepts every config proposed above, with the value forms as proposed", () => {
+    expect(new Set(proposed.map((p) => p.preset?.name))).toEqual(new Set(PRESETS.map((p) => p.name)));
+    for (const p of proposed) {
+      const configPath = path.join(tmp.dir, `${path.basename(p.file, ".csv")}.config.json`);
+      const { json } = proposeConfig([p], configPath);
+      const config = parseConfig(JSON.parse(JSON.stringify(json)), configPath);
+      const extract = config.extracts[p.extract as "transactions" | "subscriptions"];
+      expect(extract.file).toBe(p.file);
+      expect(extract.filters.length).toBe(p.filter.length);
+      for (const [column, value] of Object.entries(p.columns)) {
+        const kind = typeof value === "string" ? "header" : "multiply" in value ? "multiply" : "header";
+        expect(extract.columns[column].kind, `${path.basename(p.file)} ${column}`).toBe(kind);
+      }
+    }
+  });
+
   it("applies no preset to a file that lacks a preset's required headers", () => {
     expect(matchPreset(["Customer ID", "Order Date", "Sales"])).toBeNull();
   });
