@@ -32,7 +32,9 @@ interface Shape {
 const ISO_LIKE = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(.*)$/;
 const FIELD_FIRST = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(.*)$/;
 const MONTH_NAME = /^(\d{1,2})([- ])([A-Za-z]{3})\2(\d{4}|\d{2})(.*)$/;
-const TIME = /^([ T])(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(?:( ?)([AaPp][Mm]))?$/;
+// A trailing Z (UTC) is matched as a literal; other offsets (+02:00) are left to the user: read
+// as instants they would move late-evening dates to the next UTC day.
+const TIME = /^([ T])(\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(?:( ?)([AaPp][Mm]))?(Z?)$/;
 
 /** The strptime form of the time after the date, or null when it is not one init knows. */
 function timePart(rest: string): string | null {
@@ -43,7 +45,7 @@ function timePart(rest: string): string | null {
   let f = `${m[1]}${twelve ? "%I" : "%H"}:%M`;
   if (m[4] !== undefined) f += m[5] !== undefined ? ":%S.%f" : ":%S";
   if (twelve) f += `${m[6]}%p`;
-  return f;
+  return f + m[8];
 }
 
 function shapeOf(value: string): Shape | null {

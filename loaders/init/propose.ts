@@ -229,7 +229,9 @@ export function proposeFile(sample: FileSample): FileProposal {
   const dateHeaders = dateColumns(extract).map((c) => present[c]).filter((h): h is string => h !== undefined);
   const support = sample.header.filter((h) => !dateHeaders.includes(h) && looksLikeDates(view.cells(h))).map((h) => ({ header: h, values: view.cells(h) }));
   const dateDecision = dateHeaders.length === 0 ? null : { ...sniffDateFormat(dateHeaders.flatMap((h) => view.cells(h)), support), headers: dateHeaders };
-  if (dateDecision !== null && dateDecision.unreadable > 0 && !dateDecision.unknown) {
+  if (dateDecision?.unknown) {
+    notes.push(`no date in ${dateHeaders.join(", ")} is written in a form init knows (e.g. "${dateDecision.unreadableExamples[0]}"): the build will stop until format.dateFormat matches them; edit it in the config`);
+  } else if (dateDecision !== null && dateDecision.unreadable > 0) {
     notes.push(`${count(dateDecision.unreadable)} sampled dates in ${dateHeaders.join(", ")} will not read as ${dateDecision.value} (e.g. ${dateDecision.unreadableExamples.map((e) => `"${e}"`).join(", ") || "a field out of range"}): those rows will be quarantined as invalid dates`);
   }
 

@@ -131,8 +131,15 @@ describe("ISO, times and years", () => {
     expect(d.unreadableExamples).toEqual(["2024-01-07 10:00"]);
   });
 
-  it("says when no value is in a form it knows", () => {
-    const d = sniffDateFormat(["2024-01-05T10:00:00Z", "yesterday"]);
+  it("ISO instants in UTC (a trailing Z), with fractions of a second", async () => {
+    const cases: Cases = [["2024-01-05T10:00:00.123Z", "2024-01-05"], ["2024-01-06T23:59:59.5Z", "2024-01-06"]];
+    const d = sniffDateFormat(cases.map((c) => c[0]));
+    expect(d.value).toBe("%Y-%m-%dT%H:%M:%S.%fZ");
+    await expectReads(cases, d.value);
+  });
+
+  it("says when no value is in a form it knows (offsets other than Z are left to the user)", () => {
+    const d = sniffDateFormat(["2024-01-05T10:00:00+02:00", "yesterday"]);
     expect(d.unknown).toBe(true);
     expect(d.evidence).toMatch(/set the date format by hand/);
   });
