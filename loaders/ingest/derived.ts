@@ -11,8 +11,9 @@
  * - contracts from subscriptions: MRR = recurring amount ÷ months of the interval; change
  *   type `new` for an account's first subscription, `addon` while another runs, `renewal`
  *   within 31 days of the previous end, `reactivation` after a longer gap.
- * - accounts from all activity: name and attributes = the most recent non-empty value;
- *   acquired on the first activity; `subscription` when the account has a contract.
+ * - accounts from all activity: name and attributes = the most recent non-empty value
+ *   (region: the country when no region is given); acquired on the first activity;
+ *   `subscription` when the account has a contract.
  * - products from whatever names them: name = most recent product name; category from the
  *   lines that bill it; no list price or unit cost (cost comes from the lines).
  */
@@ -110,7 +111,7 @@ const ACTIVITY: Partial<Record<ExtractName, { date: string; attributes: boolean;
   contracts: { date: "start_date", attributes: false, subscription: true },
   invoices: { date: "invoice_date", attributes: false, subscription: false },
 };
-const ATTRIBUTE_COLUMNS = ["account_name", "industry", "region", "tier", "employees", "acquisition_channel", "key_account_manager"] as const;
+const ATTRIBUTE_COLUMNS = ["account_name", "industry", "region", "country", "tier", "employees", "acquisition_channel", "key_account_manager"] as const;
 
 export async function deriveAccounts(db: Db, sources: readonly ExtractName[], format: Pick<CsvFormat, "moneyDecimals">): Promise<number> {
   const parts = sources.flatMap((name) => {
@@ -128,7 +129,8 @@ export async function deriveAccounts(db: Db, sources: readonly ExtractName[], fo
      SELECT min(line) AS line, account_id,
        coalesce(${latest("account_name")}, account_id) AS account_name,
        ${latest("industry")} AS industry, TRY_CAST(${latest("employees")} AS BIGINT) AS employees, NULL AS seats,
-       ${latest("region")} AS region, ${latest("tier")} AS tier,
+       -- Exports without a region often have a country: it is the region segment then.
+       coalesce(${latest("region")}, ${latest("country")}) AS region, ${latest("tier")} AS tier,
        CASE WHEN bool_or(subscription) THEN 'subscription' ELSE 'transactional' END AS business_model,
        ${latest("acquisition_channel")} AS acquisition_channel, min(d) AS acquired_on,
        ${latest("key_account_manager")} AS key_account_manager,
