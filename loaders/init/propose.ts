@@ -1,35 +1,22 @@
 /**
- * From a file's sample to its part of the config: which extract it is (a vendor preset, the
- * canonical columns of one of the nine extracts, or transactions / subscriptions recognised
- * from header spellings), the column mapping in the value forms of spec-13, filters, and the
- * format decisions with their evidence. Then the config of several files, with `$comments`
- * keyed by the config path each comment explains.
+ * From a file's sample to its part of the config: the mapping (mapping.ts) completed with value
+ * maps and filters, and every format decision with its evidence (sniff.ts, dates.ts); then the
+ * config of several files, with `$comments` keyed by the config path each comment explains.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { AtlasError } from "../errors.js";
-import { EXTRACTS, type ExtractName } from "../ingest/schema.js";
 import { looksLikeDates, sniffDateFormat, type DateDecision } from "./dates.js";
-import { CURRENCY, REQUIRED, SPELLINGS, findHeader, matchCanonical, matchHeaders, type SourceExtract } from "./headers.js";
-import { filterOutcome, matchPreset, type Preset, type SampleView } from "./presets.js";
-import { forEachRow, type Encoding, type FileSample } from "./sample.js";
-import { count, decimalsOf, isBlank, sniffDecimalSeparator, sniffMoneyDecimals, type Decision, type MoneyDecimals, type MoneySample } from "./sniff.js";
+import { CURRENCY, findHeader } from "./headers.js";
+import { describe, headerOf, isSource, mapFile, type ColumnValue, type ConfigExtract, type FilterRule } from "./mapping.js";
+import { dateColumns, measureMissingCustomer, moneySamples, numericColumns, type MissingCustomer } from "./measure.js";
+import { filterOutcome, type Preset, type SampleView } from "./presets.js";
+import type { Encoding, FileSample } from "./sample.js";
+import { count, isBlank, sniffDecimalSeparator, sniffMoneyDecimals, type Decision, type MoneyDecimals } from "./sniff.js";
 import { buildMap, dealTypeOf, intervalOf, tally } from "./values.js";
 
-export type ConfigExtract = ExtractName | SourceExtract;
-
-/** Column value forms of spec-13. */
-export type ColumnValue =
-  | string
-  | { readonly header: string; readonly map: Readonly<Record<string, string>> }
-  | { readonly value: string }
-  | { readonly generate: "sequence" }
-  | { readonly multiply: readonly [string, string] };
-
-export interface FilterRule {
-  readonly header: string;
-  readonly in: readonly string[];
-}
+export type { ColumnValue, ConfigExtract, FilterRule } from "./mapping.js";
+export type { MissingCustomer } from "./measure.js";
 
 export interface FileProposal {
   readonly file: string;
@@ -63,29 +50,7 @@ export interface FileProposal {
   readonly complete: boolean;
 }
 
-const MONEY_COLUMNS: Readonly<Record<SourceExtract, readonly string[]>> = {
-  transactions: ["amount", "profit", "cost"],
-  subscriptions: ["amount"],
-};
-const NUMBER_COLUMNS: Readonly<Record<SourceExtract, readonly string[]>> = {
-  transactions: ["quantity", "unit_price", "employees"],
-  subscriptions: ["quantity", "employees"],
-};
-const DATE_COLUMNS: Readonly<Record<SourceExtract, readonly string[]>> = {
-  transactions: ["date"],
-  subscriptions: ["start_date", "end_date"],
-};
 const STAGE_HEADERS = ["Stage", "Deal Stage", "Opportunity Stage", "Sales Stage"];
-
-export function headerOf(value: ColumnValue | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string") return value;
-  return "header" in value ? value.header : undefined;
-}
-
-function isSource(extract: ConfigExtract): extract is SourceExtract {
-  return extract === "transactions" || extract === "subscriptions";
-}
 
 function viewOf(sample: FileSample, present: Readonly<Record<string, string>>): SampleView {
   const cache = new Map<string, string[]>();
@@ -103,87 +68,6 @@ function viewOf(sample: FileSample, present: Readonly<Record<string, string>>): 
     },
     headerOf: (column: string) => present[column],
   };
-}
-
-interface Mapping {
-  extract: ConfigExtract;
-  reason: string;
-  preset: Preset | null;
-  columns: Record<string, ColumnValue>;
-  present: Record<string, string>;
-}
-
-/** Canonical column → header, for the columns that read a header. */
-function presentOf(columns: Readonly<Record<string, ColumnValue>>): Record<string, string> {
-  const present: Record<string, string> = {};
-  for (const [column, value] of Object.entries(columns)) {
-    const header = headerOf(value);
-    if (header !== undefined) present[column] = header;
-  }
-  return present;
-}
-
-/** Which extract the file is and its column mapping (before value maps and filters). */
-function mapFile(sample: FileSample): Mapping {
-  const headers = sample.header;
-  const presetMatch = matchPreset(headers);
-  if (presetMatch !== null) {
-    const { preset, found } = presetMatch;
-    const columns: Record<string, ColumnValue> = {};
-    for (const [column, spellings] of Object.entries(preset.columns)) {
-      const header = findHeader(headers, spellings);
-      if (header !== undefined && !Object.values(columns).includes(header)) columns[column] = header;
-    }
-    if (preset.multiplyAmount) columns.amount = { multiply: ["quantity", "unit_price"] };
-    const rest = matchHeaders(headers, preset.extract, new Set(Object.values(columns).map(headerOf).filter((h) => h !== undefined)), new Set(Object.keys(columns)));
-    for (const [column, match] of rest) columns[column] = match.header;
-    const reason = `preset ${preset.name} (${preset.title}): ${found.length} of its ${preset.documented.length} documented headers found (${found.join(", ")})`;
-    return { extract: preset.extract, reason, preset, columns, present: presentOf(columns) };
-  }
-
-  const canonical = matchCanonical(headers);
-  if (canonical !== null) {
-    const columns: Record<string, ColumnValue> = {};
-    // The reader matches ignoring case and surrounding spaces: only other spellings need mapping.
-    for (const [column, header] of canonical.columns) if (header.trim().toLowerCase() !== column) columns[column] = header;
-    const reason = `the headers are the canonical columns of ${canonical.extract} (data/README.md): all ${canonical.required} required columns found, and ${canonical.columns.size - canonical.required} optional`;
-    return { extract: canonical.extract, reason, preset: null, columns, present: Object.fromEntries(canonical.columns) };
-  }
-
-  const subscriptions = matchHeaders(headers, "subscriptions");
-  const extract: SourceExtract = REQUIRED.subscriptions.every((c) => subscriptions.has(c)) ? "subscriptions" : "transactions";
-  const matched = extract === "subscriptions" ? subscriptions : matchHeaders(headers, "transactions");
-  const columns: Record<string, ColumnValue> = {};
-  for (const [column, match] of matched) columns[column] = match.header;
-  if (extract === "transactions" && columns.amount === undefined && columns.quantity !== undefined && columns.unit_price !== undefined) {
-    columns.amount = { multiply: ["quantity", "unit_price"] };
-  }
-  const missing = REQUIRED[extract].filter((c) => columns[c] === undefined);
-  if (missing.length > 0) throw missingColumns(sample, extract, missing);
-  const found = REQUIRED[extract].map((c) => `${c} ← ${describe(columns[c])}`).join(", ");
-  const reason = `recognised as ${extract} from its headers (${found})${extract === "subscriptions" ? ": it has a billing interval and a start date" : ""}`;
-  return { extract, reason, preset: null, columns, present: presentOf(columns) };
-}
-
-function describe(value: ColumnValue): string {
-  if (typeof value === "string") return value;
-  if ("header" in value) return value.header;
-  if ("multiply" in value) return `${value.multiply[0]} × ${value.multiply[1]}`;
-  if ("value" in value) return `"${value.value}"`;
-  return "a generated sequence";
-}
-
-function missingColumns(sample: FileSample, extract: SourceExtract, missing: readonly string[]): AtlasError {
-  const what = missing.map((c) => {
-    const extra = c === "amount" && extract === "transactions" ? " (or quantity and unit price)" : "";
-    const label = c === "account_id" ? "customer" : c;
-    return `a ${label} column${extra} (looked for: ${SPELLINGS[extract][c].join(", ")})`;
-  });
-  const headers = sample.header.length > 0 ? sample.header.join(", ") : "(none)";
-  const noCustomer = missing.includes("account_id") ? "no customer column found" : `no ${missing.join(" / ")} column found`;
-  return new AtlasError(
-    `${sample.file}: ${noCustomer}; init needs ${what.join("; and ")}. Headers seen: ${headers}. Rename a header or write the config by hand (data/README.md).`,
-  );
 }
 
 export function proposeFile(sample: FileSample): FileProposal {
@@ -272,89 +156,6 @@ export function proposeFile(sample: FileSample): FileProposal {
     rowsSampled: sample.rows.length,
     complete: sample.complete,
   };
-}
-
-export interface MissingCustomer {
-  readonly rows: number;
-  /** Rows kept by the filter. */
-  readonly of: number;
-  /** Shares as the strict build measures them: of rows kept by the filter, and of money. */
-  readonly rowShare: number;
-  readonly moneyShare: number;
-}
-
-/** A number cell as a float: only for estimating shares, never for money itself. */
-function approximate(cell: string, separator: "." | ","): number {
-  const plain = cell.trim().replace(/[ \u00a0\u202f]/g, "").split(separator === "." ? "," : ".").join("").replace(",", ".");
-  const x = Number(plain);
-  return Number.isFinite(x) ? x : 0;
-}
-
-/**
- * Rows without a customer id as shares of rows and money the way the strict build measures
- * quarantine (loaders/ingest/strict.ts): rows among those the filter keeps; |quarantined
- * money| over the larger of |source money| and |accepted money|. Measured over the whole file
- * (streamed, nothing kept), since the strict limit init proposes from it applies to the whole
- * file and the share in the first rows can differ from the rest.
- */
-function measureMissingCustomer(sample: FileSample, columns: Readonly<Record<string, ColumnValue>>, present: Readonly<Record<string, string>>, filter: readonly FilterRule[], separator: "." | ","): MissingCustomer {
-  const index = (h: string | undefined) => (h === undefined ? -1 : sample.header.indexOf(h));
-  const rules = filter.map((f) => ({ i: index(f.header), keep: new Set(f.in.map((v) => v.trim().toLowerCase())) }));
-  const account = index(present.account_id);
-  const amount = columns.amount;
-  const factors = typeof amount === "object" && "multiply" in amount ? amount.multiply.map((c) => index(present[c])) : [index(present.amount)];
-  let kept = 0;
-  let missing = 0;
-  let all = 0;
-  let quarantined = 0;
-  const visit = (row: readonly string[]) => {
-    if (!rules.every((r) => r.keep.has((row[r.i] ?? "").trim().toLowerCase()))) return;
-    kept++;
-    const value = factors.reduce((product, i) => product * approximate(row[i] ?? "", separator), 1);
-    all += value;
-    if (isBlank(row[account] ?? "")) {
-      missing++;
-      quarantined += value;
-    }
-  };
-  if (sample.complete) sample.rows.forEach(visit);
-  else forEachRow(sample, visit);
-  const denominator = Math.max(Math.abs(all), Math.abs(all - quarantined));
-  return { rows: missing, of: kept, rowShare: kept === 0 ? 0 : missing / kept, moneyShare: denominator === 0 ? 0 : Math.abs(quarantined) / denominator };
-}
-
-function numericColumns(extract: ConfigExtract): string[] {
-  if (isSource(extract)) return [...MONEY_COLUMNS[extract], ...NUMBER_COLUMNS[extract]];
-  return EXTRACTS[extract].columns.filter((c) => c.type === "money" || c.type === "price" || c.type === "number").map((c) => c.name);
-}
-
-function dateColumns(extract: ConfigExtract): readonly string[] {
-  return isSource(extract) ? DATE_COLUMNS[extract] : EXTRACTS[extract].dateColumns;
-}
-
-function moneySamples(extract: ConfigExtract, columns: Readonly<Record<string, ColumnValue>>, present: Readonly<Record<string, string>>, view: SampleView, separator: "." | ","): MoneySample[] {
-  const names = isSource(extract) ? MONEY_COLUMNS[extract] : EXTRACTS[extract].columns.filter((c) => c.type === "money").map((c) => c.name);
-  const samples: MoneySample[] = [];
-  for (const name of names) {
-    const value = columns[name];
-    if (value !== undefined && typeof value === "object" && "multiply" in value) {
-      // The product's decimals are the sum of its factors' decimals.
-      const [a, b] = value.multiply.map((c) => view.cells(present[c] ?? ""));
-      for (let i = 0; i < a.length; i++) {
-        const da = decimalsOf(a[i], separator);
-        const db = decimalsOf(b[i] ?? "", separator);
-        if (da !== null && db !== null) samples.push({ label: `${present[value.multiply[0]]} × ${present[value.multiply[1]]}`, text: `${a[i]} × ${b[i]}`, decimals: da + db });
-      }
-      continue;
-    }
-    const header = present[name];
-    if (header === undefined) continue;
-    for (const cell of view.cells(header)) {
-      const decimals = decimalsOf(cell, separator);
-      if (decimals !== null) samples.push({ label: header, text: cell, decimals });
-    }
-  }
-  return samples;
 }
 
 function proposeFilters(extract: ConfigExtract, preset: Preset | null, view: SampleView): { filter: FilterRule[]; filterNotes: string[]; filterHeaders: string[] } {
