@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { EXTRACTS, EXTRACT_NAMES, type ColumnSpec, type ExtractName } from "./ingest/schema.js";
+import { EXTRACTS, EXTRACT_NAMES, SOURCE_EXTRACTS, type ColumnSpec, type ExtractName } from "./ingest/schema.js";
 import { AtlasError } from "./errors.js";
 
 export interface CsvFormat {
@@ -42,8 +42,9 @@ export interface ExtractConfig {
   /** Absolute path of the CSV file. */
   readonly file: string;
   /**
-   * Whether the extract is read: configured under `extracts`, or not configured but a file
-   * `<name>.csv` exists in the source folder. An extract not provided is empty, never an error.
+   * Whether the extract is read: configured under `extracts`, or — when the config names no
+   * source extract (transactions, subscriptions) — not configured but a file `<name>.csv` exists
+   * in the source folder. An extract not provided is empty, never an error.
    */
   readonly provided: boolean;
   /** Named in the config (then its file must exist). */
@@ -179,6 +180,10 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
   if (!isObject(extractsRaw)) return fail("extracts", "must be an object");
   checkKeys(extractsRaw, "extracts.", EXTRACT_NAMES, fail, "is not an extract LTV Atlas knows");
   const extracts = {} as Record<ExtractName, ExtractConfig>;
+  // `<name>.csv` files are picked up by name only for a set of canonical extracts (the sample's
+  // shape); a config built on an export reads exactly the files it names, so a stray file beside
+  // the export never joins the build.
+  const byName = !SOURCE_EXTRACTS.some((n) => extractsRaw[n] !== undefined);
   for (const name of EXTRACT_NAMES) {
     const configured = extractsRaw[name] !== undefined;
     const entry = extractsRaw[name] ?? {};
@@ -206,21 +211,17 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
       byHeader.set(h, canonical);
     }
     const filters = parseFilters(entry.filter, key("filter"), fail);
-    const provided = configured || existsSync(file);
+    const provided = configured || (byName && existsSync(file));
     extracts[name] = { name, file, provided, configured, columns, filters, format: parseFormat(entry.format, key("format"), format, fail) };
   }
   const conflict = (a: ExtractName, b: ExtractName, why: string) => {
-    if (extracts[a].configured && extracts[b].configured) fail(`extracts.${a}`, `and extracts.${b} cannot both be given: ${why}`);
+    if (!extracts[a].provided || !extracts[b].provided) return;
+    const byNameNote = (n: ExtractName) => (extracts[n].configured ? "" : ` (${n}.csv in the source folder is read by its name)`);
+    fail(`extracts.${a}`, `and extracts.${b} cannot both be given: ${why}${byNameNote(a)}${byNameNote(b)}`);
   };
   conflict("transactions", "invoices", "invoices and their lines are derived from the transactions; give one or the other");
   conflict("transactions", "invoice_lines", "invoices and their lines are derived from the transactions; give one or the other");
   conflict("subscriptions", "contracts", "contracts are derived from the subscriptions; give one or the other");
-  // A file named like an extract beside the configured ones is used by convention only when the
-  // source extract that would replace it is absent.
-  for (const [source, derived] of [["transactions", ["invoices", "invoice_lines"]], ["subscriptions", ["contracts"]]] as const) {
-    if (!extracts[source].provided) continue;
-    for (const d of derived) if (!extracts[d].configured) extracts[d] = { ...extracts[d], provided: false };
-  }
   if (!EXTRACT_NAMES.some((n) => extracts[n].provided && ["transactions", "subscriptions", "invoices", "contracts"].includes(n))) {
     fail("extracts", "names no extract with customer activity: give at least one of transactions, subscriptions, invoices (with invoice_lines) or contracts");
   }

@@ -194,6 +194,8 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       opt("product_id", "id"),
       opt("product_name", "text"),
       opt("quantity", "int", { min: 0 }),
+      // Price of one unit (Stripe's "Amount"): then amount = { "multiply": ["quantity", "unit_amount"] }.
+      opt("unit_amount", "money"),
       opt("status", "text"),
       opt("currency", "text"),
       ...ATTRIBUTES,

@@ -63,7 +63,7 @@ export function mapFile(sample: FileSample): Mapping {
       const header = findHeader(headers, spellings);
       if (header !== undefined && !Object.values(columns).includes(header)) columns[column] = header;
     }
-    if (preset.multiplyAmount) columns.amount = { multiply: ["quantity", "unit_price"] };
+    if (preset.multiplyAmount) columns.amount = { multiply: [...preset.multiplyAmount] };
     const rest = matchHeaders(headers, preset.extract, new Set(Object.values(columns).map(headerOf).filter((h) => h !== undefined)), new Set(Object.keys(columns)));
     for (const [column, match] of rest) columns[column] = match.header;
     const reason = `preset ${preset.name} (${preset.title}): ${found.length} of its ${preset.documented.length} documented headers found (${found.join(", ")})`;

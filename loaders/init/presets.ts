@@ -35,8 +35,8 @@ export interface Preset {
   readonly documented: readonly string[];
   /** Canonical column → this vendor's spellings, first present wins; other columns fall back to generic recognition. */
   readonly columns: Readonly<Record<string, readonly string[]>>;
-  /** The export has quantity and unit price but no line amount. */
-  readonly multiplyAmount?: boolean;
+  /** The export has no total amount: it is the product of these two canonical columns. */
+  readonly multiplyAmount?: readonly [string, string];
   /** Canonical column → value map from the sampled values. */
   readonly maps?: Readonly<Record<string, (sampled: readonly string[]) => ProposedMap>>;
   readonly filters?: readonly PresetFilter[];
@@ -106,7 +106,7 @@ export const PRESETS: readonly Preset[] = [
       unit_price: ["Price", "UnitPrice"],
       country: ["Country"],
     },
-    multiplyAmount: true,
+    multiplyAmount: ["quantity", "unit_price"],
     notes: (view) => {
       const notes: string[] = [];
       const invoice = view.headerOf("order_id");
@@ -161,7 +161,7 @@ export const PRESETS: readonly Preset[] = [
       account_name: ["Customer Name"],
       start_date: ["Start Date (UTC)", "Start (UTC)", "Created (UTC)"],
       end_date: ["Ended At (UTC)", "Canceled At (UTC)"],
-      amount: ["Amount"],
+      unit_amount: ["Amount"],
       interval: ["Interval"],
       quantity: ["Quantity"],
       product_id: ["Plan"],
@@ -169,6 +169,7 @@ export const PRESETS: readonly Preset[] = [
       status: ["Status"],
       currency: ["Currency"],
     },
+    multiplyAmount: ["quantity", "unit_amount"],
     maps: { interval: intervalMap(["month", "year"]) },
     filters: [
       {
@@ -181,7 +182,7 @@ export const PRESETS: readonly Preset[] = [
       const quantity = view.headerOf("quantity");
       if (quantity === undefined) return [];
       const many = countWhere(view.cells(quantity), (c) => Number(c) > 1);
-      return many > 0 ? [`${count(many)} sampled subscriptions have ${quantity} above 1: Stripe's Amount is the price of one unit, so check that their recurring amount is the total you bill`] : [];
+      return many > 0 ? [`${count(many)} sampled subscriptions have ${quantity} above 1: Stripe's Amount is the price of one unit, so the recurring amount is ${quantity} × Amount`] : [];
     },
   },
   {

@@ -92,7 +92,7 @@ export function proposeFile(sample: FileSample): FileProposal {
   }
   for (const [column, value] of Object.entries(columns)) {
     if (columnNotes[column] !== undefined) continue;
-    columnNotes[column] = typeof value === "string" ? `header ${value}` : "multiply" in value ? `${headerOf(columns.quantity)} × ${headerOf(columns.unit_price)}: the export has no line amount` : describe(value);
+    columnNotes[column] = typeof value === "string" ? `header ${value}` : "multiply" in value ? `${value.multiply.map((c) => headerOf(columns[c])).join(" × ")}: the export has no total amount` : describe(value);
   }
 
   const { filter, filterNotes, filterHeaders } = proposeFilters(extract, preset, view);

@@ -96,9 +96,19 @@ describe("extracts", () => {
     expect(error({ extracts: { subscriptions: { file: "s.csv" }, contracts: { file: "c.csv" } } })).toMatch(/extracts\.subscriptions" and extracts\.contracts cannot both be given/);
   });
 
-  it("treats every extract not configured and without a file as not provided", () => {
-    const config = parseConfig(orders(), CONFIG);
-    expect(Object.entries(config.extracts).filter(([, e]) => e.provided).map(([n]) => n)).toEqual(["transactions"]);
+  it("reads exactly the files a config on an export names: a stray <name>.csv beside it is not picked up", () => {
+    writeFileSync(path.join(dir, "subscriptions.csv"), "account_id,start_date,amount,interval\n");
+    writeFileSync(path.join(dir, "nps_responses.csv"), "response_id,account_id,responded_on,score\n");
+    try {
+      const config = parseConfig(orders(), CONFIG);
+      expect(Object.entries(config.extracts).filter(([, e]) => e.provided).map(([n]) => n)).toEqual(["transactions"]);
+      // Without a source extract (the canonical shape), files named like an extract are read by name.
+      writeFileSync(path.join(dir, "invoices.csv"), "invoice_id,account_id,invoice_date,currency,document_type\n");
+      const canonical = parseConfig({ extracts: { invoices: {} } }, CONFIG);
+      expect(Object.entries(canonical.extracts).filter(([, e]) => e.provided).map(([n]) => n)).toEqual(["subscriptions", "invoices", "nps_responses"]);
+    } finally {
+      for (const f of ["subscriptions.csv", "nps_responses.csv", "invoices.csv"]) rmSync(path.join(dir, f), { force: true });
+    }
   });
 
   it("reads the strict-build limit and the scenarios folder", () => {

@@ -122,7 +122,7 @@ describe("stripe", () => {
     expect(p.preset?.name).toBe("stripe");
     expect(p.extract).toBe("subscriptions");
     expect(p.columns).toEqual({
-      subscription_id: "id", account_id: "Customer ID", start_date: "Start (UTC)", end_date: "Ended At (UTC)", amount: "Amount",
+      subscription_id: "id", account_id: "Customer ID", start_date: "Start (UTC)", end_date: "Ended At (UTC)", unit_amount: "Amount", amount: { multiply: ["quantity", "unit_amount"] },
       interval: { header: "Interval", map: { month: "monthly", year: "annual" } }, quantity: "Quantity", product_id: "Plan", product_name: "Product", status: "Status",
       currency: "Currency",
     });

@@ -46,7 +46,7 @@ describe("a file", () => {
   it("amount as quantity × unit price when the export has no amount", () => {
     const p = propose(tmp.write("lines.csv", csv("CustomerID,Date,Qty,Unit Price", "C1,2024-01-01,3,1.25")));
     expect(p.columns.amount).toEqual({ multiply: ["quantity", "unit_price"] });
-    expect(p.columnNotes.amount).toBe("Qty × Unit Price: the export has no line amount");
+    expect(p.columnNotes.amount).toBe("Qty × Unit Price: the export has no total amount");
   });
 
   it("recognises a subscriptions export by its interval and start date and maps the intervals", () => {
