@@ -82,6 +82,8 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
         if (event.step === "done") bar?.tick(`${event.extract} (${event.rows?.toLocaleString("en-US")} rows)`);
       }).finally(() => watch?.stop());
       bar?.done();
+      // The ingest summary comes first: whatever the models do, the user has seen what was read.
+      for (const line of summaryLines(report)) log(line);
       const t2 = performance.now();
       log(`derive: account × month tables as of ${report.asOf}`);
       await buildDerivedTables(db, report.asOf);
@@ -100,7 +102,6 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       renameSync(tempDir, storeDir);
       rmSync(oldDir, { recursive: true, force: true });
       const t5 = performance.now();
-      for (const line of summaryLines(report)) log(line);
       for (const note of models.notes) log(`models: ${note}`);
       return {
         storeDir,

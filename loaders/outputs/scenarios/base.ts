@@ -125,6 +125,13 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
     poolIndex.set("transactional", pools.length);
     pools.push({ key: "transactional", kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.exp((-weeklyDropout * 52) / 12), periodMonths: 1 });
   }
+  // Accounts no model could value carry a historical value (trailing margin × observed retention): a flat pool per business model.
+  for (const model of ["subscription", "transactional"] as const) {
+    if (!models.historical) break;
+    const R = models.historical.retention[model] ?? 1;
+    poolIndex.set(`historical · ${model}`, pools.length);
+    pools.push({ key: `historical · ${model}`, kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.pow(R, 1 / 12), periodMonths: 1 });
+  }
   const contracts = new Map((await readContractAccounts(db, asOf)).map((c) => [c.accountId, c]));
   const groups: Array<{ pool: number; renewals: number }> = [];
   const groupIndex = new Map<string, number>();
