@@ -209,31 +209,34 @@ function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta
   }
   const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
   const M = new Float64Array(nMax + 1);
-  let W = 0, vk = 1;
+  // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
+  // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
+  let W0 = 0, vk = 1;
   for (let k = 1; k <= H; k++) {
     vk *= v;
     const w = k < H ? vk * (1 - v) : vk;
-    W += w;
     const zk = (k * delta) / (A + k * delta);
-    let term = w * Math.pow(1 - zk, e2);
+    const L = Math.log1p(-zk);
+    W0 += w * (Math.abs(e2) < 1e-12 ? -L : -Math.expm1(e2 * L) / e2);
+    let term = w * Math.exp(e2 * L);
     for (let n = 0; n <= nMax; n++) {
       M[n] += term;
       term *= zk;
     }
   }
-  const nSign = Math.max(-e1, -e2, 0);
+  const nSign = Math.max(-e1, 0);
   for (let j = 0; j < xs.length; j++) {
     const C = p.a + p.b + xs[j] - 1;
-    let c = 1;
-    let sum = M[0];
-    for (let n = 0; n < nMax; n++) {
-      c *= ((e1 + n) * (e2 + n)) / ((C + n) * (n + 1));
-      const t = c * M[n + 1];
+    let d = e1 / C; // c₁/(a − 1)
+    let sum = 0;
+    for (let n = 1; n <= nMax; n++) {
+      const t = d * M[n];
       sum += t;
       // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
-      if (n + 1 > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * Math.abs(sum)) break;
+      if (n > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * (Math.abs(W0) + Math.abs(sum))) break;
+      d *= ((e1 + n) * (p.a + n - 1)) / ((C + n) * (n + 1));
     }
-    out[outIdx[j]] = (C / (p.a - 1)) * (W - sum);
+    out[outIdx[j]] = C * (W0 - sum);
   }
 }
 
