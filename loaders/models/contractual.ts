@@ -96,6 +96,7 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     fitted.set(pool.key, out);
     return out;
   };
+  const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
   const LEVEL_WORDS = { segment: "the segment", tier: "the term × tier pool", term: "the billing-term pool" } as const;
   type Chosen = { pool: Pool; fit: SbgFit; warnings: string[]; fallback: string | null };
   const chosenOf = new Map<string, Chosen | { reason: string }>();
@@ -109,17 +110,18 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     for (const pool of levels) {
       const f = fitOf(pool);
       if (f.status === "ok") {
-        choice = { pool, fit: f.fit!, warnings: [], fallback: skipped.length ? `${skipped.join("; ")}: parameters from ${LEVEL_WORDS[pool.level]} (${pool.key}).` : null };
+        choice = { pool, fit: f.fit!, warnings: [], fallback: skipped.length ? `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[pool.level]} (${pool.key}).` : null };
         break;
       }
-      skipped.push(`${LEVEL_WORDS[pool.level]} ${f.status === "weak" ? "is weakly identified" : "cannot be fitted"}: ${f.reason}`);
+      const why = f.reason.endsWith(".") ? f.reason : `${f.reason}.`;
+      skipped.push(`${capitalize(LEVEL_WORDS[pool.level])} ${f.status === "weak" ? "is weakly identified" : "cannot be fitted"}: ${why}`);
     }
     if (!choice) {
       // No level is well determined: use the first usable (weakly identified) one and say so.
       const weak = levels.find((pool) => fitOf(pool).status === "weak");
       choice = weak
-        ? { pool: weak, fit: fitOf(weak).fit!, warnings: fitOf(weak).warnings, fallback: weak.level === "segment" ? null : `${skipped.join("; ")}: parameters from ${LEVEL_WORDS[weak.level]} (${weak.key}), itself weakly identified.` }
-        : { reason: `No sBG fit can value it: ${skipped.join("; ")}.` };
+        ? { pool: weak, fit: fitOf(weak).fit!, warnings: fitOf(weak).warnings, fallback: weak.level === "segment" ? null : `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[weak.level]} (${weak.key}), the first that can be fitted, although weakly identified.` }
+        : { reason: `No sBG fit can value it. ${skipped.join(" ")}` };
     }
     chosenOf.set(key, choice);
     return choice;
