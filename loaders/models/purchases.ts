@@ -6,6 +6,7 @@
 import { BGNBD_PARAM_NAMES, bgnbdConditionalExpectedPurchases, bgnbdProbabilityAliveOne, fitBgnbd, type BgnbdFit } from "../../src/lib/models/bgnbd.js";
 import { fitGammaGamma, GAMMAGAMMA_PARAM_NAMES, type GammaGammaFit } from "../../src/lib/models/gammagamma.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";
+import { fitNbd, NBD_PARAM_NAMES, type NbdFit } from "../../src/lib/models/nbd.js";
 import { summarizeTransactions, toEpochDay, fromEpochDay } from "../../src/lib/models/rfm.js";
 import { predictClvWithBands } from "../../src/lib/models/valuation.js";
 import { createRng } from "../../src/lib/random.js";
@@ -69,7 +70,22 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
   step("BG/NBD fitted");
   // α has the time unit: its plausible range scales with the length of the history.
   const bgCheck = checkIdentification(BGNBD_PARAM_NAMES, bgnbd, { symbols: BG_SYMBOLS, bounds: { alpha: [1e-4 * Math.max(1, weeks), 1e4 * Math.max(1, weeks)] } });
-  if (bgCheck.unusable) return notValued(`the BG/NBD fit is not identified by these data. ${bgCheck.warnings.join(" ")}`);
+  // BG/NBD on a boundary: fall back to the simpler NBD (no dropout), the limit it runs to.
+  let nbd: NbdFit | null = null;
+  let purchaseFallback: string | null = null;
+  if (bgCheck.unusable) {
+    const bgWhy = `BG/NBD is not identified by these data: ${bgCheck.warnings.join(" ")}`;
+    try {
+      nbd = fitNbd(rfm);
+    } catch (error) {
+      return notValued(`${bgWhy} The simpler NBD model (no dropout) could not be fitted either (${(error as Error).message}).`);
+    }
+    const nbdCheck = checkIdentification(NBD_PARAM_NAMES, nbd, { symbols: BG_SYMBOLS, bounds: { alpha: [1e-4 * Math.max(1, weeks), 1e4 * Math.max(1, weeks)] } });
+    if (nbdCheck.weak) return notValued(`${bgWhy} The simpler NBD model (no dropout) is not identified either: ${nbdCheck.warnings.join(" ")}`);
+    purchaseFallback = `${bgWhy} Purchases are valued with the simpler NBD model instead (Poisson purchasing with Gamma-distributed rates and no dropout: the limit BG/NBD runs to as its dropout probability goes to 0), so every account's P(alive) is 100%.`;
+    notes.push(purchaseFallback);
+    step("NBD fitted (BG/NBD on a boundary)");
+  }
 
   const spendRows = { frequency: [] as number[], monetaryValue: [] as number[] };
   for (let i = 0; i < rfm.frequency.length; i++) {
@@ -108,7 +124,7 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
   }
   let prediction: ReturnType<typeof predictClvWithBands>;
   try {
-    prediction = predictClvWithBands("bgnbd", bgnbd, gammaGamma, rfm, {
+    prediction = predictClvWithBands(nbd ? "nbd" : "bgnbd", nbd ?? bgnbd, gammaGamma, rfm, {
       unit: "weeks",
       months: config.horizonMonths,
       annualDiscount: config.annualDiscountRate,
@@ -125,7 +141,7 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
   if (prediction.rejectedDraws > 0) notes.push(`${prediction.rejectedDraws} parameter draws of the purchase or spend model fell outside the valid region (or gave non-finite values) and were replaced by new draws.`);
   const values: AccountValue[] = rfm.id.map((id, i) => ({
     account_id: String(id),
-    model: "bgnbd",
+    model: nbd ? "nbd" : "bgnbd",
     segment: "transactional",
     clv_cents: prediction.clv[i],
     clv_p10_cents: prediction.clvP10[i],
@@ -149,12 +165,14 @@ export function valuePurchases(rows: PurchaseRows, asOf: string, margin: number,
       checks,
       warnings: { bgnbd: bgCheck.warnings, gammaGamma: ggWarnings },
       spendModel: gammaGamma ? "gamma-gamma" : "observed mean",
-      fallback,
+      purchaseModel: nbd ? "nbd" : "bgnbd",
+      nbd: nbd ? { r: nbd.r, alpha: nbd.alpha, logLik: nbd.logLik, se: nbd.se ?? null } : null,
+      fallback: [purchaseFallback, fallback].filter((f) => f !== null).join(" ") || null,
       rejectedDraws: prediction.rejectedDraws,
       bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLik: bgnbd.logLik, se: bgnbd.se ?? null },
       gammaGamma: gammaGamma ? { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma, logLik: gammaGamma.logLik, se: gammaGamma.se ?? null } : null,
       holdout,
-      aliveGrid: aliveGrid(bgnbd, rfm.T),
+      aliveGrid: aliveGrid(nbd ? () => 1 : (x, tx, T) => bgnbdProbabilityAliveOne(bgnbd, x, tx, T), rfm.T),
       valueCents: prediction.totalClv,
       band: { p10: prediction.totalP10, p50: prediction.totalP50, p90: prediction.totalP90 },
     },
@@ -231,14 +249,14 @@ function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): Purcha
 }
 
 /** P(alive) on a grid of (x, t_x) for the median T of the accounts. */
-function aliveGrid(fit: BgnbdFit, T: ArrayLike<number>) {
+function aliveGrid(alive: (x: number, tx: number, T: number) => number, T: ArrayLike<number>) {
   const sortedT = Float64Array.from(T).sort();
   const medianT = Math.max(1, Math.round(sortedT[Math.floor(sortedT.length / 2)]));
   const frequency = Array.from({ length: 16 }, (_, i) => i);
   const steps = 20;
   const recency = Array.from({ length: steps + 1 }, (_, i) => Math.round(((medianT * i) / steps) * 10) / 10);
   // Impossible histories (x = 0 with t_x > 0, or x > 0 with t_x = 0) are null.
-  const p = frequency.map((x) => recency.map((tx) => (x === 0 ? (tx === 0 ? 1 : null) : tx === 0 ? null : bgnbdProbabilityAliveOne(fit, x, tx, medianT))));
+  const p = frequency.map((x) => recency.map((tx) => (x === 0 ? (tx === 0 ? 1 : null) : tx === 0 ? null : alive(x, tx, medianT))));
   return { T: medianT, frequency, recency, p };
 }
 

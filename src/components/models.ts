@@ -107,7 +107,8 @@ export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
     <thead><tr><th>Model</th><th>Parameters ± SE</th><th>Log-likelihood</th><th>Accounts</th></tr></thead>
     <tbody>
       <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
-      ${p.warnings?.bgnbd.length ? html`<tr class="fit-warning"><td colspan="4"><small><strong>Weakly identified:</strong> ${p.warnings.bgnbd.join(" ")}</small></td></tr>` : ""}
+      ${p.warnings?.bgnbd.length ? html`<tr class="fit-warning"><td colspan="4"><small><strong>${p.purchaseModel === "nbd" ? "Not used, on a boundary" : "Weakly identified"}:</strong> ${p.warnings.bgnbd.join(" ")}</small></td></tr>` : ""}
+      ${p.nbd ? html`<tr data-model="nbd"><td>NBD, no dropout (purchases, weeks) — values the accounts</td><td>r ${plusMinus(p.nbd.r, p.nbd.se?.r)}, α ${plusMinus(p.nbd.alpha, p.nbd.se?.alpha)}</td><td>${p.nbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>` : ""}
       ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : html`<tr><td>Spend</td><td colspan="3">each account's own mean spend per purchase day (Gamma-Gamma not used)</td></tr>`}
       ${p.warnings?.gammaGamma.length && gg ? html`<tr class="fit-warning"><td colspan="4"><small><strong>Weakly identified:</strong> ${p.warnings.gammaGamma.join(" ")}</small></td></tr>` : ""}
     </tbody></table>

@@ -15,6 +15,7 @@ import { unitDays, type TimeUnit } from "./rfm.js";
 import { sbgSurvival, type SbgParams } from "./sbg.js";
 import { drawParameters } from "./uncertainty.js";
 import { hyp2f1 } from "./hyp2f1.js";
+import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
 
 /** Days in one month (365.25 / 12). */
@@ -64,8 +65,8 @@ export function sbgClv(p: SbgParams, opts: { renewals: number; mrr: number; mont
   return opts.margin * opts.mrr * sum;
 }
 
-/** Which purchase model values the accounts. */
-export type PurchaseModel = "bgnbd" | "paretonbd";
+/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of both). */
+export type PurchaseModel = "bgnbd" | "paretonbd" | "nbd";
 
 /** Per-account inputs: the RFM columns plus the mean repeat spend (zbar, money units). */
 export interface AccountColumns extends RfmColumns {
@@ -241,7 +242,7 @@ function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta
 }
 
 /** Model parameters for one evaluation (a point estimate or one draw). */
-type ModelParams = BgnbdParams | ParetoNbdParams;
+type ModelParams = BgnbdParams | ParetoNbdParams | NbdParams;
 
 /**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
@@ -281,6 +282,18 @@ function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepare
       }
       break;
     }
+    case "nbd": {
+      // E(t) = (r + x) t/(α + T) if alive (always): Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
+      const p = mp as NbdParams;
+      let geo = 0, vk = 1;
+      for (let m = 1; m <= H; m++) geo += (vk *= v);
+      for (let k = 0; k < np; k++) {
+        const rate = (p.r + prep.pairX[k]) / (p.alpha + prep.pairT[k]);
+        disc[k] = rate * delta * geo;
+        if (eT) eT[k] = rate * t;
+      }
+      break;
+    }
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -307,6 +320,9 @@ function evaluateAlive(model: PurchaseModel, mp: ModelParams, prep: Prepared, al
       for (let h = 0; h < nh; h++) alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
       break;
     }
+    case "nbd":
+      alive.fill(1);
+      break;
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -448,6 +464,8 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
       return { r: p.r, alpha: p.alpha, a: p.a, b: p.b };
     case "paretonbd":
       return { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta };
+    case "nbd":
+      return { r: p.r, alpha: p.alpha };
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -513,7 +531,7 @@ export function predictClvWithBands(
   const prep = prepare(data);
   const mp = paramsOf(model, params as unknown as Record<string, number>);
   const point = predictPrepared(model, mp, spend, prep, opts);
-  const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
+  const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : model === "nbd" ? NBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
   const J = opts.draws;
   const mDraws = drawParameters(opts.rng, names as readonly string[], mp as unknown as Record<string, number>, params.covLog, J);
   // With a fixed spend per account there are no spend draws (the spend columns below are unused).

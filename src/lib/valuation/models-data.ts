@@ -97,6 +97,9 @@ export interface PurchaseModelSummary {
   readonly checks: HistoryCheck[];
   /** Weak identification of each fit, in words (empty arrays when well determined). */
   readonly warnings: { readonly bgnbd: string[]; readonly gammaGamma: string[] };
+  /** The model that values the purchases: BG/NBD, or NBD (no dropout) when BG/NBD runs to that boundary. */
+  readonly purchaseModel: "bgnbd" | "nbd";
+  readonly nbd: { readonly r: number; readonly alpha: number; readonly logLik: number; readonly se: Record<string, number> | null } | null;
   /** "gamma-gamma", or "observed mean" when Gamma-Gamma could not be used and each account's own mean spend values its purchases. */
   readonly spendModel: "gamma-gamma" | "observed mean";
   /** What was used instead of a fit, and why (null when every fit was used). */
@@ -144,7 +147,7 @@ export interface ModelsData {
 export interface AccountValue {
   readonly account_id: string;
   /** "historical": trailing margin × observed retention (no model could value the account); "none": no value at all. */
-  readonly model: "sbg" | "bgnbd" | "historical" | "none";
+  readonly model: "sbg" | "bgnbd" | "nbd" | "historical" | "none";
   readonly segment: string;
   readonly clv_cents: number;
   readonly clv_p10_cents: number;
