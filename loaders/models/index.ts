@@ -8,11 +8,11 @@
  */
 import { quantileSorted } from "../../src/lib/models/data.js";
 import { monthIndexOf } from "../../src/lib/months.js";
-import type { AccountValue, HistoricalValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/valuation/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import { literal, type Db } from "../db.js";
 import { valueContracts } from "./contractual.js";
-import { readContractAccounts, readMargins, readPurchases } from "./inputs.js";
+import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
 
 export async function runModels(db: Db, asOf: string, currency: string, config: ValuationConfig, log: (line: string) => void = () => {}): Promise<ModelsData> {
@@ -47,6 +47,8 @@ export async function runModels(db: Db, asOf: string, currency: string, config: 
   const valueCents = values.reduce((sum, v) => sum + v.clv_cents, 0);
   const notes = [...contracts.notes, ...purchases.notes];
   if (historical) notes.push(`${fallbackIds.size.toLocaleString("en-US")} accounts carry a historical value (${historical.summary.method}), ${formatShare(valueCents > 0 ? historicalCents / valueCents : 0)} of the portfolio value.`);
+  const disagreements = await findDisagreements(db, asOf, values, purchaseRows);
+  if (disagreements.count > 0) notes.push(`${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`);
   return {
     asOf,
     currency,
@@ -66,8 +68,75 @@ export async function runModels(db: Db, asOf: string, currency: string, config: 
       historicalShare: valueCents > 0 ? historicalCents / valueCents : 0,
     },
     notValued,
+    disagreements,
     historical: historical ? { ...historical.summary, valueCents: historicalCents, shareOfValue: valueCents > 0 ? historicalCents / valueCents : 0 } : null,
     notes,
+  };
+}
+
+/** Value below this share of the account's trailing-12-month margin counts as "near zero". */
+const NEAR_ZERO_SHARE = 0.01;
+/** A purchase this recent (days) counts as recent activity, or within twice the account's longest usual gap if longer. */
+const RECENT_DAYS = 183;
+/** Accounts listed in models.json (the count covers all). */
+const MAX_LISTED = 100;
+
+/**
+ * Accounts the model values near zero (below 1% of their trailing-12-month margin) although
+ * their recent activity is large: a running contract at the as-of date, or trailing-12-month
+ * revenue in the top decile of accounts with revenue and a purchase within the last 183 days
+ * (or within twice the account's median gap between purchase days, if that is longer).
+ */
+async function findDisagreements(db: Db, asOf: string, values: readonly AccountValue[], purchases: PurchaseRows): Promise<ModelsData["disagreements"]> {
+  const d = `DATE ${literal(asOf)}`;
+  const rows = await db.all<{ account_id: string; revenue: number; margin: number; running: boolean }>(`
+    SELECT account_id,
+      CAST(coalesce(sum(revenue_cents) FILTER (WHERE month > ${d} - INTERVAL 12 MONTH AND month <= ${d}), 0) AS DOUBLE) AS revenue,
+      CAST(coalesce(sum(revenue_cents - cogs_cents - cost_to_serve_cents) FILTER (WHERE month > ${d} - INTERVAL 12 MONTH AND month <= ${d}), 0) AS DOUBLE) AS margin,
+      coalesce(bool_or(mrr_cents > 0 AND month = date_trunc('month', ${d})), false) AS running
+    FROM account_month GROUP BY account_id`);
+  const withRevenue = rows.map((r) => r.revenue).filter((v) => v > 0).sort((a, b) => a - b);
+  const topDecile = withRevenue.length ? withRevenue[Math.floor(0.9 * (withRevenue.length - 1))] : Infinity;
+  // Purchase days per account (sorted by day within account, as readPurchases orders them).
+  const days = new Map<string, number[]>();
+  for (let i = 0; i < purchases.accountId.length; i++) {
+    const list = days.get(purchases.accountId[i]) ?? [];
+    list.push(Date.parse(`${purchases.day[i]}T00:00:00Z`) / 86_400_000);
+    days.set(purchases.accountId[i], list);
+  }
+  const asOfDay = Date.parse(`${asOf}T00:00:00Z`) / 86_400_000;
+  const valueOf = new Map(values.map((v) => [v.account_id, v]));
+  const out: Disagreement[] = [];
+  for (const r of rows) {
+    const v = valueOf.get(r.account_id);
+    if (!v || !(v.clv_cents < NEAR_ZERO_SHARE * Math.max(r.margin, 0))) continue;
+    const list = days.get(r.account_id) ?? [];
+    const gaps = list.slice(1).map((day, i) => day - list[i]).sort((a, b) => a - b);
+    const medianGap = gaps.length ? gaps[Math.floor(gaps.length / 2)] : null;
+    const last = list.length ? list[list.length - 1] : null;
+    const since = last === null ? null : asOfDay - last;
+    const recentPurchase = since !== null && since <= Math.max(RECENT_DAYS, 2 * (medianGap ?? 0));
+    const large = r.revenue >= topDecile && r.revenue > 0 && recentPurchase;
+    if (!r.running && !large) continue;
+    out.push({
+      accountId: r.account_id,
+      model: v.model,
+      valueCents: v.clv_cents,
+      probabilityAlive: v.probability_alive,
+      t12mRevenueCents: r.revenue,
+      t12mMarginCents: r.margin,
+      lastPurchase: last === null ? null : new Date(last * 86_400_000).toISOString().slice(0, 10),
+      daysSinceLastPurchase: since,
+      medianGapDays: medianGap,
+      runningContract: r.running,
+      why: r.running ? "a running contract at the as-of date" : `top-decile revenue of the last 12 months and a purchase ${since} days before the as-of date (usual gap ${medianGap ?? "—"} days)`,
+    });
+  }
+  out.sort((a, b) => b.t12mRevenueCents - a.t12mRevenueCents);
+  return {
+    rule: `model value below ${100 * NEAR_ZERO_SHARE}% of the account's margin of the last 12 months, while it has a running contract, or revenue of the last 12 months in the top decile and a purchase within the last ${RECENT_DAYS} days (or within twice its median gap between purchase days)`,
+    count: out.length,
+    accounts: out.slice(0, MAX_LISTED),
   };
 }
 

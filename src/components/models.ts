@@ -36,6 +36,19 @@ export function notValuedTable(m: ModelsData): HTMLElement {
     <p class="chart-caption">These accounts carry the historical value (trailing-12-month margin × observed retention) instead of a forecast.</p>` as HTMLElement;
 }
 
+/** Accounts whose model value is near zero while their recent activity is large, with both figures. */
+export function disagreementTable(m: ModelsData): HTMLElement {
+  const d = m.disagreements;
+  if (!d || d.count === 0) return html`<p class="reading" data-disagreements="none">No account has a model value near zero while its recent activity is large (${d?.rule ?? ""}).</p>` as HTMLElement;
+  const money = (c: number) => formatMoneyCompact(c, m.currency);
+  return html`<p class="reading">${formatNumber(d.count)} accounts: ${d.rule}.${d.count > d.accounts.length ? ` The ${d.accounts.length} with the most revenue are listed.` : ""}</p>
+    <table class="quality" data-table="disagreements">
+    <thead><tr><th>Account</th><th>Model value (P(alive))</th><th>Revenue, last 12 months (margin)</th><th>Last purchase</th><th>Usual gap</th><th>Why listed</th></tr></thead>
+    <tbody>${d.accounts.map((a) => html`<tr><td>${a.accountId}</td><td>${money(a.valueCents)} (${formatPercent(a.probabilityAlive, 0)}, ${a.model})</td>
+      <td>${money(a.t12mRevenueCents)} (${money(a.t12mMarginCents)})</td><td>${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase} days ago)`}</td>
+      <td>${a.medianGapDays === null ? "—" : `${a.medianGapDays} days`}</td><td>${a.why}</td></tr>`)}</tbody></table>` as HTMLElement;
+}
+
 /** "found of needed" for each minimum-history check, failed ones marked. */
 export function checksText(checks: readonly HistoryCheck[] | undefined): string {
   return (checks ?? []).map((c) => `${c.what}: ${formatNumber(c.found)} (${c.needed} needed)${c.ok ? "" : " ✗"}`).join("; ");

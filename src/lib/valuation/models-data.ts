@@ -53,6 +53,29 @@ export interface HistoricalValue {
   readonly method: string;
 }
 
+/**
+ * An account whose model value is near zero while its recent activity is large: listed as
+ * "model and recent activity disagree" with both figures, for a person to look at.
+ */
+export interface Disagreement {
+  readonly accountId: string;
+  readonly model: string;
+  /** Model value and P(alive) at the as-of date. */
+  readonly valueCents: number;
+  readonly probabilityAlive: number;
+  /** Revenue of the 12 months to the as-of date, cents, and its margin. */
+  readonly t12mRevenueCents: number;
+  readonly t12mMarginCents: number;
+  /** Last purchase day (transactional) or null (subscription), and days from it to the as-of date. */
+  readonly lastPurchase: string | null;
+  readonly daysSinceLastPurchase: number | null;
+  /** Median days between the account's purchase days (null with fewer than two). */
+  readonly medianGapDays: number | null;
+  readonly runningContract: boolean;
+  /** Which rule listed it, in words. */
+  readonly why: string;
+}
+
 export interface ContractFit {
   /** e.g. "monthly · Pro · Mid (50–999)". */
   readonly key: string;
@@ -139,6 +162,8 @@ export interface ModelsData {
   /** Segments no model could value, with the reason (their accounts carry the historical value). */
   readonly notValued: NotValued[];
   readonly historical: HistoricalValue | null;
+  /** Accounts whose model value and recent activity disagree (largest T12M revenue first), and the rule. */
+  readonly disagreements: { readonly rule: string; readonly count: number; readonly accounts: Disagreement[] };
   /** Notes on what could not be modelled (too few accounts, no repeat buyers, …). */
   readonly notes: string[];
 }
