@@ -41,6 +41,7 @@ export function disagreementTable(m: ModelsData): HTMLElement {
   const d = m.disagreements;
   if (!d || d.count === 0) return html`<p class="reading" data-disagreements="none">No account has a model value near zero while its recent activity is large (${d?.rule ?? ""}).</p>` as HTMLElement;
   const money = (c: number) => formatMoneyCompact(c, m.currency);
+  if (d.accounts.length === 0) return html`<p class="reading" data-disagreements="count">${formatNumber(d.count)} accounts: ${d.rule}. They are not listed in an aggregate-only build.</p>` as HTMLElement;
   return html`<p class="reading">${formatNumber(d.count)} accounts: ${d.rule}.${d.count > d.accounts.length ? ` The ${d.accounts.length} with the most revenue are listed.` : ""}</p>
     <table class="quality" data-table="disagreements">
     <thead><tr><th>Account</th><th>Model value (P(alive))</th><th>Revenue, last 12 months (margin)</th><th>Last purchase</th><th>Usual gap</th><th>Why listed</th></tr></thead>
