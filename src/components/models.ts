@@ -61,12 +61,12 @@ export function contractTable(m: ModelsData): HTMLElement {
   return html`<table class="quality" data-table="sbg">
     <thead><tr><th>Segment (term · tier · size)</th><th>Accounts (churned)</th><th>γ ± SE</th><th>δ ± SE</th><th>Churn, 1st period</th><th>Value, P10–P90</th></tr></thead>
     <tbody>${m.contractFits.map(
-      (f) => html`<tr><td>${f.key}${f.pooledAt === "segment" ? "" : html`<sup title="parameters from the broader ${f.pooledAt === "tier" ? "term × tier" : "term"} pool">†</sup>`}</td>
+      (f) => html`<tr><td>${f.key}${f.pooledAt === "segment" ? "" : html`<sup title="parameters from the broader ${f.pooledAt === "tier" ? "term × tier" : "term"} pool">†</sup>`}
+        ${f.fallback || f.warnings?.length ? html`<details class="fit-warning" data-warning=${f.key}><summary>${f.warnings?.length ? "weakly identified" : "why pooled"}</summary><small>${f.fallback ?? ""} ${f.warnings?.length ? html`<strong>Weakly identified:</strong> ${f.warnings.join(" ")}` : ""} <em>(${checksText(f.checks)})</em></small></details>` : ""}</td>
         <td>${formatNumber(f.accounts)} (${formatNumber(f.churned)})</td>
         <td>${plusMinus(f.gamma, f.se?.gamma, 2)}</td><td>${plusMinus(f.delta, f.se?.delta, 2)}</td>
         <td>${formatPercent(f.gamma / (f.gamma + f.delta))}</td>
-        <td>${money(f.valueCents)} <small>(${money(f.band.p10)} – ${money(f.band.p90)})</small></td></tr>
-        ${f.fallback || f.warnings?.length ? html`<tr class="fit-warning" data-warning=${f.key}><td colspan="6"><small>${f.fallback ?? ""} ${f.warnings?.length ? html`<strong>Weakly identified:</strong> ${f.warnings.join(" ")}` : ""} <em>(${checksText(f.checks)})</em></small></td></tr>` : ""}`,
+        <td>${money(f.valueCents)} <small>(${money(f.band.p10)} – ${money(f.band.p90)})</small></td></tr>`,
     )}</tbody></table>
     ${borrowed ? html`<p class="chart-caption">† Too few accounts (or no churn yet) to fit the segment alone: its parameters come from the broader term × tier or term pool.</p>` : ""}` as HTMLElement;
 }
@@ -120,11 +120,11 @@ export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
   return html`<table class="quality" data-table="bgnbd">
     <thead><tr><th>Model</th><th>Parameters ± SE</th><th>Log-likelihood</th><th>Accounts</th></tr></thead>
     <tbody>
-      <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
-      ${p.warnings?.bgnbd.length ? html`<tr class="fit-warning"><td colspan="4"><small><strong>${p.purchaseModel === "nbd" ? "Not used, on a boundary" : "Weakly identified"}:</strong> ${p.warnings.bgnbd.join(" ")}</small></td></tr>` : ""}
+      <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}
+        ${p.warnings?.bgnbd.length ? html`<br><small class="fit-warning"><strong>${p.purchaseModel === "nbd" ? "Not used, on a boundary" : "Weakly identified"}:</strong> ${p.warnings.bgnbd.join(" ")}</small>` : ""}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
       ${p.nbd ? html`<tr data-model="nbd"><td>NBD, no dropout (purchases, weeks) — values the accounts</td><td>r ${plusMinus(p.nbd.r, p.nbd.se?.r)}, α ${plusMinus(p.nbd.alpha, p.nbd.se?.alpha)}</td><td>${p.nbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>` : ""}
-      ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : html`<tr><td>Spend</td><td colspan="3">each account's own mean spend per purchase day (Gamma-Gamma not used)</td></tr>`}
-      ${p.warnings?.gammaGamma.length && gg ? html`<tr class="fit-warning"><td colspan="4"><small><strong>Weakly identified:</strong> ${p.warnings.gammaGamma.join(" ")}</small></td></tr>` : ""}
+      ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}
+        ${p.warnings?.gammaGamma.length ? html`<br><small class="fit-warning"><strong>Weakly identified:</strong> ${p.warnings.gammaGamma.join(" ")}</small>` : ""}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : html`<tr><td>Spend</td><td colspan="3">each account's own mean spend per purchase day (Gamma-Gamma not used)</td></tr>`}
     </tbody></table>
     <p class="chart-caption">History: ${checksText(p.checks)}.${p.fallback ? ` ${p.fallback}` : ""}${p.rejectedDraws ? ` ${p.rejectedDraws} parameter draws outside the valid region were replaced.` : ""}</p>` as HTMLElement;
 }
