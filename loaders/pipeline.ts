@@ -93,7 +93,9 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
       log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
-      const models = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      const modelled = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
+      const models = config.publish.aggregateOnly ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } } : modelled;
       const t4 = performance.now();
       if (config.publish.pseudonymize) log(`publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`);
       const published = await applyPublishMode(db, report, config.publish);

@@ -11,6 +11,8 @@ import {
   CsvError,
   GAMMAGAMMA_PARAM_NAMES,
   PARETONBD_PARAM_NAMES,
+  NBD_PARAM_NAMES,
+  nbdGroupedLogLik,
   bgnbdGroupedLogLik,
   findColumn,
   fitBgnbd,
@@ -308,6 +310,12 @@ function observedCovLog(
       const g = groupRfm(data);
       values = PARETONBD_PARAM_NAMES.map((k) => p[k]);
       H = numericalHessian((th) => paretoNbdLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), s: Math.exp(th[2]), beta: Math.exp(th[3]) }, g), values.map(Math.log));
+      break;
+    }
+    case "nbd": {
+      const g = groupRfm(data);
+      values = NBD_PARAM_NAMES.map((k) => p[k]);
+      H = hessianFromGradient((th, gr) => nbdGroupedLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]) }, g, gr), values.map(Math.log));
       break;
     }
     case "gammagamma": {

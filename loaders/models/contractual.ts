@@ -10,11 +10,14 @@ import { drawParameters } from "../../src/lib/models/uncertainty.js";
 import { monthlyDiscountRate } from "../../src/lib/models/valuation.js";
 import { createRng } from "../../src/lib/random.js";
 import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/valuation/contract.js";
-import type { AccountValue, ContractFit } from "../../src/lib/valuation/models-data.js";
+import { checkIdentification } from "../../src/lib/models/identification.js";
+import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/valuation/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { ContractAccount } from "./inputs.js";
 
 const PERIOD_MONTHS = { monthly: 1, annual: 12 } as const;
+/** A pool with fewer churn events than this is not fitted (its own data cannot say how churn varies). */
+export const MIN_CHURN_EVENTS = 5;
 /** Survival curves on the Models page: periods shown per billing term. */
 const CURVE_PERIODS = { monthly: 60, annual: 6 } as const;
 
@@ -31,6 +34,8 @@ export interface ContractResult {
   /** Portfolio total under each parameter draw (cents), in draw order. */
   readonly totalDraws: Float64Array;
   readonly notes: string[];
+  /** Segments no sBG fit could value, with the reason. */
+  readonly notValued: NotValued[];
 }
 
 /** Lifetime of an account's first run, in its billing periods, as of `asOfMonth`. */
@@ -58,26 +63,68 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     add(a.billingTerm, "term", a.billingTerm, lifetimes[i]);
   });
 
-  // Fit each pool that is usable: enough accounts, at least one churn, one period observed.
-  const fitted = new Map<string, SbgFit | null>();
-  const fitOf = (pool: Pool): SbgFit | null => {
-    if (fitted.has(pool.key)) return fitted.get(pool.key)!;
+  // Fit each pool whose data can support a model: enough accounts, enough churn events, at
+  // least one cohort observed for two periods. A fit that is weakly identified (a parameter at
+  // a bound, a standard error above its estimate, a flat direction) is not used when a broader
+  // pool is well determined; it is used, with its warnings, when no level does better.
+  type PoolFit = { fit: SbgFit | null; status: "ok" | "weak" | "unusable"; reason: string; warnings: string[]; checks: HistoryCheck[] };
+  const fitted = new Map<string, PoolFit>();
+  const fitOf = (pool: Pool): PoolFit => {
+    const known = fitted.get(pool.key);
+    if (known) return known;
     const churned = pool.lifetimes.filter((l) => l.churnedAfter !== null).length;
-    let fit: SbgFit | null = null;
-    if (pool.lifetimes.length >= config.minSegmentAccounts && churned > 0) {
-      const cohorts = survivorCohorts(pool.lifetimes).filter((c) => c.length >= 2);
-      if (cohorts.length > 0) fit = fitSbg(cohorts);
+    const checks: HistoryCheck[] = [
+      { what: "accounts", needed: config.minSegmentAccounts, found: pool.lifetimes.length, ok: pool.lifetimes.length >= config.minSegmentAccounts },
+      { what: "churn events", needed: MIN_CHURN_EVENTS, found: churned, ok: churned >= MIN_CHURN_EVENTS },
+    ];
+    let out: PoolFit;
+    const failed = checks.filter((c) => !c.ok);
+    const cohorts = survivorCohorts(pool.lifetimes).filter((c) => c.length >= 2);
+    if (failed.length > 0) {
+      out = { fit: null, status: "unusable", reason: `${failed.map((c) => `${c.found} ${c.what} (at least ${c.needed} needed)`).join(" and ")}`, warnings: [], checks };
+    } else if (cohorts.length === 0) {
+      out = { fit: null, status: "unusable", reason: "no account observed for a full period", warnings: [], checks };
+    } else {
+      try {
+        const fit = fitSbg(cohorts);
+        const id = checkIdentification(SBG_PARAM_NAMES, fit, { symbols: { gamma: "γ", delta: "δ" } });
+        out = { fit, status: id.unusable ? "unusable" : id.weak ? "weak" : "ok", reason: id.warnings.join(" "), warnings: id.warnings, checks };
+      } catch (error) {
+        out = { fit: null, status: "unusable", reason: `the fit failed (${(error as Error).message})`, warnings: [], checks };
+      }
     }
-    fitted.set(pool.key, fit);
-    return fit;
+    fitted.set(pool.key, out);
+    return out;
   };
-  const chooseFit = (a: ContractAccount): { pool: Pool; fit: SbgFit } | null => {
-    for (const key of [segmentKey(a), `${a.billingTerm} · ${a.tier}`, a.billingTerm]) {
-      const pool = pools.get(key)!;
-      const fit = fitOf(pool);
-      if (fit && fit.covLog) return { pool, fit };
+  const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  const LEVEL_WORDS = { segment: "the segment", tier: "the term × tier pool", term: "the billing-term pool" } as const;
+  type Chosen = { pool: Pool; fit: SbgFit; warnings: string[]; fallback: string | null };
+  const chosenOf = new Map<string, Chosen | { reason: string }>();
+  const chooseFit = (a: ContractAccount): Chosen | { reason: string } => {
+    const key = segmentKey(a);
+    const known = chosenOf.get(key);
+    if (known) return known;
+    const levels = [key, `${a.billingTerm} · ${a.tier}`, a.billingTerm].map((k) => pools.get(k)!);
+    const skipped: string[] = [];
+    let choice: Chosen | { reason: string } | null = null;
+    for (const pool of levels) {
+      const f = fitOf(pool);
+      if (f.status === "ok") {
+        choice = { pool, fit: f.fit!, warnings: [], fallback: skipped.length ? `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[pool.level]} (${pool.key}).` : null };
+        break;
+      }
+      const why = f.reason.endsWith(".") ? f.reason : `${f.reason}.`;
+      skipped.push(`${capitalize(LEVEL_WORDS[pool.level])} ${f.status === "weak" ? "is weakly identified" : "cannot be fitted"}: ${why}`);
     }
-    return null;
+    if (!choice) {
+      // No level is well determined: use the first usable (weakly identified) one and say so.
+      const weak = levels.find((pool) => fitOf(pool).status === "weak");
+      choice = weak
+        ? { pool: weak, fit: fitOf(weak).fit!, warnings: fitOf(weak).warnings, fallback: weak.level === "segment" ? null : `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[weak.level]} (${weak.key}), the first that can be fitted, although weakly identified.` }
+        : { reason: `No sBG fit can value it. ${skipped.join(" ")}` };
+    }
+    chosenOf.set(key, choice);
+    return choice;
   };
 
   // Value factor per (fit, renewals): f = Σ_k S(n+k)/S(n) / (1 + d)^k, for the point estimate and each draw.
@@ -96,6 +143,9 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     const d = len === 1 ? monthlyDiscountRate(config.annualDiscountRate) : Math.pow(1 + config.annualDiscountRate, len / 12) - 1;
     const drawFactors = Float64Array.from(paramDraws, (p) => discountedSurvival(p, n, periods, d));
     f = { point: discountedSurvival(fit, n, periods, d), draws: drawFactors, payments12: discountedSurvival(fit, n, Math.floor(12 / len), 0) };
+    if (!(Number.isFinite(f.point) && Number.isFinite(f.payments12) && drawFactors.every(Number.isFinite))) {
+      throw new RangeError(`the value of a contract after ${n} renewals is not finite for γ ${fit.gamma}, δ ${fit.delta} or one of their draws`);
+    }
     factorCache.set(cacheKey, f);
     return f;
   };
@@ -104,12 +154,19 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
   const totalDraws = new Float64Array(draws);
   const poolTotals = new Map<string, { value: number; draws: Float64Array }>();
   const sorted = new Float64Array(draws);
-  let unmodelled = 0;
+  // Segments that could not be valued, with the reason; their accounts get model "none" here and the historical value later.
+  const failedSegments = new Map<string, { reason: string; accounts: number }>();
+  const notValuedRow = (a: ContractAccount): AccountValue => ({ account_id: a.accountId, model: "none", segment: segmentKey(a), clv_cents: 0, clv_p10_cents: 0, clv_p50_cents: 0, clv_p90_cents: 0, probability_alive: a.currentStart === null ? 0 : 1, expected_purchases_12m: 0 });
+  const failSegment = (a: ContractAccount, reason: string) => {
+    const entry = failedSegments.get(segmentKey(a)) ?? { reason, accounts: 0 };
+    entry.accounts++;
+    failedSegments.set(segmentKey(a), entry);
+    values.push(notValuedRow(a));
+  };
   for (const a of accounts) {
     const chosen = chooseFit(a);
-    if (!chosen) {
-      unmodelled++;
-      values.push({ account_id: a.accountId, model: "none", segment: segmentKey(a), clv_cents: 0, clv_p10_cents: 0, clv_p50_cents: 0, clv_p90_cents: 0, probability_alive: a.currentStart === null ? 0 : 1, expected_purchases_12m: 0 });
+    if (!("fit" in chosen)) {
+      failSegment(a, chosen.reason);
       continue;
     }
     const active = a.currentStart !== null && a.mrrCents > 0;
@@ -119,7 +176,13 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     }
     const len = PERIOD_MONTHS[a.billingTerm];
     const renewals = Math.floor((asOfMonth - a.currentStart!) / len);
-    const f = factors(chosen.pool, chosen.fit, renewals);
+    let f: ReturnType<typeof factors>;
+    try {
+      f = factors(chosen.pool, chosen.fit, renewals);
+    } catch (error) {
+      failSegment(a, `The valuation failed: ${(error as Error).message}.`);
+      continue;
+    }
     const payment = a.mrrCents * len * margin;
     for (let j = 0; j < draws; j++) sorted[j] = payment * f.draws[j];
     let segment = poolTotals.get(segmentKey(a));
@@ -142,7 +205,25 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
       expected_purchases_12m: f.payments12,
     });
   }
-  if (unmodelled > 0) notes.push(`${unmodelled} subscription accounts could not be valued: no pool had enough accounts with at least one churn (minSegmentAccounts = ${config.minSegmentAccounts}).`);
+  // A segment whose valuation failed for one account is not valued at all: move its valued accounts too.
+  if (failedSegments.size > 0) {
+    const byId = new Map(accounts.map((c) => [c.accountId, c]));
+    for (const key of failedSegments.keys()) {
+      const seg = poolTotals.get(key);
+      if (seg) for (let j = 0; j < draws; j++) totalDraws[j] -= seg.draws[j];
+      poolTotals.delete(key);
+    }
+    for (let i = 0; i < values.length; i++) {
+      const a = byId.get(values[i].account_id);
+      if (a && values[i].model === "sbg" && failedSegments.has(segmentKey(a))) {
+        values[i] = notValuedRow(a);
+        failedSegments.get(segmentKey(a))!.accounts++;
+      }
+    }
+  }
+  const notValued: NotValued[] = [...failedSegments.entries()].sort((x, y) => x[0].localeCompare(y[0])).map(([segment, e]) => ({ segment, model: "sbg", accounts: e.accounts, reason: e.reason }));
+  const unmodelled = notValued.reduce((s, n) => s + n.accounts, 0);
+  if (unmodelled > 0) notes.push(`${unmodelled} subscription accounts in ${notValued.length} segment(s) could not be valued by sBG (reasons on the Models page); they carry the historical value.`);
 
   // One entry per segment present in the data, with the parameters it used.
   const fits: ContractFit[] = [];
@@ -154,7 +235,7 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
   }
   for (const [key, members] of [...bySegment.entries()].sort((x, y) => x[0].localeCompare(y[0]))) {
     const chosen = chooseFit(members[0]);
-    if (!chosen) continue;
+    if (!("fit" in chosen) || failedSegments.has(key)) continue;
     const own = pools.get(key)!;
     const horizon = CURVE_PERIODS[own.term];
     const km = empiricalSurvival(own.lifetimes, horizon);
@@ -182,9 +263,12 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
       },
       valueCents: totals.value,
       band: { p10: quantileSorted(sortedTotals, 0.1), p50: quantileSorted(sortedTotals, 0.5), p90: quantileSorted(sortedTotals, 0.9) },
+      checks: fitOf(own).checks,
+      fallback: chosen.fallback,
+      warnings: chosen.warnings,
     });
   }
-  return { fits, values, totalDraws, notes };
+  return { fits, values, totalDraws, notes, notValued };
 }
 
 /**

@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { select } from "./controls.js";
 import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
-import type { ContractFit, ModelsData, PurchaseDiagnostics, PurchaseModelSummary } from "../lib/valuation/models-data.js";
+import type { ContractFit, HistoryCheck, ModelsData, PurchaseDiagnostics, PurchaseModelSummary } from "../lib/valuation/models-data.js";
 
 interface ChartOptions {
   width?: number;
@@ -22,7 +22,37 @@ export function portfolioReading(m: ModelsData): HTMLElement {
   return html`<p class="reading" data-reading="portfolio">The models value the current customers at <strong data-value>${money(m.portfolio.valueCents)}</strong> of margin over the next
     ${m.horizonMonths / 12} years, discounted at ${formatPercent(m.annualDiscountRate, 0)} a year (P10–P90: ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}).
     ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value; churned accounts count zero.
+    ${m.historical ? html`<br><strong>${formatPercent(m.historical.shareOfValue)}</strong> of it (${money(m.historical.valueCents)}, ${m.historical.accounts.toLocaleString("en-US")} accounts) is a <em>historical value</em>, not a model forecast: ${m.historical.method}.` : ""}
     ${m.notes.length ? html`<br><strong>Note:</strong> ${m.notes.join(" ")}` : ""}</p>` as HTMLElement;
+}
+
+/** Segments no model could value, with the reason in words (empty when every segment is valued). */
+export function notValuedTable(m: ModelsData): HTMLElement {
+  const list = m.notValued ?? [];
+  if (list.length === 0) return html`<p class="reading" data-not-valued="none">Every segment is valued by a model.</p>` as HTMLElement;
+  return html`<table class="quality" data-table="not-valued">
+    <thead><tr><th>Segment</th><th>Model</th><th>Accounts</th><th>Why it is not valued</th></tr></thead>
+    <tbody>${list.map((n) => html`<tr><td>${n.segment}</td><td>${n.model === "sbg" ? "sBG" : "BG/NBD"}</td><td>${formatNumber(n.accounts)}</td><td>${n.reason}</td></tr>`)}</tbody></table>
+    <p class="chart-caption">These accounts carry the historical value (trailing-12-month margin × observed retention) instead of a forecast.</p>` as HTMLElement;
+}
+
+/** Accounts whose model value is near zero while their recent activity is large, with both figures. */
+export function disagreementTable(m: ModelsData): HTMLElement {
+  const d = m.disagreements;
+  if (!d || d.count === 0) return html`<p class="reading" data-disagreements="none">No account has a model value near zero while its recent activity is large (${d?.rule ?? ""}).</p>` as HTMLElement;
+  const money = (c: number) => formatMoneyCompact(c, m.currency);
+  if (d.accounts.length === 0) return html`<p class="reading" data-disagreements="count">${formatNumber(d.count)} accounts: ${d.rule}. They are not listed in an aggregate-only build.</p>` as HTMLElement;
+  return html`<p class="reading">${formatNumber(d.count)} accounts: ${d.rule}.${d.count > d.accounts.length ? ` The ${d.accounts.length} with the most revenue are listed.` : ""}</p>
+    <table class="quality" data-table="disagreements">
+    <thead><tr><th>Account</th><th>Model value (P(alive))</th><th>Revenue, last 12 months (margin)</th><th>Last purchase</th><th>Usual gap</th><th>Why listed</th></tr></thead>
+    <tbody>${d.accounts.map((a) => html`<tr><td>${a.accountId}</td><td>${money(a.valueCents)} (${formatPercent(a.probabilityAlive, 0)}, ${a.model})</td>
+      <td>${money(a.t12mRevenueCents)} (${money(a.t12mMarginCents)})</td><td>${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase} days ago)`}</td>
+      <td>${a.medianGapDays === null ? "—" : `${a.medianGapDays} days`}</td><td>${a.why}</td></tr>`)}</tbody></table>` as HTMLElement;
+}
+
+/** "found of needed" for each minimum-history check, failed ones marked. */
+export function checksText(checks: readonly HistoryCheck[] | undefined): string {
+  return (checks ?? []).map((c) => `${c.what}: ${formatNumber(c.found)} (${c.needed} needed)${c.ok ? "" : " ✗"}`).join("; ");
 }
 
 export function contractTable(m: ModelsData): HTMLElement {
@@ -31,7 +61,8 @@ export function contractTable(m: ModelsData): HTMLElement {
   return html`<table class="quality" data-table="sbg">
     <thead><tr><th>Segment (term · tier · size)</th><th>Accounts (churned)</th><th>γ ± SE</th><th>δ ± SE</th><th>Churn, 1st period</th><th>Value, P10–P90</th></tr></thead>
     <tbody>${m.contractFits.map(
-      (f) => html`<tr><td>${f.key}${f.pooledAt === "segment" ? "" : html`<sup title="parameters from the broader ${f.pooledAt === "tier" ? "term × tier" : "term"} pool">†</sup>`}</td>
+      (f) => html`<tr><td>${f.key}${f.pooledAt === "segment" ? "" : html`<sup title="parameters from the broader ${f.pooledAt === "tier" ? "term × tier" : "term"} pool">†</sup>`}
+        ${f.fallback || f.warnings?.length ? html`<details class="fit-warning" data-warning=${f.key}><summary>${f.warnings?.length ? "weakly identified" : "why pooled"}</summary><small>${f.fallback ?? ""} ${f.warnings?.length ? html`<strong>Weakly identified:</strong> ${f.warnings.join(" ")}` : ""} <em>(${checksText(f.checks)})</em></small></details>` : ""}</td>
         <td>${formatNumber(f.accounts)} (${formatNumber(f.churned)})</td>
         <td>${plusMinus(f.gamma, f.se?.gamma, 2)}</td><td>${plusMinus(f.delta, f.se?.delta, 2)}</td>
         <td>${formatPercent(f.gamma / (f.gamma + f.delta))}</td>
@@ -89,9 +120,13 @@ export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
   return html`<table class="quality" data-table="bgnbd">
     <thead><tr><th>Model</th><th>Parameters ± SE</th><th>Log-likelihood</th><th>Accounts</th></tr></thead>
     <tbody>
-      <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
-      ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : ""}
-    </tbody></table>` as HTMLElement;
+      <tr><td>BG/NBD (purchases, weeks)</td><td>r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b ${plusMinus(p.bgnbd.b, se.b)}
+        ${p.warnings?.bgnbd.length ? html`<br><small class="fit-warning"><strong>${p.purchaseModel === "nbd" ? "Not used, on a boundary" : "Weakly identified"}:</strong> ${p.warnings.bgnbd.join(" ")}</small>` : ""}</td><td>${p.bgnbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>
+      ${p.nbd ? html`<tr data-model="nbd"><td>NBD, no dropout (purchases, weeks) — values the accounts</td><td>r ${plusMinus(p.nbd.r, p.nbd.se?.r)}, α ${plusMinus(p.nbd.alpha, p.nbd.se?.alpha)}</td><td>${p.nbd.logLik.toFixed(1)}</td><td>${formatNumber(p.accounts)}</td></tr>` : ""}
+      ${gg ? html`<tr><td>Gamma-Gamma (order value, cents)</td><td>p ${plusMinus(gg.p, gg.se?.p)}, q ${plusMinus(gg.q, gg.se?.q)}, γ ${plusMinus(gg.gamma, gg.se?.gamma, 0)}
+        ${p.warnings?.gammaGamma.length ? html`<br><small class="fit-warning"><strong>Weakly identified:</strong> ${p.warnings.gammaGamma.join(" ")}</small>` : ""}</td><td>${gg.logLik.toFixed(1)}</td><td>${formatNumber(p.repeatCustomers)} repeat buyers</td></tr>` : html`<tr><td>Spend</td><td colspan="3">each account's own mean spend per purchase day (Gamma-Gamma not used)</td></tr>`}
+    </tbody></table>
+    <p class="chart-caption">History: ${checksText(p.checks)}.${p.fallback ? ` ${p.fallback}` : ""}${p.rejectedDraws ? ` ${p.rejectedDraws} parameter draws outside the valid region were replaced.` : ""}</p>` as HTMLElement;
 }
 
 export function holdoutChart(h: PurchaseDiagnostics, { width = 640, height = 280 }: ChartOptions = {}) {

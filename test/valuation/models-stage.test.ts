@@ -127,4 +127,26 @@ describe("the models stage on data/sample", () => {
     expect(actual.clv_cents / expected).toBeCloseTo(1, 6);
     expect(actual.probability_alive).toBeCloseTo(bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T), 9);
   });
+
+  it("lists ACC-001087 (top-decile revenue, valued near zero) as 'model and recent activity disagree', its figures re-derived from the CSVs", async () => {
+    // BG/NBD gives it P(alive) ≈ 0 (it bought every ~2 days, then nothing for four months): listed, not hidden.
+    const listed = models.disagreements.accounts.find((a) => a.accountId === "ACC-001087")!;
+    expect(listed).toBeDefined();
+    const value = values.find((v) => v.account_id === "ACC-001087")!;
+    const [r] = await rows<{ revenue: number; last: string }>(`
+      SELECT CAST(sum(l.amount) * 100 AS DOUBLE) AS revenue, CAST(max(i.invoice_date) FILTER (WHERE i.document_type = 'invoice') AS VARCHAR) AS last
+      FROM ${csv("invoices")} i JOIN ${csv("invoice_lines")} l USING (invoice_id)
+      WHERE i.account_id = 'ACC-001087' AND i.invoice_date >= DATE '2025-10-01' AND i.invoice_date <= DATE '${models.asOf}'`);
+    expect(listed.t12mRevenueCents).toBeCloseTo(r.revenue, 0);
+    expect(listed.lastPurchase).toBe(r.last);
+    expect(listed.daysSinceLastPurchase).toBe((Date.parse(models.asOf) - Date.parse(r.last)) / 86_400_000);
+    expect(listed.valueCents).toBe(value.clv_cents);
+    expect(listed.valueCents).toBeLessThan(0.01 * listed.t12mMarginCents);
+    // top decile of the accounts with revenue in the last 12 months
+    const [{ rank, n }] = await rows<{ rank: number; n: number }>(`
+      WITH t AS (SELECT i.account_id, sum(l.amount) AS rev FROM ${csv("invoices")} i JOIN ${csv("invoice_lines")} l USING (invoice_id)
+        WHERE i.invoice_date >= DATE '2025-10-01' AND i.invoice_date <= DATE '${models.asOf}' GROUP BY ALL HAVING sum(l.amount) > 0)
+      SELECT CAST((SELECT count(*) FROM t WHERE rev > (SELECT rev FROM t WHERE account_id = 'ACC-001087')) AS INTEGER) AS rank, CAST((SELECT count(*) FROM t) AS INTEGER) AS n`);
+    expect(rank).toBeLessThan(0.1 * n);
+  });
 });

@@ -121,9 +121,17 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
   }
   const bg = models.purchases?.bgnbd;
   if (bg) {
-    const weeklyDropout = (bg.r / bg.alpha) * (bg.a / (bg.a + bg.b));
+    // NBD (the fallback when BG/NBD runs to its no-dropout boundary) has no dropout.
+    const weeklyDropout = models.purchases?.purchaseModel === "nbd" ? 0 : (bg.r / bg.alpha) * (bg.a / (bg.a + bg.b));
     poolIndex.set("transactional", pools.length);
     pools.push({ key: "transactional", kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.exp((-weeklyDropout * 52) / 12), periodMonths: 1 });
+  }
+  // Accounts no model could value carry a historical value (trailing margin × observed retention): a flat pool per business model.
+  for (const model of ["subscription", "transactional"] as const) {
+    if (!models.historical) break;
+    const R = models.historical.retention[model] ?? 1;
+    poolIndex.set(`historical · ${model}`, pools.length);
+    pools.push({ key: `historical · ${model}`, kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.pow(R, 1 / 12), periodMonths: 1 });
   }
   const contracts = new Map((await readContractAccounts(db, asOf)).map((c) => [c.accountId, c]));
   const groups: Array<{ pool: number; renewals: number }> = [];
@@ -131,7 +139,7 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
   const group = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rows.value[i] > 0)) continue;
-    const p = poolIndex.get(rows.model[i] === "bgnbd" ? "transactional" : rows.pool[i]);
+    const p = poolIndex.get(rows.model[i] === "bgnbd" || rows.model[i] === "nbd" ? "transactional" : rows.pool[i]);
     if (p === undefined) throw new Error(`scenarios: account ${rows.account_id[i]} has value from pool "${rows.pool[i]}", which models.json does not describe`);
     let renewals = 0;
     if (pools[p].kind === "sbg") {

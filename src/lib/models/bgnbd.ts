@@ -12,7 +12,7 @@
  */
 import type { Rng } from "../random.js";
 import { beta as drawBeta, exponential, gamma as drawGamma } from "../random.js";
-import { checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 import { hyp2f1 } from "./hyp2f1.js";
 import { lbeta, lgamma, logAddExp } from "./special.js";
@@ -143,7 +143,7 @@ export function bgnbdLogLik(p: BgnbdParams, data: RfmColumns | GroupedRfm): numb
  */
 export function fitBgnbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): BgnbdFit {
   const g = "size" in data ? data : groupRfm(data);
-  if (g.total === 0) throw new RangeError("invalid data: no customers");
+  checkFitData(g, "BG/NBD");
   let meanT = 0;
   let meanX = 0;
   for (let i = 0; i < g.size; i++) {
@@ -173,7 +173,33 @@ export function bgnbdExpectedPurchases(p: BgnbdParams, t: number): number {
   const { r, alpha, a, b } = p;
   if (t <= 0) return 0;
   const z = t / (alpha + t);
+  if (Math.abs(a - 1) < 1e-4) return expectedPurchasesNearAOne(p, z);
   return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+}
+
+/**
+ * E[X(t)] without the removable singularity at a = 1 (where eq. 7 is 0/0). Euler's
+ * transformation (A&S 15.3.3) gives (α/(α + t))^r ₂F₁(r, b; C; z) = (1 − z)^(a−1) Σₙ cₙ zⁿ with
+ * C = a + b − 1, cₙ = (C − r)ₙ (a − 1)ₙ / ((C)ₙ n!); since (a − 1)ₙ = (a − 1)(a)ₙ₋₁,
+ *   E[X(t)] = C [ (1 − (1 − z)^(a−1))/(a − 1) − (1 − z)^(a−1) Σ_{n≥1} dₙ zⁿ ],  dₙ = (C − r)ₙ (a)ₙ₋₁ / ((C)ₙ n!),
+ * whose first bracket term is −ln(1 − z) at a = 1.
+ */
+function expectedPurchasesNearAOne(p: BgnbdParams, z: number): number {
+  const { r, a, b } = p;
+  const C = a + b - 1, e1 = C - r;
+  const L = Math.log1p(-z);
+  const first = Math.abs(a - 1) < 1e-12 ? -L : -Math.expm1((a - 1) * L) / (a - 1);
+  let d = e1 / C, zn = z, sum = 0;
+  for (let n = 1; n < 10_000_000; n++) {
+    const t = d * zn;
+    sum += t;
+    // terms decay like n^(a − r − 2) zⁿ: stop once past the sign changes and negligible
+    if (n > -e1 && Math.abs(t) * (z / (1 - z)) <= 1e-16 * Math.abs(sum)) break;
+    d *= ((e1 + n) * (a + n - 1)) / ((C + n) * (n + 1));
+    zn *= z;
+    if (t === 0) break;
+  }
+  return C * (first - Math.exp((a - 1) * L) * sum);
 }
 
 /**

@@ -48,6 +48,25 @@ export function checkRfmRow(i: number, x: number, tx: number, T: number): void {
   if (!(tx >= 0) || !Number.isFinite(tx)) throw new RangeError(`invalid recency at row ${i}: ${tx} (must be ≥ 0)`);
   if (!(T >= 0) || !Number.isFinite(T)) throw new RangeError(`invalid T at row ${i}: ${T} (must be ≥ 0)`);
   if (tx > T) throw new RangeError(`invalid recency at row ${i}: recency ${tx} > T ${T}`);
+  if (x > 0 && T === 0) throw new RangeError(`invalid T at row ${i}: ${x} repeat purchases in an observation of length T = 0`);
+}
+
+/**
+ * Data a purchase model (BG/NBD, Pareto/NBD) cannot be fitted on, as errors instead of a
+ * "converged" fit with nonsense parameters: no customers, a single customer (four parameters
+ * from one history), no repeat purchase at all (the purchase rate and dropout cannot be told
+ * apart: the likelihood rises as r → 0), or every observation of length 0.
+ */
+export function checkFitData(g: GroupedRfm, model: string): void {
+  if (g.total === 0) throw new RangeError("invalid data: no customers");
+  if (g.total < 2) throw new RangeError(`invalid data: a single customer; ${model} needs a population of customers`);
+  let repeat = 0, observed = 0;
+  for (let i = 0; i < g.size; i++) {
+    if (g.x[i] > 0) repeat += g.weight[i];
+    if (g.T[i] > 0) observed += g.weight[i];
+  }
+  if (observed === 0) throw new RangeError(`invalid data: every customer has T = 0 (no time observed); ${model} cannot be fitted`);
+  if (repeat === 0) throw new RangeError(`invalid data: no customer made a repeat purchase (all frequencies are 0); ${model} cannot estimate purchase rates or dropout`);
 }
 
 /**

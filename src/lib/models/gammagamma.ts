@@ -19,7 +19,10 @@ export interface GammaGammaParams {
   readonly gamma: number;
 }
 
-export type GammaGammaFit = GammaGammaParams & { readonly logLik: number } & FitUncertainty<"p" | "q" | "gamma">;
+export type GammaGammaFit = GammaGammaParams & { readonly logLik: number } & FitUncertainty<"p" | "q" | "gamma"> & {
+  /** Repeat customers left out of the fit because their mean spend is $0 (absent when none). */
+  readonly excludedZeroSpend?: number;
+};
 
 export const GAMMAGAMMA_PARAM_NAMES = ["p", "q", "gamma"] as const;
 
@@ -29,17 +32,26 @@ export interface SpendColumns {
   monetaryValue: Column;
 }
 
-/** Distinct (x, zbar) with counts, repeat customers only; rows with x = 0 are skipped. */
-function groupSpend(data: SpendColumns): { x: Float64Array; z: Float64Array; w: Float64Array } {
+/**
+ * Distinct (x, zbar) with counts, repeat customers only; rows with x = 0 are skipped, and so
+ * are repeat customers with zbar = 0 (a $0 mean spend has zero Gamma density: the model cannot
+ * describe it), counted in `zeroSpend`.
+ */
+function groupSpend(data: SpendColumns): { x: Float64Array; z: Float64Array; w: Float64Array; zeroSpend: number } {
   const n = data.frequency.length;
   if (data.monetaryValue.length !== n) throw new RangeError("invalid columns: frequency and monetary value lengths differ");
   const map = new Map<string, number>();
   const xs: number[] = [], zs: number[] = [], ws: number[] = [];
+  let zeroSpend = 0;
   for (let i = 0; i < n; i++) {
     const x = data.frequency[i], z = data.monetaryValue[i];
     if (!Number.isInteger(x) || x < 0) throw new RangeError(`invalid frequency at row ${i}: ${x}`);
     if (x === 0) continue;
-    if (!(z > 0) || !Number.isFinite(z)) throw new RangeError(`invalid monetary value at row ${i}: ${z} (must be > 0 when frequency > 0)`);
+    if (z === 0) {
+      zeroSpend++;
+      continue;
+    }
+    if (!(z > 0) || !Number.isFinite(z)) throw new RangeError(`invalid monetary value at row ${i}: ${z} (must be ≥ 0)`);
     const k = `${x}|${z}`;
     const g = map.get(k);
     if (g === undefined) {
@@ -49,7 +61,7 @@ function groupSpend(data: SpendColumns): { x: Float64Array; z: Float64Array; w: 
       ws.push(1);
     } else ws[g]++;
   }
-  return { x: Float64Array.from(xs), z: Float64Array.from(zs), w: Float64Array.from(ws) };
+  return { x: Float64Array.from(xs), z: Float64Array.from(zs), w: Float64Array.from(ws), zeroSpend };
 }
 
 function logLikGrouped(pr: GammaGammaParams, g: { x: Float64Array; z: Float64Array; w: Float64Array }): number {
@@ -75,7 +87,13 @@ export function gammaGammaLogLik(params: GammaGammaParams, data: SpendColumns): 
 /** Maximum-likelihood p, q, γ on customers with x > 0 (zbar must be > 0 for them). */
 export function fitGammaGamma(data: SpendColumns, opts: FitOptions = {}): GammaGammaFit {
   const g = groupSpend(data);
-  if (g.x.length === 0) throw new RangeError("invalid data: no repeat customers (frequency > 0)");
+  if (g.x.length === 0) throw new RangeError(`invalid data: no repeat customers (frequency > 0) with a positive spend${g.zeroSpend ? ` (${g.zeroSpend} with $0 excluded)` : ""}`);
+  let customers = 0;
+  for (let i = 0; i < g.w.length; i++) customers += g.w[i];
+  // One customer, or one mean spend shared by all: the likelihood rises without bound as the
+  // spread within and between customers shrinks (p, q → ∞), so any "fit" is an artefact.
+  if (customers < 2) throw new RangeError("invalid data: a single repeat customer; Gamma-Gamma needs at least 2 to separate within- and between-customer spread");
+  if (g.z.every((z) => z === g.z[0])) throw new RangeError(`invalid data: every repeat customer has the same mean spend (${g.z[0]}); Gamma-Gamma cannot be fitted to spend without variation`);
   let mean = 0, tot = 0;
   for (let i = 0; i < g.x.length; i++) {
     mean += g.w[i] * g.z[i];
@@ -85,7 +103,8 @@ export function fitGammaGamma(data: SpendColumns, opts: FitOptions = {}): GammaG
   const ll = (th: Float64Array) => logLikGrouped({ p: Math.exp(th[0]), q: Math.exp(th[1]), gamma: Math.exp(th[2]) }, g);
   // With q = 3, the population mean p γ/(q − 1) equals the sample mean at γ = 2 · mean / p.
   const fit = fitOnLogScale(ll, [[1, 3, (2 * mean) / 1], [5, 3, (2 * mean) / 5], [2, 10, (9 * mean) / 2]], opts);
-  return freezeParams(GAMMAGAMMA_PARAM_NAMES, fit) as GammaGammaFit;
+  const out = freezeParams(GAMMAGAMMA_PARAM_NAMES, fit) as GammaGammaFit;
+  return g.zeroSpend > 0 ? Object.freeze({ ...out, excludedZeroSpend: g.zeroSpend }) : out;
 }
 
 /**

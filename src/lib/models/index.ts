@@ -8,6 +8,8 @@ export * from "./fitting.js";
 export * from "./sbg.js";
 export * from "./bgnbd.js";
 export * from "./paretonbd.js";
+export * from "./nbd.js";
+export * from "./identification.js";
 export * from "./gammagamma.js";
 export * from "./rfm.js";
 export * from "./valuation.js";

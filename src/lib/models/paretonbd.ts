@@ -12,9 +12,8 @@
  */
 import type { Rng } from "../random.js";
 import { exponential, gamma as drawGamma } from "../random.js";
-import { checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
-import { hyp2f1 } from "./hyp2f1.js";
 import { lgamma, logAddExp, logDiffExp } from "./special.js";
 
 export interface ParetoNbdParams {
@@ -32,14 +31,37 @@ export const PARETONBD_PARAM_NAMES = ["r", "alpha", "s", "beta"] as const;
  * ln of one term of A₀ (FHL note eq. 19/20):
  *   α ≥ β: ₂F₁(r + s + x, s + 1; r + s + x + 1; (α − β)/(α + t)) / (α + t)^(r+s+x)
  *   α < β: ₂F₁(r + s + x, r + x; r + s + x + 1; (β − α)/(β + t)) / (β + t)^(r+s+x)
+ * Both ₂F₁ have the form ₂F₁(a, b; a + 1; z) and are evaluated in log space by
+ * {@link logHyp2f1APlusOne}: with x in the hundreds the plain series overflows (α < β) or the
+ * 1 − z connection formula cancels (α ≥ β, z > 0.9), giving NaN, LL = +∞ or P(alive) 0 or 1.
  */
 function logA0Term(p: ParetoNbdParams, x: number, t: number): number {
   const { r, alpha, s, beta } = p;
   const a1 = r + s + x;
-  if (alpha >= beta) {
-    return Math.log(hyp2f1(a1, s + 1, a1 + 1, (alpha - beta) / (alpha + t))) - a1 * Math.log(alpha + t);
+  if (alpha >= beta) return logHyp2f1APlusOne(a1, s + 1, (alpha - beta) / (alpha + t)) - a1 * Math.log(alpha + t);
+  return logHyp2f1APlusOne(a1, r + x, (beta - alpha) / (beta + t)) - a1 * Math.log(beta + t);
+}
+
+const MAX_TERMS = 10_000_000;
+
+/**
+ * ln ₂F₁(a, b; a + 1; z) for a > 0, 0 < b < a + 1 and 0 ≤ z < 1, by Euler's transformation
+ * (A&S 15.3.3) ₂F₁(a, b; a + 1; z) = (1 − z)^(1 − b) ₂F₁(1, a + 1 − b; a + 1; z): the series
+ * Σₙ (a + 1 − b)ₙ / (a + 1)ₙ zⁿ has positive terms whose ratios are below z, so it neither
+ * overflows nor cancels, and its tail after a term u is below u z / (1 − z).
+ */
+export function logHyp2f1APlusOne(a: number, b: number, z: number): number {
+  if (!(a > 0 && b > 0 && b < a + 1 && z >= 0 && z < 1)) throw new RangeError(`invalid arguments for ln 2F1(a, b; a + 1; z): a ${a}, b ${b}, z ${z}`);
+  if (z === 0) return 0;
+  const e = a + 1 - b;
+  let term = 1, sum = 1;
+  const tail = z / (1 - z);
+  for (let n = 0; n < MAX_TERMS; n++) {
+    term *= ((e + n) / (a + 1 + n)) * z;
+    sum += term;
+    if (term * tail <= 1e-17 * sum) return (1 - b) * Math.log1p(-z) + Math.log(sum);
   }
-  return Math.log(hyp2f1(a1, r + x, a1 + 1, (beta - alpha) / (beta + t))) - a1 * Math.log(beta + t);
+  throw new RangeError(`ln 2F1(${a}, ${b}; ${a + 1}; ${z}): series did not converge in ${MAX_TERMS} terms`);
 }
 
 /** ln A₀ = ln[term(t_x) − term(T)] (FHL note eqs. 19–20); −∞ when t_x = T. */
@@ -142,7 +164,7 @@ export function paretoNbdLogLik(p: ParetoNbdParams, data: RfmColumns | GroupedRf
  */
 export function fitParetoNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): ParetoNbdFit {
   const g = "size" in data ? data : groupRfm(data);
-  if (g.total === 0) throw new RangeError("invalid data: no customers");
+  checkFitData(g, "Pareto/NBD");
   const ix = buildIndex(g);
   let meanT = 0;
   for (let i = 0; i < g.size; i++) meanT += (g.weight[i] * g.T[i]) / g.total;

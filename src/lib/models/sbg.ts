@@ -13,7 +13,6 @@ import type { Rng } from "../random.js";
 import { beta as drawBeta } from "../random.js";
 import type { Column } from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
-import { hyp2f1 } from "./hyp2f1.js";
 import { lbeta } from "./special.js";
 
 /** sBG parameters: churn probability θ ~ Beta(gamma, delta). */
@@ -100,6 +99,9 @@ export function fitSbg(cohorts: SbgCohort | readonly SbgCohort[], opts: FitOptio
   const list: readonly SbgCohort[] = isCohortList(cohorts) ? cohorts : [cohorts];
   if (list.length === 0) throw new RangeError("invalid cohorts: none given");
   list.forEach(checkCohort);
+  // Without a single churn the likelihood rises without bound as the churn rate goes to 0 (γ → 0):
+  // there is nothing to estimate.
+  if (list.every((alive) => alive[alive.length - 1] === alive[0])) throw new RangeError("invalid cohorts: no customer churned, so γ and δ cannot be estimated");
   const ll = (th: Float64Array) => sbgLogLik({ gamma: Math.exp(th[0]), delta: Math.exp(th[1]) }, list);
   const fit = fitOnLogScale(ll, [[1, 1], [0.5, 5], [3, 0.5]], opts);
   return freezeParams(SBG_PARAM_NAMES, fit) as SbgFit;
@@ -129,10 +131,28 @@ export function sbgProjectSurvivors(p: SbgParams, cohortSize: number, horizon: n
  */
 export function sbgExpectedResidualLifetime(p: SbgParams, renewals: number, discount: number): number {
   if (!Number.isInteger(renewals) || renewals < 0) throw new RangeError(`invalid renewals: ${renewals}`);
-  if (!(discount >= 0)) throw new RangeError(`invalid discount rate: ${discount}`);
+  if (!(discount >= 0) || !Number.isFinite(discount)) throw new RangeError(`invalid discount rate: ${discount}`);
   const n = renewals + 1;
-  const ratio = Math.exp(lbeta(p.gamma, p.delta + n) - lbeta(p.gamma, p.delta + n - 1));
-  return ratio * hyp2f1(1, p.delta + n, p.gamma + p.delta + n, 1 / (1 + discount));
+  const { gamma, delta } = p;
+  if (discount === 0) {
+    // ₂F₁(1, δ + n; γ + δ + n; 1) = (γ + δ + n − 1)/(γ − 1) (Gauss), so DERL = (δ + n − 1)/(γ − 1).
+    if (!(gamma > 1)) throw new RangeError(`invalid discount rate 0: the expected lifetime is infinite for γ = ${gamma} ≤ 1`);
+    return (delta + n - 1) / (gamma - 1);
+  }
+  // Summed term by term: term₀ = S(n)/S(n − 1) = (δ + n − 1)/(γ + δ + n − 1), termₖ = termₖ₋₁ · v ·
+  // (δ + n + k − 1)/(γ + δ + n + k − 1). The terms are positive with ratios below v = 1/(1 + d),
+  // so nothing cancels (the 1 − z connection formula of ₂F₁ lost every digit at many renewals
+  // and d < 1/9) and the tail after a term u is below u v/(1 − v).
+  const v = 1 / (1 + discount);
+  const tail = v / (1 - v);
+  let term = (delta + n - 1) / (gamma + delta + n - 1);
+  let sum = term;
+  for (let k = 1; k < 100_000_000; k++) {
+    term *= (v * (delta + n + k - 1)) / (gamma + delta + n + k - 1);
+    sum += term;
+    if (term * tail <= 1e-17 * sum) return sum;
+  }
+  throw new RangeError(`DERL did not converge for discount ${discount}`);
 }
 
 /**

@@ -15,6 +15,7 @@ import { unitDays, type TimeUnit } from "./rfm.js";
 import { sbgSurvival, type SbgParams } from "./sbg.js";
 import { drawParameters } from "./uncertainty.js";
 import { hyp2f1 } from "./hyp2f1.js";
+import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
 
 /** Days in one month (365.25 / 12). */
@@ -64,8 +65,8 @@ export function sbgClv(p: SbgParams, opts: { renewals: number; mrr: number; mont
   return opts.margin * opts.mrr * sum;
 }
 
-/** Which purchase model values the accounts. */
-export type PurchaseModel = "bgnbd" | "paretonbd";
+/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of both). */
+export type PurchaseModel = "bgnbd" | "paretonbd" | "nbd";
 
 /** Per-account inputs: the RFM columns plus the mean repeat spend (zbar, money units). */
 export interface AccountColumns extends RfmColumns {
@@ -83,6 +84,11 @@ export interface ClvOptions {
   margin: number;
   /** Horizon for the `expectedPurchases` output, in `unit` (default: H months). */
   t?: number;
+  /**
+   * Mean spend per purchase of each account, used instead of the Gamma-Gamma conditional mean
+   * (the simpler spend model when Gamma-Gamma cannot be fitted); the spend then has no band.
+   */
+  fixedSpend?: ArrayLike<number>;
 }
 
 /**
@@ -204,36 +210,39 @@ function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta
   }
   const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
   const M = new Float64Array(nMax + 1);
-  let W = 0, vk = 1;
+  // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
+  // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
+  let W0 = 0, vk = 1;
   for (let k = 1; k <= H; k++) {
     vk *= v;
     const w = k < H ? vk * (1 - v) : vk;
-    W += w;
     const zk = (k * delta) / (A + k * delta);
-    let term = w * Math.pow(1 - zk, e2);
+    const L = Math.log1p(-zk);
+    W0 += w * (Math.abs(e2) < 1e-12 ? -L : -Math.expm1(e2 * L) / e2);
+    let term = w * Math.exp(e2 * L);
     for (let n = 0; n <= nMax; n++) {
       M[n] += term;
       term *= zk;
     }
   }
-  const nSign = Math.max(-e1, -e2, 0);
+  const nSign = Math.max(-e1, 0);
   for (let j = 0; j < xs.length; j++) {
     const C = p.a + p.b + xs[j] - 1;
-    let c = 1;
-    let sum = M[0];
-    for (let n = 0; n < nMax; n++) {
-      c *= ((e1 + n) * (e2 + n)) / ((C + n) * (n + 1));
-      const t = c * M[n + 1];
+    let d = e1 / C; // c₁/(a − 1)
+    let sum = 0;
+    for (let n = 1; n <= nMax; n++) {
+      const t = d * M[n];
       sum += t;
       // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
-      if (n + 1 > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * Math.abs(sum)) break;
+      if (n > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * (Math.abs(W0) + Math.abs(sum))) break;
+      d *= ((e1 + n) * (p.a + n - 1)) / ((C + n) * (n + 1));
     }
-    out[outIdx[j]] = (C / (p.a - 1)) * (W - sum);
+    out[outIdx[j]] = C * (W0 - sum);
   }
 }
 
 /** Model parameters for one evaluation (a point estimate or one draw). */
-type ModelParams = BgnbdParams | ParetoNbdParams;
+type ModelParams = BgnbdParams | ParetoNbdParams | NbdParams;
 
 /**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
@@ -273,6 +282,18 @@ function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepare
       }
       break;
     }
+    case "nbd": {
+      // E(t) = (r + x) t/(α + T) if alive (always): Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
+      const p = mp as NbdParams;
+      let geo = 0, vk = 1;
+      for (let m = 1; m <= H; m++) geo += (vk *= v);
+      for (let k = 0; k < np; k++) {
+        const rate = (p.r + prep.pairX[k]) / (p.alpha + prep.pairT[k]);
+        disc[k] = rate * delta * geo;
+        if (eT) eT[k] = rate * t;
+      }
+      break;
+    }
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -299,6 +320,9 @@ function evaluateAlive(model: PurchaseModel, mp: ModelParams, prep: Prepared, al
       for (let h = 0; h < nh; h++) alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
       break;
     }
+    case "nbd":
+      alive.fill(1);
+      break;
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -423,6 +447,8 @@ export interface ClvBands {
   /** The portfolio total under each parameter draw, in draw order (to combine with other models' draws). */
   totalDraws: Float64Array;
   draws: number;
+  /** Parameter draws replaced because they fell outside the valid region or gave non-finite values. */
+  rejectedDraws: number;
 }
 
 function checkOpts(o: ClvOptions): void {
@@ -438,6 +464,8 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
       return { r: p.r, alpha: p.alpha, a: p.a, b: p.b };
     case "paretonbd":
       return { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta };
+    case "nbd":
+      return { r: p.r, alpha: p.alpha };
     default:
       throw new RangeError(`invalid purchase model: ${String(model)}`);
   }
@@ -455,7 +483,10 @@ export function predictClv(model: PurchaseModel, params: ModelParams, spend: Gam
   return predictPrepared(model, paramsOf(model, params as unknown as Record<string, number>), spend, prepare(data), opts);
 }
 
-function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGammaParams, prep: Prepared, opts: ClvOptions): ClvPrediction {
+function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGammaParams | null, prep: Prepared, opts: ClvOptions): ClvPrediction {
+  if (opts.fixedSpend) {
+    if (opts.fixedSpend.length !== prep.n) throw new RangeError("invalid fixedSpend: one value per account is needed");
+  } else if (!spend || !(spend.q > 1 && spend.p > 0 && spend.gamma > 0)) throw new RangeError(`invalid spend parameters: p ${spend?.p}, q ${spend?.q}, γ ${spend?.gamma} (the mean spend needs p, γ > 0 and q > 1)`);
   const delta = monthLength(opts.unit);
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const t = opts.t ?? opts.months * delta;
@@ -468,8 +499,11 @@ function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGamm
   for (let i = 0; i < prep.n; i++) {
     alive[i] = aliveH[prep.hist[i]];
     expectedPurchases[i] = alive[i] * eT[prep.pair[i]];
-    expectedSpend[i] = spendOf(spend, prep.x[i], prep.z[i]);
+    expectedSpend[i] = opts.fixedSpend ? opts.fixedSpend[i] : spendOf(spend!, prep.x[i], prep.z[i]);
     clv[i] = opts.margin * expectedSpend[i] * alive[i] * disc[prep.pair[i]];
+    if (!(Number.isFinite(clv[i]) && Number.isFinite(expectedPurchases[i]) && alive[i] >= 0 && alive[i] <= 1)) {
+      throw new RangeError(`invalid prediction at row ${i}: the ${model} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`);
+    }
     total += clv[i];
   }
   return { expectedPurchases, probabilityAlive: alive, expectedSpend, clv, totalClv: total };
@@ -489,7 +523,7 @@ function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGamm
 export function predictClvWithBands(
   model: PurchaseModel,
   params: ModelParams & FitUncertainty<string>,
-  spend: GammaGammaParams & FitUncertainty<string>,
+  spend: (GammaGammaParams & FitUncertainty<string>) | null,
   data: AccountColumns,
   opts: ClvOptions & { draws: number; rng: Rng; binAbove?: number },
 ): ClvPrediction & ClvBands {
@@ -497,10 +531,11 @@ export function predictClvWithBands(
   const prep = prepare(data);
   const mp = paramsOf(model, params as unknown as Record<string, number>);
   const point = predictPrepared(model, mp, spend, prep, opts);
-  const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
+  const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : model === "nbd" ? NBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
   const J = opts.draws;
   const mDraws = drawParameters(opts.rng, names as readonly string[], mp as unknown as Record<string, number>, params.covLog, J);
-  const sDraws = drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J);
+  // With a fixed spend per account there are no spend draws (the spend columns below are unused).
+  const sDraws = spend && !opts.fixedSpend ? drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J) : Array.from({ length: J }, () => ({ p: 1, q: 2, gamma: 1 }));
   const delta = monthLength(opts.unit);
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const n = prep.n;
@@ -526,10 +561,41 @@ export function predictClvWithBands(
     // drawPrep's pairs are the bins in order of first appearance, so pair index = bin index.
     scale = Float64Array.from(exact, (e, k) => (atBins[bins.binOf[k]] > 0 ? e / atBins[bins.binOf[k]] : 0));
   }
+  // Every draw is checked: a parameter vector outside the model's valid region (a non-finite
+  // value; Gamma-Gamma q ≤ 1, whose mean spend is infinite) or one whose predictions fail or
+  // are not finite is replaced by a fresh draw from the same normal, so the bands describe the
+  // parameter distribution restricted to the valid region. Replacements come after the first
+  // J draws of each model, so a fit whose draws are all valid gives the same bands as before.
+  const maxRejected = Math.max(100, 10 * J);
+  let rejectedDraws = 0;
+  const reject = (what: string) => {
+    if (++rejectedDraws > maxRejected) throw new RangeError(`invalid parameter draws: more than ${maxRejected} of the ${model} and spend parameter draws fell outside the valid region or gave non-finite values (last: ${what}); the fit is too uncertain for bands`);
+  };
+  const validSpend = (s: Record<string, number>) => s.p > 0 && s.gamma > 0 && s.q > 1 && Number.isFinite(s.p) && Number.isFinite(s.q) && Number.isFinite(s.gamma);
   for (let j = 0; j < J; j++) {
-    const pj = paramsOf(model, mDraws[j]);
-    evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
-    evaluateAlive(model, pj, prep, al);
+    while (!validSpend(sDraws[j])) {
+      reject(`spend p ${sDraws[j].p}, q ${sDraws[j].q}, γ ${sDraws[j].gamma}`);
+      sDraws[j] = drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend!, spend!.covLog, 1)[0];
+    }
+  }
+  for (let j = 0; j < J; j++) {
+    for (;;) {
+      const pj = paramsOf(model, mDraws[j]);
+      let problem: string | null = null;
+      if (!Object.values(pj).every((u) => u > 0 && Number.isFinite(u))) problem = `parameters ${JSON.stringify(pj)}`;
+      else {
+        try {
+          evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
+          evaluateAlive(model, pj, prep, al);
+          if (!d.every(Number.isFinite) || !al.every((a) => a >= 0 && a <= 1)) problem = `non-finite predictions at ${JSON.stringify(pj)}`;
+        } catch (error) {
+          problem = `${(error as Error).message} at ${JSON.stringify(pj)}`;
+        }
+      }
+      if (problem === null) break;
+      reject(problem);
+      mDraws[j] = drawParameters(opts.rng, names as readonly string[], mp as unknown as Record<string, number>, params.covLog, 1)[0];
+    }
     if (bins && scale) for (let k = 0; k < np; k++) discAll[k * J + j] = scale[k] * d[bins.binOf[k]];
     else for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
     for (let h = 0; h < nh; h++) aliveAll[h * J + j] = al[h];
@@ -541,10 +607,12 @@ export function predictClvWithBands(
   const sQ = Float64Array.from(sDraws, (s) => s.q);
   const sG = Float64Array.from(sDraws, (s) => s.gamma);
   const margin = opts.margin;
+  const fixed = opts.fixedSpend ?? null;
   for (let i = 0; i < n; i++) {
     const x = prep.x[i], z = prep.z[i], po = prep.pair[i] * J, ho = prep.hist[i] * J;
     for (let j = 0; j < J; j++) {
-      const c = margin * ((sP[j] * (sG[j] + x * z)) / (sP[j] * x + sQ[j] - 1)) * aliveAll[ho + j] * discAll[po + j];
+      const m = fixed ? fixed[i] : (sP[j] * (sG[j] + x * z)) / (sP[j] * x + sQ[j] - 1);
+      const c = margin * m * aliveAll[ho + j] * discAll[po + j];
       vals[j] = c;
       totals[j] += c;
     }
@@ -564,6 +632,7 @@ export function predictClvWithBands(
     totalP90: quantileSorted(totals, 0.9),
     totalDraws,
     draws: J,
+    rejectedDraws,
   };
 }
 

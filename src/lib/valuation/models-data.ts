@@ -20,6 +20,62 @@ export interface SurvivalCurve {
   readonly fitted: number[];
 }
 
+/** A minimum-history check made before a fit: what is counted, how many are needed and found. */
+export interface HistoryCheck {
+  readonly what: string;
+  readonly needed: number;
+  readonly found: number;
+  readonly ok: boolean;
+}
+
+/** A segment the models could not value, and why (its accounts get the historical value). */
+export interface NotValued {
+  /** e.g. "monthly · Pro · Small (<50)" or "transactional". */
+  readonly segment: string;
+  readonly model: "sbg" | "bgnbd";
+  readonly accounts: number;
+  /** In plain words: what was missing or what failed. */
+  readonly reason: string;
+}
+
+/**
+ * The fallback for accounts no model can value: trailing-12-month margin × the observed
+ * 12-month retention of their business model (one year of margin, undiscounted).
+ */
+export interface HistoricalValue {
+  readonly accounts: number;
+  readonly valueCents: number;
+  /** Share of the portfolio value that comes from this fallback (0 when the portfolio value is 0). */
+  readonly shareOfValue: number;
+  /** Observed 12-month retention per business model; null where the history is too short to observe it (then 1 is used, an upper estimate). */
+  readonly retention: { readonly subscription: number | null; readonly transactional: number | null };
+  /** How the figure is made, in words, for the pages. */
+  readonly method: string;
+}
+
+/**
+ * An account whose model value is near zero while its recent activity is large: listed as
+ * "model and recent activity disagree" with both figures, for a person to look at.
+ */
+export interface Disagreement {
+  readonly accountId: string;
+  readonly model: string;
+  /** Model value and P(alive) at the as-of date. */
+  readonly valueCents: number;
+  readonly probabilityAlive: number;
+  /** Revenue of the 12 months to the as-of date, cents, and its margin. */
+  readonly t12mRevenueCents: number;
+  readonly t12mMarginCents: number;
+  /** Last purchase day (transactional) or null (subscription), and days from it to the as-of date. */
+  readonly lastPurchase: string | null;
+  readonly daysSinceLastPurchase: number | null;
+  /** Median days between the account's purchase days (null with fewer than two). */
+  readonly medianGapDays: number | null;
+  readonly runningContract: boolean;
+  /** Which rule listed it, in words. */
+  readonly why: string;
+}
+
 export interface ContractFit {
   /** e.g. "monthly · Pro · Mid (50–999)". */
   readonly key: string;
@@ -38,6 +94,12 @@ export interface ContractFit {
   readonly survival: SurvivalCurve;
   readonly valueCents: number;
   readonly band: Band;
+  /** Minimum-history checks of the segment's own data. */
+  readonly checks: HistoryCheck[];
+  /** Why the segment's own fit was not used (when pooledAt is not "segment"), in words. */
+  readonly fallback: string | null;
+  /** Weak identification of the fit that values the segment (empty when it is well determined). */
+  readonly warnings: string[];
 }
 
 export interface PurchaseDiagnostics {
@@ -54,6 +116,19 @@ export interface PurchaseModelSummary {
   readonly accounts: number;
   readonly repeatCustomers: number;
   readonly unit: "weeks";
+  /** Minimum-history checks made before fitting. */
+  readonly checks: HistoryCheck[];
+  /** Weak identification of each fit, in words (empty arrays when well determined). */
+  readonly warnings: { readonly bgnbd: string[]; readonly gammaGamma: string[] };
+  /** The model that values the purchases: BG/NBD, or NBD (no dropout) when BG/NBD runs to that boundary. */
+  readonly purchaseModel: "bgnbd" | "nbd";
+  readonly nbd: { readonly r: number; readonly alpha: number; readonly logLik: number; readonly se: Record<string, number> | null } | null;
+  /** "gamma-gamma", or "observed mean" when Gamma-Gamma could not be used and each account's own mean spend values its purchases. */
+  readonly spendModel: "gamma-gamma" | "observed mean";
+  /** What was used instead of a fit, and why (null when every fit was used). */
+  readonly fallback: string | null;
+  /** Parameter draws replaced because they left the valid region or gave non-finite values. */
+  readonly rejectedDraws: number;
   readonly bgnbd: { readonly r: number; readonly alpha: number; readonly a: number; readonly b: number; readonly logLik: number; readonly se: Record<string, number> | null };
   readonly gammaGamma: { readonly p: number; readonly q: number; readonly gamma: number; readonly logLik: number; readonly se: Record<string, number> | null } | null;
   readonly holdout: PurchaseDiagnostics | null;
@@ -73,7 +148,22 @@ export interface ModelsData {
   readonly margins: { readonly subscription: number; readonly transactional: number };
   readonly contractFits: ContractFit[];
   readonly purchases: PurchaseModelSummary | null;
-  readonly portfolio: { readonly valueCents: number; readonly band: Band; readonly accountsValued: number; readonly activeAccountsValued: number };
+  readonly portfolio: {
+    /** Model value plus the historical value of the accounts no model could value. */
+    readonly valueCents: number;
+    readonly band: Band;
+    readonly accountsValued: number;
+    readonly activeAccountsValued: number;
+    /** Of valueCents, what the models value (the rest is `historical.valueCents`). */
+    readonly modelValueCents: number;
+    /** Share of valueCents from the historical fallback (0 – 1). */
+    readonly historicalShare: number;
+  };
+  /** Segments no model could value, with the reason (their accounts carry the historical value). */
+  readonly notValued: NotValued[];
+  readonly historical: HistoricalValue | null;
+  /** Accounts whose model value and recent activity disagree (largest T12M revenue first), and the rule. */
+  readonly disagreements: { readonly rule: string; readonly count: number; readonly accounts: Disagreement[] };
   /** Notes on what could not be modelled (too few accounts, no repeat buyers, …). */
   readonly notes: string[];
 }
@@ -81,7 +171,8 @@ export interface ModelsData {
 /** One row of `account_value` (store Parquet; pages get it as Arrow). */
 export interface AccountValue {
   readonly account_id: string;
-  readonly model: "sbg" | "bgnbd" | "none";
+  /** "historical": trailing margin × observed retention (no model could value the account); "none": no value at all. */
+  readonly model: "sbg" | "bgnbd" | "nbd" | "historical" | "none";
   readonly segment: string;
   readonly clv_cents: number;
   readonly clv_p10_cents: number;
