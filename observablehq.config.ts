@@ -14,11 +14,14 @@ export default {
     { name: "Scenarios", path: "/scenarios/" },
     { name: "Data quality", path: "/quality" },
   ],
-  // One executive page per saved scenario: data/scenarios/<name>.json → /scenarios/<name>
-  // (src/scenarios/[name].md; the file is validated by src/data/scenario-saved.json.ts).
+  // One executive page per saved scenario of this data: <config's "scenarios" folder>/<name>.json
+  // → /scenarios/<name> (src/scenarios/[name].md; validated by src/data/scenario-saved.json.ts).
+  // scripts/build.ts passes the folder as ATLAS_SCENARIOS ("" = none); a bare preview uses the sample's.
   async *dynamicPaths() {
     const { readdirSync, existsSync } = await import("node:fs");
-    const dir = new URL("./data/scenarios/", import.meta.url);
+    const configured = process.env.ATLAS_SCENARIOS;
+    if (configured === "") return;
+    const dir = configured ?? new URL("./data/scenarios/", import.meta.url);
     if (!existsSync(dir)) return;
     for (const file of readdirSync(dir).sort()) if (file.endsWith(".json")) yield `/scenarios/${file.slice(0, -5)}`;
   },

@@ -9,7 +9,8 @@ import { loadConfig, publishFromEnv, publishMode, type AtlasConfig, type Publish
 import { literal, openDb, type Db } from "./db.js";
 import { applyPublishMode } from "./derive/publish.js";
 import { buildDerivedTables } from "./derive/tables.js";
-import { ingest, type IngestReport } from "./ingest/index.js";
+import { ingest, unitsOf, type IngestReport } from "./ingest/index.js";
+import { assertQuarantineWithinLimit } from "./ingest/strict.js";
 import type { ModelsData } from "../src/lib/valuation/models-data.js";
 import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
 import { withLock } from "./lock.js";
@@ -27,6 +28,8 @@ export interface PrepareOptions {
   readonly quiet?: boolean;
   /** Overrides the config's `publish` mode (the build's --publish / --aggregate-only flags). */
   readonly publish?: Partial<PublishMode>;
+  /** Build even when more than the config's quarantineLimit is quarantined (--allow-quarantine). */
+  readonly allowQuarantine?: boolean;
 }
 
 export interface PrepareResult {
@@ -82,6 +85,9 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
         if (event.step === "done") bar?.tick(`${event.extract} (${event.rows?.toLocaleString("en-US")} rows)`);
       }).finally(() => watch?.stop());
       bar?.done();
+      // What was read is said before anything is fitted: a model problem never hides it.
+      for (const line of summaryLines(report)) log(line);
+      await assertQuarantineWithinLimit(db, report, config, storeDir, { allow: options.allowQuarantine === true, log });
       const t2 = performance.now();
       log(`derive: account × month tables as of ${report.asOf}`);
       await buildDerivedTables(db, report.asOf);
@@ -100,7 +106,6 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       renameSync(tempDir, storeDir);
       rmSync(oldDir, { recursive: true, force: true });
       const t5 = performance.now();
-      for (const line of summaryLines(report)) log(line);
       for (const note of models.notes) log(`models: ${note}`);
       return {
         storeDir,
@@ -173,12 +178,34 @@ async function writeStore(db: Db, dir: string, report: IngestReport, models: Mod
 }
 
 function summaryLines(report: IngestReport): string[] {
-  const lines = [`prepare: as of ${report.asOf} (${report.asOfSource}), currency ${report.currency}`];
+  const lines = [`prepare: as of ${report.asOf} (${report.asOfSource}), currency ${report.currency}; reconciles = accepted + quarantined equals the source total`];
+  const pct = (part: number, whole: number) => (whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)}%`);
   for (const e of report.extracts) {
-    const money = e.money ? `; ${e.money.column} ${e.money.balanced ? "reconciles" : "DOES NOT RECONCILE"} (${e.money.sourceTotal})` : "";
-    lines.push(`  ${e.extract.padEnd(16)} ${String(e.rowsRead).padStart(10)} read ${String(e.accepted).padStart(10)} accepted ${String(e.quarantined).padStart(8)} quarantined${money}`);
+    const label = `  ${e.extract.padEnd(16)}`;
+    if (!e.provided) {
+      lines.push(`${label} ${e.derivedFrom ? `derived from ${e.derivedFrom}: ${e.accepted.toLocaleString("en-US")} rows` : "not provided"}`);
+      continue;
+    }
+    const filtered = e.filtered.reduce((n, f) => n + f.count, 0);
+    const money = e.money
+      ? `; ${e.money.column} ${e.money.balanced ? "reconciles" : "DOES NOT RECONCILE"} (${e.money.sourceTotal}), ${moneyShare(e.money.acceptedTotal, e.money.sourceTotal)} of it accepted`
+      : "";
+    lines.push(
+      `${label} ${String(e.rowsRead).padStart(10)} read ${String(e.accepted).padStart(10)} accepted (${pct(e.accepted, e.rowsRead - filtered)}) ${String(e.quarantined).padStart(8)} quarantined` +
+        (filtered ? ` ${filtered} filtered out` : "") +
+        money,
+    );
+    if (e.rounding && e.rounding.differenceTotal !== "0" && !/^-?0\.0+$/.test(e.rounding.differenceTotal)) {
+      lines.push(`${" ".repeat(19)}money read with ${e.rounding.decimals} decimals; pages show cents: rounding each line changes the total by ${e.rounding.differenceTotal}`);
+    }
   }
   return lines;
+}
+
+/** "99.2%": accepted money as a share of the source total (exact decimals, shown to 0.1%). */
+function moneyShare(accepted: string, source: string): string {
+  const s = unitsOf(source);
+  return s === 0n ? "—" : `${(Number((unitsOf(accepted) * 100000n) / s) / 1000).toFixed(1)}%`;
 }
 
 /** For `EXTRACTS` consumers that only need the names. */

@@ -5,7 +5,7 @@
  * render the site with Observable Framework into dist/.
  *
  *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--store DIR]
- *                    [--force] [--prepare-only] [--summary-json FILE]
+ *                    [--force] [--prepare-only] [--allow-quarantine] [--summary-json FILE]
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -31,6 +31,8 @@ const { values } = parseArgs({
     publish: { type: "boolean", default: false },
     "aggregate-only": { type: "boolean", default: false },
     "prepare-only": { type: "boolean", default: false },
+    // Build even when more than the config's quarantineLimit is quarantined.
+    "allow-quarantine": { type: "boolean", default: false },
     // Machine-readable stage timings and peak memory, for the benchmark.
     "summary-json": { type: "string" },
     help: { type: "boolean", default: false },
@@ -45,7 +47,7 @@ if (values.help) {
 try {
   const started = performance.now();
   const publish = { ...(values.publish ? { pseudonymize: true } : {}), ...(values["aggregate-only"] ? { aggregateOnly: true } : {}) };
-  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force, publish });
+  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force, publish, allowQuarantine: values["allow-quarantine"] });
   const prepareMaxRssMb = process.resourceUsage().maxRSS / 1024;
   const env = {
     ...process.env,
@@ -55,6 +57,8 @@ try {
     ATLAS_STORE: result.storeDir,
     // Framework's data loaders call prepare() again: they must ask for the same mode, or the fingerprint would differ.
     ATLAS_PUBLISH: publishToEnv(result.config.publish),
+    // This data's saved scenarios (observablehq.config.ts makes their pages): none unless the config names a folder.
+    ATLAS_SCENARIOS: result.config.scenariosDir ?? "",
     ...(values.out ? { ATLAS_OUT: path.resolve(values.out) } : {}),
   };
   let renderSeconds = 0;

@@ -43,7 +43,8 @@ export async function buildDerivedTables(db: Db, asOf: string): Promise<void> {
     WITH lines AS (
       SELECT i.account_id, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month, l.line_type,
         CAST(round(l.amount * 100) AS BIGINT) AS amount_cents,
-        CAST(round(CAST(l.quantity AS DECIMAL(38,4)) * CAST(p.unit_cost AS DECIMAL(38,4)) * 100) AS BIGINT) AS cost_cents,
+        -- The line's own cost when the export has it (cost, or amount − profit), else quantity × the product's unit cost.
+        CAST(round(coalesce(l.cost, CAST(l.quantity AS DECIMAL(38,4)) * CAST(p.unit_cost AS DECIMAL(38,4))) * 100) AS BIGINT) AS cost_cents,
         i.invoice_id, i.document_type
       FROM accepted_invoice_lines l
       JOIN accepted_invoices i USING (invoice_id)

@@ -3,42 +3,122 @@
  * plus one `quarantine` table, and an `IngestReport` for the data-quality page. Extracts run
  * in dependency order so that references are checked against accepted rows only.
  */
-import type { AtlasConfig } from "../config.js";
+import type { AtlasConfig, CsvFormat } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
-import { structuralError } from "../errors.js";
+import { AtlasError, structuralError } from "../errors.js";
 import type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary } from "../../src/lib/ingest-report.js";
 import { displayPath, readExtract } from "./read.js";
 import { computeCoverage } from "./coverage.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";
 
 export type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary };
-import { NULL_SPELLINGS, validateExtract, type ValidationContext } from "./validate.js";
+import { createEmpty, deriveAccounts, deriveContractsFromSubscriptions, deriveInvoicesFromTransactions, deriveProducts } from "./derived.js";
+import { NULL_SPELLINGS, QUARANTINE_DDL, validateExtract, type ValidationContext } from "./validate.js";
 
 export const EARLIEST_DATE = "1990-01-01";
 
 export type IngestProgress = (event: { extract: ExtractName; step: "read" | "validate" | "done"; rows?: number }) => void;
 
+/** The extract whose latest date is the as-of date when the config sets none, in order of preference. */
+const AS_OF_SOURCES: ReadonlyArray<readonly [ExtractName, string]> = [
+  ["transactions", "date"],
+  ["invoices", "invoice_date"],
+  ["subscriptions", "start_date"],
+  ["contracts", "start_date"],
+];
+
 export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProgress = () => {}): Promise<IngestReport> {
-  const reports: ExtractReport[] = [];
+  await db.run(QUARANTINE_DDL);
+  const reports = new Map<ExtractName, ExtractReport>();
+  // Extracts whose accepted rows exist (read, derived or empty-by-absence do not count as "available" for references unless read or derived).
+  const available = new Set<ExtractName>();
+  const derivedFrom = new Map<ExtractName, ExtractName>();
   let asOf = config.asOf;
+  const asOfSource = AS_OF_SOURCES.find(([name]) => config.extracts[name].provided);
+  const format = (name: ExtractName) => config.extracts[name].format;
+  const derivedReport = async (name: ExtractName, from: ExtractName) => {
+    derivedFrom.set(name, from);
+    available.add(name);
+    reports.set(name, { ...(await summarize(db, name, "", 0, 0, await counts(db, name), [], format(name))), provided: false, derivedFrom: from });
+  };
   for (const name of EXTRACT_NAMES) {
     const spec = EXTRACTS[name];
     const extractConfig = config.extracts[name];
+    // With no accounts file, the accounts are whoever the activity extracts name (all read by now).
+    if (name === "invoice_lines" && !config.extracts.accounts.provided) {
+      const sources = (["transactions", "subscriptions", "contracts", "invoices"] as const).filter((n) => available.has(n) && !derivedFrom.has(n));
+      await deriveAccounts(db, sources, format("accounts"));
+      await derivedReport("accounts", sources[0]);
+    }
+    if (!extractConfig.provided) {
+      // Derived from a source extract already, or filled below (accounts, products), or empty.
+      if (!derivedFrom.has(name) && name !== "accounts" && name !== "products") {
+        await createEmpty(db, name, format(name));
+        reports.set(name, notProvided(name));
+      }
+      onProgress({ extract: name, step: "done", rows: 0 });
+      continue;
+    }
     onProgress({ extract: name, step: "read" });
     const raw = await readExtract(db, extractConfig);
     await assertDatesParse(db, raw.source, spec.dateColumns.filter((c) => raw.columns.includes(c)), extractConfig.format.dateFormat, displayPath(extractConfig.file));
-    if (asOf === null && name === "invoices") asOf = await latestDate(db, raw.source, "invoice_date", extractConfig.format.dateFormat);
-    const context: ValidationContext = { asOf: asOf ?? "9999-12-31", earliest: EARLIEST_DATE, currency: config.currency };
+    if (asOf === null && asOfSource?.[0] === name) asOf = await latestDate(db, raw.source, asOfSource[1], extractConfig.format.dateFormat);
+    const context: ValidationContext = { asOf: asOf ?? "9999-12-31", earliest: EARLIEST_DATE, currency: config.currency, available };
     onProgress({ extract: name, step: "validate", rows: raw.rowsRead });
     const result = await validateExtract(db, raw, spec, extractConfig.format, context);
-    reports.push(await summarize(db, name, displayPath(extractConfig.file), raw.bytes, raw.rowsRead, result, raw.extraHeaders));
+    reports.set(name, {
+      ...(await summarize(db, name, displayPath(extractConfig.file), raw.bytes, raw.rowsRead, result, raw.extraHeaders, extractConfig.format)),
+      filtered: raw.filtered,
+    });
+    available.add(name);
     // final_<name> stays: accepted_<name> is a view over it.
     await db.run(raw.tables.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
+    if (name === "transactions" && !config.extracts.invoices.provided) {
+      await deriveInvoicesFromTransactions(db, config.currency, extractConfig.format);
+      await derivedReport("invoices", "transactions");
+      await derivedReport("invoice_lines", "transactions");
+    }
+    if (name === "subscriptions" && !config.extracts.contracts.provided) {
+      await deriveContractsFromSubscriptions(db, config.currency, extractConfig.format);
+      await derivedReport("contracts", "subscriptions");
+    }
     onProgress({ extract: name, step: "done", rows: raw.rowsRead });
   }
-  if (asOf === null) throw new Error("no as-of date: set asOf in the configuration");
-  const coverage = await computeCoverage(db, new Set(reports.filter((r) => r.provided).map((r) => r.extract)));
-  return { asOf, asOfSource: config.asOf ? "config" : "data", currency: config.currency, extracts: reports, coverage };
+  if (!config.extracts.products.provided) {
+    const sources = (["transactions", "subscriptions", "invoice_lines", "contracts"] as const).filter((n) => available.has(n) && !(n === "invoice_lines" && derivedFrom.has(n)));
+    await deriveProducts(db, sources, config.currency, format("products"));
+    if (sources.length > 0) await derivedReport("products", sources[0]);
+    else reports.set("products", notProvided("products"));
+  }
+  if (asOf === null) throw new AtlasError("no as-of date: the data has no dated activity; set asOf in the configuration");
+  const coverage = await computeCoverage(db, new Set([...reports.values()].filter((r) => r.provided).map((r) => r.extract)));
+  const ordered = EXTRACT_NAMES.map((name) => reports.get(name)!);
+  return { asOf, asOfSource: config.asOf ? "config" : "data", currency: config.currency, extracts: ordered, coverage };
+}
+
+/** The report of an extract that was neither given nor derived. */
+function notProvided(name: ExtractName): ExtractReport {
+  return {
+    extract: name,
+    file: "",
+    bytes: 0,
+    rowsRead: 0,
+    accepted: 0,
+    quarantined: 0,
+    reasons: [],
+    money: null,
+    dateCoverage: [],
+    ignoredHeaders: [],
+    provided: false,
+    derivedFrom: null,
+    filtered: [],
+    rounding: null,
+  };
+}
+
+async function counts(db: Db, name: ExtractName): Promise<{ accepted: number; quarantined: number }> {
+  const [row] = await db.all<{ a: string; q: string }>(`SELECT count(*) FILTER (WHERE reasons IS NULL) AS a, count(*) FILTER (WHERE reasons IS NOT NULL) AS q FROM final_${name}`);
+  return { accepted: Number(row.a), quarantined: Number(row.q) };
 }
 
 /** A date column where not one non-empty value parses means the configured format is wrong: stop. */
@@ -80,6 +160,7 @@ async function summarize(
   rowsRead: number,
   result: { accepted: number; quarantined: number },
   ignoredHeaders: readonly string[],
+  format: CsvFormat,
 ): Promise<ExtractReport> {
   const spec = EXTRACTS[name];
   const reasonRows = await db.all<{ code: string; column_name: string | null; n: string; examples: Array<{ line: string; message: string; raw: string }> }>(
@@ -111,8 +192,15 @@ async function summarize(
       acceptedTotal: row.accepted,
       quarantinedTotal: row.quarantined,
       unreadableRows: Number(row.unreadable) + ragged,
-      balanced: centsOf(row.accepted) + centsOf(row.quarantined) === centsOf(row.source),
+      balanced: unitsOf(row.accepted) + unitsOf(row.quarantined) === unitsOf(row.source),
     };
+  }
+  // Pages count in cents: with more decimals, say what rounding each accepted amount to the cent changes in total.
+  let rounding: ExtractReport["rounding"] = null;
+  if (spec.moneyColumn && format.moneyDecimals > 2) {
+    const m = ident(spec.moneyColumn);
+    const [row] = await db.all<{ d: string }>(`SELECT CAST(coalesce(sum(${m}) - sum(round(${m}, 2)), 0) AS VARCHAR) AS d FROM accepted_${name}`);
+    rounding = { decimals: format.moneyDecimals, differenceTotal: row.d };
   }
   const dateCoverage = [];
   for (const column of spec.dateColumns) {
@@ -135,14 +223,22 @@ async function summarize(
     provided: true,
     derivedFrom: null,
     filtered: [],
-    rounding: null,
+    rounding,
   };
 }
 
-/** Exact cents of a decimal string such as "-1234.5" (BigInt: no float rounding). */
+/** Exact cents of a decimal string such as "-1234.5" (BigInt: no float rounding; digits past the cent are cut). */
 export function centsOf(decimal: string): bigint {
+  return unitsOf(decimal, 2);
+}
+
+/**
+ * A decimal string as a whole number of 10^-scale units, exactly ("-12.3456" at scale 4 is
+ * -123456n). Money is read with at most 4 decimals, so scale 4 compares any two totals exactly.
+ */
+export function unitsOf(decimal: string, scale = 4): bigint {
   const negative = decimal.startsWith("-");
   const [whole, fraction = ""] = decimal.replace("-", "").split(".");
-  const cents = BigInt(whole || "0") * 100n + BigInt((fraction + "00").slice(0, 2));
-  return negative ? -cents : cents;
+  const units = BigInt(whole || "0") * 10n ** BigInt(scale) + BigInt((fraction + "0".repeat(scale)).slice(0, scale) || "0");
+  return negative ? -units : units;
 }

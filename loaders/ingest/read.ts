@@ -23,8 +23,12 @@ export interface RawExtract {
   readonly source: string;
   /** Tables to drop once the extract is validated. */
   readonly tables: readonly string[];
-  /** Canonical columns found in the file (optional ones may be absent). */
+  /** Canonical columns the source provides (optional ones may be absent). */
   readonly columns: readonly string[];
+  /** `amount` computed as the exact product of two typed columns (extracts.X.columns.amount.multiply). */
+  readonly multiply: { readonly column: string; readonly factors: readonly [string, string] } | null;
+  /** Rows left out by the config's filters, per rule (counted in rowsRead, never quarantined). */
+  readonly filtered: ReadonlyArray<{ readonly rule: string; readonly count: number }>;
   /** Headers in the file that no canonical column maps to (kept out, reported). */
   readonly extraHeaders: readonly string[];
   readonly ragged: readonly RaggedRow[];
@@ -52,20 +56,8 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   const headers = readHeader(config, shown);
   const spec = EXTRACTS[config.name];
 
-  // Match configured headers to the file's, ignoring case and surrounding spaces.
-  const normalized = headers.map((h) => h.trim().toLowerCase());
-  const sourceIndex: Record<string, number> = {};
-  for (const column of spec.columns) {
-    const wanted = config.columns[column.name].trim().toLowerCase();
-    const index = normalized.indexOf(wanted);
-    if (index >= 0) sourceIndex[column.name] = index;
-    else if (column.required) {
-      const mapped = config.columns[column.name] === column.name ? "" : ` (mapped from "${config.columns[column.name]}")`;
-      throw structuralError(shown, { line: 1, column: column.name }, `required column "${column.name}"${mapped} is not in the header; found: ${headers.join(", ")}`);
-    }
-  }
-  const used = new Set(Object.values(sourceIndex));
-  const extraHeaders = headers.filter((_, i) => !used.has(i));
+  const columns = planColumns(config, headers, shown);
+  const extraHeaders = headers.filter((_, i) => !columns.used.has(i));
 
   // DuckDB needs unique column names: they are named by position (c0, c1, …) and renamed below.
   const table = `raw_${config.name}`;
@@ -73,7 +65,7 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   const { format } = config;
   // DuckDB's latin-1 reader rejects the bytes 0x80–0x9F that Windows-1252 uses for €, “ ” and
   // friends: such files are transcoded to UTF-8 first (streamed, in DuckDB's temp directory).
-  const plan = { shown, bytes, headers, sourceIndex, extraHeaders, table, rejects };
+  const plan = { shown, bytes, headers, columns, extraHeaders, table, rejects };
   const transcoded = format.encoding === "latin-1" ? await rewriteCopy(db, config.file, { windows1252: true, lf: false }) : null;
   try {
     return await readText(db, config, transcoded?.file ?? config.file, transcoded ? "utf-8" : format.encoding, plan);
@@ -92,18 +84,96 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   }
 }
 
+/**
+ * How each canonical column is made from the file's columns (named c0, c1, … by position):
+ * the configured header (through its value map), a constant, a sequence, or the product of
+ * two other columns (computed from their typed values in ./validate.ts).
+ */
+interface ColumnPlan {
+  /** Canonical column → SQL over the positional columns (and `line`). */
+  readonly expressions: Readonly<Record<string, string>>;
+  /** Positions of the file's columns that the expressions and filters read. */
+  readonly used: ReadonlySet<number>;
+  /** Row filters as SQL, with the rule as the report shows it. */
+  readonly filters: ReadonlyArray<{ readonly rule: string; readonly sql: string }>;
+  readonly multiply: RawExtract["multiply"];
+  /** A window function (a generated line number) or a filter needs the mapped rows materialised. */
+  readonly materialize: boolean;
+}
+
+function planColumns(config: ExtractConfig, headers: readonly string[], shown: string): ColumnPlan {
+  const spec = EXTRACTS[config.name];
+  // Match configured headers to the file's, ignoring case and surrounding spaces; the first of a repeated header wins.
+  const normalized = headers.map((h) => h.trim().toLowerCase());
+  const used = new Set<number>();
+  const position = (header: string) => normalized.indexOf(header.trim().toLowerCase());
+  const expressions: Record<string, string> = {};
+  let multiply: RawExtract["multiply"] = null;
+  let materialize = false;
+  const sequences: string[] = [];
+  for (const column of spec.columns) {
+    const source = config.columns[column.name];
+    const explicit = !(source.kind === "header" && source.header === column.name && source.map === null);
+    switch (source.kind) {
+      case "header": {
+        const index = position(source.header);
+        if (index < 0) {
+          if (!column.required && !explicit) break;
+          const mapped = explicit ? ` (mapped from "${source.header}")` : "";
+          const what = column.required ? "required column" : "mapped column";
+          throw structuralError(shown, { line: 1, column: column.name }, `${what} "${column.name}"${mapped} is not in the header; found: ${headers.join(", ")}`);
+        }
+        used.add(index);
+        const cell = ident(`c${index}`);
+        const map = source.map;
+        expressions[column.name] = map
+          ? `CASE lower(trim(${cell})) ${Object.entries(map).map(([from, to]) => `WHEN ${literal(from)} THEN ${literal(to)}`).join(" ")} ELSE ${cell} END`
+          : cell;
+        break;
+      }
+      case "value":
+        expressions[column.name] = literal(source.value);
+        break;
+      case "sequence":
+        sequences.push(column.name);
+        break;
+      case "multiply":
+        multiply = { column: column.name, factors: source.factors };
+        break;
+    }
+  }
+  for (const name of sequences) {
+    // line_no counts the lines of each invoice in file order; a generated id is the row's line in the file.
+    const parent = spec.key.find((k) => k !== name);
+    expressions[name] =
+      name === "line_no" && parent && expressions[parent]
+        ? `CAST(row_number() OVER (PARTITION BY ${expressions[parent]} ORDER BY line) AS VARCHAR)`
+        : `CAST(line AS VARCHAR)`;
+    materialize = true;
+  }
+  const filters = config.filters.map((filter, i) => {
+    const index = position(filter.header);
+    if (index < 0) throw structuralError(shown, { line: 1, column: filter.header }, `the header "${filter.header}" of extracts.${config.name}.filter[${i}] is not in the file; found: ${headers.join(", ")}`);
+    used.add(index);
+    materialize = true;
+    const values = filter.values.map((v) => literal(v.trim().toLowerCase())).join(", ");
+    return { rule: `${filter.header} in ${filter.values.map((v) => `"${v}"`).join(", ")}`, sql: `coalesce(lower(trim(${ident(`c${index}`)})) IN (${values}), false)` };
+  });
+  return { expressions, used, filters, multiply, materialize };
+}
+
 interface ReadPlan {
   readonly shown: string;
   readonly bytes: number;
   readonly headers: readonly string[];
-  readonly sourceIndex: Record<string, number>;
+  readonly columns: ColumnPlan;
   readonly extraHeaders: readonly string[];
   readonly table: string;
   readonly rejects: string;
 }
 
 async function readText(db: Db, config: ExtractConfig, file: string, encoding: string, plan: ReadPlan): Promise<RawExtract> {
-  const { shown, bytes, headers, sourceIndex, extraHeaders, table, rejects } = plan;
+  const { shown, bytes, headers, columns, extraHeaders, table, rejects } = plan;
   const { format } = config;
   const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
   try {
@@ -136,25 +206,51 @@ async function readText(db: Db, config: ExtractConfig, file: string, encoding: s
   await db.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
   const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}_text`);
   const rows = Number(n);
-  const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  // At least one column is read, even when every canonical column is a constant.
+  const positional = (columns.used.size ? [...columns.used].sort((a, b) => a - b) : [0]).map((i) => ident(`c${i}`));
   const scan = scanBytes(file);
   const mayHaveControlChars = scan.controlChars || config.format.encoding === "utf-16";
   // Fast path: one physical line per record and no ragged rows, so line = position + 2 (after the header).
+  let base: string;
+  let tables: string[];
   if (ragged.length === 0 && scan.lines === rows + 1) {
-    return {
-      mayHaveControlChars,
-      source: `(SELECT CAST(rowid + 2 AS BIGINT) AS line, ${select.join(", ")} FROM ${table}_text)`,
-      tables: [`${table}_text`],
-      columns: Object.keys(sourceIndex),
-      extraHeaders,
-      ragged,
-      rowsRead: rows,
-      bytes,
-    };
+    base = `(SELECT CAST(rowid + 2 AS BIGINT) AS line${positional.map((c) => `, ${c}`).join("")} FROM ${table}_text)`;
+    tables = [`${table}_text`];
+  } else {
+    await numberLines(db, table, headers.length, ragged, positional, blankLines(file));
+    await db.run(`DROP TABLE ${table}_text`);
+    base = table;
+    tables = [table];
   }
-  await numberLines(db, table, headers.length, ragged, sourceIndex, blankLines(file));
-  await db.run(`DROP TABLE ${table}_text`);
-  return { source: table, tables: [table], columns: Object.keys(sourceIndex), extraHeaders, ragged, rowsRead: rows + ragged.length, bytes, mayHaveControlChars };
+  const filtered = await countFiltered(db, base, columns.filters);
+  const where = columns.filters.length ? ` WHERE ${columns.filters.map((f) => f.sql).join(" AND ")}` : "";
+  const mapped = `SELECT line${Object.entries(columns.expressions).map(([name, sql]) => `, ${sql} AS ${ident(name)}`).join("")} FROM ${base}${where}`;
+  let source = `(${mapped})`;
+  if (columns.materialize) {
+    await db.run(`CREATE OR REPLACE TABLE ${table}_mapped AS ${mapped} ORDER BY line`);
+    source = `${table}_mapped`;
+    tables = [...tables, source];
+  }
+  return {
+    source,
+    tables,
+    columns: Object.keys(columns.expressions),
+    multiply: columns.multiply,
+    filtered,
+    extraHeaders,
+    ragged,
+    rowsRead: rows + ragged.length,
+    bytes,
+    mayHaveControlChars,
+  };
+}
+
+/** Rows each filter leaves out, counted at the first rule they fail (rules apply in order). */
+async function countFiltered(db: Db, base: string, filters: ColumnPlan["filters"]): Promise<RawExtract["filtered"]> {
+  if (filters.length === 0) return [];
+  const counts = filters.map((f, i) => `count(*) FILTER (WHERE ${[...filters.slice(0, i).map((p) => p.sql), `NOT ${f.sql}`].join(" AND ")}) AS r${i}`);
+  const [row] = await db.all<Record<string, string>>(`SELECT ${counts.join(", ")} FROM ${base}`);
+  return filters.map((f, i) => ({ rule: f.rule, count: Number(row[`r${i}`]) }));
 }
 
 /**
@@ -191,7 +287,7 @@ function scanBytes(file: string): { lines: number; controlChars: boolean } {
  * plus its position, plus the ragged rows DuckDB set aside before it, plus the newlines
  * inside quoted fields of earlier rows.
  */
-async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], sourceIndex: Record<string, number>, blanks: readonly number[]): Promise<void> {
+async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], positional: readonly string[], blanks: readonly number[]): Promise<void> {
   const all = Array.from({ length: width }, (_, i) => ident(`c${i}`));
   const [{ multiline }] = await db.all<{ multiline: boolean }>(
     `SELECT coalesce(bool_or(${all.map((c) => `coalesce(contains(${c}, chr(10)), false)`).join(" OR ")}), false) AS multiline FROM ${table}_text`,
@@ -203,7 +299,7 @@ async function numberLines(db: Db, table: string, width: number, ragged: readonl
   const newlineSql = multiline
     ? `coalesce(sum(${all.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(" + ")}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`
     : "0";
-  const select = Object.entries(sourceIndex).map(([name, i]) => `${ident(`c${i}`)} AS ${ident(name)}`);
+  const select = positional;
   if (blanks.length === 0) {
     await db.run(`
       CREATE OR REPLACE TABLE ${table} AS

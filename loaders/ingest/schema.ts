@@ -22,6 +22,8 @@ export interface ColumnSpec {
   readonly max?: number;
   /** Personal data: dropped when publishing (issue 7); never needed by the pages. */
   readonly personal?: boolean;
+  /** A date that may lie after the as-of date (a subscription set to end later). */
+  readonly future?: boolean;
 }
 
 export interface ReferenceSpec {
@@ -60,6 +62,8 @@ export const EXTRACT_NAMES = [
   "role_rates",
   "products",
   "accounts",
+  "transactions",
+  "subscriptions",
   "contracts",
   "invoices",
   "invoice_lines",
@@ -76,7 +80,27 @@ const req = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): C
 const opt = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, required: false, ...extra });
 const ref = (column: string, extract: ExtractName, bring: readonly string[] = []): ReferenceSpec => ({ column, extract, targetColumn: column, bring });
 
-/** Specs in dependency order: an extract's references point only to extracts before it. */
+/** Customer attributes a source extract may carry; derived accounts take each one's most recent non-empty value. */
+const ATTRIBUTES: readonly ColumnSpec[] = [
+  opt("industry", "text"),
+  opt("region", "text"),
+  opt("country", "text"),
+  opt("tier", "text"),
+  opt("employees", "int", { min: 0 }),
+  opt("acquisition_channel", "text"),
+  // Kept on the derived account (pseudonymised there when publishing); emptied here.
+  opt("key_account_manager", "text", { personal: true }),
+];
+
+/** Source extracts: one export a company really has, from which the canonical extracts are derived (./derived.ts). */
+export const SOURCE_EXTRACTS = ["transactions", "subscriptions"] as const;
+export type SourceExtractName = (typeof SOURCE_EXTRACTS)[number];
+
+/**
+ * Specs in dependency order: an extract's references point only to extracts before it. A
+ * reference to an extract that is neither provided nor derived by then is not checked (see
+ * ./index.ts): with no accounts file, the accounts are whoever the activity names.
+ */
 export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
   role_rates: {
     name: "role_rates",
@@ -132,13 +156,65 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     rules: [],
     dateColumns: ["acquired_on"],
   },
+  transactions: {
+    name: "transactions",
+    columns: [
+      req("account_id", "id"),
+      req("date", "date"),
+      req("amount", "money"),
+      opt("account_name", "text", { personal: true }),
+      opt("order_id", "id"),
+      opt("product_id", "id"),
+      opt("product_name", "text"),
+      opt("quantity", "number"),
+      opt("unit_price", "price"),
+      opt("cost", "money"),
+      opt("profit", "money"),
+      opt("currency", "text"),
+      opt("deal_type", "enum", { values: ["new", "renewal", "expansion", "other"] }),
+      ...ATTRIBUTES,
+    ],
+    // Several lines of one order share an order id: a row is its own record (its line).
+    key: [],
+    references: [ref("account_id", "accounts"), ref("product_id", "products")],
+    rules: [],
+    moneyColumn: "amount",
+    dateColumns: ["date"],
+  },
+  subscriptions: {
+    name: "subscriptions",
+    columns: [
+      req("account_id", "id"),
+      req("start_date", "date"),
+      req("amount", "money"),
+      req("interval", "enum", { values: ["monthly", "quarterly", "annual"] }),
+      opt("subscription_id", "id"),
+      opt("account_name", "text", { personal: true }),
+      opt("end_date", "date", { future: true }),
+      opt("product_id", "id"),
+      opt("product_name", "text"),
+      opt("quantity", "int", { min: 0 }),
+      opt("status", "text"),
+      opt("currency", "text"),
+      ...ATTRIBUTES,
+    ],
+    key: ["subscription_id"],
+    references: [ref("account_id", "accounts"), ref("product_id", "products")],
+    rules: [
+      { code: "negative_amount", column: "amount", message: "recurring amount is negative", sql: "amount < 0" },
+      { code: "date_order", column: "end_date", message: "subscription ends before it starts", sql: "end_date < start_date" },
+    ],
+    moneyColumn: "amount",
+    // A subscription may be set to end after the as-of date: only its start is checked against it.
+    dateColumns: ["start_date"],
+  },
   contracts: {
     name: "contracts",
     columns: [
       req("contract_id", "id"),
       req("account_id", "id"),
       req("product_id", "id"),
-      req("billing_term", "enum", { values: ["monthly", "annual"] }),
+      req("billing_term", "enum", { values: ["monthly", "quarterly", "annual"] }),
       req("start_date", "date"),
       opt("end_date", "date"),
       req("seats", "int", { min: 0 }),

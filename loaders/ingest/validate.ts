@@ -22,6 +22,8 @@ import type { ColumnSpec, ExtractSpec } from "./schema.js";
 
 export interface ValidationContext {
   readonly asOf: string;
+  /** Extracts whose accepted rows exist when this one is validated: references to others are not checked. */
+  readonly available: ReadonlySet<string>;
   /** Dates before this are implausible for a CRM and quarantined. */
   readonly earliest: string;
   readonly currency: string;
@@ -29,6 +31,11 @@ export interface ValidationContext {
 
 /** Cell spellings that mean "no value" in non-text columns (compared case-insensitively). */
 export const NULL_SPELLINGS = ["", "null", "nan", "n/a", "na", "#n/a", "none", "nil"];
+
+/** The SQL type of a column; money keeps 4 decimals when the format allows more than cents. */
+export function sqlType(type: ColumnSpec["type"], format: Pick<CsvFormat, "moneyDecimals">): string {
+  return type === "money" && format.moneyDecimals > 2 ? "DECIMAL(18,4)" : SQL_TYPES[type];
+}
 
 const SQL_TYPES: Record<ColumnSpec["type"], string> = {
   id: "VARCHAR",
@@ -44,7 +51,7 @@ const SQL_TYPES: Record<ColumnSpec["type"], string> = {
 export const QUARANTINE_DDL = `
   CREATE TABLE IF NOT EXISTS quarantine (
     extract VARCHAR, line BIGINT, code VARCHAR, column_name VARCHAR, message VARCHAR,
-    codes VARCHAR[], raw VARCHAR, amount DECIMAL(18,2)
+    codes VARCHAR[], raw VARCHAR, amount DECIMAL(18,4)
   )`;
 
 export interface ValidationResult {
@@ -66,27 +73,61 @@ interface Check {
 export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec, format: CsvFormat, context: ValidationContext): Promise<ValidationResult> {
   await db.run(QUARANTINE_DDL);
   const present = spec.columns.filter((c) => raw.columns.includes(c.name));
-  const absent = spec.columns.filter((c) => !raw.columns.includes(c.name));
+  const product = raw.multiply;
+  const absent = spec.columns.filter((c) => !raw.columns.includes(c.name) && c.name !== product?.column);
+  const references = spec.references.filter((r) => context.available.has(r.extract));
   const n = (c: ColumnSpec) => ident(`n_${c.name}`);
 
   // 1. Normalised text: trimmed, null spellings to NULL, thousands separators removed.
   const normalized = present.flatMap((c) => [...(isNumeric(c) ? [`${cleanNumberSql(c, format)} AS ${ident(`ok_${c.name}`)}`] : []), `${normalizeSql(c, format)} AS ${n(c)}`]);
   // 2. Typed values.
-  const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${SQL_TYPES[c.type]}) AS ${ident(c.name)}`)];
+  const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${sqlType(c.type, format)}) AS ${ident(c.name)}`)];
   // 3. Checks on cells, references, business rules and currency.
   const checks: Check[] = present.flatMap((c) => cellChecks(c, format, context, raw.mayHaveControlChars));
-  const joins = spec.references.map((ref, i) => `LEFT JOIN accepted_${ref.extract} p${i} ON p${i}.${ident(ref.targetColumn)} = t.${ident(ref.column)}`);
-  const brought = spec.references.flatMap((ref, i) => [
+  // amount = quantity × unit price, computed exactly: more decimals than money may have is invalid, never rounded.
+  const productSql = product ? `CAST(${ident(product.factors[0])} AS DECIMAL(38,8)) * CAST(${ident(product.factors[1])} AS DECIMAL(38,8))` : "";
+  if (product) {
+    const column = product.column;
+    const both = `${ident(product.factors[0])} IS NOT NULL AND ${ident(product.factors[1])} IS NOT NULL`;
+    checks.push(
+      { failSql: `NOT (${both})`, reasonSql: reason("missing_value", column, `'${column} is empty: ${product.factors.join(" × ")} needs both'`) },
+      {
+        failSql: `(${both} AND ${ident(column)} IS NULL)`,
+        reasonSql: reason("invalid_money", column, `'${column} = ${product.factors.join(" × ")} = ' || CAST(${productSql} AS VARCHAR) || ' has more than ${format.moneyDecimals} decimals or ${MAX_INTEGER_DIGITS.money} digits'`),
+      },
+    );
+  }
+  const joins = references.flatMap((ref, i) => [
+    `LEFT JOIN accepted_${ref.extract} p${i} ON p${i}.${ident(ref.targetColumn)} = t.${ident(ref.column)}`,
+    // Rows of the parent that were quarantined: a child never attaches to another record of the same key.
+    `LEFT JOIN (SELECT ${ident(ref.targetColumn)} AS k, min(line) AS qline, min(reasons[1].code) AS qcode FROM final_${ref.extract} WHERE reasons IS NOT NULL AND ${ident(ref.targetColumn)} IS NOT NULL GROUP BY 1) q${i} ON q${i}.k = t.${ident(ref.column)}`,
+  ]);
+  const brought = references.flatMap((ref, i) => [
     `p${i}.${ident(ref.targetColumn)} IS NULL AS ${ident(`missing_ref_${i}`)}`,
+    `q${i}.qline AS ${ident(`parent_line_${i}`)}`,
+    `q${i}.qcode AS ${ident(`parent_code_${i}`)}`,
     ...(ref.bring ?? []).map((col) => `p${i}.${ident(col)} AS ${ident(`ref_${col}`)}`),
   ]);
-  spec.references.forEach((ref, i) =>
-    checks.push({
-      failSql: `(${ident(ref.column)} IS NOT NULL AND ${ident(`missing_ref_${i}`)})`,
-      reasonSql: reason("orphan_reference", ref.column, `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ' not found among accepted ${ref.extract}'`),
-    }),
-  );
-  for (const rule of spec.rules) checks.push({ failSql: `coalesce((${rule.sql}), false)`, reasonSql: reason(rule.code, rule.column, literal(rule.message)) });
+  references.forEach((ref, i) => {
+    const parent = ident(`parent_line_${i}`);
+    checks.push(
+      {
+        failSql: `(${ident(ref.column)} IS NOT NULL AND ${parent} IS NOT NULL)`,
+        reasonSql: reason(
+          "parent_quarantined",
+          ref.column,
+          `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ': its ${ref.extract} row on line ' || ${parent} || ' was quarantined (' || ${ident(`parent_code_${i}`)} || ')'`,
+        ),
+      },
+      {
+        failSql: `(${ident(ref.column)} IS NOT NULL AND ${ident(`missing_ref_${i}`)} AND ${parent} IS NULL)`,
+        reasonSql: reason("orphan_reference", ref.column, `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ' not found among accepted ${ref.extract}'`),
+      },
+    );
+  });
+  // A rule that names a column this extract does not have (here) is not checked.
+  const rules = spec.rules.filter((rule) => ![...rule.sql.matchAll(/ref_([a-z_]+)/g)].some((m) => !references.some((r) => r.bring?.includes(m[1]))));
+  for (const rule of rules) checks.push({ failSql: `coalesce((${rule.sql}), false)`, reasonSql: reason(rule.code, rule.column, literal(rule.message)) });
   if (spec.columns.some((c) => c.name === "currency") && raw.columns.includes("currency")) {
     checks.push({
       failSql: `coalesce(upper(currency) <> ${literal(context.currency)}, false)`,
@@ -102,7 +143,8 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
     CREATE OR REPLACE TABLE final_${spec.name} AS
     WITH r AS (SELECT * FROM ${raw.source}),
     n AS (SELECT line, ${present.map((c) => `r.${ident(c.name)} AS ${ident(`raw_${c.name}`)}`).join(", ")}, ${normalized.join(", ")} FROM r),
-    t AS (SELECT *, ${typed.join(", ")} FROM n),
+    t0 AS (SELECT *, ${typed.join(", ")} FROM n),
+    t AS (SELECT *${product ? `, CASE WHEN ${productSql} = round(${productSql}, ${format.moneyDecimals}) AND abs(${productSql}) < 1e${MAX_INTEGER_DIGITS.money} THEN CAST(${productSql} AS ${sqlType("money", format)}) END AS ${ident(product.column)}` : ""} FROM t0),
     j AS (SELECT t.*${brought.length ? ", " + brought.join(", ") : ""} FROM t ${joins.join(" ")})
     SELECT line, ${columns.join(", ")},
       CASE WHEN ${anyFails} THEN ${reasons} END AS reasons,
@@ -110,23 +152,10 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
     FROM j`);
 
   // 4. Repeated keys: the first line wins among rows without other problems.
-  const key = spec.key.map(ident);
-  const keyText = spec.key.map((k) => `coalesce(CAST(f.${ident(k)} AS VARCHAR), '')`).join(" || '|' || ");
-  await db.run(`
-    CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
-    SELECT ${key.join(", ")}, min(line) AS first_line FROM final_${spec.name} WHERE reasons IS NULL GROUP BY ALL HAVING count(*) > 1`);
-  const [{ d }] = await db.all<{ d: string }>(`SELECT count(*) AS d FROM dup_${spec.name}`);
-  if (Number(d) > 0) {
-    await db.run(`
-      UPDATE final_${spec.name} f SET
-        reasons = [${reason("duplicate_key", spec.key.join(" + "), `'duplicate ${spec.key.join(" + ")} ' || ${quoteValue(keyText)} || ', first seen on line ' || dup.first_line`)}],
-        raw_json = to_json({${spec.columns.map((c) => `${literal(c.name)}: CAST(f.${ident(c.name)} AS VARCHAR)`).join(", ")}})::VARCHAR
-      FROM dup_${spec.name} dup
-      WHERE f.reasons IS NULL AND ${spec.key.map((k) => `f.${ident(k)} = dup.${ident(k)}`).join(" AND ")} AND f.line > dup.first_line`);
-  }
-  await db.run(`DROP TABLE dup_${spec.name}`);
+  if (spec.key.length > 0) await markDuplicates(db, spec);
 
   await db.run(`CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`);
+
   const moneyAmount = spec.moneyColumn ? ident(spec.moneyColumn) : "NULL";
   await db.run(`
     INSERT INTO quarantine
@@ -144,6 +173,25 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
     `SELECT count(*) FILTER (WHERE reasons IS NULL) AS accepted, count(*) FILTER (WHERE reasons IS NOT NULL) AS quarantined FROM final_${spec.name}`,
   );
   return { accepted: Number(counts.accepted), quarantined: Number(counts.quarantined) + raw.ragged.length };
+}
+
+/** Marks every repeat of a key (after its first line among rows without other problems) as `duplicate_key`. */
+async function markDuplicates(db: Db, spec: ExtractSpec): Promise<void> {
+  const key = spec.key.map(ident);
+  const keyText = spec.key.map((k) => `coalesce(CAST(f.${ident(k)} AS VARCHAR), '')`).join(" || '|' || ");
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE dup_${spec.name} AS
+    SELECT ${key.join(", ")}, min(line) AS first_line FROM final_${spec.name} WHERE reasons IS NULL AND ${spec.key.map((k) => `${ident(k)} IS NOT NULL`).join(" AND ")} GROUP BY ALL HAVING count(*) > 1`);
+  const [{ d }] = await db.all<{ d: string }>(`SELECT count(*) AS d FROM dup_${spec.name}`);
+  if (Number(d) > 0) {
+    await db.run(`
+      UPDATE final_${spec.name} f SET
+        reasons = [${reason("duplicate_key", spec.key.join(" + "), `'duplicate ${spec.key.join(" + ")} ' || ${quoteValue(keyText)} || ', first seen on line ' || dup.first_line`)}],
+        raw_json = to_json({${spec.columns.map((c) => `${literal(c.name)}: CAST(f.${ident(c.name)} AS VARCHAR)`).join(", ")}})::VARCHAR
+      FROM dup_${spec.name} dup
+      WHERE f.reasons IS NULL AND ${spec.key.map((k) => `f.${ident(k)} = dup.${ident(k)}`).join(" AND ")} AND f.line > dup.first_line`);
+  }
+  await db.run(`DROP TABLE dup_${spec.name}`);
 }
 
 function reason(code: string, column: string, messageSql: string): string {
@@ -204,7 +252,7 @@ function isNumeric(column: ColumnSpec): boolean {
  * second look, and is cast directly. Computed once per cell as `ok_<column>`.
  */
 function cleanNumberSql(column: ColumnSpec, format: CsvFormat): string {
-  return format.decimalSeparator === "." ? `regexp_full_match(r.${ident(column.name)}, '${DECIMAL_PATTERN[column.type]}')` : "false";
+  return format.decimalSeparator === "." ? `regexp_full_match(r.${ident(column.name)}, '${decimalPattern(column.type, format)}')` : "false";
 }
 
 /**
@@ -214,9 +262,13 @@ function cleanNumberSql(column: ColumnSpec, format: CsvFormat): string {
  */
 export const MAX_INTEGER_DIGITS: Partial<Record<ColumnSpec["type"], number>> = { int: 15, money: 12, price: 12, number: 12 };
 
+/** The clean spelling of a numeric cell; money allows the format's decimals (2 unless configured). */
+function decimalPattern(type: ColumnSpec["type"], format: Pick<CsvFormat, "moneyDecimals">): string {
+  return type === "money" ? `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,${format.moneyDecimals}})?` : DECIMAL_PATTERN[type]!;
+}
+
 const DECIMAL_PATTERN: Partial<Record<ColumnSpec["type"], string>> = {
   int: `-?[0-9]{1,${MAX_INTEGER_DIGITS.int}}`,
-  money: `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,2})?`,
   price: `-?[0-9]{1,${MAX_INTEGER_DIGITS.price}}(\\.[0-9]{1,4})?`,
   number: `-?[0-9]{1,${MAX_INTEGER_DIGITS.number}}(\\.[0-9]{1,4})?`,
 };
@@ -236,7 +288,7 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
     case "money":
     case "price":
       // The pattern guards the scale: a cast alone would round 1.005 to 1.01 without a word.
-      return `CASE WHEN ${ident(`ok_${column.name}`)} THEN CAST(${cell} AS ${SQL_TYPES[column.type]}) WHEN regexp_full_match(${cell}, '${DECIMAL_PATTERN[column.type]}') THEN TRY_CAST(${cell} AS ${SQL_TYPES[column.type]}) END`;
+      return `CASE WHEN ${ident(`ok_${column.name}`)} THEN CAST(${cell} AS ${sqlType(column.type, format)}) WHEN regexp_full_match(${cell}, '${decimalPattern(column.type, format)}') THEN TRY_CAST(${cell} AS ${sqlType(column.type, format)}) END`;
     case "date":
       return `CAST(TRY_STRPTIME(${cell}, ${literal(format.dateFormat)}) AS DATE)`;
     default:
@@ -255,7 +307,7 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
     enum: `one of ${(column.values ?? []).join(", ")}`,
     int: "a whole number",
     number: "a number with at most 4 decimals",
-    money: `an amount with at most 2 decimals (decimal separator "${format.decimalSeparator}", no currency symbol)`,
+    money: `an amount with at most ${format.moneyDecimals} decimals (decimal separator "${format.decimalSeparator}", no currency symbol${format.moneyDecimals < 4 ? "; set format.moneyDecimals for exports with more" : ""})`,
     price: "a price with at most 4 decimals",
     date: `a date written ${format.dateFormat}`,
   };
@@ -275,7 +327,7 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
   if (column.max !== undefined) out.push({ failSql: `coalesce(${v} > ${column.max}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`) });
   if (column.type === "date") {
     out.push(
-      { failSql: `coalesce(${v} > DATE ${literal(context.asOf)}, false)`, reasonSql: reason("future_date", column.name, `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`) },
+      ...(column.future ? [] : [{ failSql: `coalesce(${v} > DATE ${literal(context.asOf)}, false)`, reasonSql: reason("future_date", column.name, `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`) }]),
       { failSql: `coalesce(${v} < DATE ${literal(context.earliest)}, false)`, reasonSql: reason("date_out_of_range", column.name, `'${column.name} ' || ${v} || ' is before ${context.earliest}'`) },
     );
   }

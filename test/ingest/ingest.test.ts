@@ -53,7 +53,7 @@ function extract(report: IngestReport, name: string) {
 
 /** Every extract: rows read = records in the file; accepted + quarantined = rows read. */
 function expectNothingLost(dir: string, report: IngestReport) {
-  for (const e of report.extracts) {
+  for (const e of report.extracts.filter((x) => x.provided)) {
     const records = countCsvRecords(readFileSync(path.join(dir, `${e.extract}.csv`), "utf8"));
     expect(e.rowsRead, `${e.extract} rows read`).toBe(records);
     expect(e.accepted + e.quarantined, `${e.extract} accepted + quarantined`).toBe(records);
@@ -78,10 +78,19 @@ describe("a clean extract set", () => {
 });
 
 describe("structural problems stop the build with file, line and column", () => {
-  it("names a missing extract file", async () => {
+  it("names a configured extract whose file is missing", async () => {
     const dir = fixture();
     unlinkSync(path.join(dir, "contracts.csv"));
-    expect(await structuralMessage(dir)).toMatch(/contracts\.csv: the contracts extract is missing/);
+    expect(await structuralMessage(dir, { extracts: { contracts: { file: "contracts.csv" } } })).toMatch(/contracts\.csv: the contracts extract is missing/);
+  });
+
+  it("treats an extract neither configured nor present as not provided: empty, never an error", async () => {
+    const dir = fixture();
+    unlinkSync(path.join(dir, "nps_responses.csv"));
+    const { report } = await run(dir);
+    expect(extract(report, "nps_responses")).toMatchObject({ provided: false, derivedFrom: null, rowsRead: 0, accepted: 0 });
+    expect(report.coverage.nps).toBe(false);
+    expect(report.coverage.spend).toBe(true);
   });
 
   it("names a missing required column and the header it found", async () => {

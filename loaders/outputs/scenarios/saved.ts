@@ -31,20 +31,21 @@ export interface SavedScenario {
 }
 
 /** The names of the saved scenarios (for the config's dynamicPaths). */
-export function savedScenarioNames(dir = SAVED_DIR): string[] {
-  if (!existsSync(dir)) return [];
+export function savedScenarioNames(dir: string | null = SAVED_DIR): string[] {
+  if (dir === null || !existsSync(dir)) return [];
   return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
 }
 
-export function readSavedScenarios(inputs: ScenarioInputs, dir = SAVED_DIR): SavedScenario[] {
+/** `dir`: the config's scenarios folder (null: the data has no saved scenarios). */
+export function readSavedScenarios(inputs: ScenarioInputs, dir: string | null = SAVED_DIR): SavedScenario[] {
   const evaluator = new ScenarioEvaluator(inputs.base, inputs.accounts);
   const baseline = new Map();
   return savedScenarioNames(dir).map((name) => {
-    const file = path.relative(REPO_ROOT, path.join(dir, `${name}.json`)) || `${name}.json`;
+    const file = path.relative(REPO_ROOT, path.join(dir!, `${name}.json`)) || `${name}.json`;
     if (!NAME_PATTERN.test(name)) throw new AtlasError(`${file}: the file name must be lower-case words and digits joined by hyphens (it becomes the page address)`);
     let raw: unknown;
     try {
-      raw = JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8"));
+      raw = JSON.parse(readFileSync(path.join(dir!, `${name}.json`), "utf8"));
     } catch (error) {
       throw new AtlasError(`${file}: not valid JSON: ${(error as Error).message}`);
     }
