@@ -9,6 +9,7 @@ import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import { notProvided } from "../lib/coverage.js";
+import { withCode } from "./not-provided.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
@@ -128,6 +129,8 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
       ...(cov.attributes.key_account ? [detail.key_account === 1 ? "key account" : "no key account manager"] : []),
       `acquired ${monthLabel(detail.cohort as number)}`,
     ].join(" · ");
+    // A transactional account (or one whose contracts are all quarantined) has no MRR history to draw.
+    const contractHistory = cov.contracts && events.length > 0;
     const missing = [
       cov.contracts ? null : notProvided("contracts"),
       cov.margin === null ? notProvided("cost") : null,
@@ -150,14 +153,14 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
         ${cov.timeEntries ? html`<div>Hours, last 12 months<span>${formatNumber(detail.hours0 as number)} h (${money(detail.cts0 as number)})</span></div>` : ""}
         ${cov.nps ? html`<div>NPS answers<span>${answers.length === 0 ? "none" : answers.map((a) => `${a.score}`).join(", ")}</span></div>` : ""}
       </div>`,
-      missing.length > 0 ? html`<ul class="not-provided-list" data-not-provided>${missing.map((m) => html`<li class="not-provided">${m}</li>`)}</ul>` : "",
-      cov.contracts ? html`<h3>MRR history and contract changes</h3><p class="chart-caption">Month-end MRR, with a dot at every change (new, expansion, contraction, churn, reactivation). From contracts.</p>` : "",
-      cov.contracts ? history : "",
-      cov.contracts || cov.nps ? changes : "",
+      missing.length > 0 ? html`<ul class="not-provided-list" data-not-provided>${missing.map((m) => html`<li class="not-provided">${withCode(m)}</li>`)}</ul>` : "",
+      contractHistory ? html`<h3>MRR history and contract changes</h3><p class="chart-caption">Month-end MRR, with a dot at every change (new, expansion, contraction, churn, reactivation). From contracts.</p>` : "",
+      contractHistory ? history : cov.contracts ? html`<p class="chart-caption" data-no-contract>No contract: this account buys without one, so it has no MRR history.</p>` : "",
+      contractHistory || answers.length > 0 ? changes : "",
       html`<h3>Revenue and ABC class per 12-month window</h3><p class="chart-caption">Net billed revenue in each 12-month window ending at the as-of month, and the account's class in it. From invoices.</p>`,
       windows,
     );
-    if (cov.contracts) showChart(history, historyChart(events, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-mrr`);
+    if (contractHistory) showChart(history, historyChart(events, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-mrr`);
     showChart(windows, windowsChart(detail, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-revenue`);
     showTable(changes, {
       name: `account-${detail.account_id}-changes`,

@@ -144,7 +144,7 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     return page;
   }
   // Only dimensions the data has values for (ABC classes need billed revenue).
-  const dims = FILTER_DIMS.filter((dim) => (dim === "class" ? summary.coverage.invoices : summary.dictionaries[dim].length > 0));
+  const dims = FILTER_DIMS.filter((dim) => (dim === "class" ? summary.coverage.invoices : summary.coverage.attributes[dim] && summary.dictionaries[dim].length > 0));
   const selects = dims.map((dim) => {
     const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
     const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });

@@ -3,6 +3,7 @@
  * (a native <details>, so it works without JavaScript and on a phone).
  */
 import { html } from "htl";
+import { withCode } from "./not-provided.js";
 
 export interface Kpi {
   /** Stable id for tests and links, e.g. "arr". */
@@ -24,7 +25,7 @@ export function kpiCard({ id, label, value, note, definition, tone, missing }: K
   if (missing !== undefined) {
     return html`<div class="card kpi kpi-missing" data-kpi=${id} data-not-provided>
       <h2>${label}</h2>
-      <p class="not-provided">${missing}</p>
+      <p class="not-provided">${withCode(missing)}</p>
       <details class="definition"><summary>Definition</summary><p>${definition}</p></details>
     </div>` as HTMLElement;
   }

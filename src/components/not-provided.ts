@@ -6,16 +6,21 @@
  */
 import { html } from "htl";
 
+/** The text with its `backticked` extract and column names as <code>. */
+export function withCode(text: string): (string | HTMLElement)[] {
+  return text.split("`").map((part, i) => (i % 2 === 1 ? (html`<code>${part}</code>` as HTMLElement) : part));
+}
+
 /** The note itself. */
 export function notProvidedNote(text: string): HTMLElement {
-  return html`<p class="not-provided" data-not-provided>${text}</p>` as HTMLElement;
+  return html`<p class="not-provided" data-not-provided>${withCode(text)}</p>` as HTMLElement;
 }
 
 /** A card with a title and the note (for a page that builds its cards itself). */
 export function notProvidedCard(title: string, text: string, id?: string): HTMLElement {
   return html`<div class="card not-provided-card" data-not-provided data-kpi=${id ?? null}>
     <h2>${title}</h2>
-    <p class="not-provided">${text}</p>
+    <p class="not-provided">${withCode(text)}</p>
   </div>` as HTMLElement;
 }
 

@@ -3,7 +3,7 @@
  * only: every number is computed by the loaders (src/lib/metrics/overview.ts).
  */
 import { html } from "htl";
-import { formatMoneyCompact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import { formatMoneyCompact, formatMoneyShort, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import { notProvided, type MissingGain } from "../lib/coverage.js";
 import { DEFINITIONS, type Definition } from "../lib/metrics/definitions.js";
 import type { OverviewData } from "../lib/metrics/overview-data.js";
@@ -43,7 +43,7 @@ export function overviewKpis(data: OverviewData): Kpi[] {
               { id: "active-buyers", label: DEFINITIONS.activeBuyers.label, value: formatNumber(p.activeBuyers), note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`, definition: DEFINITIONS.activeBuyers.text },
               { id: "repeat-purchase-rate", label: DEFINITIONS.repeatPurchaseRate.label, value: formatPercent(p.repeatPurchaseRate, 0), note: `${formatNumber(p.repeatBuyers)} buyers ordered twice or more`, definition: DEFINITIONS.repeatPurchaseRate.text },
               { id: "purchase-frequency", label: DEFINITIONS.purchaseFrequency.label, value: formatNumber(p.purchaseFrequency, 1), note: `orders per buyer a year (${formatNumber(p.orders)} orders)`, definition: DEFINITIONS.purchaseFrequency.text },
-              { id: "average-order-value", label: DEFINITIONS.averageOrderValue.label, value: money(p.averageOrderCents), note: "net of credit notes", definition: DEFINITIONS.averageOrderValue.text },
+              { id: "average-order-value", label: DEFINITIONS.averageOrderValue.label, value: formatMoneyShort(p.averageOrderCents, currency), note: "net of credit notes", definition: DEFINITIONS.averageOrderValue.text },
             ]
           : [missing("active-buyers", DEFINITIONS.activeBuyers, "invoices")]),
       ];
@@ -85,7 +85,7 @@ export function overviewKpis(data: OverviewData): Kpi[] {
 }
 
 /** The model-based value of the customer base with its P10–P90 band (or why it is missing). */
-function modelValueKpi({ modelValue: m, currency }: OverviewData): Kpi {
+function modelValueKpi({ modelValue: m, currency, coverage }: OverviewData): Kpi {
   if (m === null) {
     return { id: "model-value", label: DEFINITIONS.modelValue.label, value: "—", note: "The models could not be fitted on this data; see the Models page.", definition: DEFINITIONS.modelValue.text };
   }
@@ -94,7 +94,8 @@ function modelValueKpi({ modelValue: m, currency }: OverviewData): Kpi {
     id: "model-value",
     label: DEFINITIONS.modelValue.label,
     value: money(m.valueCents),
-    note: `P10–P90 ${money(m.band.p10)} – ${money(m.band.p90)}; next ${m.horizonMonths / 12} years, ${formatPercent(m.annualDiscountRate, 0)} discount`,
+    // Without any cost the models value billings at 100% margin: said, so it is not read as margin.
+    note: `P10–P90 ${money(m.band.p10)} – ${money(m.band.p90)}; next ${m.horizonMonths / 12} years, ${formatPercent(m.annualDiscountRate, 0)} discount${coverage.margin === null ? "; billings, not margin: no cost was provided" : ""}`,
     definition: DEFINITIONS.modelValue.text,
   };
 }

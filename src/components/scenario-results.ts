@@ -8,6 +8,7 @@ import * as Plot from "@observablehq/plot";
 import { tableFromIPC } from "apache-arrow";
 import { html } from "htl";
 import { notProvided } from "../lib/coverage.js";
+import { withCode } from "./not-provided.js";
 import { formatMoneyCompact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import type { AccountArrays } from "../lib/scenarios/engine.js";
 import { describeParams, describeSegment, leverLabel } from "../lib/scenarios/describe.js";
@@ -92,7 +93,7 @@ export function scenarioKpis(r: ScenarioReport): HTMLElement {
     <div class="card scenario-kpi" data-kpi="change"><h2>Change</h2><span data-value class=${changeClass(delta)} data-cents=${String(delta)}>${signedMoney(r, delta)}</span><small>${signedPercent(baseline.valueCents > 0 ? delta / baseline.valueCents : null)} of today's value</small></div>
     ${r.ltvCac.provided
       ? html`<div class="card scenario-kpi" data-kpi="ltv-cac"><h2>LTV : CAC</h2><span data-value>${formatRatio(r.ltvCac.scenario.ratio)}</span><small>today ${formatRatio(r.ltvCac.baseline.ratio)}; LTV ${m(r.ltvCac.scenario.ltvCents)}, CAC ${m(r.ltvCac.scenario.cacCents)}</small></div>`
-      : html`<div class="card scenario-kpi" data-kpi="ltv-cac" data-not-provided><h2>LTV : CAC</h2><p class="not-provided">${notProvided("marketing_spend")}</p></div>`}
+      : html`<div class="card scenario-kpi" data-kpi="ltv-cac" data-not-provided><h2>LTV : CAC</h2><p class="not-provided">${withCode(notProvided("marketing_spend"))}</p></div>`}
   </div>` as HTMLElement;
 }
 

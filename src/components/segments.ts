@@ -14,7 +14,7 @@ import { segmentDimsOf, type SegmentDim } from "../lib/analysis/url-state.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
-import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
@@ -46,6 +46,13 @@ export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly Purc
     aov_cents: r.orders > 0 ? r.revenue_cents / r.orders : null,
     revenue_cents: r.revenue_cents,
   }));
+}
+
+/** The page's opening sentence: channels' payback only with marketing spend. */
+export function segmentsIntro(summary: AnalystSummary): string {
+  return summary.coverage.spend
+    ? "Which segments bring value, which channels pay back, and which levers relate to retention — measured in this data, with sample sizes."
+    : "Which segments bring value and how their accounts buy and stay — measured in this data, with sample sizes.";
 }
 
 /** The segment card's caption for what the data covers. */
@@ -202,8 +209,8 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
   if (!show.purchases) removeCard(slots.purchases);
   if (!cov.spend) cardNotProvided(slots.ltvCac, notProvided("marketing_spend"));
   else if (cov.margin === null) cardNotProvided(slots.ltvCac, notProvided("cost"));
+  if (!cov.timeEntries) setCardText(slots.margin, `Each account's T12M revenue against its margin (revenue − cost of goods): accounts low on the chart are billed much but earn little. No time entries were provided, so nothing is subtracted for serving accounts. From invoices${cov.margin === "product_cost" ? " and products" : ""}.`, "Margin against revenue");
   if (cov.margin === null) cardNotProvided(slots.margin, notProvided("cost"));
-  else if (!cov.timeEntries) setCardText(slots.margin, "Each account's T12M revenue against its margin (revenue − cost of goods): accounts low on the chart are billed much but earn little. Cost to serve is not subtracted: no time entries were provided. From invoices and products.", "Margin against revenue");
   if (!show.nps) cardNotProvided(slots.nps, notProvided("nps_responses"));
   if (show.levers.length === 0) cardNotProvided(slots.levers, `${notProvided("nps_responses")}; the accounts name no key-account manager either`);
   else if (show.levers.length === 1)
@@ -223,7 +230,7 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
       format: {
         repeat_rate: ((v: number | null) => formatPercent(v)) as never,
         frequency: ((v: number | null) => formatNumber(v, 1)) as never,
-        aov_cents: ((c: number | null) => money(c)) as never,
+        aov_cents: ((c: number | null) => formatMoneyShort(c, summary.currency)) as never,
         revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never,
       },
       csv: { aov_cents: (r) => centsToDecimal(r.aov_cents), revenue_cents: (r) => centsToDecimal(r.revenue_cents) },
