@@ -12,6 +12,7 @@ import { literal, type Db } from "../db.js";
 import { AtlasError } from "../errors.js";
 import type { ExtractReport, IngestReport } from "../../src/lib/ingest-report.js";
 import { unitsOf } from "./index.js";
+import { displayPath } from "./read.js";
 
 export interface QuarantineShare {
   readonly extract: string;
@@ -51,10 +52,11 @@ export async function assertQuarantineWithinLimit(
     const file = path.join(dir, `${e.extract}.csv`);
     await db.run(`COPY (SELECT line, code, column_name AS "column", message, raw FROM quarantine WHERE extract = ${literal(e.extract)} ORDER BY line) TO ${literal(file)} (HEADER, DELIMITER ',')`);
     const top = e.reasons.slice(0, 3).map((r) => `${r.code}${r.column ? ` in ${r.column}` : ""} × ${r.count.toLocaleString("en-US")} (e.g. line ${r.examples[0]?.line}: ${r.examples[0]?.message})`);
+    const money = e.money ? `, ${percent(share.money)} of ${e.money.column}` : "";
     lines.push(
-      `${e.extract}: ${e.quarantined.toLocaleString("en-US")} rows quarantined = ${percent(share.rows)} of rows, ${percent(share.money)} of money (limit ${percent(limit.rows)} / ${percent(limit.money)})`,
+      `${e.extract}: ${e.quarantined.toLocaleString("en-US")} rows quarantined = ${percent(share.rows)} of rows${money} (limit ${percent(limit.rows)} of rows, ${percent(limit.money)} of money)`,
       ...top.map((t) => `    ${t}`),
-      `    every rejected row: ${path.relative(process.cwd(), file) || file}`,
+      `    every rejected row: ${displayPath(file)}`,
     );
   }
   if (options.allow) {
@@ -63,7 +65,7 @@ export async function assertQuarantineWithinLimit(
   }
   throw new AtlasError(
     `too much of the data was quarantined to build a truthful report:\n  ${lines.join("\n  ")}\n` +
-      `Fix the mapping or the export (npm run init proposes one), raise "quarantineLimit" in ${path.relative(process.cwd(), config.configPath) || config.configPath}, or build anyway with: npm run build -- --allow-quarantine`,
+      `Fix the mapping or the export (npm run init proposes one), raise "quarantineLimit" in ${displayPath(config.configPath)}, or build anyway with: npm run build -- --allow-quarantine`,
   );
 }
 

@@ -12,7 +12,7 @@ import { CsvWriter, csvText, money, quarterHours } from "./csv.js";
 import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "./dates.js";
 import { simulateSubscription, simulateTransactional, type History, type SimAccount } from "./simulate.js";
 import { CHANNELS, type Channel } from "./words.js";
-import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "../ingest/schema.js";
+import { EXTRACTS, EXTRACT_NAMES, SOURCE_EXTRACTS, type ExtractName, type SourceExtractName } from "../ingest/schema.js";
 
 export interface SampleOptions {
   accounts: number;
@@ -40,7 +40,13 @@ export interface FileSummary {
 }
 
 /** Canonical headers, in order: the ingest schema is the one source (data/README.md describes it). */
-export const HEADERS = Object.fromEntries(EXTRACT_NAMES.map((name) => [`${name}.csv`, EXTRACTS[name].columns.map((c) => c.name)])) as Record<`${ExtractName}.csv`, string[]>;
+// The sample is a full CRM: the nine canonical extracts (no source extracts such as
+// transactions), and invoice lines without a cost of their own (margin comes from product unit costs).
+const SAMPLE_EXTRACTS = EXTRACT_NAMES.filter((name): name is Exclude<ExtractName, SourceExtractName> => !(SOURCE_EXTRACTS as readonly string[]).includes(name));
+const NOT_IN_SAMPLE = new Set(["invoice_lines.cost"]);
+export const HEADERS = Object.fromEntries(
+  SAMPLE_EXTRACTS.map((name) => [`${name}.csv`, EXTRACTS[name].columns.map((c) => c.name).filter((c) => !NOT_IN_SAMPLE.has(`${name}.${c}`))]),
+) as Record<`${Exclude<ExtractName, SourceExtractName>}.csv`, string[]>;
 export type SampleFile = keyof typeof HEADERS;
 export const SAMPLE_FILES = Object.keys(HEADERS) as SampleFile[];
 

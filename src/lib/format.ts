@@ -1,18 +1,28 @@
 /**
  * Number formatting shared by pages and tests. Money arrives as integer cents; exact
- * amounts are formatted through decimal.js so that no float division shows a wrong cent.
+ * amounts are formatted from the digits of the cents (BigInt), so no float division can
+ * show a wrong cent.
  */
-import Decimal from "decimal.js";
 
 const NARROW = "\u202f"; // narrow no-break space between number and unit
 
 /** Exact amount: 123456789 cents, "USD" → "$1,234,567.89". */
 export function formatMoneyExact(cents: number | bigint | string, currency = "USD"): string {
-  const value = new Decimal(String(cents)).dividedBy(100);
-  const negative = value.isNegative();
-  const [whole, fraction] = value.abs().toFixed(2).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "−" : ""}${symbol(currency)}${grouped}.${fraction}`;
+  const units = wholeCents(cents);
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(3, "0");
+  const grouped = digits.slice(0, -2).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "−" : ""}${symbol(currency)}${grouped}.${digits.slice(-2)}`;
+}
+
+/** Cents as a whole number; a fractional count of cents rounds half away from zero. */
+function wholeCents(cents: number | bigint | string): bigint {
+  if (typeof cents === "bigint") return cents;
+  const text = String(cents).trim();
+  if (/^-?\d+$/.test(text)) return BigInt(text);
+  const x = Number(text);
+  if (!Number.isFinite(x)) throw new RangeError(`not an amount in cents: ${text}`);
+  return BigInt(Math.sign(x) * Math.round(Math.abs(x)));
 }
 
 /** Rounded for headlines: 123456789 cents → "$1.23M". Null → "—". */

@@ -50,9 +50,9 @@ describe("a published build of the sample (config publish mode off, --publish fl
   let sourcesBefore = "";
   beforeAll(() => {
     sourcesBefore = sourceDigest();
-    // The sample's config plus a key LTV Atlas does not know, holding a secret.
+    // The sample's config plus comment keys (a leading $: read by nobody) holding a secret.
     const base = JSON.parse(readFileSync(path.join(REPO, "data", "atlas.config.json"), "utf8")) as Record<string, unknown>;
-    writeFileSync(config, JSON.stringify({ ...base, sourceDir: SAMPLE, databaseUrl: DATABASE_URL, apiToken: SECRET }, null, 2));
+    writeFileSync(config, JSON.stringify({ ...base, sourceDir: SAMPLE, $databaseUrl: DATABASE_URL, $apiToken: SECRET }, null, 2));
     process.env.ATLAS_DATABASE_URL = DATABASE_URL;
     process.env.ATLAS_API_TOKEN = SECRET;
     try {

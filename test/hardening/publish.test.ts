@@ -63,7 +63,7 @@ describe("a store prepared in publish mode", () => {
   it("holds no planted name, e-mail, phone, note or comment anywhere, and pseudonyms instead", async () => {
     const { dir, config } = fixture();
     const store = path.join(dir, "store-published");
-    const result = await prepare({ configPath: config, storeDir: store, quiet: true, publish: { pseudonymize: true } });
+    const result = await prepare({ configPath: config, storeDir: store, quiet: true, allowQuarantine: true, publish: { pseudonymize: true } });
     const text = await storeText(store);
     for (const needle of PLANTED) expect(text.includes(needle) || text.includes(JSON.stringify(needle).slice(1, -1)), needle).toBe(false);
     expect(text).toContain("Account 0001");
@@ -75,7 +75,7 @@ describe("a store prepared in publish mode", () => {
 
     // The same data in private mode: another fingerprint, and the names are there.
     const privateStore = path.join(dir, "store-private");
-    const privateResult = await prepare({ configPath: config, storeDir: privateStore, quiet: true });
+    const privateResult = await prepare({ configPath: config, storeDir: privateStore, quiet: true, allowQuarantine: true });
     expect(privateResult.hash).not.toBe(result.hash);
     expect(await storeText(privateStore)).toContain("leak@secret.example");
   });
@@ -83,7 +83,7 @@ describe("a store prepared in publish mode", () => {
   it("in aggregate-only mode ships no quarantined row and no example", async () => {
     const { dir, config } = fixture();
     const store = path.join(dir, "store-aggregate");
-    await prepare({ configPath: config, storeDir: store, quiet: true, publish: { aggregateOnly: true } });
+    await prepare({ configPath: config, storeDir: store, quiet: true, allowQuarantine: true, publish: { aggregateOnly: true } });
     const quality = buildQuality(store);
     expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: true });
     expect(quality.extracts.flatMap((e) => e.reasons.flatMap((r) => r.examples))).toEqual([]);
@@ -106,8 +106,8 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
   const saved = {} as Record<keyof typeof stores, SavedScenario[]>;
 
   beforeAll(async () => {
-    await prepare({ configPath: config, storeDir: stores.private, quiet: true });
-    await prepare({ configPath: config, storeDir: stores.aggregate, quiet: true, publish: { aggregateOnly: true } });
+    await prepare({ configPath: config, storeDir: stores.private, quiet: true, allowQuarantine: true });
+    await prepare({ configPath: config, storeDir: stores.aggregate, quiet: true, allowQuarantine: true, publish: { aggregateOnly: true } });
     // A saved scenario that moves every account's value: its most affected list is full in a private build.
     mkdirSync(scenarioDir);
     const entry = { lever: "priceChange", segment: {}, params: { pricePct: 8, elasticity: 0 }, reason: "list price rise", author: "test", date: "2026-10-01" };

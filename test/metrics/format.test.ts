@@ -1,3 +1,5 @@
+import Decimal from "decimal.js";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatPercent, formatRatio } from "../../src/lib/format.js";
 
@@ -9,6 +11,23 @@ describe("money formatting", () => {
     expect(formatMoneyExact(10 + 20)).toBe("$0.30");
     expect(formatMoneyExact(900719925474099n)).toBe("$9,007,199,254,740.99");
     expect(formatMoneyExact(100, "EUR")).toBe("€1.00");
+  });
+
+  it("agrees with decimal.js dividing the cents by 100, for any whole number of cents", () => {
+    // The oracle: exact decimal division, then grouping by hand.
+    const oracle = (cents: bigint) => {
+      const value = new Decimal(cents.toString()).dividedBy(100);
+      const [whole, fraction] = value.abs().toFixed(2).split(".");
+      return `${value.isNegative() ? "−" : ""}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}.${fraction}`;
+    };
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), (cents) => {
+        expect(formatMoneyExact(cents)).toBe(oracle(cents));
+        if (cents >= BigInt(Number.MIN_SAFE_INTEGER) && cents <= BigInt(Number.MAX_SAFE_INTEGER)) expect(formatMoneyExact(Number(cents))).toBe(oracle(cents));
+      }),
+    );
+    expect(formatMoneyExact(12.5)).toBe("$0.13");
+    expect(formatMoneyExact(-12.5)).toBe("−$0.13");
   });
 
   it("rounds headline amounts to three significant digits", () => {
