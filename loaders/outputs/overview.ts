@@ -6,6 +6,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
 import { monthlyTrend, overviewMetrics } from "../../src/lib/metrics/overview.js";
+import { purchaseMetrics } from "../../src/lib/metrics/purchases.js";
+import { pageCoverage } from "../../src/lib/page-coverage.js";
 import { monthIndexOf, monthLabel } from "../../src/lib/months.js";
 import { openDb } from "../db.js";
 import type { IngestReport } from "../ingest/index.js";
@@ -26,12 +28,22 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
     let fromMonth = asOfMonth;
     for (let i = 0; i < tables.accountMonth.length; i++) fromMonth = Math.min(fromMonth, tables.accountMonth.month[i]);
     const trend = monthlyTrend(tables.accounts, tables.accountMonth, fromMonth, asOfMonth);
+    const orders = new Array<number>(trend.month.length).fill(0);
+    for (let i = 0; i < tables.accountMonth.length; i++) {
+      const k = tables.accountMonth.month[i] - fromMonth;
+      if (k >= 0 && k < orders.length) orders[k] += tables.accountMonth.invoices[i];
+    }
     return {
       asOf: report.asOf,
       asOfSource: report.asOfSource,
       currency: report.currency,
-      sources: report.extracts.map((e) => ({ extract: e.extract, file: e.file, rowsRead: e.rowsRead, accepted: e.accepted, quarantined: e.quarantined })),
+      // The extracts read from a file (a derived or missing one is no source of its own).
+      sources: report.extracts
+        .filter((e) => e.provided !== false && !e.derivedFrom)
+        .map((e) => ({ extract: e.extract, file: e.file, rowsRead: e.rowsRead, accepted: e.accepted, quarantined: e.quarantined })),
+      coverage: pageCoverage(report),
       kpis,
+      purchases: purchaseMetrics(tables.accounts, tables.accountMonth, asOfMonth),
       modelValue:
         models.portfolio.accountsValued > 0
           ? {
@@ -47,6 +59,7 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
         revenueCents: trend.revenueCents,
         arrCents: trend.mrrCents.map((x) => 12 * x),
         activeAccounts: trend.activeAccounts,
+        orders,
       },
     };
   } finally {

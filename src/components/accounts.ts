@@ -8,6 +8,8 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
+import { notProvided } from "../lib/coverage.js";
+import { withCode } from "./not-provided.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
@@ -77,7 +79,10 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
   let db: AnalystDb | null = null;
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
   const search = textInput({ label: "Search name or id", placeholder: "e.g. Logistics or ACC-0001" });
-  const sort = select(Object.keys(SORTS) as Q.SortKey[], { label: "Sort by", value: "revenue", format: (k) => SORTS[k] });
+  const cov = summary.coverage;
+  // Sort keys for what the data has: MRR only with contracts, margin only with a cost.
+  const sorts = (Object.keys(SORTS) as Q.SortKey[]).filter((k) => (k === "mrr" ? cov.contracts : k === "margin" ? cov.margin !== null : true));
+  const sort = select(sorts, { label: "Sort by", value: "revenue", format: (k) => SORTS[k] });
   search.dataset.input = "search";
   sort.dataset.input = "sort";
   const count = html`<p class="chart-caption" data-matches></p>` as HTMLElement;
@@ -111,33 +116,51 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
       slots.detail.replaceChildren(html`<p class="chart-caption">No account selected.</p>`);
       return;
     }
-    const events = await db.query<{ month: number; mrr_cents: number; delta_cents: number; movement: number }>(Q.accountEvents(detail.idx));
-    const answers = await db.query<{ month: number; score: number }>(Q.accountNps(detail.idx));
+    const events = cov.contracts ? await db.query<{ month: number; mrr_cents: number; delta_cents: number; movement: number }>(Q.accountEvents(detail.idx)) : [];
+    const answers = cov.nps ? await db.query<{ month: number; score: number }>(Q.accountNps(detail.idx)) : [];
     const w = Math.max(300, slots.detail.clientWidth - 40 || 640);
     const seg = (dim: "industry" | "size" | "region" | "tier" | "channel") => labelOf(summary, dim, detail[dim] as number);
+    // Only the attributes the data has, and only the figures whose extracts were provided.
+    const attributes = [
+      detail.account_id as string,
+      ...(["industry", "size", "region"] as const).filter((d) => cov.attributes[d]).map(seg),
+      ...(cov.attributes.tier ? [`tier ${seg("tier")}`] : []),
+      ...(cov.attributes.channel ? [seg("channel")] : []),
+      ...(cov.attributes.key_account ? [detail.key_account === 1 ? "key account" : "no key account manager"] : []),
+      `acquired ${monthLabel(detail.cohort as number)}`,
+    ].join(" · ");
+    // A transactional account (or one whose contracts are all quarantined) has no MRR history to draw.
+    const contractHistory = cov.contracts && events.length > 0;
+    const missing = [
+      cov.contracts ? null : notProvided("contracts"),
+      cov.margin === null ? notProvided("cost") : null,
+      cov.timeEntries ? null : notProvided("time_entries"),
+      cov.nps ? null : notProvided("nps_responses"),
+    ].filter((x): x is string => x !== null);
     const value = detail.clv === null ? "unavailable" : `${money(detail.clv as number)} (${money(detail.clv_p10 as number)} – ${money(detail.clv_p90 as number)})`;
     const history = html`<div data-chart="history"></div>` as HTMLElement;
     const windows = html`<div data-chart="windows"></div>` as HTMLElement;
     const changes = html`<div data-table="changes"></div>` as HTMLElement;
     slots.detail.replaceChildren(
       html`<h2 data-detail-name>${detail.account_name}</h2>`,
-      html`<p class="chart-caption">${detail.account_id} · ${seg("industry")} · ${seg("size")} · ${seg("region")} · tier ${seg("tier")} · ${seg("channel")} · ${detail.key_account === 1 ? "key account" : "no key account manager"} · acquired ${monthLabel(detail.cohort as number)}</p>`,
+      html`<p class="chart-caption">${attributes}</p>`,
       html`<div class="detail-grid">
         <div>T12M revenue<span data-detail="revenue">${formatMoneyExact(detail.rev0 as number, summary.currency)}</span></div>
         <div>Predicted value (p10 – p90)<span data-detail="value">${value}</span></div>
         <div>Probability alive<span data-detail="p-alive">${detail.p_alive === null ? "unavailable" : formatPercent(detail.p_alive as number, 0)}</span></div>
-        <div>MRR now<span>${money(detail.mrr_now as number)}</span></div>
-        <div>T12M margin after cost to serve<span>${money(detail.margin0 as number)}</span></div>
-        <div>Hours, last 12 months<span>${formatNumber(detail.hours0 as number)} h (${money(detail.cts0 as number)})</span></div>
-        <div>NPS answers<span>${answers.length === 0 ? "none" : answers.map((a) => `${a.score}`).join(", ")}</span></div>
+        ${cov.contracts ? html`<div>MRR now<span>${money(detail.mrr_now as number)}</span></div>` : ""}
+        ${cov.margin === null ? "" : html`<div>${cov.timeEntries ? "T12M margin after cost to serve" : "T12M margin"}<span>${money(detail.margin0 as number)}</span></div>`}
+        ${cov.timeEntries ? html`<div>Hours, last 12 months<span>${formatNumber(detail.hours0 as number)} h (${money(detail.cts0 as number)})</span></div>` : ""}
+        ${cov.nps ? html`<div>NPS answers<span>${answers.length === 0 ? "none" : answers.map((a) => `${a.score}`).join(", ")}</span></div>` : ""}
       </div>`,
-      html`<h3>MRR history and contract changes</h3><p class="chart-caption">Month-end MRR, with a dot at every change (new, expansion, contraction, churn, reactivation). From contracts.</p>`,
-      history,
-      changes,
+      missing.length > 0 ? html`<ul class="not-provided-list" data-not-provided>${missing.map((m) => html`<li class="not-provided">${withCode(m)}</li>`)}</ul>` : "",
+      contractHistory ? html`<h3>MRR history and contract changes</h3><p class="chart-caption">Month-end MRR, with a dot at every change (new, expansion, contraction, churn, reactivation). From contracts.</p>` : "",
+      contractHistory ? history : cov.contracts ? html`<p class="chart-caption" data-no-contract>No contract: this account buys without one, so it has no MRR history.</p>` : "",
+      contractHistory || answers.length > 0 ? changes : "",
       html`<h3>Revenue and ABC class per 12-month window</h3><p class="chart-caption">Net billed revenue in each 12-month window ending at the as-of month, and the account's class in it. From invoices.</p>`,
       windows,
     );
-    showChart(history, historyChart(events, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-mrr`);
+    if (contractHistory) showChart(history, historyChart(events, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-mrr`);
     showChart(windows, windowsChart(detail, summary.asOfMonth, { width: w, currency: summary.currency }), `account-${detail.account_id}-revenue`);
     showTable(changes, {
       name: `account-${detail.account_id}-changes`,
@@ -145,7 +168,7 @@ export function mountAccounts({ summary, files, slots }: { summary: AnalystSumma
         ...events.map((e) => ({ month: monthLabel(e.month), what: MOVEMENTS[e.movement - 1], amount_cents: e.delta_cents as number | null, detail: `MRR ${money(e.mrr_cents)}` })),
         ...answers.map((a) => ({ month: monthLabel(a.month), what: "NPS answer", amount_cents: null, detail: `score ${a.score}` })),
       ].sort((x, y) => x.month.localeCompare(y.month)),
-      columns: { month: "month", what: "event", amount_cents: "MRR change", detail: "detail" },
+      columns: cov.contracts ? { month: "month", what: "event", amount_cents: "MRR change", detail: "detail" } : { month: "month", what: "event", detail: "detail" },
       format: { amount_cents: ((c: number | null) => (c === null ? "" : money(c))) as never },
       csv: { amount_cents: (r) => centsToDecimal(r.amount_cents) },
       rowsShown: 6,

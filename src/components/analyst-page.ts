@@ -13,7 +13,7 @@ import { CLASSES } from "../lib/analysis/abc.js";
 import type { CsvValue } from "../lib/analysis/csv.js";
 import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
 import type { AnalystSummary } from "../lib/analysis/summary.js";
-import { decodeState, encodeState, FILTER_DIMS, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
+import { decodeState, encodeState, FILTER_DIMS, segmentDimsOf, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
 import { dataTable, select } from "./controls.js";
@@ -35,7 +35,8 @@ const ALL = "All";
 export function domainOf(summary: AnalystSummary, accountExists?: (id: string) => boolean): StateDomain {
   return {
     values: summary.dictionaries,
-    defaults: { grain: "year", abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)], by: "industry" },
+    defaults: { grain: "year", abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)], by: summary.defaultBy },
+    segmentDims: segmentDimsOf(summary.coverage.attributes),
     accountExists,
   };
 }
@@ -142,7 +143,9 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     });
     return page;
   }
-  const selects = FILTER_DIMS.map((dim) => {
+  // Only dimensions the data has values for (ABC classes need billed revenue).
+  const dims = FILTER_DIMS.filter((dim) => (dim === "class" ? summary.coverage.invoices : summary.coverage.attributes[dim] && summary.dictionaries[dim].length > 0));
+  const selects = dims.map((dim) => {
     const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
     const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });
     input.dataset.filter = dim;

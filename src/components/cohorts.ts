@@ -14,6 +14,10 @@ import type { AnalystSummary, MovementRow } from "../lib/analysis/summary.js";
 import type { Grain, PageState } from "../lib/analysis/url-state.js";
 import { GRAINS } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatPercent } from "../lib/format.js";
+import { notProvided } from "../lib/coverage.js";
+import { DEFINITIONS } from "../lib/metrics/definitions.js";
+import { purchaseCells, type PurchaseCell } from "../lib/metrics/purchases.js";
+import { cardNotProvided, setCardText } from "./not-provided.js";
 import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
@@ -23,6 +27,9 @@ import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, showChart, sh
 
 export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
 type Metric = keyof typeof METRICS;
+/** Without contracts: what a purchase cohort cell can show. */
+export const PURCHASE_MEASURES = { repeat: "Repeat-purchase retention", revenue: "Revenue retention (invoices)" } as const;
+type PurchaseMeasure = keyof typeof PURCHASE_MEASURES;
 /** Quiet time after a filter change before the survival curves' sBG fits start. */
 const FIT_DELAY_MS = 300;
 const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
@@ -35,7 +42,17 @@ export function cohortLabel(cohort: number, grain: Grain): string {
 }
 
 export function triangleChart(cells: readonly TriangleCell[], { metric = "logo" as Metric, grain = "year" as Grain, width = 640 } = {}) {
-  const data = cells.filter((c) => c[metric] !== null).map((c) => ({ ...c, label: cohortLabel(c.cohort, grain), value: c[metric] as number }));
+  return cohortCellChart(cells.filter((c) => c[metric] !== null).map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[metric] as number })), { label: METRICS[metric], grain, width });
+}
+
+/** Repeat-purchase or revenue retention per purchase cohort and period (no contracts). */
+export function purchaseTriangleChart(cells: readonly PurchaseCell[], { measure = "repeat" as PurchaseMeasure, grain = "year" as Grain, width = 640 } = {}) {
+  return cohortCellChart(cells.filter((c) => c[measure] !== null).map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[measure] as number })), { label: PURCHASE_MEASURES[measure], grain, width });
+}
+
+/** Cohort × period heatmap of a share (1 = 100%), with the value in each cell when there is room. */
+function cohortCellChart(cells: readonly { cohort: number; period: number; size: number; value: number }[], { label, grain, width }: { label: string; grain: Grain; width: number }) {
+  const data = cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) }));
   const cohorts = [...new Set(data.map((d) => d.label))];
   const showText = data.length <= 160 && width > 500;
   return Plot.plot({
@@ -52,7 +69,7 @@ export function triangleChart(cells: readonly TriangleCell[], { metric = "logo" 
         y: "label",
         fill: "value",
         tip: { format: { fill: false, x: true, y: true } },
-        title: (d: (typeof data)[number]) => `cohort ${d.label}, ${grain} ${d.period}\n${METRICS[metric]}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
+        title: (d: (typeof data)[number]) => `cohort ${d.label}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
       }),
       showText ? Plot.text(data, { x: "period", y: "label", text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`, fill: (d: (typeof data)[number]) => (d.value > 0.55 ? "white" : "black"), fontSize: 10 }) : null,
     ],
@@ -113,7 +130,63 @@ export interface CohortSlots {
   status: HTMLElement;
 }
 
+/** The page's opening sentence for what the data covers. */
+export function cohortIntro(summary: AnalystSummary): string {
+  return summary.coverage.contracts
+    ? "How many accounts of each acquisition cohort still pay, and how their recurring revenue evolved."
+    : "How many accounts of each acquisition cohort buy again, and how their billed revenue evolved.";
+}
+
+/**
+ * Without contracts: repeat-purchase and revenue retention per purchase cohort, precomputed for
+ * all accounts (yearly and quarterly cohorts; the loaders ship no account × month table, so
+ * filters cannot narrow it); the contract charts say what adding contracts would show.
+ */
+function mountPurchaseCohorts(summary: AnalystSummary, slots: CohortSlots): void {
+  cardNotProvided(slots.survival, notProvided("contracts"));
+  cardNotProvided(slots.movements, notProvided("contracts"));
+  const cohorts = summary.purchaseCohorts;
+  if (!cohorts || !summary.coverage.invoices) {
+    cardNotProvided(slots.triangle, notProvided("invoices"));
+    document.body.dataset.analystReady = "precomputed";
+    return;
+  }
+  slots.controls.replaceChildren(html`<p class="note-box" data-filters-note>Without contracts, cohorts come from purchase histories, computed for all accounts when the site was built: filters do not apply to them.</p>`);
+  setCardText(slots.triangle, `${DEFINITIONS.purchaseRetention.text} From invoices.`);
+  const width = trackedWidth(slots.triangle);
+  const grains = ["quarter", "year"] as const;
+  let grain: (typeof grains)[number] = "year";
+  let measure: PurchaseMeasure = "repeat";
+  const grainInput = radio([...grains], { label: "Cohort grain", value: grain });
+  const measureInput = radio(Object.keys(PURCHASE_MEASURES) as PurchaseMeasure[], { label: "Measure", value: measure, format: (m) => PURCHASE_MEASURES[m] });
+  grainInput.dataset.input = "grain";
+  measureInput.dataset.input = "metric";
+  slots.grain.replaceChildren(grainInput, measureInput);
+  const draw = () => {
+    const cells = purchaseCells(cohorts[grain]);
+    showChart(slots.triangle, purchaseTriangleChart(cells, { measure, grain, width: width() }), `purchase-cohort-${measure}-${grain}`);
+    showTable(slots.triangleTable, {
+      name: `purchase-cohorts-${grain}`,
+      rows: cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) })),
+      columns: { label: "cohort", period: `${grain}s since`, size: "cohort size", repeat: "repeat-purchase retention", revenue: "revenue retention" },
+      format: { repeat: ((v: number | null) => formatPercent(v)) as never, revenue: ((v: number | null) => formatPercent(v)) as never },
+      rowsShown: 6,
+    });
+  };
+  grainInput.addEventListener("input", () => {
+    grain = grainInput.value;
+    draw();
+  });
+  measureInput.addEventListener("input", () => {
+    measure = measureInput.value;
+    draw();
+  });
+  draw();
+  document.body.dataset.analystReady = "precomputed";
+}
+
 export function mountCohorts({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "mrr" | "names", ArrowFile>; slots: CohortSlots }): void {
+  if (!summary.coverage.contracts) return mountPurchaseCohorts(summary, slots);
   let db: AnalystDb | null = null;
   let metric: Metric = "logo";
   let lastTriangle: TriangleRow[] = summary.first.triangle;

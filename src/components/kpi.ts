@@ -3,6 +3,7 @@
  * (a native <details>, so it works without JavaScript and on a phone).
  */
 import { html } from "htl";
+import { withCode } from "./not-provided.js";
 
 export interface Kpi {
   /** Stable id for tests and links, e.g. "arr". */
@@ -13,9 +14,21 @@ export interface Kpi {
   readonly definition: string;
   /** Optional tone of the value: good / bad against a stated benchmark. */
   readonly tone?: "good" | "bad";
+  /**
+   * Set when the figure's data was not provided: the card shows this text (from
+   * src/lib/coverage.ts `notProvided`) instead of a value, and no note.
+   */
+  readonly missing?: string;
 }
 
-export function kpiCard({ id, label, value, note, definition, tone }: Kpi): HTMLElement {
+export function kpiCard({ id, label, value, note, definition, tone, missing }: Kpi): HTMLElement {
+  if (missing !== undefined) {
+    return html`<div class="card kpi kpi-missing" data-kpi=${id} data-not-provided>
+      <h2>${label}</h2>
+      <p class="not-provided">${withCode(missing)}</p>
+      <details class="definition"><summary>Definition</summary><p>${definition}</p></details>
+    </div>` as HTMLElement;
+  }
   return html`<div class="card kpi" data-kpi=${id}>
     <h2>${label}</h2>
     <span class="big ${tone ?? ""}" data-value>${value}</span>

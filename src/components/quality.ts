@@ -5,12 +5,36 @@
 import { html } from "htl";
 import { formatMoneyExact, formatNumber } from "../lib/format.js";
 import type { ExtractReport, IngestReport } from "../lib/ingest-report.js";
+import { extractStatuses, marginBasis, pageCoverage } from "../lib/page-coverage.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
+import { withCode } from "./not-provided.js";
 
+/**
+ * Each extract as provided, derived from another, or not provided with what adding it would
+ * show; then where the gross margin comes from. From the report's coverage (src/lib/page-coverage.ts).
+ */
+export function coverageTable(report: IngestReport): HTMLElement {
+  const coverage = pageCoverage(report);
+  const shape = { mixed: "subscription and transactional accounts", subscription: "subscription accounts only", transactional: "transactional accounts only (purchase histories)" }[coverage.shape];
+  return html`<div data-coverage=${coverage.shape}>
+    <p>This data has <strong>${shape}</strong>; gross margin ${coverage.margin === null ? html`<span class="not-provided" data-not-provided>${withCode(marginBasis(coverage))}</span>` : marginBasis(coverage)}.</p>
+    <table class="quality" data-table="coverage">
+      <thead><tr><th>Extract</th><th>Status</th><th>Adding it would show</th></tr></thead>
+      <tbody>${extractStatuses(report).map(
+        (s) => html`<tr data-extract=${s.extract} data-status=${s.state}>
+          <td>${s.extract}</td><td class=${s.state === "provided" || s.state === "derived" ? "status-ok" : ""}>${s.label}</td>
+          <td>${s.gain === null ? "—" : html`<span class="not-provided" data-not-provided>${withCode(s.gain)}</span>`}</td>
+        </tr>`,
+      )}</tbody>
+    </table>
+  </div>` as HTMLElement;
+}
+
+/** Rows read, accepted and quarantined per extract that was read or derived (the missing ones are in `coverageTable`). */
 export function extractTable(report: IngestReport): HTMLElement {
   return html`<table class="quality" data-table="extracts">
     <thead><tr><th>Extract</th><th>File</th><th>Rows read</th><th>Accepted</th><th>Quarantined</th><th>Dates covered</th><th>Ignored columns</th></tr></thead>
-    <tbody>${report.extracts.map(
+    <tbody>${report.extracts.filter((e) => e.provided !== false || e.derivedFrom).map(
       (e) => html`<tr data-extract=${e.extract}>
         <td>${e.extract}</td><td><code>${e.file}</code></td>
         <td data-rows-read>${formatNumber(e.rowsRead)}</td><td data-accepted>${formatNumber(e.accepted)}</td>

@@ -7,6 +7,8 @@
 import * as Plot from "@observablehq/plot";
 import { tableFromIPC } from "apache-arrow";
 import { html } from "htl";
+import { notProvided } from "../lib/coverage.js";
+import { withCode } from "./not-provided.js";
 import { formatMoneyCompact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import type { AccountArrays } from "../lib/scenarios/engine.js";
 import { describeParams, describeSegment, leverLabel } from "../lib/scenarios/describe.js";
@@ -73,6 +75,11 @@ const changeClass = (d: number) => (d > 0.5 ? "scenario-up" : d < -0.5 ? "scenar
 const signedMoney = (r: { currency: string }, d: number) => `${d > 0 ? "+" : d < 0 ? "−" : "±"}${formatMoneyCompact(Math.abs(d), r.currency)}`;
 const signedPercent = (x: number | null) => (x === null || !Number.isFinite(x) ? "—" : `${x > 0 ? "+" : ""}${formatPercent(x)}`);
 
+/** The scenario page's opening sentence: LTV : CAC only when marketing spend was provided. */
+export function scenarioIntro(base: { economics: { spendProvided?: boolean } }): string {
+  return `Add adjustments to the ledger (a lever, the segment it hits, its size and the reason), and the value of the customer base${base.economics.spendProvided === false ? " and its five-year billings follow" : ", its five-year billings and LTV : CAC follow"} at once. The link in the address bar restores exactly this scenario.`;
+}
+
 /** Four headline cards: value today, under the scenario, the change, LTV : CAC. */
 export function scenarioKpis(r: ScenarioReport): HTMLElement {
   const m = money(r);
@@ -84,7 +91,9 @@ export function scenarioKpis(r: ScenarioReport): HTMLElement {
     <div class="card scenario-kpi" data-kpi="scenario"><h2>Under this scenario</h2><span data-value data-cents=${String(scenario.valueCents)}>${m(scenario.valueCents)}</span>${band(scenario)}
       ${newChannel.accounts > 0 ? html`<small>incl. ${m(newChannel.valueCents)} from ${formatNumber(newChannel.accounts)} new-channel accounts (costing ${m(newChannel.costCents)})</small>` : ""}</div>
     <div class="card scenario-kpi" data-kpi="change"><h2>Change</h2><span data-value class=${changeClass(delta)} data-cents=${String(delta)}>${signedMoney(r, delta)}</span><small>${signedPercent(baseline.valueCents > 0 ? delta / baseline.valueCents : null)} of today's value</small></div>
-    <div class="card scenario-kpi" data-kpi="ltv-cac"><h2>LTV : CAC</h2><span data-value>${formatRatio(r.ltvCac.scenario.ratio)}</span><small>today ${formatRatio(r.ltvCac.baseline.ratio)}; LTV ${m(r.ltvCac.scenario.ltvCents)}, CAC ${m(r.ltvCac.scenario.cacCents)}</small></div>
+    ${r.ltvCac.provided
+      ? html`<div class="card scenario-kpi" data-kpi="ltv-cac"><h2>LTV : CAC</h2><span data-value>${formatRatio(r.ltvCac.scenario.ratio)}</span><small>today ${formatRatio(r.ltvCac.baseline.ratio)}; LTV ${m(r.ltvCac.scenario.ltvCents)}, CAC ${m(r.ltvCac.scenario.cacCents)}</small></div>`
+      : html`<div class="card scenario-kpi" data-kpi="ltv-cac" data-not-provided><h2>LTV : CAC</h2><p class="not-provided">${withCode(notProvided("marketing_spend"))}</p></div>`}
   </div>` as HTMLElement;
 }
 
@@ -186,9 +195,9 @@ export function ledgerTable(scenario: Scenario, r: ScenarioReport): HTMLElement 
 }
 
 /** What the bands cover and how the levers act, for the foot of both pages. */
-export function methodNote(): HTMLElement {
+export function methodNote({ spend = true }: { spend?: boolean } = {}): HTMLElement {
   return html`<details class="scenario-muted"><summary>How scenarios are computed</summary>
     <p>Each adjustment applies to every account in its segment. Churn levers multiply each renewal's churn probability in the sBG model of the account's segment (for transactional accounts, a constant monthly churn derived from the purchase model), and value follows the model; revenue levers multiply billings; a discount-rate change revalues the future; a mass adjustment raises or lowers the resulting value by a percent, or by an amount weighted by the probability the account is still active. Adjustments that change the model commute; mass adjustments apply in ledger order. A new sales channel adds accounts worth the stated value each, discounted to today, at the stated acquisition cost.</p>
-    <p>P10–P90 bands show the models' parameter uncertainty carried through the scenario: each account's band moves with its value; accounts sharing a model move together, models are independent. They do not cover uncertainty about the scenario's own assumptions, nor the new channel's accounts. LTV : CAC compares the value (margin to date plus future value) of the last 12 months' new accounts, plus a year of any new channel, with what acquiring them cost.</p>
+    <p>P10–P90 bands show the models' parameter uncertainty carried through the scenario: each account's band moves with its value; accounts sharing a model move together, models are independent. They do not cover uncertainty about the scenario's own assumptions, nor the new channel's accounts.${spend ? " LTV : CAC compares the value (margin to date plus future value) of the last 12 months' new accounts, plus a year of any new channel, with what acquiring them cost." : ""}</p>
   </details>` as HTMLElement;
 }

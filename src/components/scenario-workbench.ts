@@ -331,7 +331,7 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       ${card("Change by ABC class", html`<p class="chart-caption">Classes by trailing-12-month revenue today (A: first 80%, B: next 15%).</p>`, abcBox)}
     </div>
     ${card("Most affected accounts", affectedBox)}
-    ${methodNote()}
+    ${methodNote({ spend: base.economics.spendProvided !== false })}
   </div>` as HTMLElement;
 
   update({ editor: true });

@@ -9,9 +9,12 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/analysis/economics.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AnalystSummary, SegmentRow } from "../lib/analysis/summary.js";
-import { SEGMENT_DIMS, type SegmentDim } from "../lib/analysis/url-state.js";
-import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/analysis/summary.js";
+import { segmentDimsOf, type SegmentDim } from "../lib/analysis/url-state.js";
+import { notProvided, type DataCoverage } from "../lib/coverage.js";
+import { DEFINITIONS } from "../lib/metrics/definitions.js";
+import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
+import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
@@ -31,6 +34,41 @@ export function segmentRows(summary: AnalystSummary, rows: readonly SegmentRow[]
     retention_n: r.base,
     value_cents: summary.hasModel && r.predicted_accounts > 0 ? (r.predicted_cents ?? 0) / r.predicted_accounts : null,
   }));
+}
+
+export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly PurchaseSegmentRow[], by: SegmentDim) {
+  return rows.map((r) => ({
+    segment: labelOf(summary, by, r.segment),
+    buyers: r.buyers,
+    repeat_rate: r.buyers > 0 ? r.repeat_buyers / r.buyers : null,
+    frequency: r.buyers > 0 ? r.orders / r.buyers : null,
+    orders: r.orders,
+    aov_cents: r.orders > 0 ? r.revenue_cents / r.orders : null,
+    revenue_cents: r.revenue_cents,
+  }));
+}
+
+/** The page's opening sentence: channels' payback only with marketing spend. */
+export function segmentsIntro(summary: AnalystSummary): string {
+  return summary.coverage.spend
+    ? "Which segments bring value, which channels pay back, and which levers relate to retention — measured in this data, with sample sizes."
+    : "Which segments bring value and how their accounts buy and stay — measured in this data, with sample sizes.";
+}
+
+/** The segment card's caption for what the data covers. */
+export function segmentCaption(c: DataCoverage): string {
+  const adds = [
+    c.margin === null ? null : c.timeEntries ? "margin after cost to serve" : "margin after cost of goods",
+    "12-month logo retention with its n",
+    "average predicted value",
+  ].filter((x) => x !== null);
+  const from = ["invoices", c.contracts ? "contracts" : null, c.margin === "product_cost" ? "products" : null, c.timeEntries ? "time sheets" : null, "the CLV models"].filter((x) => x !== null);
+  return `T12M revenue per segment value; the table adds ${adds.slice(0, -1).join(", ")} and ${adds[adds.length - 1]}. From ${from.slice(0, -1).join(", ")} and ${from[from.length - 1]}.`;
+}
+
+/** The lever chart's groups for what the data covers: NPS only with answers, key accounts only with managers. */
+export function leverKinds(c: DataCoverage): ("nps" | "key_account")[] {
+  return [...(c.nps ? (["nps"] as const) : []), ...(c.attributes.key_account ? (["key_account"] as const) : [])];
 }
 
 export function segmentChart(rows: ReturnType<typeof segmentRows>, { width = 640, currency = "USD" } = {}) {
@@ -68,13 +106,13 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
 type MarginPoint = { account_id: string; account_name: string; revenue_cents: number; margin_cents: number; cts_cents: number; hours: number; class: number };
 type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
 
-export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = Q.MARGIN_BINS } = {}) {
+export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = Q.MARGIN_BINS, costToServe = true } = {}) {
   const common = {
     width,
     height: 340,
     marginLeft: 60,
     x: { label: "T12M revenue →", tickFormat: "~s" },
-    y: { label: "↑ T12M margin after cost to serve", tickFormat: "~s", grid: true },
+    y: { label: costToServe ? "↑ T12M margin after cost to serve" : "↑ T12M margin", tickFormat: "~s", grid: true },
   };
   const money = (cents: number) => formatMoneyCompact(cents, currency);
   if (points) {
@@ -92,7 +130,9 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
           fill: "klass",
           r: 2.5,
           fillOpacity: 0.7,
-          channels: { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents", "cost to serve": "cts_cents", hours: "hours" },
+          channels: costToServe
+            ? { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents", "cost to serve": "cts_cents", hours: "hours" }
+            : { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents" },
           tip: { format: { x: false, y: false, fill: false, revenue: money, margin: money, "cost to serve": money, hours: (h: number) => `${formatNumber(h)} h` } },
         }),
       ],
@@ -137,6 +177,7 @@ export interface SegmentSlots {
   by: HTMLElement;
   segmentChart: HTMLElement;
   segmentTable: HTMLElement;
+  purchases: HTMLElement;
   ltvCac: HTMLElement;
   ltvCacTable: HTMLElement;
   margin: HTMLElement;
@@ -150,9 +191,52 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
   const chartWidth = trackedWidth(slots.segmentChart, 280);
   const leverWidth = trackedWidth(slots.levers, 280);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
-  const byInput = select([...SEGMENT_DIMS], { label: "Segment by", value: "industry" as SegmentDim, format: (d) => DIM_LABELS[d] });
+  const cov = summary.coverage;
+  const dims = segmentDimsOf(cov.attributes);
+  const byInput = select(dims.length > 0 ? dims : [summary.defaultBy], { label: "Segment by", value: summary.defaultBy, format: (d) => DIM_LABELS[d] });
   byInput.dataset.input = "by";
   slots.by.replaceChildren(byInput);
+
+  // What the data covers decides which cards stay: a card for data not provided says so instead.
+  setCardText(slots.segmentChart, segmentCaption(cov));
+  const show = {
+    purchases: !cov.contracts && cov.invoices,
+    ltvCac: cov.spend && cov.margin !== null,
+    margin: cov.margin !== null,
+    nps: cov.nps,
+    levers: leverKinds(cov),
+  };
+  if (!show.purchases) removeCard(slots.purchases);
+  if (!cov.spend) cardNotProvided(slots.ltvCac, notProvided("marketing_spend"));
+  else if (cov.margin === null) cardNotProvided(slots.ltvCac, notProvided("cost"));
+  if (!cov.timeEntries) setCardText(slots.margin, `Each account's T12M revenue against its margin (revenue − cost of goods): accounts low on the chart are billed much but earn little. No time entries were provided, so nothing is subtracted for serving accounts. From invoices${cov.margin === "product_cost" ? " and products" : ""}.`, "Margin against revenue");
+  if (cov.margin === null) cardNotProvided(slots.margin, notProvided("cost"));
+  if (!show.nps) cardNotProvided(slots.nps, notProvided("nps_responses"));
+  if (show.levers.length === 0) cardNotProvided(slots.levers, `${notProvided("nps_responses")}; the accounts name no key-account manager either`);
+  else if (show.levers.length === 1)
+    setCardText(slots.levers, show.levers[0] === "nps"
+      ? "12-month logo retention by latest NPS answer, with 95% intervals and n; an association, not a cause. No key-account manager is named in the accounts. From NPS surveys, accounts and contracts."
+      : `12-month logo retention by key-account coverage, with 95% intervals and n; an association, not a cause. From accounts${cov.contracts ? " and contracts" : " and invoices"}.`, show.levers[0] === "nps" ? "Does NPS go with retention?" : "Does key-account coverage go with retention?");
+
+  const drawPurchases = (rows: readonly PurchaseSegmentRow[], by: SegmentDim) => {
+    if (!show.purchases) return;
+    const data = purchaseSegmentRows(summary, rows, by);
+    const table = html`<div></div>` as HTMLElement;
+    slots.purchases.replaceChildren(table, definitionList([DEFINITIONS.activeBuyers, DEFINITIONS.repeatPurchaseRate, DEFINITIONS.purchaseFrequency, DEFINITIONS.averageOrderValue]));
+    showTable(table, {
+      name: `purchases-${by}`,
+      rows: data,
+      columns: { segment: DIM_LABELS[by], buyers: "active buyers", repeat_rate: "repeat-purchase rate", frequency: "orders per buyer", orders: "orders", aov_cents: "average order value", revenue_cents: "T12M revenue" },
+      format: {
+        repeat_rate: ((v: number | null) => formatPercent(v)) as never,
+        frequency: ((v: number | null) => formatNumber(v, 1)) as never,
+        aov_cents: ((c: number | null) => formatMoneyShort(c, summary.currency)) as never,
+        revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never,
+      },
+      csv: { aov_cents: (r) => centsToDecimal(r.aov_cents), revenue_cents: (r) => centsToDecimal(r.revenue_cents) },
+      rowsShown: 10,
+    });
+  };
 
   const drawSegments = (rows: readonly SegmentRow[], by: SegmentDim) => {
     const data = segmentRows(summary, rows, by);
@@ -160,7 +244,16 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     showTable(slots.segmentTable, {
       name: `segments-${by}`,
       rows: data,
-      columns: { segment: DIM_LABELS[by], accounts: "accounts", active: "active", revenue_cents: "T12M revenue", margin: "margin", retention: "12-month retention", retention_n: "n (active a year ago)", value_cents: "avg predicted value" },
+      columns: {
+        segment: DIM_LABELS[by],
+        accounts: "accounts",
+        active: "active",
+        revenue_cents: "T12M revenue",
+        ...(show.margin ? { margin: "margin" } : {}),
+        retention: "12-month retention",
+        retention_n: "n (active a year ago)",
+        value_cents: "avg predicted value",
+      },
       format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, margin: ((v: number | null) => formatPercent(v)) as never, retention: ((v: number | null) => formatPercent(v)) as never, value_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never },
       csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), value_cents: (r) => centsToDecimal(r.value_cents) },
       rowsShown: 10,
@@ -176,7 +269,8 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     async render(state, live) {
       if (byInput.value !== state.by) byInput.value = state.by;
       if (!live || !db) {
-        drawSegments(summary.first.segments, "industry");
+        drawSegments(summary.first.segments, summary.defaultBy);
+        drawPurchases(summary.first.purchaseSegments, summary.defaultBy);
         return;
       }
       const codes = filterCodes(summary, state);
@@ -188,49 +282,55 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
       const scatterOf = (n: number) => (n <= SCATTER_MAX_POINTS ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null } : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes)) });
       const scatter = summary.accounts <= SCATTER_MAX_POINTS ? Promise.resolve(scatterOf(0)) : db.query<{ n: number }>(Q.marginCount(codes)).then(([{ n }]) => scatterOf(n));
       scatter.catch(() => undefined);
+      const purchaseRows = show.purchases ? db.query<PurchaseSegmentRow>(Q.purchaseBySegment(codes, state.by)) : Promise.resolve([]);
       const channelRows = db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
       const npsAnswers = db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
       const leverRows = db.query<LeverRow>(Q.leversVsRetention(codes));
 
       drawSegments(await seg, state.by);
+      drawPurchases(await purchaseRows, state.by);
       const { points, bins } = await scatter;
-      showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency }), "margin-vs-revenue");
+      if (show.margin) showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency, costToServe: cov.timeEntries }), "margin-vs-revenue");
       const channels = await channelRows;
-      const econ = channelEconomics(
-        channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
-        summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
-      );
-      showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
-      const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
-      if (narrowed) slots.ltvCac.append(html`<p class="chart-caption" data-cac-note>Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the filtered new accounts, so it is an upper bound.</p>`);
-      showTable(slots.ltvCacTable, {
-        name: "ltv-cac-by-channel",
-        rows: econ,
-        columns: { channel: "channel", period: "year", newAccounts: "new accounts", spendCents: "S&M spend", cacCents: "CAC", ltvCents: "LTV per account", ltvToCac: "LTV : CAC", paybackMonths: "payback months" },
-        format: { spendCents: ((v: number | null) => money(v)) as never, cacCents: ((v: number | null) => money(v)) as never, ltvCents: ((v: number | null) => money(v)) as never, ltvToCac: ((v: number | null) => formatRatio(v)) as never, paybackMonths: ((m: number | null) => formatNumber(m, 1)) as never },
-        csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
-        rowsShown: 8,
-      });
+      if (show.ltvCac) {
+        const econ = channelEconomics(
+          channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
+          summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
+        );
+        showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
+        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
+        if (narrowed) slots.ltvCac.append(html`<p class="chart-caption" data-cac-note>Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the filtered new accounts, so it is an upper bound.</p>`);
+        showTable(slots.ltvCacTable, {
+          name: "ltv-cac-by-channel",
+          rows: econ,
+          columns: { channel: "channel", period: "year", newAccounts: "new accounts", spendCents: "S&M spend", cacCents: "CAC", ltvCents: "LTV per account", ltvToCac: "LTV : CAC", paybackMonths: "payback months" },
+          format: { spendCents: ((v: number | null) => money(v)) as never, cacCents: ((v: number | null) => money(v)) as never, ltvCents: ((v: number | null) => money(v)) as never, ltvToCac: ((v: number | null) => formatRatio(v)) as never, paybackMonths: ((m: number | null) => formatNumber(m, 1)) as never },
+          csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
+          rowsShown: 8,
+        });
+      }
       const npsData = (await npsAnswers).map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
-      showTable(slots.nps, {
+      if (show.nps) showTable(slots.nps, {
         name: `nps-${state.by}`,
         rows: npsData,
         columns: { segment: DIM_LABELS[state.by], nps: "NPS", answers: "answers (n)", accounts: "accounts answering", promoters: "promoters", detractors: "detractors" },
         format: { nps: ((v: number | null) => formatNumber(v, 0)) as never },
         rowsShown: 10,
       });
-      const levers = await leverRows;
-      showChart(slots.levers, leverChart(levers, { width: leverWidth() }), "levers-vs-retention");
-      showTable(slots.leverTable, {
-        name: "levers-vs-retention",
-        rows: levers.map((r) => {
-          const ci = wilson(r.retained, r.base);
-          return { ...r, rate: r.base > 0 ? r.retained / r.base : null, lo: ci?.[0] ?? null, hi: ci?.[1] ?? null };
-        }),
-        columns: { lever: "lever", grp: "group", base: "n (active a year ago)", retained: "still active", rate: "retention", lo: "95% low", hi: "95% high" },
-        format: { rate: ((v: number | null) => formatPercent(v)) as never, lo: ((v: number | null) => formatPercent(v)) as never, hi: ((v: number | null) => formatPercent(v)) as never },
-        rowsShown: 8,
-      });
+      const levers = (await leverRows).filter((r) => (show.levers as string[]).includes(r.lever));
+      if (show.levers.length > 0) {
+        showChart(slots.levers, leverChart(levers, { width: leverWidth() }), "levers-vs-retention");
+        showTable(slots.leverTable, {
+          name: "levers-vs-retention",
+          rows: levers.map((r) => {
+            const ci = wilson(r.retained, r.base);
+            return { ...r, rate: r.base > 0 ? r.retained / r.base : null, lo: ci?.[0] ?? null, hi: ci?.[1] ?? null };
+          }),
+          columns: { lever: "lever", grp: "group", base: "n (active a year ago)", retained: "still active", rate: "retention", lo: "95% low", hi: "95% high" },
+          format: { rate: ((v: number | null) => formatPercent(v)) as never, lo: ((v: number | null) => formatPercent(v)) as never, hi: ((v: number | null) => formatPercent(v)) as never },
+          rowsShown: 8,
+        });
+      }
     },
   });
   byInput.addEventListener("input", () => page.set({ by: byInput.value }));
@@ -251,4 +351,9 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     live: summary.hasModel ? "Interactive: filters query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.",
     fallback: "Showing the precomputed view for all accounts.",
   });
+}
+
+/** Definitions one click away, as a list. */
+function definitionList(defs: readonly { label: string; text: string }[]): HTMLElement {
+  return html`<details class="definition"><summary>Definitions</summary><dl>${defs.map((d) => html`<dt>${d.label}</dt><dd>${d.text}</dd>`)}</dl></details>` as HTMLElement;
 }

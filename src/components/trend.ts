@@ -1,6 +1,6 @@
 /**
- * Monthly trend charts for the overview: billed revenue per month (bars) and ARR at month
- * end (line), from `data/overview.json`.
+ * Monthly trend charts for the overview: billed revenue per month (bars), ARR at month end
+ * (line) or orders per month (bars), and active accounts, from `data/overview.json`.
  */
 import * as Plot from "@observablehq/plot";
 import type { OverviewData } from "../lib/metrics/overview-data.js";
@@ -16,6 +16,7 @@ function rows(trend: OverviewData["trend"]) {
     revenue: trend.revenueCents[i] / 100,
     arr: trend.arrCents[i] / 100,
     active: trend.activeAccounts[i],
+    orders: trend.orders[i],
   }));
 }
 
@@ -42,6 +43,21 @@ export function arrChart(trend: OverviewData["trend"], { width = 640, height = 2
     x: { type: "utc", label: null },
     y: { grid: true, label: "ARR at month end", tickFormat: "~s" },
     marks: [Plot.lineY(rows(trend), { x: "date", y: "arr", stroke: "var(--theme-foreground-focus)", strokeWidth: 2, tip: true }), Plot.ruleY([0])],
+    ...options,
+  });
+}
+
+export function ordersChart(trend: OverviewData["trend"], { width = 640, height = 260, ...options }: ChartOptions = {}) {
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 56,
+    x: { type: "utc", label: null },
+    y: { grid: true, label: "Orders per month", tickFormat: "~s" },
+    marks: [
+      Plot.rectY(rows(trend), { x: "date", interval: "month", y: "orders", fill: "var(--theme-foreground-focus)", fillOpacity: 0.75, tip: true }),
+      Plot.ruleY([0]),
+    ],
     ...options,
   });
 }

@@ -37,6 +37,12 @@ export function formatMoneyCompact(cents: number | null, currency = "USD"): stri
   return `${sign}${symbol(currency)}${scaled.toFixed(digits)}${suffix}`;
 }
 
+/** Compact from $1,000 up, to the cent below (an order value of $12.50 is not "$13"). Null → "—". */
+export function formatMoneyShort(cents: number | null, currency = "USD"): string {
+  if (cents === null || !Number.isFinite(cents)) return "—";
+  return Math.abs(cents) < 100_000 ? formatMoneyExact(Math.round(cents), currency) : formatMoneyCompact(cents, currency);
+}
+
 /** 0.1234 → "12.3%". Null → "—". */
 export function formatPercent(fraction: number | null, digits = 1): string {
   if (fraction === null || !Number.isFinite(fraction)) return "—";

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMoneyCompact, formatMoneyExact, formatPercent, formatRatio } from "../../src/lib/format.js";
+import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatPercent, formatRatio } from "../../src/lib/format.js";
 
 describe("money formatting", () => {
   it("formats exact cents without float error", () => {
@@ -35,6 +35,16 @@ describe("money formatting", () => {
     expect(formatMoneyCompact(123_456_789)).toBe("$1.23M");
     expect(formatMoneyCompact(99_00)).toBe("$99");
     expect(formatMoneyCompact(null)).toBe("—");
+  });
+
+  it("shows small amounts such as an order value to the cent, larger ones compact", () => {
+    expect(formatMoneyShort(1250)).toBe("$12.50");
+    expect(formatMoneyShort(1249.6)).toBe("$12.50");
+    expect(formatMoneyShort(-99_999)).toBe("−$999.99");
+    expect(formatMoneyShort(100_000)).toBe("$1.00k");
+    expect(formatMoneyShort(400_505.59)).toBe("$4.01k");
+    expect(formatMoneyShort(null)).toBe("—");
+    expect(formatMoneyShort(Number.NaN)).toBe("—");
   });
 
   it("formats shares and ratios, and a dash for missing values", () => {

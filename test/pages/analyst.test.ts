@@ -277,7 +277,10 @@ describe("the analyst pages", () => {
     const [e] = await all<{ rev: number }>(`SELECT sum(revenue_cents) AS rev FROM ${store("account_month.parquet")} WHERE account_id = '${top.account_id}' AND month > DATE '${asOf}' - INTERVAL 12 MONTH AND month <= DATE '${asOf}'`);
     const shown = (await page.locator('[data-detail="revenue"]').textContent())!;
     expect(Math.round(Number(shown.replace(/[^0-9.]/g, "")) * 100)).toBe(e.rev);
-    expect(await page.locator('[data-detail-view] [data-chart="history"] svg[class^="plot"]').count()).toBe(1);
+    // An MRR history for an account with contracts; a transactional account says it has none (no empty chart).
+    const [{ model }] = await all<{ model: string }>(`SELECT business_model AS model FROM ${store("dim_accounts.parquet")} WHERE account_id = '${top.account_id}'`);
+    expect(await page.locator('[data-detail-view] [data-chart="history"] svg[class^="plot"]').count()).toBe(model === "subscription" ? 1 : 0);
+    expect(await page.locator("[data-detail-view] [data-no-contract]").count()).toBe(model === "subscription" ? 0 : 1);
     expect(session.errors).toEqual([]);
     await session.close();
   });

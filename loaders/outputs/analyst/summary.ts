@@ -8,7 +8,13 @@
  * at least CURVE_MIN_GROUP accounts (`coarseConcentration`), so no two points differ by one
  * account's revenue. Everything else is a sum or a count over accounts and stays.
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { purchaseCohorts } from "../../../src/lib/metrics/purchases.js";
+import { pageCoverage } from "../../../src/lib/page-coverage.js";
+import type { IngestReport } from "../../ingest/index.js";
+import { readStoreTables } from "../read-store.js";
+import { defaultSegmentDim } from "../../../src/lib/analysis/url-state.js";
 import * as Q from "../../../src/lib/analysis/sql.js";
 import type { AnalystSummary, ConcentrationRow } from "../../../src/lib/analysis/summary.js";
 import { literal } from "../../db.js";
@@ -31,6 +37,14 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
     });
     const [{ n }] = await rows<{ n: number }>(db, { sql: "SELECT CAST(count(*) AS INTEGER) AS n FROM accounts", params: [] });
     const concentration = await rows<ConcentrationRow>(db, Q.concentrationCurve(none));
+    const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
+    const coverage = pageCoverage(report);
+    const defaultBy = defaultSegmentDim(coverage.attributes);
+    let cohorts: AnalystSummary["purchaseCohorts"] = null;
+    if (!coverage.contracts) {
+      const tables = await readStoreTables(db, storeDir);
+      cohorts = { year: purchaseCohorts(tables.accounts, tables.accountMonth, 12, asOfMonth), quarter: purchaseCohorts(tables.accounts, tables.accountMonth, 3, asOfMonth) };
+    }
     return {
       asOf,
       asOfMonth,
@@ -40,13 +54,17 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
       thresholds,
       aggregateOnly,
       dictionaries,
+      coverage,
+      defaultBy,
+      purchaseCohorts: cohorts,
       spend,
       first: {
         triangle: await rows(db, Q.cohortTriangle(none, "year", asOfMonth)),
         movements: await rows(db, Q.movements(none)),
         concentration: aggregateOnly ? coarseConcentration(concentration) : concentration,
         classes: await rows(db, Q.classSummary(none)),
-        segments: await rows(db, Q.segmentTable(none, "industry")),
+        segments: await rows(db, Q.segmentTable(none, defaultBy)),
+        purchaseSegments: coverage.contracts ? [] : await rows(db, Q.purchaseBySegment(none, defaultBy)),
         topAccounts: aggregateOnly ? [] : await rows(db, Q.accountList(none, "", "revenue", 50)),
       },
     };

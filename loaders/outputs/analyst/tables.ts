@@ -51,7 +51,7 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
   const mi = (col: string) => `(year(${col}) * 12 + month(${col}) - 1)`;
   const A = asOfMonth;
   const win = (k: number) => `m BETWEEN ${A - 12 * k - 11} AND ${A - 12 * k}`;
-  await db.run(`CREATE TABLE am AS SELECT account_id, CAST(${mi("month")} AS INTEGER) AS m, revenue_cents, cogs_cents, cost_to_serve_cents, mrr_cents, hours
+  await db.run(`CREATE TABLE am AS SELECT account_id, CAST(${mi("month")} AS INTEGER) AS m, revenue_cents, cogs_cents, cost_to_serve_cents, mrr_cents, hours, invoices
     FROM read_parquet(${f(STORE_FILES.accountMonth)})`);
   await db.run(`CREATE TABLE dim AS SELECT *, CAST(row_number() OVER (ORDER BY account_id) - 1 AS INTEGER) AS idx, CAST(${mi("cohort_month")} AS INTEGER) AS cohort
     FROM read_parquet(${f(STORE_FILES.accounts)})`);
@@ -97,6 +97,7 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
         coalesce(sum(revenue_cents - cogs_cents - cost_to_serve_cents) FILTER (WHERE ${win(0)}), 0) AS margin0,
         coalesce(sum(cost_to_serve_cents) FILTER (WHERE ${win(0)}), 0) AS cts0,
         coalesce(sum(hours) FILTER (WHERE ${win(0)}), 0) AS hours0,
+        coalesce(sum(invoices) FILTER (WHERE ${win(0)}), 0) AS orders0,
         coalesce(sum(mrr_cents) FILTER (WHERE m = ${A}), 0) AS mrr_now,
         coalesce(sum(mrr_cents) FILTER (WHERE m = ${A - 12}), 0) AS mrr_ya,
         bool_or(revenue_cents > 0) FILTER (WHERE ${win(0)}) AS bought0,
@@ -113,6 +114,7 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
       CAST(CASE WHEN d.business_model = 'subscription' THEN coalesce(g.mrr_ya, 0) > 0 ELSE coalesce(g.bought1, false) END AS TINYINT) AS active_ya,
       ${[0, 1, 2, 3].map((k) => `CAST(coalesce(g.rev${k}, 0) AS DOUBLE) AS rev${k}`).join(", ")},
       CAST(coalesce(g.margin0, 0) AS DOUBLE) AS margin0, CAST(coalesce(g.cts0, 0) AS DOUBLE) AS cts0, CAST(coalesce(g.hours0, 0) AS FLOAT) AS hours0,
+      CAST(coalesce(g.orders0, 0) AS INTEGER) AS orders0,
       CAST(coalesce(g.mrr_now, 0) AS DOUBLE) AS mrr_now, CAST(coalesce(g.margin_first12, 0) AS DOUBLE) AS margin_first12,
       CAST(coalesce(g.margin_total, 0) AS DOUBLE) AS margin_total,
       CAST(coalesce(np.nps_n, 0) AS SMALLINT) AS nps_n, CAST(np.nps_last AS TINYINT) AS nps_last,
@@ -160,7 +162,7 @@ function ipc(cols: Columns, types: Record<string, DataType>): Uint8Array {
 export const ACCOUNT_TYPES = (): Record<string, DataType> => ({
   idx: new Int32(), industry: new Int8(), size: new Int8(), region: new Int8(), tier: new Int8(), channel: new Int8(), key_account: new Int8(),
   subscription: new Int8(), cohort: new Int16(), first_churn: new Int16(), active_now: new Int8(), active_ya: new Int8(),
-  rev0: new Float64(), rev1: new Float64(), rev2: new Float64(), rev3: new Float64(), margin0: new Float64(), cts0: new Float64(), hours0: new Float32(),
+  rev0: new Float64(), rev1: new Float64(), rev2: new Float64(), rev3: new Float64(), margin0: new Float64(), cts0: new Float64(), hours0: new Float32(), orders0: new Int32(),
   mrr_now: new Float64(), margin_first12: new Float64(), margin_total: new Float64(), nps_n: new Int16(), nps_last: new Int8(),
   clv: new Float64(), clv_p10: new Float64(), clv_p90: new Float64(), p_alive: new Float32(),
 });

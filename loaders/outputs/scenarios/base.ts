@@ -25,6 +25,8 @@ import { literal, openDb, type Db } from "../../db.js";
 import { readContractAccounts } from "../../models/inputs.js";
 import { extractParquet, STORE_FILES } from "../../store.js";
 import { withholdsAccountRows } from "../publish.js";
+import { pageCoverage } from "../../../src/lib/page-coverage.js";
+import type { IngestReport } from "../../ingest/index.js";
 
 export interface ScenarioInputs {
   readonly base: ScenarioBase;
@@ -42,13 +44,14 @@ export async function readScenarioInputs(storeDir: string, abcThresholds: readon
     await db.run(`CREATE VIEW dim_accounts AS SELECT * FROM ${file(STORE_FILES.accounts)}`);
     await db.run(`CREATE VIEW account_month AS SELECT * FROM ${file(STORE_FILES.accountMonth)}`);
     await db.run(`CREATE VIEW accepted_contracts AS SELECT * FROM ${file(extractParquet("contracts"))}`);
-    return await read(db, file, models, abcThresholds, withholdsAccountRows(storeDir));
+    const spendProvided = pageCoverage(JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport).spend;
+    return await read(db, file, models, abcThresholds, withholdsAccountRows(storeDir), spendProvided);
   } finally {
     db.close();
   }
 }
 
-async function read(db: Db, file: (name: string) => string, models: ModelsData, abcThresholds: readonly [number, number], aggregateOnly: boolean): Promise<ScenarioInputs> {
+async function read(db: Db, file: (name: string) => string, models: ModelsData, abcThresholds: readonly [number, number], aggregateOnly: boolean, spendProvided: boolean): Promise<ScenarioInputs> {
   const asOf = models.asOf;
   const asOfMonth = monthIndexOf(asOf);
   const asOfSql = `DATE ${literal(asOf)}`;
@@ -173,7 +176,7 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
       margins,
       pools,
       groups,
-      economics: { spendT12mCents: economics.spend, newAccountsT12m: economics.acquired },
+      economics: { spendT12mCents: economics.spend, newAccountsT12m: economics.acquired, spendProvided },
       aggregateOnly,
     },
     accounts: {

@@ -306,6 +306,25 @@ export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
   };
 }
 
+/**
+ * Purchase histories per segment value, over the transactional accounts (subscription = 0) and
+ * the trailing-12-month window: active buyers (an order in it), repeat buyers (two or more),
+ * orders and net revenue. The page divides: repeat-purchase rate, orders per buyer, average
+ * order value (src/lib/metrics/purchases.ts has the same definitions over all accounts).
+ */
+export function purchaseBySegment(filters: FilterCodes, by: SegmentDim): Statement {
+  const w = withFiltered(filters);
+  const col = SEGMENT_COLUMN[by];
+  return {
+    sql: `${w.sql} SELECT CAST(${col} AS INTEGER) AS segment, CAST(count(*) FILTER (WHERE orders0 >= 1) AS INTEGER) AS buyers,
+        CAST(count(*) FILTER (WHERE orders0 >= 2) AS INTEGER) AS repeat_buyers, CAST(coalesce(sum(orders0), 0) AS INTEGER) AS orders,
+        CAST(coalesce(sum(rev0), 0) AS DOUBLE) AS revenue_cents
+      FROM fa WHERE subscription = 0 GROUP BY ALL ORDER BY ALL`,
+    params: [],
+    selection: w.selection,
+  };
+}
+
 /** NPS answers per segment value: answers, promoters (9–10), detractors (0–6), accounts answering. */
 export function npsBySegment(filters: FilterCodes, by: SegmentDim): Statement {
   const w = withFiltered(filters);

@@ -1,5 +1,8 @@
 /** The shape of `data/analyst-summary.json` (see loaders/outputs/analyst/summary.ts). */
+import type { DataCoverage } from "../coverage.js";
+import type { PurchaseCohortRow } from "../metrics/purchases.js";
 import type { TriangleRow } from "./cohorts.js";
+import type { SegmentDim } from "./url-state.js";
 
 export interface MovementRow {
   readonly month: number;
@@ -31,6 +34,13 @@ export interface SegmentRow {
   readonly retained: number;
   readonly predicted_cents: number | null;
   readonly predicted_accounts: number;
+}
+export interface PurchaseSegmentRow {
+  readonly segment: number;
+  readonly buyers: number;
+  readonly repeat_buyers: number;
+  readonly orders: number;
+  readonly revenue_cents: number;
 }
 export interface AccountRow {
   readonly account_id: string;
@@ -64,6 +74,16 @@ export interface AnalystSummary {
    */
   readonly aggregateOnly: boolean;
   readonly dictionaries: Readonly<Record<"industry" | "size" | "region" | "tier" | "channel", string[]>>;
+  /** What the data supports (src/lib/page-coverage.ts): the pages leave out what is not provided. */
+  readonly coverage: DataCoverage;
+  /** The first segment dimension the data has (the segment page's default). */
+  readonly defaultBy: SegmentDim;
+  /**
+   * Purchase cohorts of the transactional accounts (src/lib/metrics/purchases.ts) for all
+   * accounts, by yearly and quarterly cohorts: the cohort page's charts when there are no
+   * contracts. Null when there are contracts.
+   */
+  readonly purchaseCohorts: { readonly year: PurchaseCohortRow[]; readonly quarter: PurchaseCohortRow[] } | null;
   readonly spend: ReadonlyArray<{ channel: string; year: number; spend_cents: number }>;
   readonly first: {
     readonly triangle: TriangleRow[];
@@ -71,6 +91,8 @@ export interface AnalystSummary {
     readonly concentration: ConcentrationRow[];
     readonly classes: ClassRow[];
     readonly segments: SegmentRow[];
+    /** Purchase histories by `defaultBy` (empty when there are contracts). */
+    readonly purchaseSegments: PurchaseSegmentRow[];
     readonly topAccounts: AccountRow[];
   };
 }

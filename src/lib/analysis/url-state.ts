@@ -17,6 +17,16 @@ export type Grain = (typeof GRAINS)[number];
 export const SEGMENT_DIMS = ["industry", "size", "region", "tier", "channel", "key_account"] as const;
 export type SegmentDim = (typeof SEGMENT_DIMS)[number];
 
+/** The segment dimensions the data has values for, in SEGMENT_DIMS order (all of them when `attributes` is not known). */
+export function segmentDimsOf(attributes: Readonly<Record<SegmentDim, boolean>> | undefined): SegmentDim[] {
+  return SEGMENT_DIMS.filter((d) => !attributes || attributes[d]);
+}
+
+/** The first segment dimension the data has (industry when it has none: its table then shows one row, "—"). */
+export function defaultSegmentDim(attributes: Readonly<Record<SegmentDim, boolean>> | undefined): SegmentDim {
+  return segmentDimsOf(attributes)[0] ?? "industry";
+}
+
 export interface PageState {
   /** Selected value per filter dimension; absent = all. */
   readonly filters: Partial<Record<FilterDim, string>>;
@@ -31,6 +41,8 @@ export interface StateDomain {
   /** Allowed labels per segment dimension (class values are always A, B, C, none). */
   readonly values: Readonly<Record<Exclude<FilterDim, "class">, readonly string[]>>;
   readonly defaults: { readonly grain: Grain; readonly abc: readonly [number, number]; readonly by: SegmentDim };
+  /** The segment dimensions the data has; when given, a link's other `by` is outdated. */
+  readonly segmentDims?: readonly SegmentDim[];
   /** When given, an account not in it is outdated. */
   readonly accountExists?: (id: string) => boolean;
 }
@@ -90,7 +102,7 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
   let by = base.by;
   const s = p.get("by");
   if (s !== null) {
-    if ((SEGMENT_DIMS as readonly string[]).includes(s)) by = s as SegmentDim;
+    if (((domain.segmentDims ?? SEGMENT_DIMS) as readonly string[]).includes(s)) by = s as SegmentDim;
     else notes.push(`The link's segment "${s}" is unknown; showing ${by}.`);
   }
   let account: string | null = null;

@@ -8,6 +8,26 @@ export interface Definition {
 }
 
 export const DEFINITIONS = {
+  activeBuyers: {
+    label: "Active buyers",
+    text: "Transactional accounts (no contract) with at least one order in the 12 months ending with the as-of month. An order is an invoice; credit notes are not orders.",
+  },
+  repeatPurchaseRate: {
+    label: "Repeat-purchase rate",
+    text: "Share of the active buyers with two or more orders in the last 12 months.",
+  },
+  purchaseFrequency: {
+    label: "Purchase frequency",
+    text: "Orders in the last 12 months ÷ active buyers: how often a buyer ordered in the year.",
+  },
+  averageOrderValue: {
+    label: "Average order value",
+    text: "Net billed revenue of the transactional accounts in the last 12 months (credit notes subtracted) ÷ their orders in those months.",
+  },
+  purchaseRetention: {
+    label: "Repeat-purchase retention by acquisition cohort",
+    text: "Accounts grouped by the period they were acquired in; for each complete period since: the share of the cohort that ordered in that period (repeat-purchase retention), and the cohort's net billed revenue in it ÷ its revenue in the acquisition period (revenue retention from invoices). Transactional accounts only.",
+  },
   activeAccounts: {
     label: "Active accounts",
     text: "Accounts active on the as-of date: subscription accounts with a running contract (MRR > 0) on the last day of the month; transactional accounts with billed revenue in the last 12 months.",
@@ -23,6 +43,14 @@ export const DEFINITIONS = {
   grossMargin: {
     label: "Gross margin",
     text: "(Revenue − cost of goods − cost to serve) ÷ revenue over the last 12 months. Cost of goods is quantity × the product's unit cost; cost to serve is hours booked on accounts × the role's hourly cost.",
+  },
+  grossMarginGoods: {
+    label: "Gross margin",
+    text: "(Revenue − cost of goods) ÷ revenue over the last 12 months. Cost of goods is each line's cost when the export gives it (or revenue − profit), else quantity × the product's unit cost. No time entries were provided, so no cost of serving accounts is subtracted.",
+  },
+  ordersPerMonth: {
+    label: "Orders per month",
+    text: "Invoices issued per month (credit notes are not orders), by invoice date.",
   },
   modelValue: {
     label: "Customer base value",

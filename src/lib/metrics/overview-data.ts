@@ -1,13 +1,19 @@
 /** The shape of `data/overview.json`, written by the loaders and read by the home page. */
+import type { DataCoverage } from "../coverage.js";
 import type { Band } from "../valuation/models-data.js";
 import type { OverviewMetrics } from "./overview.js";
+import type { PurchaseMetrics } from "./purchases.js";
 
 export interface OverviewData {
   readonly asOf: string;
   readonly asOfSource: "config" | "data";
   readonly currency: string;
   readonly sources: ReadonlyArray<{ extract: string; file: string; rowsRead: number; accepted: number; quarantined: number }>;
+  /** What the data supports (src/lib/page-coverage.ts): figures for data not provided are left out. */
+  readonly coverage: DataCoverage;
   readonly kpis: OverviewMetrics;
+  /** Purchase-history figures of the transactional accounts (src/lib/metrics/purchases.ts). */
+  readonly purchases: PurchaseMetrics;
   /** Model-based customer value (sBG + BG/NBD/Gamma-Gamma), null when the models could not run. */
   readonly modelValue: {
     readonly valueCents: number;
@@ -17,5 +23,5 @@ export interface OverviewData {
     readonly annualDiscountRate: number;
   } | null;
   /** One entry per month, "YYYY-MM", oldest first. */
-  readonly trend: { month: string[]; revenueCents: number[]; arrCents: number[]; activeAccounts: number[] };
+  readonly trend: { month: string[]; revenueCents: number[]; arrCents: number[]; activeAccounts: number[]; orders: number[] };
 }

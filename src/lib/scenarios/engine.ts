@@ -77,6 +77,8 @@ export interface ScenarioBase {
     readonly spendT12mCents: number;
     /** Accounts acquired in those 12 months. */
     readonly newAccountsT12m: number;
+    /** False when no marketing spend was provided: the pages leave LTV : CAC out (absent = provided). */
+    readonly spendProvided?: boolean;
   };
   /**
    * Set by the loader for an aggregate-only build: the per-account arrays ship empty, so the

@@ -29,6 +29,8 @@ export interface ScenarioReport {
   readonly projection: ReadonlyArray<{ readonly year: number; readonly series: "baseline" | "scenario"; readonly revenueCents: number; readonly p10Cents: number; readonly p90Cents: number }>;
   readonly mostAffected: ReadonlyArray<{ readonly accountId: string; readonly segment: string; readonly baselineCents: number; readonly scenarioCents: number; readonly changeCents: number }>;
   readonly ltvCac: {
+    /** False when no marketing spend was provided (no CAC to compare with). */
+    readonly provided: boolean;
     readonly baseline: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
     readonly scenario: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
   };
@@ -75,7 +77,7 @@ export function scenarioReport(evaluator: ScenarioEvaluator, scenario: Scenario,
     abc: compare(d.abc, first.baseline.abc, first.scenario.abc),
     projection,
     mostAffected: mostAffected(accounts, first.scenario.values, options.topAccounts ?? 10).map((m) => ({ accountId: m.accountId, segment: segmentOf(m.index), baselineCents: m.baselineCents, scenarioCents: m.scenarioCents, changeCents: m.changeCents })),
-    ltvCac: { baseline: { ltvCents, cacCents, ratio }, scenario: { ltvCents: first.scenario.ltvCac.ltvCents, cacCents: first.scenario.ltvCac.cacCents, ratio: first.scenario.ltvCac.ratio } },
+    ltvCac: { provided: base.economics.spendProvided !== false, baseline: { ltvCents, cacCents, ratio }, scenario: { ltvCents: first.scenario.ltvCac.ltvCents, cacCents: first.scenario.ltvCac.cacCents, ratio: first.scenario.ltvCac.ratio } },
     entries: first.scenario.entryAccounts,
   };
 }
