@@ -156,11 +156,16 @@ const MIN_RETENTION_BASE = 10;
  */
 async function historicalValues(db: Db, asOf: string, ids: ReadonlySet<string>, _annualDiscount: number): Promise<{ values: AccountValue[]; summary: Omit<HistoricalValue, "valueCents" | "shareOfValue"> }> {
   const d = `DATE ${literal(asOf)}`;
+  // With no invoices at all (a subscriptions export alone), what the contracts bill stands in for
+  // billed revenue: the sum of the last 12 month-end MRRs.
+  const [{ billed }] = await db.all<{ billed: boolean }>("SELECT count(*) > 0 AS billed FROM accepted_invoice_lines");
+  const revenue = billed ? "m.revenue_cents - m.cogs_cents" : "m.mrr_cents";
+  const active = billed ? "m.revenue_cents > 0" : "m.mrr_cents > 0";
   const rows = await db.all<{ account_id: string; business_model: string; margin: number; now: boolean; before: boolean; running: boolean }>(`
     SELECT a.account_id, a.business_model,
-      CAST(coalesce(sum(m.revenue_cents - m.cogs_cents - m.cost_to_serve_cents) FILTER (WHERE m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), 0) AS DOUBLE) AS margin,
-      coalesce(bool_or(m.revenue_cents > 0 AND m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), false) AS now,
-      coalesce(bool_or(m.revenue_cents > 0 AND m.month > ${d} - INTERVAL 24 MONTH AND m.month <= ${d} - INTERVAL 12 MONTH), false) AS before,
+      CAST(coalesce(sum(${revenue} - m.cost_to_serve_cents) FILTER (WHERE m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), 0) AS DOUBLE) AS margin,
+      coalesce(bool_or(${active} AND m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), false) AS now,
+      coalesce(bool_or(${active} AND m.month > ${d} - INTERVAL 24 MONTH AND m.month <= ${d} - INTERVAL 12 MONTH), false) AS before,
       coalesce(bool_or(m.mrr_cents > 0 AND m.month = date_trunc('month', ${d})), false) AS running
     FROM dim_accounts a JOIN account_month m USING (account_id) GROUP BY ALL`);
   const [{ first }] = await db.all<{ first: string | null }>(`SELECT CAST(min(month) AS VARCHAR) AS first FROM account_month`);
@@ -189,7 +194,7 @@ async function historicalValues(db: Db, asOf: string, ids: ReadonlySet<string>, 
     summary: {
       accounts: ids.size,
       retention,
-      method: `trailing-12-month margin × observed 12-month retention (${(["subscription", "transactional"] as const).filter((m) => present.has(m)).map(words).join("; ")}); one year, undiscounted${present.has("subscription") ? "; subscription accounts without a running contract count zero" : ""}`,
+      method: `${billed ? "trailing-12-month margin" : "the last 12 months' MRR (no invoices were provided)"} × observed 12-month retention (${(["subscription", "transactional"] as const).filter((m) => present.has(m)).map(words).join("; ")}); one year, undiscounted${present.has("subscription") ? "; subscription accounts without a running contract count zero" : ""}`,
     },
   };
 }

@@ -3,7 +3,7 @@
  * examples) are data: htl escapes them.
  */
 import { html } from "htl";
-import { formatMoneyExact, formatNumber } from "../lib/format.js";
+import { formatMoneyDecimal, formatNumber, formatPercent } from "../lib/format.js";
 import type { ExtractReport, IngestReport } from "../lib/ingest-report.js";
 import { extractStatuses, marginBasis, pageCoverage } from "../lib/page-coverage.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
@@ -33,16 +33,31 @@ export function coverageTable(report: IngestReport): HTMLElement {
 /** Rows read, accepted and quarantined per extract that was read or derived (the missing ones are in `coverageTable`). */
 export function extractTable(report: IngestReport): HTMLElement {
   return html`<table class="quality" data-table="extracts">
-    <thead><tr><th>Extract</th><th>File</th><th>Rows read</th><th>Accepted</th><th>Quarantined</th><th>Dates covered</th><th>Ignored columns</th></tr></thead>
+    <thead><tr><th>Extract</th><th>File</th><th>Rows read</th><th>Left out by a filter</th><th>Accepted</th><th>Quarantined</th><th>Dates covered</th><th>Ignored columns</th></tr></thead>
     <tbody>${report.extracts.filter((e) => e.provided !== false || e.derivedFrom).map(
       (e) => html`<tr data-extract=${e.extract}>
-        <td>${e.extract}</td><td><code>${e.file}</code></td>
-        <td data-rows-read>${formatNumber(e.rowsRead)}</td><td data-accepted>${formatNumber(e.accepted)}</td>
+        <td>${e.extract}</td><td>${e.file ? html`<code>${e.file}</code>` : `derived from ${e.derivedFrom}`}</td>
+        <td data-rows-read>${e.provided === false ? "—" : formatNumber(e.rowsRead)}</td>
+        <td data-filtered>${filteredCell(e)}</td>
+        <td data-accepted>${formatNumber(e.accepted)}${acceptedShare(e)}</td>
         <td data-quarantined class=${e.quarantined ? "status-bad" : ""}>${formatNumber(e.quarantined)}</td>
         <td>${coverage(e)}</td><td>${e.ignoredHeaders.join(", ") || "—"}</td>
       </tr>`,
     )}</tbody>
   </table>` as HTMLElement;
+}
+
+/** Rows each configured filter left out (counted, never quarantined). */
+function filteredCell(e: ExtractReport) {
+  const rules = (e.filtered ?? []).filter((f) => f.count > 0);
+  if (rules.length === 0) return "—";
+  return rules.map((f, i) => html`${i ? html`<br>` : ""}${formatNumber(f.count)} (keep ${f.rule})`);
+}
+
+/** " (98.7%)": accepted as a share of the rows no filter left out. */
+function acceptedShare(e: ExtractReport): string {
+  const considered = e.rowsRead - (e.filtered ?? []).reduce((n, f) => n + f.count, 0);
+  return e.provided === false || considered <= 0 ? "" : ` (${formatPercent(e.accepted / considered)})`;
 }
 
 function coverage(e: ExtractReport) {
@@ -54,19 +69,32 @@ function coverage(e: ExtractReport) {
 export function reconciliationTable(report: IngestReport, currency = report.currency): HTMLElement {
   const rows = report.extracts.filter((e) => e.money !== null);
   return html`<table class="quality" data-table="money">
-    <thead><tr><th>Extract</th><th>Column</th><th>Source total</th><th>Accepted</th><th>Quarantined</th><th>Unreadable amounts</th><th>Status</th></tr></thead>
+    <thead><tr><th>Extract</th><th>Column</th><th>Source total</th><th>Accepted</th><th>Quarantined</th><th>Unreadable amounts</th><th>Status</th><th>Rounded to cents for the pages</th></tr></thead>
     <tbody>${rows.map((e) => {
       const m = e.money!;
       return html`<tr data-extract=${e.extract}>
         <td>${e.extract}</td><td>${m.column}</td>
-        <td>${formatMoneyExact(toCents(m.sourceTotal), currency)}</td>
-        <td>${formatMoneyExact(toCents(m.acceptedTotal), currency)}</td>
-        <td>${formatMoneyExact(toCents(m.quarantinedTotal), currency)}</td>
+        <td data-source-total>${formatMoneyDecimal(m.sourceTotal, currency)}</td>
+        <td data-accepted-total>${formatMoneyDecimal(m.acceptedTotal, currency)}${moneyShare(m.acceptedTotal, m.sourceTotal)}</td>
+        <td>${formatMoneyDecimal(m.quarantinedTotal, currency)}</td>
         <td>${formatNumber(m.unreadableRows)}</td>
         <td class=${m.balanced ? "status-ok" : "status-bad"}>${m.balanced ? "reconciles" : "does not reconcile"}</td>
+        <td data-rounding>${e.rounding ? html`read with ${e.rounding.decimals} decimals; each accepted amount rounded to the cent changes the total by ${formatMoneyDecimal(e.rounding.differenceTotal, currency)}` : "— (read in cents)"}</td>
       </tr>`;
     })}</tbody>
   </table>` as HTMLElement;
+}
+
+/** " (99.2%)": the accepted amount as a share of the source total, from the exact decimals. */
+function moneyShare(accepted: string, source: string): string {
+  const units = (d: string) => {
+    const negative = d.startsWith("-");
+    const [whole, fraction = ""] = d.replace("-", "").split(".");
+    const u = BigInt(whole || "0") * 10000n + BigInt((fraction + "0000").slice(0, 4));
+    return negative ? -u : u;
+  };
+  const s = units(source);
+  return s === 0n ? "" : ` (${formatPercent(Number((units(accepted) * 1_000_000n) / s) / 1_000_000)})`;
 }
 
 /** Reasons per extract with their counts and examples; an aggregate-only build ships no example, and says so. */
@@ -84,10 +112,3 @@ export function reasonsList(report: IngestReport & { readonly publish?: { readon
   )}${examples ? "" : aggregateOnlyNote("Example rows are not shown; the counts above are complete.")}</div>` as HTMLElement;
 }
 
-/** "1234.5" → 123450 (the string is exact; cents fit a double exactly). */
-function toCents(decimal: string): string {
-  const negative = decimal.startsWith("-");
-  const [whole, fraction = ""] = decimal.replace("-", "").split(".");
-  const cents = (whole || "0") + (fraction + "00").slice(0, 2);
-  return (negative ? "-" : "") + cents.replace(/^0+(?=\d)/, "");
-}

@@ -15,6 +15,21 @@ export function formatMoneyExact(cents: number | bigint | string, currency = "US
   return `${negative ? "−" : ""}${symbol(currency)}${grouped}.${digits.slice(-2)}`;
 }
 
+/**
+ * An exact decimal string as money, every exported decimal kept: "-1234.5670" → "−$1,234.567".
+ * At least two decimals; trailing zeros beyond the cent are dropped.
+ */
+export function formatMoneyDecimal(decimal: string, currency = "USD"): string {
+  const text = decimal.trim();
+  if (!/^-?\d*(\.\d*)?$/.test(text) || text === "" || text === "-") throw new RangeError(`not a decimal amount: ${decimal}`);
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = text.replace("-", "").split(".");
+  const digits = (fraction + "00").replace(/(?<=\d{2})0+$/, "");
+  const grouped = (whole.replace(/^0+(?=\d)/, "") || "0").replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const zero = /^0*$/.test(whole + fraction);
+  return `${negative && !zero ? "−" : ""}${symbol(currency)}${grouped}.${digits}`;
+}
+
 /** Cents as a whole number; a fractional count of cents rounds half away from zero. */
 function wholeCents(cents: number | bigint | string): bigint {
   if (typeof cents === "bigint") return cents;

@@ -1,7 +1,7 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatPercent, formatRatio } from "../../src/lib/format.js";
+import { formatMoneyCompact, formatMoneyDecimal, formatMoneyExact, formatMoneyShort, formatPercent, formatRatio } from "../../src/lib/format.js";
 
 describe("money formatting", () => {
   it("formats exact cents without float error", () => {
@@ -28,6 +28,16 @@ describe("money formatting", () => {
     );
     expect(formatMoneyExact(12.5)).toBe("$0.13");
     expect(formatMoneyExact(-12.5)).toBe("−$0.13");
+  });
+
+  it("shows an exact decimal total with every exported decimal", () => {
+    expect(formatMoneyDecimal("384.3280")).toBe("$384.328");
+    expect(formatMoneyDecimal("-1234567.5")).toBe("−$1,234,567.50");
+    expect(formatMoneyDecimal("167590672.51")).toBe("$167,590,672.51");
+    expect(formatMoneyDecimal("-0.0020")).toBe("−$0.002");
+    expect(formatMoneyDecimal("0.0000")).toBe("$0.00");
+    expect(formatMoneyDecimal("-0.00")).toBe("$0.00");
+    expect(() => formatMoneyDecimal("1e3")).toThrow(RangeError);
   });
 
   it("rounds headline amounts to three significant digits", () => {

@@ -20,7 +20,7 @@ import { launch, type Chromium } from "../support/browser.js";
 import { runBuild } from "../support/build.js";
 import { scanText, type Finding } from "../support/coverage-scan.js";
 import { serveStatic, type StaticServer } from "../support/serve.js";
-import { SHAPES, shapeConfig, type Shape } from "../support/shapes.js";
+import { BUSINESS_SHAPE, SHAPES, shapeConfig, type Shape } from "../support/shapes.js";
 import { loaderOutput } from "../support/site.js";
 
 const ROUTES = ["/", "/cohorts", "/pareto", "/segments", "/accounts", "/models", "/scenarios/", "/quality"];
@@ -95,21 +95,19 @@ for (const shape of SHAPES) {
 
     it("has the coverage of its shape", () => {
       const c = overview.coverage;
-      expect(c.shape).toBe(shape);
+      const alone = shape === "subscriptions-export";
+      expect(c.shape).toBe(BUSINESS_SHAPE[shape]);
       expect(c.contracts).toBe(shape !== "transactional");
-      expect(c.spend).toBe(shape !== "transactional");
-      expect(c.nps).toBe(shape !== "transactional");
+      expect(c.invoices).toBe(!alone);
+      expect(c.spend).toBe(shape === "mixed" || shape === "subscription");
+      expect(c.nps).toBe(shape === "mixed" || shape === "subscription");
       expect(c.timeEntries).toBe(shape === "mixed");
-      expect(c.margin).toBe(shape === "transactional" ? null : "product_cost");
+      expect(c.margin).toBe(shape === "transactional" || alone ? null : "product_cost");
       expect(loaderOutput<AnalystSummary>(dist, "analyst-summary").coverage).toEqual(c);
     });
 
     for (const route of ROUTES) {
-      // Known gap, owned by the Models page's work (src/models.md, src/components/models.ts): without
-      // contracts it still shows the sBG section, whose caption names MRR. When that section says
-      // "not provided" instead, this becomes an ordinary test (it.fails then fails, as a reminder).
-      const test = shape === "transactional" && route === "/models" ? it.fails : it;
-      test(`${route}: no NaN, Infinity, undefined, empty chart or figure for data not provided; no console error`, async () => {
+      it(`${route}: no NaN, Infinity, undefined, empty chart or figure for data not provided; no console error`, async () => {
         const session = await browser.session();
         const page = await session.newPage();
         await openRoute(page, server.url, route);

@@ -9,7 +9,9 @@
  *   account: accounts, products and invoices are derived; no contracts, spend, NPS, time
  *   entries; margin not provided;
  * - `subscription`: only the subscription accounts with their contracts, invoices and lines,
- *   NPS answers and the sample's spend and products; no time entries or role rates.
+ *   NPS answers and the sample's spend and products; no time entries or role rates;
+ * - `subscriptions-export`: a billing system's subscriptions export alone (the Stripe preset's
+ *   fixture, test/fixtures/presets/stripe/subscriptions.csv): no invoices, no cost, nothing else.
  *
  * The CSV is rewritten with a small reader of its own (quoted fields, no embedded newlines in
  * the sample), independent of the loaders.
@@ -19,8 +21,16 @@ import os from "node:os";
 import path from "node:path";
 import { REPO } from "./fixtures.js";
 
-export type Shape = "mixed" | "transactional" | "subscription";
-export const SHAPES: readonly Shape[] = ["mixed", "transactional", "subscription"];
+export type Shape = "mixed" | "transactional" | "subscription" | "subscriptions-export";
+export const SHAPES: readonly Shape[] = ["mixed", "transactional", "subscription", "subscriptions-export"];
+/** The coverage's business shape of each test shape. */
+export const BUSINESS_SHAPE: Record<Shape, "mixed" | "transactional" | "subscription"> = {
+  mixed: "mixed",
+  transactional: "transactional",
+  subscription: "subscription",
+  "subscriptions-export": "subscription",
+};
+const STRIPE = path.join(REPO, "test", "fixtures", "presets", "stripe");
 export const SAMPLE_DIR = path.join(REPO, "data", "sample");
 
 const FILES = ["accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"] as const;
@@ -143,7 +153,15 @@ export function shapeConfig(shape: Shape): string {
   const sample = JSON.parse(readFileSync(SAMPLE_CONFIG, "utf8")) as Record<string, unknown>;
   const { scenarios: _scenarios, extracts: _extracts, ...common } = sample;
   let extracts: Record<string, unknown>;
-  if (shape === "transactional") {
+  if (shape === "subscriptions-export") {
+    writeFileSync(path.join(dir, "subscriptions.csv"), readFileSync(path.join(STRIPE, "subscriptions.csv")));
+    const stripe = JSON.parse(readFileSync(path.join(STRIPE, "expected.config.json"), "utf8")) as { format: unknown; extracts: { subscriptions: unknown } };
+    extracts = { subscriptions: stripe.extracts.subscriptions };
+    const config = path.join(dir, "atlas.config.json");
+    writeFileSync(config, JSON.stringify({ sourceDir: ".", currency: "USD", format: stripe.format, extracts }, null, 2));
+    MADE.set(shape, config);
+    return config;
+  } else if (shape === "transactional") {
     const t = readAll(SAMPLE_DIR);
     writeFileSync(path.join(dir, "orders.csv"), csvText(orderLines(t)));
     extracts = { transactions: { file: "orders.csv", columns: ORDER_COLUMNS } };
