@@ -128,11 +128,14 @@ export function projectionChart(r: ScenarioReport, { width = 640, height = 260 }
   });
 }
 
+const NO_LABEL = "(not in the data)";
+
 /** Change in value per row (segment or class), with the scenario's P10–P90 around it. */
 export function changeChart(r: ScenarioReport, rows: readonly ComparedRow[], { width = 640, height }: ChartOptions = {}) {
   const m = money(r);
   const data = rows.map((row) => ({
-    label: row.label,
+    // A segment of an attribute the data does not have has no label.
+    label: row.label ?? NO_LABEL,
     change: row.scenario.valueCents - row.baseline.valueCents,
     lo: row.scenario.p10Cents - row.baseline.valueCents,
     hi: row.scenario.p90Cents - row.baseline.valueCents,
@@ -159,7 +162,7 @@ export function comparisonTable(r: ScenarioReport, rows: readonly ComparedRow[],
     <thead><tr><th>${label}</th><th class="num">Accounts</th><th class="num">Today → scenario</th><th class="num">Change</th></tr></thead>
     <tbody>${rows.map((row) => {
       const d = row.scenario.valueCents - row.baseline.valueCents;
-      return html`<tr><td>${row.label}</td><td class="num">${formatNumber(row.baseline.accounts)}</td><td class="num">${m(row.baseline.valueCents)} → ${m(row.scenario.valueCents)}<br><small class="scenario-muted">${m(row.scenario.p10Cents)} – ${m(row.scenario.p90Cents)}</small></td>
+      return html`<tr><td>${row.label ?? NO_LABEL}</td><td class="num">${formatNumber(row.baseline.accounts)}</td><td class="num">${m(row.baseline.valueCents)} → ${m(row.scenario.valueCents)}<br><small class="scenario-muted">${m(row.scenario.p10Cents)} – ${m(row.scenario.p90Cents)}</small></td>
         <td class="num ${changeClass(d)}" data-cents=${String(d)}>${signedMoney(r, d)}<br><small>${signedPercent(row.baseline.valueCents > 0 ? d / row.baseline.valueCents : null)}</small></td></tr>`;
     })}</tbody></table></div>` as HTMLElement;
 }

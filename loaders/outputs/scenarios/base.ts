@@ -61,7 +61,7 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
         sum(revenue_cents - cogs_cents - cost_to_serve_cents) AS margin
       FROM account_month WHERE month <= ${asOfSql} GROUP BY ALL
     )
-    SELECT a.account_id, a.industry, a.size_band, a.region, a.tier, a.business_model, CAST(coalesce(a.seats, 0) AS INTEGER) AS seats,
+    SELECT a.account_id, coalesce(a.industry, '(not in the data)') AS industry, coalesce(a.size_band, '(not in the data)') AS size_band, coalesce(a.region, '(not in the data)') AS region, a.tier, a.business_model, CAST(coalesce(a.seats, 0) AS INTEGER) AS seats,
       CAST(a.acquired_on > ${asOfSql} - INTERVAL 12 MONTH AS INTEGER) AS recent,
       coalesce(v.model, 'none') AS model, coalesce(v.segment, '') AS pool,
       coalesce(v.clv_cents, 0) AS value, coalesce(v.clv_p10_cents, 0) AS p10, coalesce(v.clv_p90_cents, 0) AS p90,
