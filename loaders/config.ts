@@ -390,7 +390,8 @@ function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): Cs
   checkKeys(raw, `${key}.`, FORMAT_KEYS, fail);
   const f = { ...base, ...raw } as Record<string, unknown>;
   if (typeof f.dateFormat !== "string" || !f.dateFormat.includes("%")) fail(`${key}.dateFormat`, 'must be a strptime pattern such as "%Y-%m-%d"');
-  if (!/%[Yy]/.test(f.dateFormat as string) || !/%[mbB]/.test(f.dateFormat as string) || !/%[d-]?d|%-d|%e/.test(f.dateFormat as string)) {
+  // %-m and %-d (no leading zero) are DuckDB's spellings of unpadded month and day.
+  if (!/%-?[Yy]/.test(f.dateFormat as string) || !/%-?[mbB]/.test(f.dateFormat as string) || !/%-?[de]/.test(f.dateFormat as string)) {
     fail(`${key}.dateFormat`, `"${f.dateFormat}" must name a year (%Y or %y), a month (%m, %b or %B) and a day (%d)`);
   }
   if (f.decimalSeparator !== "." && f.decimalSeparator !== ",") fail(`${key}.decimalSeparator`, 'must be "." or ","');

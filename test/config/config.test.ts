@@ -129,4 +129,8 @@ describe("format", () => {
   ])("rejects %j", (format, message) => {
     expect(error({ format, ...orders() })).toMatch(message);
   });
+
+  it.each(["%-m/%-d/%Y", "%d/%m/%y %H:%M", "%Y-%m-%dT%H:%M:%SZ", "%d %b %Y"])("accepts the date format %s", (dateFormat) => {
+    expect(parseConfig({ format: { dateFormat }, ...orders() }, CONFIG).extracts.transactions.format.dateFormat).toBe(dateFormat);
+  });
 });
