@@ -33,7 +33,8 @@ try {
       break;
     }
     case "copy": {
-      for (const name of EXTRACT_NAMES) {
+      // The plain COPY reads the same files ours reads: only the extracts the config provides.
+      for (const name of EXTRACT_NAMES.filter((n) => config.extracts[n].provided)) {
         const file = config.extracts[name].file;
         await db.run(`COPY (SELECT * FROM read_csv(${literal(file)})) TO ${literal(path.join(out, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
         const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM read_parquet(${literal(path.join(out, `${name}.parquet`))})`);
