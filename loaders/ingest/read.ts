@@ -54,7 +54,6 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
     throw structuralError(shown, {}, `the ${config.name} extract is missing (configured in extracts.${config.name}.file)`);
   }
   const headers = readHeader(config, shown);
-  const spec = EXTRACTS[config.name];
 
   const columns = planColumns(config, headers, shown);
   const extraHeaders = headers.filter((_, i) => !columns.used.has(i));

@@ -9,8 +9,7 @@
  *   value never falls when the margin rises (contract value, sBG CLV, BG/NBD + Gamma-Gamma CLV);
  * - scenarios: a scenario whose levers all have zero effect gives the baseline, on random bases.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Decimal from "decimal.js";
 import fc from "fast-check";
