@@ -132,13 +132,36 @@ export interface ValuationConfig {
   readonly minSegmentAccounts: number;
 }
 
-export const DEFAULT_VALUATION: ValuationConfig = { horizonMonths: 60, annualDiscountRate: 0.1, draws: 200, seed: 1, minSegmentAccounts: 40 };
+export const DEFAULT_VALUATION: ValuationConfig = {
+  horizonMonths: 60,
+  annualDiscountRate: 0.1,
+  draws: 200,
+  seed: 1,
+  minSegmentAccounts: 40,
+};
 
-const DEFAULT_FORMAT: CsvFormat = { dateFormat: "%Y-%m-%d", decimalSeparator: ".", delimiter: ",", encoding: "utf-8", moneyDecimals: 2 };
+const DEFAULT_FORMAT: CsvFormat = {
+  dateFormat: "%Y-%m-%d",
+  decimalSeparator: ".",
+  delimiter: ",",
+  encoding: "utf-8",
+  moneyDecimals: 2,
+};
 const ENCODINGS = ["utf-8", "latin-1", "utf-16"] as const;
 export const DEFAULT_QUARANTINE_LIMIT: QuarantineLimit = { rows: 0.01, money: 0.01 };
 
-const ROOT_KEYS = ["sourceDir", "asOf", "currency", "format", "extracts", "scenarios", "quarantineLimit", "abcThresholds", "valuation", "publish"];
+const ROOT_KEYS = [
+  "sourceDir",
+  "asOf",
+  "currency",
+  "format",
+  "extracts",
+  "scenarios",
+  "quarantineLimit",
+  "abcThresholds",
+  "valuation",
+  "publish",
+];
 const FORMAT_KEYS = ["dateFormat", "decimalSeparator", "delimiter", "encoding", "moneyDecimals"];
 const EXTRACT_KEYS = ["file", "columns", "filter", "format"];
 
@@ -190,7 +213,10 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
     if (!isObject(entry)) return fail(`extracts.${name}`, "must be an object");
     const key = (k: string) => `extracts.${name}.${k}`;
     checkKeys(entry, `extracts.${name}.`, EXTRACT_KEYS, fail);
-    const file = path.resolve(sourceDir, stringAt(entry, "file", (k, why) => fail(key(k), why), `${name}.csv`));
+    const file = path.resolve(
+      sourceDir,
+      stringAt(entry, "file", (k, why) => fail(key(k), why), `${name}.csv`),
+    );
     const mapping = entry.columns ?? {};
     if (!isObject(mapping)) return fail(key("columns"), "must map canonical column names to file headers");
     const known = EXTRACTS[name].columns.map((c) => c.name);
@@ -199,7 +225,13 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
     for (const column of known) columns[column] = { kind: "header", header: column, map: null };
     for (const [canonical, value] of Object.entries(mapping)) {
       if (canonical.startsWith("$")) continue;
-      columns[canonical] = parseColumnSource(value, EXTRACTS[name].columns.find((c) => c.name === canonical)!, known, key(`columns.${canonical}`), fail);
+      columns[canonical] = parseColumnSource(
+        value,
+        EXTRACTS[name].columns.find((c) => c.name === canonical)!,
+        known,
+        key(`columns.${canonical}`),
+        fail,
+      );
     }
     // Two canonical columns read from one header is almost always a slip of the pen.
     const byHeader = new Map<string, string>();
@@ -207,33 +239,67 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
       if (source.kind !== "header" || !(canonical in mapping)) continue;
       const h = source.header.trim().toLowerCase();
       const other = byHeader.get(h);
-      if (other) fail(key(`columns.${canonical}`), `maps the header "${source.header}" that extracts.${name}.columns.${other} already maps; give each column its own header, or a constant`);
+      if (other)
+        fail(
+          key(`columns.${canonical}`),
+          `maps the header "${source.header}" that extracts.${name}.columns.${other} already maps; give each column its own header, or a constant`,
+        );
       byHeader.set(h, canonical);
     }
     const filters = parseFilters(entry.filter, key("filter"), fail);
     const provided = configured || (byName && existsSync(file));
-    extracts[name] = { name, file, provided, configured, columns, filters, format: parseFormat(entry.format, key("format"), format, fail) };
+    extracts[name] = {
+      name,
+      file,
+      provided,
+      configured,
+      columns,
+      filters,
+      format: parseFormat(entry.format, key("format"), format, fail),
+    };
   }
   const conflict = (a: ExtractName, b: ExtractName, why: string) => {
     if (!extracts[a].provided || !extracts[b].provided) return;
-    const byNameNote = (n: ExtractName) => (extracts[n].configured ? "" : ` (${n}.csv in the source folder is read by its name)`);
+    const byNameNote = (n: ExtractName) =>
+      extracts[n].configured ? "" : ` (${n}.csv in the source folder is read by its name)`;
     fail(`extracts.${a}`, `and extracts.${b} cannot both be given: ${why}${byNameNote(a)}${byNameNote(b)}`);
   };
-  conflict("transactions", "invoices", "invoices and their lines are derived from the transactions; give one or the other");
-  conflict("transactions", "invoice_lines", "invoices and their lines are derived from the transactions; give one or the other");
+  conflict(
+    "transactions",
+    "invoices",
+    "invoices and their lines are derived from the transactions; give one or the other",
+  );
+  conflict(
+    "transactions",
+    "invoice_lines",
+    "invoices and their lines are derived from the transactions; give one or the other",
+  );
   conflict("subscriptions", "contracts", "contracts are derived from the subscriptions; give one or the other");
-  if (!EXTRACT_NAMES.some((n) => extracts[n].provided && ["transactions", "subscriptions", "invoices", "contracts"].includes(n))) {
-    fail("extracts", "names no extract with customer activity: give at least one of transactions, subscriptions, invoices (with invoice_lines) or contracts");
+  if (
+    !EXTRACT_NAMES.some(
+      (n) => extracts[n].provided && ["transactions", "subscriptions", "invoices", "contracts"].includes(n),
+    )
+  ) {
+    fail(
+      "extracts",
+      "names no extract with customer activity: give at least one of transactions, subscriptions, invoices (with invoice_lines) or contracts",
+    );
   }
 
   const abc = (raw.abcThresholds ?? [0.8, 0.95]) as unknown[];
-  if (!Array.isArray(abc) || abc.length !== 2 || !abc.every((x) => typeof x === "number") || !(0 < (abc[0] as number) && (abc[0] as number) < (abc[1] as number) && (abc[1] as number) < 1)) {
+  if (
+    !Array.isArray(abc) ||
+    abc.length !== 2 ||
+    !abc.every((x) => typeof x === "number") ||
+    !(0 < (abc[0] as number) && (abc[0] as number) < (abc[1] as number) && (abc[1] as number) < 1)
+  ) {
     fail("abcThresholds", "must be two cumulative shares 0 < A < B < 1, e.g. [0.8, 0.95]");
   }
   const valuation = parseValuation(raw.valuation, fail);
   const publish = parsePublish(raw.publish, fail);
   const scenarios = raw.scenarios;
-  if (scenarios !== undefined && scenarios !== null && (typeof scenarios !== "string" || scenarios.trim() === "")) fail("scenarios", "must be the folder of saved scenarios, relative to the config file");
+  if (scenarios !== undefined && scenarios !== null && (typeof scenarios !== "string" || scenarios.trim() === ""))
+    fail("scenarios", "must be the folder of saved scenarios, relative to the config file");
   const scenariosDir = typeof scenarios === "string" ? path.resolve(baseDir, scenarios) : null;
   const quarantineLimit = parseQuarantineLimit(raw.quarantineLimit, fail);
   return {
@@ -251,42 +317,74 @@ export function parseConfig(raw: unknown, configPath: string, sourceDirOverride?
 }
 
 /** A column's value in `extracts.X.columns`: a header, or an object naming one other source. */
-function parseColumnSource(value: unknown, column: ColumnSpec, known: readonly string[], key: string, fail: Fail): ColumnSource {
+function parseColumnSource(
+  value: unknown,
+  column: ColumnSpec,
+  known: readonly string[],
+  key: string,
+  fail: Fail,
+): ColumnSource {
   if (typeof value === "string") {
     if (value.trim() === "") fail(key, "must be the header text in the file");
     return { kind: "header", header: value, map: null };
   }
-  if (!isObject(value)) return fail(key, 'must be a header, or an object: { "header": H, "map": {…} }, { "value": V }, { "generate": "sequence" } or { "multiply": [A, B] }');
+  if (!isObject(value))
+    return fail(
+      key,
+      'must be a header, or an object: { "header": H, "map": {…} }, { "value": V }, { "generate": "sequence" } or { "multiply": [A, B] }',
+    );
   const forms = ["header", "value", "generate", "multiply"].filter((k) => k in value);
-  if (forms.length !== 1) fail(key, `must have exactly one of "header", "value", "generate", "multiply" (found ${forms.length ? forms.join(", ") : "none"})`);
+  if (forms.length !== 1)
+    fail(
+      key,
+      `must have exactly one of "header", "value", "generate", "multiply" (found ${forms.length ? forms.join(", ") : "none"})`,
+    );
   checkKeys(value, `${key}.`, forms[0] === "header" ? ["header", "map"] : [forms[0]], fail);
   switch (forms[0]) {
     case "header": {
-      if (typeof value.header !== "string" || value.header.trim() === "") fail(`${key}.header`, "must be the header text in the file");
+      if (typeof value.header !== "string" || value.header.trim() === "")
+        fail(`${key}.header`, "must be the header text in the file");
       if (value.map === undefined) return { kind: "header", header: value.header as string, map: null };
-      if (!isObject(value.map) || Object.keys(value.map).length === 0) fail(`${key}.map`, 'must map values as written in the file to values LTV Atlas knows, e.g. { "New Business": "new" }');
+      if (!isObject(value.map) || Object.keys(value.map).length === 0)
+        fail(
+          `${key}.map`,
+          'must map values as written in the file to values LTV Atlas knows, e.g. { "New Business": "new" }',
+        );
       const map: Record<string, string> = {};
       for (const [from, to] of Object.entries(value.map as Record<string, unknown>)) {
         if (typeof to !== "string") fail(`${key}.map.${from}`, "must be a text value");
-        if (column.type === "enum" && !column.values!.includes((to as string).toLowerCase())) fail(`${key}.map.${from}`, `maps to "${to}", which is not one of ${column.values!.join(", ")}`);
+        if (column.type === "enum" && !column.values!.includes((to as string).toLowerCase()))
+          fail(`${key}.map.${from}`, `maps to "${to}", which is not one of ${column.values!.join(", ")}`);
         const k = from.trim().toLowerCase();
-        if (k in map && map[k] !== to) fail(`${key}.map.${from}`, `maps the same value (ignoring case and spaces) as another entry to something else`);
+        if (k in map && map[k] !== to)
+          fail(
+            `${key}.map.${from}`,
+            `maps the same value (ignoring case and spaces) as another entry to something else`,
+          );
         map[k] = to as string;
       }
       return { kind: "header", header: value.header as string, map };
     }
     case "value":
-      if (typeof value.value !== "string" && typeof value.value !== "number") fail(`${key}.value`, "must be a text or a number");
-      if (column.type === "enum" && !column.values!.includes(String(value.value).toLowerCase())) fail(`${key}.value`, `must be one of ${column.values!.join(", ")}`);
+      if (typeof value.value !== "string" && typeof value.value !== "number")
+        fail(`${key}.value`, "must be a text or a number");
+      if (column.type === "enum" && !column.values!.includes(String(value.value).toLowerCase()))
+        fail(`${key}.value`, `must be one of ${column.values!.join(", ")}`);
       return { kind: "value", value: String(value.value) };
     case "generate":
       if (value.generate !== "sequence") fail(`${key}.generate`, 'must be "sequence"');
-      if (column.name !== "line_no" && column.type !== "id") fail(`${key}.generate`, "is only for line_no and id columns");
+      if (column.name !== "line_no" && column.type !== "id")
+        fail(`${key}.generate`, "is only for line_no and id columns");
       return { kind: "sequence" };
     default: {
       const factors = value.multiply;
       if (column.name !== "amount") fail(`${key}.multiply`, "is only for amount");
-      if (!Array.isArray(factors) || factors.length !== 2 || !factors.every((f) => typeof f === "string" && known.includes(f)) || factors.includes("amount")) {
+      if (
+        !Array.isArray(factors) ||
+        factors.length !== 2 ||
+        !factors.every((f) => typeof f === "string" && known.includes(f)) ||
+        factors.includes("amount")
+      ) {
         fail(`${key}.multiply`, `must name two other columns of this extract, e.g. ["quantity", "unit_price"]`);
       }
       return { kind: "multiply", factors: [factors[0], factors[1]] as [string, string] };
@@ -300,8 +398,10 @@ function parseFilters(raw: unknown, key: string, fail: Fail): RowFilter[] {
   return raw.map((f, i) => {
     if (!isObject(f)) return fail(`${key}[${i}]`, 'must be { "header": H, "in": [values] }');
     checkKeys(f, `${key}[${i}].`, ["header", "in"], fail);
-    if (typeof f.header !== "string" || f.header.trim() === "") fail(`${key}[${i}].header`, "must be a header of the file");
-    if (!Array.isArray(f.in) || f.in.length === 0 || !f.in.every((v) => typeof v === "string" || typeof v === "number")) fail(`${key}[${i}].in`, "must be a non-empty list of values to keep");
+    if (typeof f.header !== "string" || f.header.trim() === "")
+      fail(`${key}[${i}].header`, "must be a header of the file");
+    if (!Array.isArray(f.in) || f.in.length === 0 || !f.in.every((v) => typeof v === "string" || typeof v === "number"))
+      fail(`${key}[${i}].in`, "must be a non-empty list of values to keep");
     return { header: f.header as string, values: (f.in as unknown[]).map((v) => String(v)) };
   });
 }
@@ -312,7 +412,8 @@ function parseQuarantineLimit(raw: unknown, fail: Fail): QuarantineLimit {
   checkKeys(raw, "quarantineLimit.", ["rows", "money"], fail);
   const share = (k: "rows" | "money") => {
     const x = raw[k] ?? DEFAULT_QUARANTINE_LIMIT[k];
-    if (typeof x !== "number" || !(x >= 0 && x <= 1)) fail(`quarantineLimit.${k}`, "must be a share from 0 to 1, e.g. 0.01 for 1%");
+    if (typeof x !== "number" || !(x >= 0 && x <= 1))
+      fail(`quarantineLimit.${k}`, "must be a share from 0 to 1, e.g. 0.01 for 1%");
     return x as number;
   };
   return { rows: share("rows"), money: share("money") };
@@ -322,7 +423,13 @@ function parseQuarantineLimit(raw: unknown, fail: Fail): QuarantineLimit {
  * Every key must be one the config knows (keys starting with `$` are comments, such as the
  * `$comments` that `npm run init` writes): a misspelt `pubish` must not silently ship names.
  */
-function checkKeys(obj: Record<string, unknown>, prefix: string, allowed: readonly string[], fail: Fail, why = "is not a configuration key"): void {
+function checkKeys(
+  obj: Record<string, unknown>,
+  prefix: string,
+  allowed: readonly string[],
+  fail: Fail,
+  why = "is not a configuration key",
+): void {
   for (const key of Object.keys(obj)) {
     if (key.startsWith("$") || allowed.includes(key)) continue;
     const near = nearest(key, allowed);
@@ -345,7 +452,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = current;
   }
   return previous[b.length];
@@ -353,7 +461,8 @@ function editDistance(a: string, b: string): number {
 
 function parsePublish(raw: unknown, fail: Fail): PublishMode {
   if (raw === undefined) return PRIVATE_MODE;
-  if (!isObject(raw)) return fail("publish", 'must be an object such as { "pseudonymize": true, "aggregateOnly": false }');
+  if (!isObject(raw))
+    return fail("publish", 'must be an object such as { "pseudonymize": true, "aggregateOnly": false }');
   checkKeys(raw, "publish.", ["pseudonymize", "aggregateOnly"], fail, "is not a publish option");
   const flag = (key: "pseudonymize" | "aggregateOnly") => {
     const x = raw[key] ?? false;
@@ -370,11 +479,13 @@ function parseValuation(raw: unknown, fail: Fail): ValuationConfig {
   const v = { ...DEFAULT_VALUATION, ...raw } as Record<string, unknown>;
   const integer = (key: string, min: number, max: number) => {
     const x = v[key];
-    if (typeof x !== "number" || !Number.isInteger(x) || x < min || x > max) fail(`valuation.${key}`, `must be a whole number from ${min} to ${max}`);
+    if (typeof x !== "number" || !Number.isInteger(x) || x < min || x > max)
+      fail(`valuation.${key}`, `must be a whole number from ${min} to ${max}`);
     return x as number;
   };
   const rate = v.annualDiscountRate;
-  if (typeof rate !== "number" || !(rate >= 0 && rate < 1)) fail("valuation.annualDiscountRate", "must be a number from 0 to 1, e.g. 0.1 for 10% a year");
+  if (typeof rate !== "number" || !(rate >= 0 && rate < 1))
+    fail("valuation.annualDiscountRate", "must be a number from 0 to 1, e.g. 0.1 for 10% a year");
   return {
     horizonMonths: integer("horizonMonths", 1, 240),
     annualDiscountRate: rate as number,
@@ -389,18 +500,30 @@ function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): Cs
   if (!isObject(raw)) return fail(key, "must be an object");
   checkKeys(raw, `${key}.`, FORMAT_KEYS, fail);
   const f = { ...base, ...raw } as Record<string, unknown>;
-  if (typeof f.dateFormat !== "string" || !f.dateFormat.includes("%")) fail(`${key}.dateFormat`, 'must be a strptime pattern such as "%Y-%m-%d"');
+  if (typeof f.dateFormat !== "string" || !f.dateFormat.includes("%"))
+    fail(`${key}.dateFormat`, 'must be a strptime pattern such as "%Y-%m-%d"');
   // %-m and %-d (no leading zero) are DuckDB's spellings of unpadded month and day.
-  if (!/%-?[Yy]/.test(f.dateFormat as string) || !/%-?[mbB]/.test(f.dateFormat as string) || !/%-?[de]/.test(f.dateFormat as string)) {
+  if (
+    !/%-?[Yy]/.test(f.dateFormat as string) ||
+    !/%-?[mbB]/.test(f.dateFormat as string) ||
+    !/%-?[de]/.test(f.dateFormat as string)
+  ) {
     fail(`${key}.dateFormat`, `"${f.dateFormat}" must name a year (%Y or %y), a month (%m, %b or %B) and a day (%d)`);
   }
   if (f.decimalSeparator !== "." && f.decimalSeparator !== ",") fail(`${key}.decimalSeparator`, 'must be "." or ","');
   if (typeof f.delimiter !== "string" || f.delimiter.length !== 1) fail(`${key}.delimiter`, "must be one character");
-  if (f.delimiter === '"' || f.delimiter === "\n" || f.delimiter === "\r") fail(`${key}.delimiter`, "cannot be a quote or a line break");
-  if (f.delimiter === f.decimalSeparator) fail(`${key}.delimiter`, `cannot be the decimal separator "${f.decimalSeparator}"`);
-  const encoding = String(f.encoding).toLowerCase().replace("utf8", "utf-8").replace(/^(iso-8859-1|windows-1252|cp1252|latin1)$/, "latin-1");
-  if (!(ENCODINGS as readonly string[]).includes(encoding)) fail(`${key}.encoding`, `must be one of ${ENCODINGS.join(", ")}`);
-  if (f.moneyDecimals !== 2 && f.moneyDecimals !== 3 && f.moneyDecimals !== 4) fail(`${key}.moneyDecimals`, "must be 2, 3 or 4 (the most decimals a money cell may have)");
+  if (f.delimiter === '"' || f.delimiter === "\n" || f.delimiter === "\r")
+    fail(`${key}.delimiter`, "cannot be a quote or a line break");
+  if (f.delimiter === f.decimalSeparator)
+    fail(`${key}.delimiter`, `cannot be the decimal separator "${f.decimalSeparator}"`);
+  const encoding = String(f.encoding)
+    .toLowerCase()
+    .replace("utf8", "utf-8")
+    .replace(/^(iso-8859-1|windows-1252|cp1252|latin1)$/, "latin-1");
+  if (!(ENCODINGS as readonly string[]).includes(encoding))
+    fail(`${key}.encoding`, `must be one of ${ENCODINGS.join(", ")}`);
+  if (f.moneyDecimals !== 2 && f.moneyDecimals !== 3 && f.moneyDecimals !== 4)
+    fail(`${key}.moneyDecimals`, "must be 2, 3 or 4 (the most decimals a money cell may have)");
   return {
     dateFormat: f.dateFormat as string,
     decimalSeparator: f.decimalSeparator as "." | ",",
@@ -410,7 +533,12 @@ function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): Cs
   };
 }
 
-function stringAt(obj: Record<string, unknown>, key: string, fail: (key: string, why: string) => never, fallback: string): string {
+function stringAt(
+  obj: Record<string, unknown>,
+  key: string,
+  fail: (key: string, why: string) => never,
+  fallback: string,
+): string {
   const value = obj[key];
   if (value === undefined) return fallback;
   if (typeof value !== "string" || value.trim() === "") return fail(key, "must be a non-empty string");

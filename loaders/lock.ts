@@ -19,7 +19,8 @@ export async function withLock<T>(lockDir: string, work: () => Promise<T>, timeo
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${lockDir}; remove it if no build is running`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`timed out waiting for ${lockDir}; remove it if no build is running`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -37,7 +37,13 @@ export interface PrepareResult {
   readonly hash: string;
   readonly rebuilt: boolean;
   readonly config: AtlasConfig;
-  readonly seconds: { readonly fingerprint: number; readonly ingest: number; readonly derive: number; readonly models: number; readonly write: number };
+  readonly seconds: {
+    readonly fingerprint: number;
+    readonly ingest: number;
+    readonly derive: number;
+    readonly models: number;
+    readonly write: number;
+  };
 }
 
 /** Options from the environment, so that Framework's data loaders use the store the build prepared. */
@@ -61,27 +67,48 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
   const { hash, inputs } = await fingerprint(config);
   const tFingerprint = (performance.now() - t0) / 1000;
   if (!options.force && storeIsCurrent(storeDir, hash)) {
-    log(`prepare: data unchanged (fingerprint ${hash.slice(0, 12)}), reusing ${path.relative(process.cwd(), storeDir) || storeDir}`);
-    return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 } };
+    log(
+      `prepare: data unchanged (fingerprint ${hash.slice(0, 12)}), reusing ${path.relative(process.cwd(), storeDir) || storeDir}`,
+    );
+    return {
+      storeDir,
+      hash,
+      rebuilt: false,
+      config,
+      seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 },
+    };
   }
   return withLock(`${storeDir}.lock`, async () => {
     // Another process may have built it while we waited for the lock.
     if (!options.force && storeIsCurrent(storeDir, hash)) {
-      return { storeDir, hash, rebuilt: false, config, seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 } };
+      return {
+        storeDir,
+        hash,
+        rebuilt: false,
+        config,
+        seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 },
+      };
     }
     const tempDir = `${storeDir}.tmp-${process.pid}`;
     // Temp folders of runs that were killed (we hold the lock: nobody else is writing one).
     for (const entry of existsSync(path.dirname(storeDir)) ? readdirSync(path.dirname(storeDir)) : []) {
-      if (entry.startsWith(`${path.basename(storeDir)}.tmp-`)) rmSync(path.join(path.dirname(storeDir), entry), { recursive: true, force: true });
+      if (entry.startsWith(`${path.basename(storeDir)}.tmp-`))
+        rmSync(path.join(path.dirname(storeDir), entry), { recursive: true, force: true });
     }
     mkdirSync(path.join(tempDir, "spill"), { recursive: true });
-    const db = await openDb({ tempDirectory: path.join(tempDir, "spill"), memoryLimit: process.env.ATLAS_MEMORY_LIMIT ?? "3GB" });
+    const db = await openDb({
+      tempDirectory: path.join(tempDir, "spill"),
+      memoryLimit: process.env.ATLAS_MEMORY_LIMIT ?? "3GB",
+    });
     try {
       const bar = options.quiet ? null : progress("ingest", EXTRACT_NAMES.length);
       const t1 = performance.now();
       const watch = options.quiet ? null : watchQueries(db);
       const report = await ingest(db, config, (event) => {
-        watch?.stage(`${event.extract}: ${event.step === "read" ? "reading" : "validating"}`, event.step === "validate" ? (event.rows ?? null) : null);
+        watch?.stage(
+          `${event.extract}: ${event.step === "read" ? "reading" : "validating"}`,
+          event.step === "validate" ? (event.rows ?? null) : null,
+        );
         if (event.step === "done") bar?.tick(`${event.extract} (${event.rows?.toLocaleString("en-US")} rows)`);
       }).finally(() => watch?.stop());
       bar?.done();
@@ -95,9 +122,14 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
       const modelled = await runModels(db, report.asOf, report.currency, config.valuation, log);
       // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
-      const models = config.publish.aggregateOnly ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } } : modelled;
+      const models = config.publish.aggregateOnly
+        ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } }
+        : modelled;
       const t4 = performance.now();
-      if (config.publish.pseudonymize) log(`publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`);
+      if (config.publish.pseudonymize)
+        log(
+          `publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`,
+        );
       const published = await applyPublishMode(db, report, config.publish);
       await writeStore(db, tempDir, published, models, { hash, inputs, publish: config.publish });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
@@ -114,7 +146,13 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
         hash,
         rebuilt: true,
         config,
-        seconds: { fingerprint: tFingerprint, ingest: (t2 - t1) / 1000, derive: (t3 - t2) / 1000, models: (t4 - t3) / 1000, write: (t5 - t4) / 1000 },
+        seconds: {
+          fingerprint: tFingerprint,
+          ingest: (t2 - t1) / 1000,
+          derive: (t3 - t2) / 1000,
+          models: (t4 - t3) / 1000,
+          write: (t5 - t4) / 1000,
+        },
       };
     } catch (error) {
       rmSync(tempDir, { recursive: true, force: true });
@@ -142,8 +180,14 @@ function watchQueries(db: Db): { stage(label: string, rows: number | null): void
     if (elapsed < 5 || !label) return;
     const p = db.connection.progress;
     const share = p.percentage >= 0 ? p.percentage : null;
-    const rate = rows !== null && share !== null && share > 0 ? `, ~${Math.round((rows * share) / 100 / elapsed).toLocaleString("en-US")} rows/s` : "";
-    const done = rows !== null && share !== null ? ` (${Math.round((rows * share) / 100).toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows)` : "";
+    const rate =
+      rows !== null && share !== null && share > 0
+        ? `, ~${Math.round((rows * share) / 100 / elapsed).toLocaleString("en-US")} rows/s`
+        : "";
+    const done =
+      rows !== null && share !== null
+        ? ` (${Math.round((rows * share) / 100).toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows)`
+        : "";
     const line = `  ${label}: ${share === null ? "working" : `${share.toFixed(0)}% of the current step`}${done}${rate}, ${elapsed.toFixed(0)} s`;
     process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
     printed = true;
@@ -165,7 +209,8 @@ function watchQueries(db: Db): { stage(label: string, rows: number | null): void
 }
 
 async function writeStore(db: Db, dir: string, report: IngestReport, models: ModelsData, print: object): Promise<void> {
-  const copy = (sql: string, file: string) => db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+  const copy = (sql: string, file: string) =>
+    db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
   for (const name of EXTRACT_NAMES) await copy(`SELECT * FROM accepted_${name} ORDER BY line`, extractParquet(name));
   await copy("SELECT * FROM quarantine ORDER BY extract, line", STORE_FILES.quarantine);
   await copy("SELECT * FROM dim_accounts", STORE_FILES.accounts);
@@ -180,12 +225,16 @@ async function writeStore(db: Db, dir: string, report: IngestReport, models: Mod
 }
 
 function summaryLines(report: IngestReport): string[] {
-  const lines = [`prepare: as of ${report.asOf} (${report.asOfSource}), currency ${report.currency}; reconciles = accepted + quarantined equals the source total`];
+  const lines = [
+    `prepare: as of ${report.asOf} (${report.asOfSource}), currency ${report.currency}; reconciles = accepted + quarantined equals the source total`,
+  ];
   const pct = (part: number, whole: number) => (whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)}%`);
   for (const e of report.extracts) {
     const label = `  ${e.extract.padEnd(16)}`;
     if (!e.provided) {
-      lines.push(`${label} ${e.derivedFrom ? `derived from ${e.derivedFrom}: ${e.accepted.toLocaleString("en-US")} rows` : "not provided"}`);
+      lines.push(
+        `${label} ${e.derivedFrom ? `derived from ${e.derivedFrom}: ${e.accepted.toLocaleString("en-US")} rows` : "not provided"}`,
+      );
       continue;
     }
     const filtered = e.filtered.reduce((n, f) => n + f.count, 0);
@@ -198,7 +247,9 @@ function summaryLines(report: IngestReport): string[] {
         money,
     );
     if (e.rounding && e.rounding.differenceTotal !== "0" && !/^-?0\.0+$/.test(e.rounding.differenceTotal)) {
-      lines.push(`${" ".repeat(19)}money read with ${e.rounding.decimals} decimals; pages show cents: rounding each line changes the total by ${e.rounding.differenceTotal}`);
+      lines.push(
+        `${" ".repeat(19)}money read with ${e.rounding.decimals} decimals; pages show cents: rounding each line changes the total by ${e.rounding.differenceTotal}`,
+      );
     }
   }
   return lines;

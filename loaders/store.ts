@@ -31,7 +31,9 @@ export const STORE_FILES = {
 /** The publish mode of a prepared store; output loaders ask `withholdsAccountRows` (loaders/outputs/publish.ts) before shipping per-account rows. */
 export function readPublishMode(storeDir: string): PublishMode {
   const file = path.join(storeDir, STORE_FILES.publish);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PublishMode) : { pseudonymize: false, aggregateOnly: false };
+  return existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as PublishMode)
+    : { pseudonymize: false, aggregateOnly: false };
 }
 
 export function extractParquet(name: string): string {

@@ -11,7 +11,17 @@
  * near the limit plus Node's own few hundred MB, whatever the file size.
  */
 import { spawnSync } from "node:child_process";
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { REPO_ROOT } from "../loaders/store.js";
@@ -34,7 +44,16 @@ mkdirSync(data, { recursive: true });
 // 1. The extracts: the sample's, with invoice_lines grown to the target size.
 const target = Number(values.gb) * 1024 ** 3;
 const big = path.join(data, "invoice_lines.csv");
-for (const file of ["accounts", "products", "contracts", "invoices", "marketing_spend", "nps_responses", "time_entries", "role_rates"]) {
+for (const file of [
+  "accounts",
+  "products",
+  "contracts",
+  "invoices",
+  "marketing_spend",
+  "nps_responses",
+  "time_entries",
+  "role_rates",
+]) {
   copyFileSync(path.join(sample, `${file}.csv`), path.join(data, `${file}.csv`));
 }
 let rows = 0;
@@ -63,16 +82,41 @@ process.stderr.write(`bench: ${big}: ${(bytes / 1024 ** 3).toFixed(2)} GiB, ${ro
 // 2. Prepare under /usr/bin/time -v.
 rmSync(store, { recursive: true, force: true });
 const started = performance.now();
-const run = spawnSync("/usr/bin/time", ["-v", process.execPath, path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO_ROOT, "scripts", "build.ts"), "--prepare-only", "--data", data, "--store", store, "--force"], {
-  cwd: REPO_ROOT,
-  env: { ...process.env, ATLAS_MEMORY_LIMIT: values.memory, TZ: "UTC" },
-  encoding: "utf8",
-  stdio: ["ignore", "inherit", "pipe"],
-  maxBuffer: 256 << 20,
-});
+const run = spawnSync(
+  "/usr/bin/time",
+  [
+    "-v",
+    process.execPath,
+    path.join(REPO_ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
+    path.join(REPO_ROOT, "scripts", "build.ts"),
+    "--prepare-only",
+    "--data",
+    data,
+    "--store",
+    store,
+    "--force",
+  ],
+  {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ATLAS_MEMORY_LIMIT: values.memory, TZ: "UTC" },
+    encoding: "utf8",
+    stdio: ["ignore", "inherit", "pipe"],
+    maxBuffer: 256 << 20,
+  },
+);
 const seconds = (performance.now() - started) / 1000;
 const stderr = run.stderr ?? "";
-process.stderr.write(stderr.split("\n").filter((l) => !/^\s+(Command|User|System|Percent|Average|Major|Minor|Voluntary|Involuntary|Swaps|File|Socket|Signals|Page|Exit)/.test(l)).join("\n"));
+process.stderr.write(
+  stderr
+    .split("\n")
+    .filter(
+      (l) =>
+        !/^\s+(Command|User|System|Percent|Average|Major|Minor|Voluntary|Involuntary|Swaps|File|Socket|Signals|Page|Exit)/.test(
+          l,
+        ),
+    )
+    .join("\n"),
+);
 const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? NaN);
 const ingestSeconds = Number(/ingest ([\d.]+) s/.exec(stderr)?.[1] ?? NaN);
 const spill = existsSync(path.join(store, "spill"));

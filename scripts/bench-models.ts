@@ -84,13 +84,24 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Bench
   out.push(time("BG/NBD fit, CDNOW (2,357 customers)", q ? 3 : 15, () => fitBgnbd(cdnow)));
   out.push(time("Pareto/NBD fit, CDNOW (2,357 customers)", q ? 2 : 7, () => fitParetoNbd(cdnow)));
   const big = simulateAccounts(q ? 200_000 : 1_000_000, 1, "days");
-  out.push(time(`BG/NBD fit, ${q ? "200,000" : "1,000,000"} simulated customers (whole days, grouped)`, q ? 1 : 3, () => fitBgnbd(big)));
+  out.push(
+    time(`BG/NBD fit, ${q ? "200,000" : "1,000,000"} simulated customers (whole days, grouped)`, q ? 1 : 3, () =>
+      fitBgnbd(big),
+    ),
+  );
   const bg = fitBgnbd(cdnow);
   const gg = fitGammaGamma(cdnow);
   const accounts = simulateAccounts(q ? 20_000 : 100_000, 2, "weeks");
   out.push(
     time(`CLV + P10/P50/P90 from 200 draws, ${q ? "20,000" : "100,000"} accounts (12 months)`, q ? 1 : 3, () =>
-      predictClvWithBands("bgnbd", bg, gg, accounts, { unit: "weeks", months: 12, annualDiscount: 0.1, margin: 0.3, draws: 200, rng: createRng(1) }),
+      predictClvWithBands("bgnbd", bg, gg, accounts, {
+        unit: "weeks",
+        months: 12,
+        annualDiscount: 0.1,
+        margin: 0.3,
+        draws: 200,
+        rng: createRng(1),
+      }),
     ),
   );
   return out;
@@ -101,5 +112,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const w = Math.max(...results.map((r) => r.name.length));
   console.log(`${"benchmark".padEnd(w)}  median_ms   min_ms   max_ms  runs`);
   for (const r of results)
-    console.log(`${r.name.padEnd(w)}  ${String(r.median_ms).padStart(9)}  ${String(r.min_ms).padStart(7)}  ${String(r.max_ms).padStart(7)}  ${String(r.runs).padStart(4)}`);
+    console.log(
+      `${r.name.padEnd(w)}  ${String(r.median_ms).padStart(9)}  ${String(r.min_ms).padStart(7)}  ${String(r.max_ms).padStart(7)}  ${String(r.runs).padStart(4)}`,
+    );
 }

@@ -73,7 +73,10 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
           );
         });
         await page.goto(server.url + route);
-        await page.waitForFunction(() => window.__atlasAnalyst?.firstChart !== undefined, undefined, { timeout: 60_000, polling: 16 });
+        await page.waitForFunction(() => window.__atlasAnalyst?.firstChart !== undefined, undefined, {
+          timeout: 60_000,
+          polling: 16,
+        });
         await Promise.all(sizes);
         const atFirst = bytes;
         await page.locator("body[data-analyst-ready]").waitFor({ timeout: 120_000 });
@@ -82,9 +85,17 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
         const t = await page.evaluate(() => {
           const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
           const origin = nav ? nav.startTime : 0;
-          return { first: window.__atlasAnalyst!.firstChart! - origin, interactive: window.__atlasAnalyst!.interactive! - origin };
+          return {
+            first: window.__atlasAnalyst!.firstChart! - origin,
+            interactive: window.__atlasAnalyst!.interactive! - origin,
+          };
         });
-        for (const m of await page.evaluate(() => performance.getEntriesByType("measure").filter((e) => e.name.startsWith("atlas: ")).map((e) => [e.name.slice(7).replace(/ \(\d+ KB\)$/, ""), e.duration] as const))) {
+        for (const m of await page.evaluate(() =>
+          performance
+            .getEntriesByType("measure")
+            .filter((e) => e.name.startsWith("atlas: "))
+            .map((e) => [e.name.slice(7).replace(/ \(\d+ KB\)$/, ""), e.duration] as const),
+        )) {
           phases.set(m[0], [...(phases.get(m[0]) ?? []), m[1]]);
         }
         first.push(t.first);
@@ -101,8 +112,19 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
             const before = Number(await page.evaluate(() => document.body.dataset.analystRender ?? "0"));
             const renders = await page.evaluate(() => window.__atlasAnalyst!.renders.length);
             await select.selectOption({ label });
-            await page.waitForFunction((n) => Number(document.body.dataset.analystRender ?? "0") > n && document.body.dataset.analystBusy === "false", before, { timeout: 60_000, polling: 16 });
-            const done = await page.evaluate((k) => ({ renders: window.__atlasAnalyst!.renders.slice(k), answers: window.__atlasAnalyst!.answers.slice(k) }), renders);
+            await page.waitForFunction(
+              (n) =>
+                Number(document.body.dataset.analystRender ?? "0") > n && document.body.dataset.analystBusy === "false",
+              before,
+              { timeout: 60_000, polling: 16 },
+            );
+            const done = await page.evaluate(
+              (k) => ({
+                renders: window.__atlasAnalyst!.renders.slice(k),
+                answers: window.__atlasAnalyst!.answers.slice(k),
+              }),
+              renders,
+            );
             latencies.push(...done.renders);
             answers.push(...done.answers);
           }
@@ -130,9 +152,16 @@ export async function benchPages(opts: { dist: string; runs?: number }): Promise
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { dist: { type: "string", default: "dist" }, runs: { type: "string", default: "3" } } });
+  const { values } = parseArgs({
+    options: { dist: { type: "string", default: "dist" }, runs: { type: "string", default: "3" } },
+  });
   const rows = await benchPages({ dist: values.dist!, runs: Number(values.runs) });
   const fmt = (v: number, unit: string) => (unit === "B" ? `${(v / 1024).toFixed(0)} kB` : `${v.toFixed(0)} ms`);
-  process.stdout.write(`${"page".padEnd(10)} ${"metric".padEnd(26)} ${"median".padStart(10)} ${"min".padStart(10)} ${"max".padStart(10)}\n`);
-  for (const r of rows) process.stdout.write(`${r.page.padEnd(10)} ${r.metric.padEnd(26)} ${fmt(r.median, r.unit).padStart(10)} ${fmt(r.min, r.unit).padStart(10)} ${fmt(r.max, r.unit).padStart(10)}\n`);
+  process.stdout.write(
+    `${"page".padEnd(10)} ${"metric".padEnd(26)} ${"median".padStart(10)} ${"min".padStart(10)} ${"max".padStart(10)}\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${r.page.padEnd(10)} ${r.metric.padEnd(26)} ${fmt(r.median, r.unit).padStart(10)} ${fmt(r.min, r.unit).padStart(10)} ${fmt(r.max, r.unit).padStart(10)}\n`,
+    );
 }

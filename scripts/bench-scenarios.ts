@@ -27,9 +27,30 @@ const SCENARIO: Scenario = {
   version: 1,
   title: "Benchmark",
   ledger: [
-    { lever: "priceChange", segment: { tier: ["Pro"] }, params: { pricePct: 5, elasticity: 0.5 }, reason: "bench", author: "bench", date: "2026-01-01" },
-    { lever: "competitorEntry", segment: { size: ["Enterprise (1000+)"] }, params: { churnUpliftPct: 40, startMonth: 6, rampMonths: 6 }, reason: "bench", author: "bench", date: "2026-01-01" },
-    { lever: "massAdjustment", segment: { region: ["EMEA"] }, params: { mode: "percent", amount: -3 }, reason: "bench", author: "bench", date: "2026-01-01" },
+    {
+      lever: "priceChange",
+      segment: { tier: ["Pro"] },
+      params: { pricePct: 5, elasticity: 0.5 },
+      reason: "bench",
+      author: "bench",
+      date: "2026-01-01",
+    },
+    {
+      lever: "competitorEntry",
+      segment: { size: ["Enterprise (1000+)"] },
+      params: { churnUpliftPct: 40, startMonth: 6, rampMonths: 6 },
+      reason: "bench",
+      author: "bench",
+      date: "2026-01-01",
+    },
+    {
+      lever: "massAdjustment",
+      segment: { region: ["EMEA"] },
+      params: { mode: "percent", amount: -3 },
+      reason: "bench",
+      author: "bench",
+      date: "2026-01-01",
+    },
   ],
 };
 
@@ -42,7 +63,11 @@ function summarize(metric: string, values: number[]): BenchRow {
 export async function benchScenarios(opts: { dist: string; runs?: number }): Promise<BenchRow[]> {
   const runs = opts.runs ?? 40;
   const server = await serveStatic(path.resolve(opts.dist));
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu"],
+  });
   try {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const t0 = performance.now();
@@ -80,9 +105,16 @@ export async function benchScenarios(opts: { dist: string; runs?: number }): Pro
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const { values } = parseArgs({ options: { dist: { type: "string", default: "dist" }, runs: { type: "string", default: "40" } } });
+  const { values } = parseArgs({
+    options: { dist: { type: "string", default: "dist" }, runs: { type: "string", default: "40" } },
+  });
   const rows = await benchScenarios({ dist: values.dist!, runs: Number(values.runs) });
   process.stdout.write(`scenario workbench, ${values.dist}\n`);
-  process.stdout.write(`${"metric".padEnd(58)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}\n`);
-  for (const r of rows) process.stdout.write(`${r.metric.padEnd(58)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.min.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ${r.unit}\n`);
+  process.stdout.write(
+    `${"metric".padEnd(58)} ${"median".padStart(8)} ${"p95".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}\n`,
+  );
+  for (const r of rows)
+    process.stdout.write(
+      `${r.metric.padEnd(58)} ${r.median.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.min.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)} ${r.unit}\n`,
+    );
 }

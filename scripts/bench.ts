@@ -55,7 +55,11 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), "utf8").split("*/")[0].replace(/^\/\*\*|^ \* ?/gm, ""));
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url), "utf8")
+      .split("*/")[0]
+      .replace(/^\/\*\*|^ \* ?/gm, ""),
+  );
   process.exit(0);
 }
 
@@ -69,7 +73,11 @@ const hasGnuTime = existsSync("/usr/bin/time");
 
 function stats(xs: number[]) {
   const s = [...xs].sort((a, b) => a - b);
-  return { median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2, min: s[0], max: s[s.length - 1] };
+  return {
+    median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2,
+    min: s[0],
+    max: s[s.length - 1],
+  };
 }
 function add(section: string, data: string, metric: string, xs: number[], unit: string, note?: string) {
   if (xs.length === 0 || xs.some((x) => !Number.isFinite(x))) return;
@@ -84,8 +92,14 @@ function runScript(args: string[], env: Record<string, string> = {}): { stdout: 
   const metrics = path.join(work, "time.txt");
   const command = hasGnuTime ? "/usr/bin/time" : process.execPath;
   const full = hasGnuTime ? ["-f", "%M", "-o", metrics, process.execPath, tsx, ...args] : [tsx, ...args];
-  const result = spawnSync(command, full, { cwd: REPO_ROOT, env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", ...env }, encoding: "utf8", maxBuffer: 256 << 20 });
-  if (result.status !== 0) throw new Error(`${args.join(" ")} failed (${result.status}):\n${result.stderr.slice(-3000)}`);
+  const result = spawnSync(command, full, {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", ...env },
+    encoding: "utf8",
+    maxBuffer: 256 << 20,
+  });
+  if (result.status !== 0)
+    throw new Error(`${args.join(" ")} failed (${result.status}):\n${result.stderr.slice(-3000)}`);
   const peakMb = hasGnuTime ? Number(readFileSync(metrics, "utf8").trim().split("\n").at(-1)) / 1024 : null;
   return { stdout: result.stdout, peakMb };
 }
@@ -97,7 +111,15 @@ function largeData(accounts: number, years: number): string {
   const complete = path.join(dir, ".complete");
   if (!existsSync(complete)) {
     log(`generating a ${accounts.toLocaleString("en-US")}-account, ${years}-year CRM in ${dir} (kept for later runs)`);
-    runScript([path.join(REPO_ROOT, "scripts", "sample.ts"), "--accounts", String(accounts), "--years", String(years), "--out", dir]);
+    runScript([
+      path.join(REPO_ROOT, "scripts", "sample.ts"),
+      "--accounts",
+      String(accounts),
+      "--years",
+      String(years),
+      "--out",
+      dir,
+    ]);
     writeFileSync(complete, "");
   }
   return dir;
@@ -110,12 +132,28 @@ function lineCount(file: string): number {
 
 async function benchData(label: string, dataDir: string): Promise<string> {
   // Ingest vs the engine's limit, alternating so that machine noise hits both alike.
-  const ours: number[] = [], limit: number[] = [], ratio: number[] = [], oursMem: number[] = [], limitMem: number[] = [];
+  const ours: number[] = [],
+    limit: number[] = [],
+    ratio: number[] = [],
+    oursMem: number[] = [],
+    limitMem: number[] = [];
   let rowsRead = 0;
   for (let i = 0; i < runs; i++) {
     log(`${label}: ingest run ${i + 1}/${runs}`);
-    const a = runScript([path.join(REPO_ROOT, "scripts", "bench", "ingest-worker.ts"), "--mode", "ours", "--data", dataDir]);
-    const b = runScript([path.join(REPO_ROOT, "scripts", "bench", "ingest-worker.ts"), "--mode", "copy", "--data", dataDir]);
+    const a = runScript([
+      path.join(REPO_ROOT, "scripts", "bench", "ingest-worker.ts"),
+      "--mode",
+      "ours",
+      "--data",
+      dataDir,
+    ]);
+    const b = runScript([
+      path.join(REPO_ROOT, "scripts", "bench", "ingest-worker.ts"),
+      "--mode",
+      "copy",
+      "--data",
+      dataDir,
+    ]);
     const ra = JSON.parse(a.stdout.trim().split("\n").at(-1)!);
     const rb = JSON.parse(b.stdout.trim().split("\n").at(-1)!);
     rowsRead = ra.rows;
@@ -126,7 +164,14 @@ async function benchData(label: string, dataDir: string): Promise<string> {
     limitMem.push(b.peakMb ?? rb.maxRssMb);
   }
   const invoiceLines = lineCount(path.join(dataDir, "invoice_lines.csv"));
-  add("ingest", label, "validated ingest (all extracts → Parquet)", ours, "rows/s", `${rowsRead.toLocaleString("en-US")} rows, ${invoiceLines.toLocaleString("en-US")} invoice lines`);
+  add(
+    "ingest",
+    label,
+    "validated ingest (all extracts → Parquet)",
+    ours,
+    "rows/s",
+    `${rowsRead.toLocaleString("en-US")} rows, ${invoiceLines.toLocaleString("en-US")} invoice lines`,
+  );
   add("ingest", label, "plain DuckDB COPY read_csv → Parquet (limit)", limit, "rows/s");
   add("ingest", label, "ratio ours / limit", ratio, "×");
   add("ingest", label, "peak memory, validated ingest", oursMem, "MB");
@@ -136,17 +181,30 @@ async function benchData(label: string, dataDir: string): Promise<string> {
   const store = path.join(work, `store-${label}`);
   const dist = path.join(work, `dist-${label}`);
   const stage: Record<string, number[]> = { ingest: [], derive: [], models: [], write: [], render: [], total: [] };
-  const buildMem: number[] = [], prepareMem: number[] = [];
+  const buildMem: number[] = [],
+    prepareMem: number[] = [];
   for (let i = 0; i < runs; i++) {
     log(`${label}: whole build run ${i + 1}/${runs}`);
     const summary = path.join(work, "summary.json");
-    const run = runScript([path.join(REPO_ROOT, "scripts", "build.ts"), "--data", dataDir, "--store", store, "--out", dist, "--force", "--summary-json", summary]);
+    const run = runScript([
+      path.join(REPO_ROOT, "scripts", "build.ts"),
+      "--data",
+      dataDir,
+      "--store",
+      store,
+      "--out",
+      dist,
+      "--force",
+      "--summary-json",
+      summary,
+    ]);
     const s = JSON.parse(readFileSync(summary, "utf8"));
     for (const key of Object.keys(stage)) stage[key].push(s.seconds[key]);
     prepareMem.push(s.prepareMaxRssMb);
     if (run.peakMb !== null) buildMem.push(run.peakMb);
   }
-  for (const [key, xs] of Object.entries(stage)) add("build", label, key === "total" ? "whole build, wall time" : `stage: ${key}`, xs, "s");
+  for (const [key, xs] of Object.entries(stage))
+    add("build", label, key === "total" ? "whole build, wall time" : `stage: ${key}`, xs, "s");
   add("build", label, "peak memory, prepare (ingest + derive + models)", prepareMem, "MB");
   add("build", label, "peak memory, largest process of the build", buildMem, "MB");
   return dist;
@@ -157,7 +215,9 @@ async function benchExecutivePages(label: string, dist: string) {
   const browser = await launch();
   try {
     for (const page of ["/", "/models", "/quality"]) {
-      const first: number[] = [], bytesBefore: number[] = [], bytesTotal: number[] = [];
+      const first: number[] = [],
+        bytesBefore: number[] = [],
+        bytesTotal: number[] = [];
       for (let i = 0; i < Math.max(runs, 3); i++) {
         const session = await browser.session();
         const tab = await session.newPage();
@@ -174,7 +234,10 @@ async function benchExecutivePages(label: string, dist: string) {
         await tab.goto(server.url + page, { waitUntil: "networkidle" });
         const m = await tab.evaluate(() => {
           const at = (window as unknown as { __firstContent?: number }).__firstContent ?? NaN;
-          const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")] as PerformanceResourceTiming[];
+          const entries = [
+            ...performance.getEntriesByType("navigation"),
+            ...performance.getEntriesByType("resource"),
+          ] as PerformanceResourceTiming[];
           const before = entries.filter((e) => e.responseEnd <= at).reduce((s, e) => s + e.transferSize, 0);
           const total = entries.reduce((s, e) => s + e.transferSize, 0);
           return { at, before, total };
@@ -184,8 +247,22 @@ async function benchExecutivePages(label: string, dist: string) {
         bytesTotal.push(m.total / 1024);
         await session.close();
       }
-      add("browser", label, `${page}: first content visible`, first, "ms", page === "/" ? "target < 500 ms" : undefined);
-      add("browser", label, `${page}: transferred before it`, bytesBefore, "KB", page === "/" ? "target < 300 KB" : undefined);
+      add(
+        "browser",
+        label,
+        `${page}: first content visible`,
+        first,
+        "ms",
+        page === "/" ? "target < 500 ms" : undefined,
+      );
+      add(
+        "browser",
+        label,
+        `${page}: transferred before it`,
+        bytesBefore,
+        "KB",
+        page === "/" ? "target < 300 KB" : undefined,
+      );
       add("browser", label, `${page}: transferred in total`, bytesTotal, "KB");
     }
   } finally {
@@ -195,16 +272,31 @@ async function benchExecutivePages(label: string, dist: string) {
 }
 
 async function benchInteractive(label: string, dist: string) {
-  for (const [file, fn] of [["bench-pages.ts", "benchPages"], ["bench-scenarios.ts", "benchScenarios"]] as const) {
+  for (const [file, fn] of [
+    ["bench-pages.ts", "benchPages"],
+    ["bench-scenarios.ts", "benchScenarios"],
+  ] as const) {
     if (!existsSync(path.join(REPO_ROOT, "scripts", file))) continue;
-    const mod = (await import(path.join(REPO_ROOT, "scripts", file))) as Record<string, (o: { dist: string; runs?: number }) => Promise<Array<Record<string, unknown>>>>;
+    const mod = (await import(path.join(REPO_ROOT, "scripts", file))) as Record<
+      string,
+      (o: { dist: string; runs?: number }) => Promise<Array<Record<string, unknown>>>
+    >;
     log(`${label}: ${fn}`);
     let measured: Array<Record<string, unknown>>;
     try {
       measured = await mod[fn]({ dist, runs });
     } catch (error) {
       log(`${fn} failed: ${(error as Error).message.split("\n")[0]}`);
-      rows.push({ section: "browser", data: label, metric: `${fn}: FAILED`, median: NaN, min: NaN, max: NaN, unit: "", note: (error as Error).message.split("\n")[0] });
+      rows.push({
+        section: "browser",
+        data: label,
+        metric: `${fn}: FAILED`,
+        median: NaN,
+        min: NaN,
+        max: NaN,
+        unit: "",
+        note: (error as Error).message.split("\n")[0],
+      });
       continue;
     }
     for (const r of measured) {
@@ -225,16 +317,44 @@ async function benchInteractive(label: string, dist: string) {
 async function benchModelLibrary() {
   const { benchModels } = await import("./bench-models.js");
   log("model library");
-  for (const r of await benchModels({ quick: values.quick })) rows.push({ section: "models", data: "CDNOW / simulated", metric: r.name, median: r.median_ms, min: r.min_ms, max: r.max_ms, unit: "ms" });
+  for (const r of await benchModels({ quick: values.quick }))
+    rows.push({
+      section: "models",
+      data: "CDNOW / simulated",
+      metric: r.name,
+      median: r.median_ms,
+      min: r.min_ms,
+      max: r.max_ms,
+      unit: "ms",
+    });
 }
 
 function printTable() {
-  const fmt = (x: number) => (Number.isNaN(x) ? "—" : Math.abs(x) >= 1000 ? Math.round(x).toLocaleString("en-US") : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(3));
+  const fmt = (x: number) =>
+    Number.isNaN(x)
+      ? "—"
+      : Math.abs(x) >= 1000
+        ? Math.round(x).toLocaleString("en-US")
+        : Math.abs(x) >= 10
+          ? x.toFixed(1)
+          : x.toFixed(3);
   const header = ["section", "data", "metric", "median", "min", "max", "unit", "note"];
-  const body = rows.map((r) => [r.section, r.data, r.metric, fmt(r.median), fmt(r.min), fmt(r.max), r.unit, r.note ?? ""]);
+  const body = rows.map((r) => [
+    r.section,
+    r.data,
+    r.metric,
+    fmt(r.median),
+    fmt(r.min),
+    fmt(r.max),
+    r.unit,
+    r.note ?? "",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
-  process.stdout.write(`${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${body.map(line).join("\n")}\n`);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 3 && i <= 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+  process.stdout.write(
+    `${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}\n${body.map(line).join("\n")}\n`,
+  );
 }
 
 const started = performance.now();
@@ -262,6 +382,17 @@ if (!values.quick && !values["skip-large"]) {
   }
 }
 printTable();
-writeFileSync(outFile, JSON.stringify({ machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, runs, rows }, null, 2));
+writeFileSync(
+  outFile,
+  JSON.stringify(
+    {
+      machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      runs,
+      rows,
+    },
+    null,
+    2,
+  ),
+);
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; JSON in ${outFile}`);
 rmSync(path.join(work, "time.txt"), { force: true });

@@ -40,14 +40,29 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url)).toString().split("*/")[0].replace(/^\/\*\*|^ \* ?/gm, ""));
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url))
+      .toString()
+      .split("*/")[0]
+      .replace(/^\/\*\*|^ \* ?/gm, ""),
+  );
   process.exit(0);
 }
 
 try {
   const started = performance.now();
-  const publish = { ...(values.publish ? { pseudonymize: true } : {}), ...(values["aggregate-only"] ? { aggregateOnly: true } : {}) };
-  const result = await prepare({ configPath: values.config, sourceDir: values.data, storeDir: values.store, force: values.force, publish, allowQuarantine: values["allow-quarantine"] });
+  const publish = {
+    ...(values.publish ? { pseudonymize: true } : {}),
+    ...(values["aggregate-only"] ? { aggregateOnly: true } : {}),
+  };
+  const result = await prepare({
+    configPath: values.config,
+    sourceDir: values.data,
+    storeDir: values.store,
+    force: values.force,
+    publish,
+    allowQuarantine: values["allow-quarantine"],
+  });
   const prepareMaxRssMb = process.resourceUsage().maxRSS / 1024;
   const env = {
     ...process.env,
@@ -69,23 +84,41 @@ try {
     if (values["prepare-only"]) return;
     const t = performance.now();
     clearOutput(env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist"));
-    const framework = spawnSync(process.execPath, [path.join(REPO_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    if (framework.status !== 0) throw new AtlasError(`Observable Framework build failed (exit ${framework.status}); see the messages above`);
+    const framework = spawnSync(
+      process.execPath,
+      [path.join(REPO_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"],
+      {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
+    if (framework.status !== 0)
+      throw new AtlasError(`Observable Framework build failed (exit ${framework.status}); see the messages above`);
     const report = JSON.parse(readFileSync(path.join(result.storeDir, STORE_FILES.report), "utf8")) as { asOf: string };
     finalizePages(env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist"), Date.parse(`${report.asOf}T00:00:00Z`));
     renderSeconds = (performance.now() - t) / 1000;
   });
   const s = result.seconds;
   if (values["summary-json"]) {
-    writeFileSync(values["summary-json"], JSON.stringify({ rebuilt: result.rebuilt, seconds: { ...s, render: renderSeconds, total: (performance.now() - started) / 1000 }, prepareMaxRssMb }, null, 2));
+    writeFileSync(
+      values["summary-json"],
+      JSON.stringify(
+        {
+          rebuilt: result.rebuilt,
+          seconds: { ...s, render: renderSeconds, total: (performance.now() - started) / 1000 },
+          prepareMaxRssMb,
+        },
+        null,
+        2,
+      ),
+    );
   }
   process.stderr.write(
     `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, models ${s.models.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
-      (values["prepare-only"] ? "" : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +
+      (values["prepare-only"]
+        ? ""
+        : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +
       `; total ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
   );
 } catch (error) {
@@ -131,12 +164,17 @@ function invalidateFrameworkCache(hash: string, rebuilt: boolean): void {
  */
 function finalizePages(dir: string, asOfMs: number): void {
   const walk = (sub: string): string[] =>
-    readdirSync(sub, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(sub, e.name)) : e.name.endsWith(".html") ? [path.join(sub, e.name)] : []));
+    readdirSync(sub, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? walk(path.join(sub, e.name)) : e.name.endsWith(".html") ? [path.join(sub, e.name)] : [],
+    );
   for (const file of walk(dir)) {
     const html = readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`);
-    const hashes = [...html.matchAll(/<script(?:\s+type="module")?>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+    const hashes = [...html.matchAll(/<script(?:\s+type="module")?>([\s\S]*?)<\/script>/g)].map(
+      (m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`,
+    );
     const csp = /(<meta http-equiv="Content-Security-Policy" content="[^"]*script-src 'self')/;
-    if (!csp.test(html)) throw new AtlasError(`${file}: no Content-Security-Policy meta tag (observablehq.config.ts head)`);
+    if (!csp.test(html))
+      throw new AtlasError(`${file}: no Content-Security-Policy meta tag (observablehq.config.ts head)`);
     writeFileSync(file, html.replace(csp, `$1 ${[...new Set(hashes)].join(" ")}`));
   }
 }

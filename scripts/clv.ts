@@ -193,8 +193,18 @@ function readSbgCohorts(t: CsvTable): number[][] {
   for (const [c, list] of byCohort) {
     list.sort((x, y) => x.p - y.p);
     list.forEach((e, k) => {
-      if (e.p !== k) throw new CsvError(`line ${e.line}, column period: cohort "${c}" periods must run 0, 1, 2, … without gaps (found ${e.p}, expected ${k})`, e.line, "period");
-      if (k > 0 && e.a > list[k - 1].a) throw new CsvError(`line ${e.line}, column alive: ${e.a} is more than the previous period's ${list[k - 1].a}`, e.line, "alive");
+      if (e.p !== k)
+        throw new CsvError(
+          `line ${e.line}, column period: cohort "${c}" periods must run 0, 1, 2, … without gaps (found ${e.p}, expected ${k})`,
+          e.line,
+          "period",
+        );
+      if (k > 0 && e.a > list[k - 1].a)
+        throw new CsvError(
+          `line ${e.line}, column alive: ${e.a} is more than the previous period's ${list[k - 1].a}`,
+          e.line,
+          "alive",
+        );
     });
     if (list.length < 2) throw new CsvError(`cohort "${c}": need periods 0 and 1 at least`);
     out.push(list.map((e) => e.a));
@@ -208,7 +218,11 @@ function cmdFit(a: Args): string {
     case "sbg": {
       const cohorts = readSbgCohorts(readInput(file));
       const fit = fitSbg(cohorts);
-      return fitJson(["gamma", "delta"], fit as unknown as Record<string, unknown>, cohorts.reduce((s, c) => s + c[0], 0));
+      return fitJson(
+        ["gamma", "delta"],
+        fit as unknown as Record<string, unknown>,
+        cohorts.reduce((s, c) => s + c[0], 0),
+      );
     }
     case "bgnbd":
     case "paretonbd": {
@@ -222,14 +236,22 @@ function cmdFit(a: Args): string {
       const frequency = numericColumn(t, FREQ, nonNegativeInteger);
       const monetaryValue = readMoney(t, frequency);
       const fit = fitGammaGamma({ frequency, monetaryValue });
-      return fitJson(GAMMAGAMMA_PARAM_NAMES, fit as unknown as Record<string, unknown>, frequency.filter((x) => x > 0).length);
+      return fitJson(
+        GAMMAGAMMA_PARAM_NAMES,
+        fit as unknown as Record<string, unknown>,
+        frequency.filter((x) => x > 0).length,
+      );
     }
     default:
       throw new UsageError(`invalid model for fit: "${model ?? ""}" (expected sbg, bgnbd, paretonbd or gammagamma)`);
   }
 }
 
-function parseParams(json: string | undefined, flag: string, names: readonly string[]): Record<string, number> & { covLog?: number[][] } {
+function parseParams(
+  json: string | undefined,
+  flag: string,
+  names: readonly string[],
+): Record<string, number> & { covLog?: number[][] } {
   if (json === undefined) throw new UsageError(`missing option --${flag}`);
   let obj: Record<string, unknown>;
   try {
@@ -245,7 +267,11 @@ function parseParams(json: string | undefined, flag: string, names: readonly str
   }
   const cov = obj.covLog ?? obj.cov_log;
   if (cov !== undefined) {
-    if (!Array.isArray(cov) || cov.length !== names.length || !cov.every((r) => Array.isArray(r) && r.length === names.length && r.every((x) => typeof x === "number")))
+    if (
+      !Array.isArray(cov) ||
+      cov.length !== names.length ||
+      !cov.every((r) => Array.isArray(r) && r.length === names.length && r.every((x) => typeof x === "number"))
+    )
       throw new UsageError(`invalid --${flag}: covLog must be a ${names.length}×${names.length} array of numbers`);
     out.covLog = cov as number[][];
   }
@@ -255,7 +281,8 @@ function parseParams(json: string | undefined, flag: string, names: readonly str
 function cmdPredict(a: Args): { csv: string; log: string } {
   const file = a.positional[1];
   const model = a.flags.get("model") as PurchaseModel | undefined;
-  if (model !== "bgnbd" && model !== "paretonbd") throw new UsageError(`invalid --model: "${model ?? ""}" (expected bgnbd or paretonbd)`);
+  if (model !== "bgnbd" && model !== "paretonbd")
+    throw new UsageError(`invalid --model: "${model ?? ""}" (expected bgnbd or paretonbd)`);
   const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
   const params = parseParams(a.flags.get("params"), "params", names);
   const spend = parseParams(a.flags.get("spend-params"), "spend-params", GAMMAGAMMA_PARAM_NAMES);
@@ -285,7 +312,10 @@ function cmdPredict(a: Args): { csv: string; log: string } {
   if (!spend.covLog) spend.covLog = observedCovLog("gammagamma", spend, data);
   const p = predictClvWithBands(model, params as never, spend as never, data, { ...opts, draws, rng: createRng(seed) });
   return {
-    csv: formatCsv([...header, "clv_p10", "clv_p50", "clv_p90"], [rfm.id, p.expectedPurchases, p.probabilityAlive, p.expectedSpend, p.clv, p.clvP10, p.clvP50, p.clvP90]),
+    csv: formatCsv(
+      [...header, "clv_p10", "clv_p50", "clv_p90"],
+      [rfm.id, p.expectedPurchases, p.probabilityAlive, p.expectedSpend, p.clv, p.clvP10, p.clvP50, p.clvP90],
+    ),
     log: `total CLV ${p.totalClv.toFixed(2)} over ${months} months; P10 ${p.totalP10.toFixed(2)}, P50 ${p.totalP50.toFixed(2)}, P90 ${p.totalP90.toFixed(2)} (${draws} parameter draws, seed ${seed})\n`,
   };
 }
@@ -302,32 +332,49 @@ function observedCovLog(
     case "bgnbd": {
       const g = groupRfm(data);
       values = BGNBD_PARAM_NAMES.map((k) => p[k]);
-      const toP = (th: Float64Array) => ({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) });
+      const toP = (th: Float64Array) => ({
+        r: Math.exp(th[0]),
+        alpha: Math.exp(th[1]),
+        a: Math.exp(th[2]),
+        b: Math.exp(th[3]),
+      });
       H = hessianFromGradient((th, gr) => bgnbdGroupedLogLik(toP(th), g, gr), values.map(Math.log));
       break;
     }
     case "paretonbd": {
       const g = groupRfm(data);
       values = PARETONBD_PARAM_NAMES.map((k) => p[k]);
-      H = numericalHessian((th) => paretoNbdLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), s: Math.exp(th[2]), beta: Math.exp(th[3]) }, g), values.map(Math.log));
+      H = numericalHessian(
+        (th) =>
+          paretoNbdLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), s: Math.exp(th[2]), beta: Math.exp(th[3]) }, g),
+        values.map(Math.log),
+      );
       break;
     }
     case "nbd": {
       const g = groupRfm(data);
       values = NBD_PARAM_NAMES.map((k) => p[k]);
-      H = hessianFromGradient((th, gr) => nbdGroupedLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]) }, g, gr), values.map(Math.log));
+      H = hessianFromGradient(
+        (th, gr) => nbdGroupedLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]) }, g, gr),
+        values.map(Math.log),
+      );
       break;
     }
     case "gammagamma": {
       values = GAMMAGAMMA_PARAM_NAMES.map((k) => p[k]);
-      H = numericalHessian((th) => gammaGammaLogLik({ p: Math.exp(th[0]), q: Math.exp(th[1]), gamma: Math.exp(th[2]) }, data), values.map(Math.log));
+      H = numericalHessian(
+        (th) => gammaGammaLogLik({ p: Math.exp(th[0]), q: Math.exp(th[1]), gamma: Math.exp(th[2]) }, data),
+        values.map(Math.log),
+      );
       break;
     }
   }
   try {
     return logScaleCovariance(H, values).covLog;
   } catch {
-    throw new UsageError(`the ${model} parameters are not at a maximum of FILE's likelihood (information not positive definite): pass "covLog" in the parameter JSON or --draws 0`);
+    throw new UsageError(
+      `the ${model} parameters are not at a maximum of FILE's likelihood (information not positive definite): pass "covLog" in the parameter JSON or --draws 0`,
+    );
   }
 }
 
@@ -337,7 +384,8 @@ function cmdSummarize(a: Args): string {
   const id = textColumn(t, ID);
   const date = textColumn(t, ["date"]);
   const ac = findColumn(t, ["amount", "value", "dollar_value"]);
-  const amount = ac >= 0 ? numericColumn(t, [t.header[ac]], (v) => (v >= 0 ? undefined : `negative amount ${v}`)) : undefined;
+  const amount =
+    ac >= 0 ? numericColumn(t, [t.header[ac]], (v) => (v >= 0 ? undefined : `negative amount ${v}`)) : undefined;
   const calibrationEnd = a.flags.get("calibration-end");
   const holdoutEnd = a.flags.get("holdout-end");
   let s;
@@ -347,7 +395,11 @@ function cmdSummarize(a: Args): string {
     const m = /at row (\d+)/.exec((e as Error).message);
     if (m) {
       const line = t.lines[Number(m[1])];
-      throw new CsvError(`line ${line}, column date: ${(e as Error).message.replace(/^invalid date at row \d+: /, "")}`, line, "date");
+      throw new CsvError(
+        `line ${line}, column date: ${(e as Error).message.replace(/^invalid date at row \d+: /, "")}`,
+        line,
+        "date",
+      );
     }
     throw e;
   }

@@ -33,7 +33,8 @@ function main(): void {
   const files = positionals.map((f) => path.resolve(f));
   const configPath = path.resolve(values.out ?? path.join(path.dirname(files[0]), "atlas.config.json"));
   // Checked before reading anything: a refused overwrite should not cost a scan of every file.
-  if (existsSync(configPath) && !values.force) throw new AtlasError(`${configPath} already exists: pass --force to overwrite it, or --out to write elsewhere`);
+  if (existsSync(configPath) && !values.force)
+    throw new AtlasError(`${configPath} already exists: pass --force to overwrite it, or --out to write elsewhere`);
 
   const proposals = files.map((file) => proposeFile(sampleFile(file)));
   const { json, warnings } = proposeConfig(proposals, configPath);
@@ -43,7 +44,14 @@ function main(): void {
     throw new AtlasError(`${configPath}: cannot write the configuration: ${(error as Error).message}`);
   }
   const limit = json.quarantineLimit as { rows: number; money: number } | undefined;
-  process.stdout.write(renderReport(proposals, configPath, warnings, limit && { ...limit, why: String((json.$comments as Record<string, string>).quarantineLimit) }));
+  process.stdout.write(
+    renderReport(
+      proposals,
+      configPath,
+      warnings,
+      limit && { ...limit, why: String((json.$comments as Record<string, string>).quarantineLimit) },
+    ),
+  );
 }
 
 try {

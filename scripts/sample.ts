@@ -18,18 +18,25 @@ function main(): void {
     return;
   }
   if (options === "help") {
-    process.stdout.write("usage: npm run sample -- [--accounts N] [--years Y] [--seed S] [--as-of YYYY-MM-DD] [--out DIR]\n");
+    process.stdout.write(
+      "usage: npm run sample -- [--accounts N] [--years Y] [--seed S] [--as-of YYYY-MM-DD] [--out DIR]\n",
+    );
     return;
   }
   const out = resolve(options.out);
   const started = performance.now();
   const big = options.accounts >= 5000;
-  process.stderr.write(`sample: ${options.accounts} accounts, ${options.years} years to ${options.asOf}, seed ${options.seed} → ${out}\n`);
+  process.stderr.write(
+    `sample: ${options.accounts} accounts, ${options.years} years to ${options.asOf}, seed ${options.seed} → ${out}\n`,
+  );
   const summary = generateSample({
     ...options,
     out,
     onProgress: big
-      ? (done, total) => process.stderr.write(`sample: ${Math.round((100 * done) / total)}% (${done}/${total} accounts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`)
+      ? (done, total) =>
+          process.stderr.write(
+            `sample: ${Math.round((100 * done) / total)}% (${done}/${total} accounts, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          )
       : undefined,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -39,9 +46,13 @@ function main(): void {
   for (const s of summary) {
     rows += s.rows;
     bytes += s.bytes;
-    process.stdout.write(`${s.file.padEnd(width)}  ${String(s.rows).padStart(11)} rows  ${formatBytes(s.bytes).padStart(9)}\n`);
+    process.stdout.write(
+      `${s.file.padEnd(width)}  ${String(s.rows).padStart(11)} rows  ${formatBytes(s.bytes).padStart(9)}\n`,
+    );
   }
-  process.stdout.write(`${"total".padEnd(width)}  ${String(rows).padStart(11)} rows  ${formatBytes(bytes).padStart(9)}  in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(
+    `${"total".padEnd(width)}  ${String(rows).padStart(11)} rows  ${formatBytes(bytes).padStart(9)}  in ${seconds.toFixed(1)} s\n`,
+  );
 }
 
 function formatBytes(b: number): string {

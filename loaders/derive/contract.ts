@@ -20,7 +20,12 @@ export interface TableContract {
   readonly columns: readonly ContractColumn[];
 }
 
-const col = (name: string, type: ContractColumn["type"], meaning: string, nullable = false): ContractColumn => ({ name, type, nullable, meaning });
+const col = (name: string, type: ContractColumn["type"], meaning: string, nullable = false): ContractColumn => ({
+  name,
+  type,
+  nullable,
+  meaning,
+});
 
 export const AGGREGATE_CONTRACT: readonly TableContract[] = [
   {
@@ -62,7 +67,11 @@ export const AGGREGATE_CONTRACT: readonly TableContract[] = [
   {
     table: "spend_month",
     grain: ["month", "channel"],
-    columns: [col("month", "DATE", "first day of the month"), col("channel", "VARCHAR", "acquisition channel"), col("spend_cents", "INTEGER", "sales + marketing spend, cents")],
+    columns: [
+      col("month", "DATE", "first day of the month"),
+      col("channel", "VARCHAR", "acquisition channel"),
+      col("spend_cents", "INTEGER", "sales + marketing spend, cents"),
+    ],
   },
 ];
 
@@ -79,27 +88,43 @@ const TYPE_FAMILIES: Record<ContractColumn["type"], RegExp> = {
  * contract: columns and types, non-null columns, unique grain, months on the first day,
  * references to dim_accounts. Returns the problems, each naming table and column; [] when valid.
  */
-export async function checkAggregates(db: Db, sources: Readonly<Record<TableContract["table"], string>>): Promise<string[]> {
+export async function checkAggregates(
+  db: Db,
+  sources: Readonly<Record<TableContract["table"], string>>,
+): Promise<string[]> {
   const problems: string[] = [];
-  const from = (table: TableContract["table"]) => (sources[table].endsWith(".parquet") ? `read_parquet(${literal(sources[table])})` : ident(sources[table]));
+  const from = (table: TableContract["table"]) =>
+    sources[table].endsWith(".parquet") ? `read_parquet(${literal(sources[table])})` : ident(sources[table]);
   for (const contract of AGGREGATE_CONTRACT) {
-    const described = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${from(contract.table)}`);
+    const described = await db.all<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM ${from(contract.table)}`,
+    );
     const types = new Map(described.map((d) => [d.column_name, d.column_type]));
     for (const c of contract.columns) {
       const type = types.get(c.name);
       if (type === undefined) problems.push(`${contract.table}.${c.name}: missing (${c.meaning})`);
-      else if (!TYPE_FAMILIES[c.type].test(type)) problems.push(`${contract.table}.${c.name}: type ${type}, expected ${c.type}`);
+      else if (!TYPE_FAMILIES[c.type].test(type))
+        problems.push(`${contract.table}.${c.name}: type ${type}, expected ${c.type}`);
     }
     if (problems.length > 0) continue;
     for (const c of contract.columns.filter((x) => !x.nullable)) {
-      const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${from(contract.table)} WHERE ${ident(c.name)} IS NULL`);
+      const [{ n }] = await db.all<{ n: string }>(
+        `SELECT count(*) AS n FROM ${from(contract.table)} WHERE ${ident(c.name)} IS NULL`,
+      );
       if (Number(n) > 0) problems.push(`${contract.table}.${c.name}: ${n} NULL values`);
     }
     const key = contract.grain.map(ident).join(", ");
-    const [{ d }] = await db.all<{ d: string }>(`SELECT count(*) AS d FROM (SELECT ${key} FROM ${from(contract.table)} GROUP BY ALL HAVING count(*) > 1)`);
-    if (Number(d) > 0) problems.push(`${contract.table}: ${d} repeated (${contract.grain.join(", ")}) — one row per ${contract.grain.join(" × ")} expected`);
+    const [{ d }] = await db.all<{ d: string }>(
+      `SELECT count(*) AS d FROM (SELECT ${key} FROM ${from(contract.table)} GROUP BY ALL HAVING count(*) > 1)`,
+    );
+    if (Number(d) > 0)
+      problems.push(
+        `${contract.table}: ${d} repeated (${contract.grain.join(", ")}) — one row per ${contract.grain.join(" × ")} expected`,
+      );
     if (contract.columns.some((c) => c.name === "month")) {
-      const [{ m }] = await db.all<{ m: string }>(`SELECT count(*) AS m FROM ${from(contract.table)} WHERE day(month) <> 1`);
+      const [{ m }] = await db.all<{ m: string }>(
+        `SELECT count(*) AS m FROM ${from(contract.table)} WHERE day(month) <> 1`,
+      );
       if (Number(m) > 0) problems.push(`${contract.table}.month: ${m} values not on the first day of a month`);
     }
   }
@@ -107,7 +132,8 @@ export async function checkAggregates(db: Db, sources: Readonly<Record<TableCont
     const [{ o }] = await db.all<{ o: string }>(
       `SELECT count(*) AS o FROM ${from("account_month")} m WHERE NOT EXISTS (SELECT 1 FROM ${from("dim_accounts")} a WHERE a.account_id = m.account_id)`,
     );
-    if (Number(o) > 0) problems.push(`account_month.account_id: ${o} rows reference accounts missing from dim_accounts`);
+    if (Number(o) > 0)
+      problems.push(`account_month.account_id: ${o} rows reference accounts missing from dim_accounts`);
   }
   return problems;
 }

@@ -45,7 +45,9 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
     CREATE OR REPLACE TABLE publish_managers AS
     SELECT manager, 'Manager ' || lpad(CAST(row_number() OVER (ORDER BY manager) AS VARCHAR), 2, '0') AS pseudonym
     FROM (SELECT DISTINCT key_account_manager AS manager FROM final_accounts WHERE key_account_manager IS NOT NULL)`);
-  await db.run(`UPDATE dim_accounts d SET account_name = p.pseudonym FROM publish_pseudonyms p WHERE p.account_id = d.account_id`);
+  await db.run(
+    `UPDATE dim_accounts d SET account_name = p.pseudonym FROM publish_pseudonyms p WHERE p.account_id = d.account_id`,
+  );
 
   const personal = personalColumns();
   // Rejected account rows have no pseudonym: their name goes too.
@@ -59,7 +61,11 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
   }
 
   // Quarantined rows: personal keys out, known names pseudonymised, unsplittable rows withheld.
-  const removed = JSON.stringify(Object.fromEntries([...new Set([...Object.values(personal).flat(), "account_name", "key_account_manager"])].map((c) => [c, null])));
+  const removed = JSON.stringify(
+    Object.fromEntries(
+      [...new Set([...Object.values(personal).flat(), "account_name", "key_account_manager"])].map((c) => [c, null]),
+    ),
+  );
   const withheldExtracts = ["accounts", ...Object.keys(personal)];
   await db.run(`
     UPDATE quarantine q SET raw = CASE
@@ -71,7 +77,11 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
   await db.run("DROP TABLE publish_pseudonyms; DROP TABLE publish_managers");
 
   const raws = new Map(
-    (await db.all<{ extract: string; line: string; raw: string }>("SELECT extract, line, left(raw, 400) AS raw FROM quarantine")).map((r) => [`${r.extract}:${r.line}`, r.raw]),
+    (
+      await db.all<{ extract: string; line: string; raw: string }>(
+        "SELECT extract, line, left(raw, 400) AS raw FROM quarantine",
+      )
+    ).map((r) => [`${r.extract}:${r.line}`, r.raw]),
   );
   return {
     ...report,
@@ -79,7 +89,9 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
       ...e,
       reasons: e.reasons.map((r) => ({
         ...r,
-        examples: mode.aggregateOnly ? [] : r.examples.map((x) => ({ ...x, raw: raws.get(`${e.extract}:${x.line}`) ?? WITHHELD })),
+        examples: mode.aggregateOnly
+          ? []
+          : r.examples.map((x) => ({ ...x, raw: raws.get(`${e.extract}:${x.line}`) ?? WITHHELD })),
       })),
     })),
   };

@@ -21,7 +21,12 @@ export async function computeCoverage(db: Db, provided: ReadonlySet<string>): Pr
       (SELECT count(acquisition_channel) FROM accepted_accounts) AS channel,
       (SELECT count(key_account_manager) FROM accepted_accounts) AS key_account`);
   const n = (key: string) => Number(row[key] ?? 0);
-  const shape: BusinessShape = n("subscription_accounts") > 0 && n("transactional_accounts") > 0 ? "mixed" : n("subscription_accounts") > 0 ? "subscription" : "transactional";
+  const shape: BusinessShape =
+    n("subscription_accounts") > 0 && n("transactional_accounts") > 0
+      ? "mixed"
+      : n("subscription_accounts") > 0
+        ? "subscription"
+        : "transactional";
   const attributes = Object.fromEntries(
     (["industry", "region", "size", "tier", "channel", "key_account"] as const).map((a) => [a, n(a) > 0]),
   ) as Record<AttributeName, boolean>;

@@ -28,14 +28,21 @@ export const ALL_PRODUCTS = "(all products)";
 export const SUBSCRIPTION_PRODUCT = "(subscription)";
 
 /** Creates `final_<name>` from `select` (canonical columns, any order) and its `accepted_<name>` view. */
-async function createDerived(db: Db, name: ExtractName, select: string, format: Pick<CsvFormat, "moneyDecimals">): Promise<number> {
+async function createDerived(
+  db: Db,
+  name: ExtractName,
+  select: string,
+  format: Pick<CsvFormat, "moneyDecimals">,
+): Promise<number> {
   const columns = EXTRACTS[name].columns;
   await db.run(`
     CREATE OR REPLACE TABLE final_${name} AS
     SELECT CAST(line AS BIGINT) AS line, ${columns.map((c) => `CAST(${ident(c.name)} AS ${sqlType(c.type, format)}) AS ${ident(c.name)}`).join(", ")},
       CAST(NULL AS STRUCT(code VARCHAR, "column" VARCHAR, message VARCHAR)[]) AS reasons, CAST(NULL AS VARCHAR) AS raw_json
     FROM (${select}) ORDER BY line`);
-  await db.run(`CREATE OR REPLACE VIEW accepted_${name} AS SELECT line, ${columns.map((c) => ident(c.name)).join(", ")} FROM final_${name} WHERE reasons IS NULL`);
+  await db.run(
+    `CREATE OR REPLACE VIEW accepted_${name} AS SELECT line, ${columns.map((c) => ident(c.name)).join(", ")} FROM final_${name} WHERE reasons IS NULL`,
+  );
   const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM final_${name}`);
   return Number(n);
 }
@@ -43,10 +50,19 @@ async function createDerived(db: Db, name: ExtractName, select: string, format: 
 /** An extract that is neither provided nor derived: empty, with the canonical columns. */
 export async function createEmpty(db: Db, name: ExtractName, format: Pick<CsvFormat, "moneyDecimals">): Promise<void> {
   const columns = EXTRACTS[name].columns;
-  await createDerived(db, name, `SELECT 0 AS line, ${columns.map((c) => `NULL AS ${ident(c.name)}`).join(", ")} WHERE false`, format);
+  await createDerived(
+    db,
+    name,
+    `SELECT 0 AS line, ${columns.map((c) => `NULL AS ${ident(c.name)}`).join(", ")} WHERE false`,
+    format,
+  );
 }
 
-export async function deriveInvoicesFromTransactions(db: Db, currency: string, format: Pick<CsvFormat, "moneyDecimals">): Promise<{ invoices: number; lines: number }> {
+export async function deriveInvoicesFromTransactions(
+  db: Db,
+  currency: string,
+  format: Pick<CsvFormat, "moneyDecimals">,
+): Promise<{ invoices: number; lines: number }> {
   // One invoice per order, account and sign. The id is the order id when that alone is unique;
   // else it names the account (and "credit") too, so that no line joins another customer's invoice.
   await db.run(`
@@ -82,7 +98,11 @@ export async function deriveInvoicesFromTransactions(db: Db, currency: string, f
   return { invoices, lines };
 }
 
-export async function deriveContractsFromSubscriptions(db: Db, currency: string, format: Pick<CsvFormat, "moneyDecimals">): Promise<number> {
+export async function deriveContractsFromSubscriptions(
+  db: Db,
+  currency: string,
+  format: Pick<CsvFormat, "moneyDecimals">,
+): Promise<number> {
   return createDerived(
     db,
     "contracts",
@@ -111,17 +131,35 @@ const ACTIVITY: Partial<Record<ExtractName, { date: string; attributes: boolean;
   contracts: { date: "start_date", attributes: false, subscription: true },
   invoices: { date: "invoice_date", attributes: false, subscription: false },
 };
-const ATTRIBUTE_COLUMNS = ["account_name", "industry", "region", "country", "tier", "employees", "acquisition_channel", "key_account_manager"] as const;
+const ATTRIBUTE_COLUMNS = [
+  "account_name",
+  "industry",
+  "region",
+  "country",
+  "tier",
+  "employees",
+  "acquisition_channel",
+  "key_account_manager",
+] as const;
 
-export async function deriveAccounts(db: Db, sources: readonly ExtractName[], format: Pick<CsvFormat, "moneyDecimals">): Promise<number> {
+export async function deriveAccounts(
+  db: Db,
+  sources: readonly ExtractName[],
+  format: Pick<CsvFormat, "moneyDecimals">,
+): Promise<number> {
   const parts = sources.flatMap((name) => {
     const a = ACTIVITY[name];
     if (!a) return [];
-    const attrs = ATTRIBUTE_COLUMNS.map((c) => (a.attributes ? `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}` : `CAST(NULL AS VARCHAR) AS ${ident(c)}`));
-    return [`SELECT ${literal(name)} AS source, line, account_id, ${ident(a.date)} AS d, ${a.subscription} AS subscription, ${attrs.join(", ")} FROM accepted_${name}`];
+    const attrs = ATTRIBUTE_COLUMNS.map((c) =>
+      a.attributes ? `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}` : `CAST(NULL AS VARCHAR) AS ${ident(c)}`,
+    );
+    return [
+      `SELECT ${literal(name)} AS source, line, account_id, ${ident(a.date)} AS d, ${a.subscription} AS subscription, ${attrs.join(", ")} FROM accepted_${name}`,
+    ];
   });
   // Most recent non-empty value; ties on a date go to the later line, so the choice never depends on scan order.
-  const latest = (c: string) => `arg_max(${ident(c)}, strftime(d, '%Y-%m-%d') || lpad(CAST(line AS VARCHAR), 15, '0')) FILTER (WHERE ${ident(c)} IS NOT NULL)`;
+  const latest = (c: string) =>
+    `arg_max(${ident(c)}, strftime(d, '%Y-%m-%d') || lpad(CAST(line AS VARCHAR), 15, '0')) FILTER (WHERE ${ident(c)} IS NOT NULL)`;
   return createDerived(
     db,
     "accounts",
@@ -141,12 +179,33 @@ export async function deriveAccounts(db: Db, sources: readonly ExtractName[], fo
 }
 
 /** Which provided or derived extracts name products, with the product name and line type they carry. */
-export async function deriveProducts(db: Db, sources: readonly ExtractName[], currency: string, format: Pick<CsvFormat, "moneyDecimals">): Promise<number> {
+export async function deriveProducts(
+  db: Db,
+  sources: readonly ExtractName[],
+  currency: string,
+  format: Pick<CsvFormat, "moneyDecimals">,
+): Promise<number> {
   const parts: string[] = [];
-  if (sources.includes("transactions")) parts.push("SELECT line, coalesce(product_id, " + literal(ALL_PRODUCTS) + ") AS product_id, product_name, 'product' AS category, date AS d FROM accepted_transactions");
-  if (sources.includes("subscriptions")) parts.push("SELECT line, coalesce(product_id, " + literal(SUBSCRIPTION_PRODUCT) + ") AS product_id, product_name, 'subscription' AS category, start_date AS d FROM accepted_subscriptions");
-  if (sources.includes("invoice_lines")) parts.push("SELECT l.line, l.product_id, NULL AS product_name, l.line_type AS category, i.invoice_date AS d FROM accepted_invoice_lines l JOIN accepted_invoices i USING (invoice_id)");
-  if (sources.includes("contracts")) parts.push("SELECT line, product_id, NULL AS product_name, 'subscription' AS category, start_date AS d FROM accepted_contracts");
+  if (sources.includes("transactions"))
+    parts.push(
+      "SELECT line, coalesce(product_id, " +
+        literal(ALL_PRODUCTS) +
+        ") AS product_id, product_name, 'product' AS category, date AS d FROM accepted_transactions",
+    );
+  if (sources.includes("subscriptions"))
+    parts.push(
+      "SELECT line, coalesce(product_id, " +
+        literal(SUBSCRIPTION_PRODUCT) +
+        ") AS product_id, product_name, 'subscription' AS category, start_date AS d FROM accepted_subscriptions",
+    );
+  if (sources.includes("invoice_lines"))
+    parts.push(
+      "SELECT l.line, l.product_id, NULL AS product_name, l.line_type AS category, i.invoice_date AS d FROM accepted_invoice_lines l JOIN accepted_invoices i USING (invoice_id)",
+    );
+  if (sources.includes("contracts"))
+    parts.push(
+      "SELECT line, product_id, NULL AS product_name, 'subscription' AS category, start_date AS d FROM accepted_contracts",
+    );
   if (parts.length === 0) {
     await createEmpty(db, "products", format);
     return 0;

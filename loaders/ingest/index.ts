@@ -12,12 +12,22 @@ import { computeCoverage } from "./coverage.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";
 
 export type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary };
-import { createEmpty, deriveAccounts, deriveContractsFromSubscriptions, deriveInvoicesFromTransactions, deriveProducts } from "./derived.js";
+import {
+  createEmpty,
+  deriveAccounts,
+  deriveContractsFromSubscriptions,
+  deriveInvoicesFromTransactions,
+  deriveProducts,
+} from "./derived.js";
 import { NULL_SPELLINGS, QUARANTINE_DDL, validateExtract, type ValidationContext } from "./validate.js";
 
 export const EARLIEST_DATE = "1990-01-01";
 
-export type IngestProgress = (event: { extract: ExtractName; step: "read" | "validate" | "done"; rows?: number }) => void;
+export type IngestProgress = (event: {
+  extract: ExtractName;
+  step: "read" | "validate" | "done";
+  rows?: number;
+}) => void;
 
 /** The extract whose latest date is the as-of date when the config sets none, in order of preference. */
 const AS_OF_SOURCES: ReadonlyArray<readonly [ExtractName, string]> = [
@@ -27,7 +37,11 @@ const AS_OF_SOURCES: ReadonlyArray<readonly [ExtractName, string]> = [
   ["contracts", "start_date"],
 ];
 
-export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProgress = () => {}): Promise<IngestReport> {
+export async function ingest(
+  db: Db,
+  config: AtlasConfig,
+  onProgress: IngestProgress = () => {},
+): Promise<IngestReport> {
   await db.run(QUARANTINE_DDL);
   const reports = new Map<ExtractName, ExtractReport>();
   // Extracts whose accepted rows exist (read, derived or empty-by-absence do not count as "available" for references unless read or derived).
@@ -39,14 +53,20 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
   const derivedReport = async (name: ExtractName, from: ExtractName) => {
     derivedFrom.set(name, from);
     available.add(name);
-    reports.set(name, { ...(await summarize(db, name, "", 0, 0, await counts(db, name), [], format(name))), provided: false, derivedFrom: from });
+    reports.set(name, {
+      ...(await summarize(db, name, "", 0, 0, await counts(db, name), [], format(name))),
+      provided: false,
+      derivedFrom: from,
+    });
   };
   for (const name of EXTRACT_NAMES) {
     const spec = EXTRACTS[name];
     const extractConfig = config.extracts[name];
     // With no accounts file, the accounts are whoever the activity extracts name (all read by now).
     if (name === "invoice_lines" && !config.extracts.accounts.provided) {
-      const sources = (["transactions", "subscriptions", "contracts", "invoices"] as const).filter((n) => available.has(n) && !derivedFrom.has(n));
+      const sources = (["transactions", "subscriptions", "contracts", "invoices"] as const).filter(
+        (n) => available.has(n) && !derivedFrom.has(n),
+      );
       await deriveAccounts(db, sources, format("accounts"));
       await derivedReport("accounts", sources[0]);
     }
@@ -61,13 +81,34 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
     }
     onProgress({ extract: name, step: "read" });
     const raw = await readExtract(db, extractConfig);
-    await assertDatesParse(db, raw.source, spec.dateColumns.filter((c) => raw.columns.includes(c)), extractConfig.format.dateFormat, displayPath(extractConfig.file));
-    if (asOf === null && asOfSource?.[0] === name) asOf = await latestDate(db, raw.source, asOfSource[1], extractConfig.format.dateFormat);
-    const context: ValidationContext = { asOf: asOf ?? "9999-12-31", earliest: EARLIEST_DATE, currency: config.currency, available };
+    await assertDatesParse(
+      db,
+      raw.source,
+      spec.dateColumns.filter((c) => raw.columns.includes(c)),
+      extractConfig.format.dateFormat,
+      displayPath(extractConfig.file),
+    );
+    if (asOf === null && asOfSource?.[0] === name)
+      asOf = await latestDate(db, raw.source, asOfSource[1], extractConfig.format.dateFormat);
+    const context: ValidationContext = {
+      asOf: asOf ?? "9999-12-31",
+      earliest: EARLIEST_DATE,
+      currency: config.currency,
+      available,
+    };
     onProgress({ extract: name, step: "validate", rows: raw.rowsRead });
     const result = await validateExtract(db, raw, spec, extractConfig.format, context);
     reports.set(name, {
-      ...(await summarize(db, name, displayPath(extractConfig.file), raw.bytes, raw.rowsRead, result, raw.extraHeaders, extractConfig.format)),
+      ...(await summarize(
+        db,
+        name,
+        displayPath(extractConfig.file),
+        raw.bytes,
+        raw.rowsRead,
+        result,
+        raw.extraHeaders,
+        extractConfig.format,
+      )),
       filtered: raw.filtered,
     });
     available.add(name);
@@ -85,13 +126,19 @@ export async function ingest(db: Db, config: AtlasConfig, onProgress: IngestProg
     onProgress({ extract: name, step: "done", rows: raw.rowsRead });
   }
   if (!config.extracts.products.provided) {
-    const sources = (["transactions", "subscriptions", "invoice_lines", "contracts"] as const).filter((n) => available.has(n) && !(n === "invoice_lines" && derivedFrom.has(n)));
+    const sources = (["transactions", "subscriptions", "invoice_lines", "contracts"] as const).filter(
+      (n) => available.has(n) && !(n === "invoice_lines" && derivedFrom.has(n)),
+    );
     await deriveProducts(db, sources, config.currency, format("products"));
     if (sources.length > 0) await derivedReport("products", sources[0]);
     else reports.set("products", notProvided("products"));
   }
-  if (asOf === null) throw new AtlasError("no as-of date: the data has no dated activity; set asOf in the configuration");
-  const coverage = await computeCoverage(db, new Set([...reports.values()].filter((r) => r.provided).map((r) => r.extract)));
+  if (asOf === null)
+    throw new AtlasError("no as-of date: the data has no dated activity; set asOf in the configuration");
+  const coverage = await computeCoverage(
+    db,
+    new Set([...reports.values()].filter((r) => r.provided).map((r) => r.extract)),
+  );
   const ordered = EXTRACT_NAMES.map((name) => reports.get(name)!);
   return { asOf, asOfSource: config.asOf ? "config" : "data", currency: config.currency, extracts: ordered, coverage };
 }
@@ -117,19 +164,36 @@ function notProvided(name: ExtractName): ExtractReport {
 }
 
 async function counts(db: Db, name: ExtractName): Promise<{ accepted: number; quarantined: number }> {
-  const [row] = await db.all<{ a: string; q: string }>(`SELECT count(*) FILTER (WHERE reasons IS NULL) AS a, count(*) FILTER (WHERE reasons IS NOT NULL) AS q FROM final_${name}`);
+  const [row] = await db.all<{ a: string; q: string }>(
+    `SELECT count(*) FILTER (WHERE reasons IS NULL) AS a, count(*) FILTER (WHERE reasons IS NOT NULL) AS q FROM final_${name}`,
+  );
   return { accepted: Number(row.a), quarantined: Number(row.q) };
 }
 
 /** A date column where not one non-empty value parses means the configured format is wrong: stop. */
-async function assertDatesParse(db: Db, table: string, columns: readonly string[], format: string, shown: string): Promise<void> {
+async function assertDatesParse(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  format: string,
+  shown: string,
+): Promise<void> {
   // A cell spelled NULL, N/A, … is empty, not a date in another format.
-  const filled = (column: string) => `nullif(trim(${ident(column)}), '') IS NOT NULL AND lower(trim(${ident(column)})) NOT IN (${NULL_SPELLINGS.map(literal).join(", ")})`;
+  const filled = (column: string) =>
+    `nullif(trim(${ident(column)}), '') IS NOT NULL AND lower(trim(${ident(column)})) NOT IN (${NULL_SPELLINGS.map(literal).join(", ")})`;
   for (const column of columns) {
     // Cheap first look: if any of the first 10,000 filled values parses, the format is right.
-    const [head] = await db.all<{ parsed: string }>(`SELECT count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed FROM (SELECT ${ident(column)} FROM ${table} LIMIT 10000)`, { format });
+    const [head] = await db.all<{ parsed: string }>(
+      `SELECT count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed FROM (SELECT ${ident(column)} FROM ${table} LIMIT 10000)`,
+      { format },
+    );
     if (Number(head.parsed) > 0) continue;
-    const [row] = await db.all<{ filled: string; parsed: string; first_line: string | null; first_value: string | null }>(
+    const [row] = await db.all<{
+      filled: string;
+      parsed: string;
+      first_line: string | null;
+      first_value: string | null;
+    }>(
       `SELECT count(*) FILTER (WHERE ${filled(column)}) AS filled,
               count(TRY_STRPTIME(trim(${ident(column)}), $format)) AS parsed,
               min(line) FILTER (WHERE ${filled(column)}) AS first_line,
@@ -148,7 +212,10 @@ async function assertDatesParse(db: Db, table: string, columns: readonly string[
 }
 
 async function latestDate(db: Db, table: string, column: string, format: string): Promise<string | null> {
-  const [row] = await db.all<{ d: string | null }>(`SELECT CAST(max(CAST(TRY_STRPTIME(trim(${ident(column)}), $format) AS DATE)) AS VARCHAR) AS d FROM ${table}`, { format });
+  const [row] = await db.all<{ d: string | null }>(
+    `SELECT CAST(max(CAST(TRY_STRPTIME(trim(${ident(column)}), $format) AS DATE)) AS VARCHAR) AS d FROM ${table}`,
+    { format },
+  );
   return row.d;
 }
 
@@ -163,7 +230,12 @@ async function summarize(
   format: CsvFormat,
 ): Promise<ExtractReport> {
   const spec = EXTRACTS[name];
-  const reasonRows = await db.all<{ code: string; column_name: string | null; n: string; examples: Array<{ line: string; message: string; raw: string }> }>(
+  const reasonRows = await db.all<{
+    code: string;
+    column_name: string | null;
+    n: string;
+    examples: Array<{ line: string; message: string; raw: string }>;
+  }>(
     `SELECT code, column_name, count(*) AS n,
         list({'line': line, 'message': message, 'raw': left(raw, 400)} ORDER BY line)[1:3] AS examples
      FROM quarantine WHERE extract = $name GROUP BY code, column_name ORDER BY n DESC, code`,
@@ -199,7 +271,9 @@ async function summarize(
   let rounding: ExtractReport["rounding"] = null;
   if (spec.moneyColumn && format.moneyDecimals > 2) {
     const m = ident(spec.moneyColumn);
-    const [row] = await db.all<{ d: string }>(`SELECT CAST(coalesce(sum(${m}) - sum(round(${m}, 2)), 0) AS VARCHAR) AS d FROM accepted_${name}`);
+    const [row] = await db.all<{ d: string }>(
+      `SELECT CAST(coalesce(sum(${m}) - sum(round(${m}, 2)), 0) AS VARCHAR) AS d FROM accepted_${name}`,
+    );
     rounding = { decimals: format.moneyDecimals, differenceTotal: row.d };
   }
   const dateCoverage = [];
@@ -239,6 +313,7 @@ export function centsOf(decimal: string): bigint {
 export function unitsOf(decimal: string, scale = 4): bigint {
   const negative = decimal.startsWith("-");
   const [whole, fraction = ""] = decimal.replace("-", "").split(".");
-  const units = BigInt(whole || "0") * 10n ** BigInt(scale) + BigInt((fraction + "0".repeat(scale)).slice(0, scale) || "0");
+  const units =
+    BigInt(whole || "0") * 10n ** BigInt(scale) + BigInt((fraction + "0".repeat(scale)).slice(0, scale) || "0");
   return negative ? -units : units;
 }

@@ -4,7 +4,17 @@
  * unreadable encoding) stop here with one message naming file, line and column; ragged rows
  * come back as `RaggedRow`s for the quarantine, never dropped.
  */
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ExtractConfig } from "../config.js";
@@ -51,7 +61,11 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   try {
     bytes = statSync(config.file).size;
   } catch {
-    throw structuralError(shown, {}, `the ${config.name} extract is missing (configured in extracts.${config.name}.file)`);
+    throw structuralError(
+      shown,
+      {},
+      `the ${config.name} extract is missing (configured in extracts.${config.name}.file)`,
+    );
   }
   const headers = readHeader(config, shown);
 
@@ -65,13 +79,15 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   // DuckDB's latin-1 reader rejects the bytes 0x80–0x9F that Windows-1252 uses for €, “ ” and
   // friends: such files are transcoded to UTF-8 first (streamed, in DuckDB's temp directory).
   const plan = { shown, bytes, headers, columns, extraHeaders, table, rejects };
-  const transcoded = format.encoding === "latin-1" ? await rewriteCopy(db, config.file, { windows1252: true, lf: false }) : null;
+  const transcoded =
+    format.encoding === "latin-1" ? await rewriteCopy(db, config.file, { windows1252: true, lf: false }) : null;
   try {
     return await readText(db, config, transcoded?.file ?? config.file, transcoded ? "utf-8" : format.encoding, plan);
   } catch (error) {
     // DuckDB's reader stops on a file that mixes CRLF and LF line endings (a CSV edited by hand
     // on two systems): read a copy with LF endings instead.
-    if (!(error instanceof AtlasError) || !error.message.includes("invalid state") || format.encoding === "utf-16") throw error;
+    if (!(error instanceof AtlasError) || !error.message.includes("invalid state") || format.encoding === "utf-16")
+      throw error;
     const normalized = await rewriteCopy(db, transcoded?.file ?? config.file, { windows1252: false, lf: true });
     try {
       return await readText(db, config, normalized.file, transcoded ? "utf-8" : format.encoding, plan);
@@ -120,13 +136,19 @@ function planColumns(config: ExtractConfig, headers: readonly string[], shown: s
           if (!column.required && !explicit) break;
           const mapped = explicit ? ` (mapped from "${source.header}")` : "";
           const what = column.required ? "required column" : "mapped column";
-          throw structuralError(shown, { line: 1, column: column.name }, `${what} "${column.name}"${mapped} is not in the header; found: ${headers.join(", ")}`);
+          throw structuralError(
+            shown,
+            { line: 1, column: column.name },
+            `${what} "${column.name}"${mapped} is not in the header; found: ${headers.join(", ")}`,
+          );
         }
         used.add(index);
         const cell = ident(`c${index}`);
         const map = source.map;
         expressions[column.name] = map
-          ? `CASE lower(trim(${cell})) ${Object.entries(map).map(([from, to]) => `WHEN ${literal(from)} THEN ${literal(to)}`).join(" ")} ELSE ${cell} END`
+          ? `CASE lower(trim(${cell})) ${Object.entries(map)
+              .map(([from, to]) => `WHEN ${literal(from)} THEN ${literal(to)}`)
+              .join(" ")} ELSE ${cell} END`
           : cell;
         break;
       }
@@ -152,11 +174,19 @@ function planColumns(config: ExtractConfig, headers: readonly string[], shown: s
   }
   const filters = config.filters.map((filter, i) => {
     const index = position(filter.header);
-    if (index < 0) throw structuralError(shown, { line: 1, column: filter.header }, `the header "${filter.header}" of extracts.${config.name}.filter[${i}] is not in the file; found: ${headers.join(", ")}`);
+    if (index < 0)
+      throw structuralError(
+        shown,
+        { line: 1, column: filter.header },
+        `the header "${filter.header}" of extracts.${config.name}.filter[${i}] is not in the file; found: ${headers.join(", ")}`,
+      );
     used.add(index);
     materialize = true;
     const values = filter.values.map((v) => literal(v.trim().toLowerCase())).join(", ");
-    return { rule: `${filter.header} in ${filter.values.map((v) => `"${v}"`).join(", ")}`, sql: `coalesce(lower(trim(${ident(`c${index}`)})) IN (${values}), false)` };
+    return {
+      rule: `${filter.header} in ${filter.values.map((v) => `"${v}"`).join(", ")}`,
+      sql: `coalesce(lower(trim(${ident(`c${index}`)})) IN (${values}), false)`,
+    };
   });
   return { expressions, used, filters, multiply, materialize };
 }
@@ -171,7 +201,13 @@ interface ReadPlan {
   readonly rejects: string;
 }
 
-async function readText(db: Db, config: ExtractConfig, file: string, encoding: string, plan: ReadPlan): Promise<RawExtract> {
+async function readText(
+  db: Db,
+  config: ExtractConfig,
+  file: string,
+  encoding: string,
+  plan: ReadPlan,
+): Promise<RawExtract> {
   const { shown, bytes, headers, columns, extraHeaders, table, rejects } = plan;
   const { format } = config;
   const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
@@ -188,7 +224,13 @@ async function readText(db: Db, config: ExtractConfig, file: string, encoding: s
   } catch (error) {
     throw structuralError(shown, {}, `cannot be read as CSV: ${(error as Error).message.split("\n")[0]}`);
   }
-  const rejected = await db.all<{ line: string; error_type: string; csv_line: string; error_message: string; column_name: string | null }>(
+  const rejected = await db.all<{
+    line: string;
+    error_type: string;
+    csv_line: string;
+    error_message: string;
+    column_name: string | null;
+  }>(
     // DuckDB may report one ragged line several times (once per missing column): one entry per line.
     `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line, min(error_message) AS error_message, min(column_name) AS column_name
      FROM ${rejects} GROUP BY line ORDER BY line`,
@@ -201,7 +243,11 @@ async function readText(db: Db, config: ExtractConfig, file: string, encoding: s
       `text is not valid ${format.encoding}; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`,
     );
   }
-  const ragged: RaggedRow[] = rejected.map((r) => ({ line: Number(r.line), message: r.error_message, text: r.csv_line }));
+  const ragged: RaggedRow[] = rejected.map((r) => ({
+    line: Number(r.line),
+    message: r.error_message,
+    text: r.csv_line,
+  }));
   await db.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
   const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}_text`);
   const rows = Number(n);
@@ -223,7 +269,9 @@ async function readText(db: Db, config: ExtractConfig, file: string, encoding: s
   }
   const filtered = await countFiltered(db, base, columns.filters);
   const where = columns.filters.length ? ` WHERE ${columns.filters.map((f) => f.sql).join(" AND ")}` : "";
-  const mapped = `SELECT line${Object.entries(columns.expressions).map(([name, sql]) => `, ${sql} AS ${ident(name)}`).join("")} FROM ${base}${where}`;
+  const mapped = `SELECT line${Object.entries(columns.expressions)
+    .map(([name, sql]) => `, ${sql} AS ${ident(name)}`)
+    .join("")} FROM ${base}${where}`;
   let source = `(${mapped})`;
   if (columns.materialize) {
     await db.run(`CREATE OR REPLACE TABLE ${table}_mapped AS ${mapped} ORDER BY line`);
@@ -247,7 +295,10 @@ async function readText(db: Db, config: ExtractConfig, file: string, encoding: s
 /** Rows each filter leaves out, counted at the first rule they fail (rules apply in order). */
 async function countFiltered(db: Db, base: string, filters: ColumnPlan["filters"]): Promise<RawExtract["filtered"]> {
   if (filters.length === 0) return [];
-  const counts = filters.map((f, i) => `count(*) FILTER (WHERE ${[...filters.slice(0, i).map((p) => p.sql), `NOT ${f.sql}`].join(" AND ")}) AS r${i}`);
+  const counts = filters.map(
+    (f, i) =>
+      `count(*) FILTER (WHERE ${[...filters.slice(0, i).map((p) => p.sql), `NOT ${f.sql}`].join(" AND ")}) AS r${i}`,
+  );
   const [row] = await db.all<Record<string, string>>(`SELECT ${counts.join(", ")} FROM ${base}`);
   return filters.map((f, i) => ({ rule: f.rule, count: Number(row[`r${i}`]) }));
 }
@@ -286,7 +337,14 @@ function scanBytes(file: string): { lines: number; controlChars: boolean } {
  * plus its position, plus the ragged rows DuckDB set aside before it, plus the newlines
  * inside quoted fields of earlier rows.
  */
-async function numberLines(db: Db, table: string, width: number, ragged: readonly RaggedRow[], positional: readonly string[], blanks: readonly number[]): Promise<void> {
+async function numberLines(
+  db: Db,
+  table: string,
+  width: number,
+  ragged: readonly RaggedRow[],
+  positional: readonly string[],
+  blanks: readonly number[],
+): Promise<void> {
   const all = Array.from({ length: width }, (_, i) => ident(`c${i}`));
   const [{ multiline }] = await db.all<{ multiline: boolean }>(
     `SELECT coalesce(bool_or(${all.map((c) => `coalesce(contains(${c}, chr(10)), false)`).join(" OR ")}), false) AS multiline FROM ${table}_text`,
@@ -294,7 +352,10 @@ async function numberLines(db: Db, table: string, width: number, ragged: readonl
   // Ragged row j (sorted) sits after (line_j - 2 - j) good rows: every good row from there on shifts by one.
   // DuckDB reports a ragged row's physical line; blank lines before it are not rows: take them out first.
   const shifts = ragged.map((r, j) => r.line - blanks.filter((b) => b < r.line).length - 2 - j);
-  const shiftSql = shifts.length === 0 ? "0" : `(SELECT count(*) FROM (SELECT unnest(${`[${shifts.join(",")}]`}) AS s) WHERE s <= rowid)`;
+  const shiftSql =
+    shifts.length === 0
+      ? "0"
+      : `(SELECT count(*) FROM (SELECT unnest(${`[${shifts.join(",")}]`}) AS s) WHERE s <= rowid)`;
   const newlineSql = multiline
     ? `coalesce(sum(${all.map((c) => `coalesce(length(${c}) - length(replace(${c}, chr(10), '')), 0)`).join(" + ")}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)`
     : "0";
@@ -366,7 +427,11 @@ export function blankLines(file: string): number[] {
  * Copies a file into DuckDB's temp directory in 4 MB chunks: from Windows-1252 (or ISO-8859-1)
  * to UTF-8, and/or with every CRLF turned into LF.
  */
-async function rewriteCopy(db: Db, file: string, how: { windows1252: boolean; lf: boolean }): Promise<{ dir: string; file: string }> {
+async function rewriteCopy(
+  db: Db,
+  file: string,
+  how: { windows1252: boolean; lf: boolean },
+): Promise<{ dir: string; file: string }> {
   const [{ d }] = await db.all<{ d: string | null }>("SELECT current_setting('temp_directory') AS d");
   const parent = d && path.isAbsolute(d) ? d : os.tmpdir();
   if (!existsSync(parent)) mkdirSync(parent, { recursive: true });
@@ -382,7 +447,9 @@ async function rewriteCopy(db: Db, file: string, how: { windows1252: boolean; lf
     for (;;) {
       const length = readSync(input, buffer, 0, buffer.length, null);
       if (length === 0) break;
-      let chunk: Buffer = how.windows1252 ? Buffer.from(decoder.decode(buffer.subarray(0, length), { stream: true }), "utf8") : buffer.subarray(0, length);
+      let chunk: Buffer = how.windows1252
+        ? Buffer.from(decoder.decode(buffer.subarray(0, length), { stream: true }), "utf8")
+        : buffer.subarray(0, length);
       if (how.lf) {
         // A CR at the end of a chunk waits for the next chunk's first byte.
         if (pendingCr) chunk = Buffer.concat([Buffer.from([13]), chunk]);
@@ -414,20 +481,30 @@ function readHeader(config: ExtractConfig, shown: string): string[] {
   let text: string;
   switch (config.format.encoding) {
     case "utf-8":
-      text = buffer.subarray(0, length).toString("utf8").replace(/^\uFEFF/, "");
+      text = buffer
+        .subarray(0, length)
+        .toString("utf8")
+        .replace(/^\uFEFF/, "");
       break;
     case "latin-1":
       text = new TextDecoder("windows-1252").decode(buffer.subarray(0, length));
       break;
     case "utf-16":
-      text = buffer.subarray(0, length).toString("utf16le").replace(/^\uFEFF/, "");
+      text = buffer
+        .subarray(0, length)
+        .toString("utf16le")
+        .replace(/^\uFEFF/, "");
       break;
     default:
       throw new Error(`invalid encoding: ${config.format.encoding satisfies never}`);
   }
   if (text.includes("\uFFFD") && config.format.encoding === "utf-8") {
     const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
-    throw structuralError(shown, { line }, `text is not valid utf-8; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`);
+    throw structuralError(
+      shown,
+      { line },
+      `text is not valid utf-8; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`,
+    );
   }
   const headers = parseCsvRecord(text, config.format.delimiter);
   if (headers.length === 0 || headers.every((h) => h.trim() === "")) {

@@ -76,9 +76,24 @@ export type ExtractName = (typeof EXTRACT_NAMES)[number];
 const SAME_NAMES: readonly ReportExtractName[] = EXTRACT_NAMES satisfies readonly ExtractName[];
 void SAME_NAMES;
 
-const req = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, required: true, ...extra });
-const opt = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ name, type, required: false, ...extra });
-const ref = (column: string, extract: ExtractName, bring: readonly string[] = []): ReferenceSpec => ({ column, extract, targetColumn: column, bring });
+const req = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  type,
+  required: true,
+  ...extra,
+});
+const opt = (name: string, type: ColumnType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({
+  name,
+  type,
+  required: false,
+  ...extra,
+});
+const ref = (column: string, extract: ExtractName, bring: readonly string[] = []): ReferenceSpec => ({
+  column,
+  extract,
+  targetColumn: column,
+  bring,
+});
 
 /** Customer attributes a source extract may carry; derived accounts take each one's most recent non-empty value. */
 const ATTRIBUTES: readonly ColumnSpec[] = [
@@ -107,7 +122,9 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     columns: [req("role", "id"), req("hourly_cost", "money"), req("currency", "text")],
     key: ["role"],
     references: [],
-    rules: [{ code: "negative_amount", column: "hourly_cost", message: "hourly cost is negative", sql: "hourly_cost < 0" }],
+    rules: [
+      { code: "negative_amount", column: "hourly_cost", message: "hourly cost is negative", sql: "hourly_cost < 0" },
+    ],
     moneyColumn: "hourly_cost",
     dateColumns: [],
   },
@@ -128,7 +145,12 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     rules: [
       { code: "negative_amount", column: "list_price", message: "list price is negative", sql: "list_price < 0" },
       { code: "negative_amount", column: "unit_cost", message: "unit cost is negative", sql: "unit_cost < 0" },
-      { code: "date_order", column: "withdrawn_on", message: "withdrawn before launch", sql: "withdrawn_on < launched_on" },
+      {
+        code: "date_order",
+        column: "withdrawn_on",
+        message: "withdrawn before launch",
+        sql: "withdrawn_on < launched_on",
+      },
     ],
     dateColumns: ["launched_on", "withdrawn_on"],
   },
@@ -204,7 +226,12 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     references: [ref("account_id", "accounts"), ref("product_id", "products")],
     rules: [
       { code: "negative_amount", column: "amount", message: "recurring amount is negative", sql: "amount < 0" },
-      { code: "date_order", column: "end_date", message: "subscription ends before it starts", sql: "end_date < start_date" },
+      {
+        code: "date_order",
+        column: "end_date",
+        message: "subscription ends before it starts",
+        sql: "end_date < start_date",
+      },
     ],
     moneyColumn: "amount",
     // A subscription may be set to end after the as-of date: only its start is checked against it.
@@ -222,13 +249,20 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("seats", "int", { min: 0 }),
       req("mrr", "money"),
       req("currency", "text"),
-      req("change_type", "enum", { values: ["new", "renewal", "upgrade", "downgrade", "price_increase", "addon", "reactivation"] }),
+      req("change_type", "enum", {
+        values: ["new", "renewal", "upgrade", "downgrade", "price_increase", "addon", "reactivation"],
+      }),
     ],
     key: ["contract_id"],
     references: [ref("account_id", "accounts"), ref("product_id", "products")],
     rules: [
       { code: "negative_amount", column: "mrr", message: "MRR is negative", sql: "mrr < 0" },
-      { code: "date_order", column: "end_date", message: "contract ends before it starts", sql: "end_date < start_date" },
+      {
+        code: "date_order",
+        column: "end_date",
+        message: "contract ends before it starts",
+        sql: "end_date < start_date",
+      },
     ],
     moneyColumn: "mrr",
     dateColumns: ["start_date", "end_date"],
@@ -261,7 +295,10 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       opt("cost", "money"),
     ],
     key: ["invoice_id", "line_no"],
-    references: [ref("invoice_id", "invoices", ["document_type", "currency"]), ref("product_id", "products", ["unit_cost"])],
+    references: [
+      ref("invoice_id", "invoices", ["document_type", "currency"]),
+      ref("product_id", "products", ["unit_cost"]),
+    ],
     rules: [
       {
         code: "sign_rule",
@@ -335,7 +372,12 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     references: [ref("account_id", "accounts"), ref("role", "role_rates", ["hourly_cost"])],
     rules: [
       { code: "out_of_range", column: "hours", message: "hours must be positive", sql: "hours <= 0" },
-      { code: "out_of_range", column: "hours", message: "hours × hourly cost of the role is a trillion or more", sql: "CAST(hours AS DECIMAL(38,4)) * CAST(ref_hourly_cost AS DECIMAL(38,4)) >= 1e12" },
+      {
+        code: "out_of_range",
+        column: "hours",
+        message: "hours × hourly cost of the role is a trillion or more",
+        sql: "CAST(hours AS DECIMAL(38,4)) * CAST(ref_hourly_cost AS DECIMAL(38,4)) >= 1e12",
+      },
     ],
     dateColumns: ["work_date"],
   },

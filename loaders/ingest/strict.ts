@@ -30,7 +30,8 @@ export function quarantineShare(e: ExtractReport): QuarantineShare {
     const source = abs(unitsOf(e.money.sourceTotal));
     // Positive and negative amounts may cancel in the source total: measure against the larger of the two parts.
     const denominator = source > abs(unitsOf(e.money.acceptedTotal)) ? source : abs(unitsOf(e.money.acceptedTotal));
-    money = denominator === 0n ? 0 : Number((abs(unitsOf(e.money.quarantinedTotal)) * 1_000_000n) / denominator) / 1_000_000;
+    money =
+      denominator === 0n ? 0 : Number((abs(unitsOf(e.money.quarantinedTotal)) * 1_000_000n) / denominator) / 1_000_000;
   }
   return { extract: e.extract, rows, money };
 }
@@ -43,15 +44,25 @@ export async function assertQuarantineWithinLimit(
   options: { allow: boolean; log: (line: string) => void },
 ): Promise<void> {
   const limit = config.quarantineLimit;
-  const over = report.extracts.filter((e) => e.provided).map((e) => ({ e, share: quarantineShare(e) })).filter(({ share }) => share.rows > limit.rows || share.money > limit.money);
+  const over = report.extracts
+    .filter((e) => e.provided)
+    .map((e) => ({ e, share: quarantineShare(e) }))
+    .filter(({ share }) => share.rows > limit.rows || share.money > limit.money);
   if (over.length === 0) return;
   const dir = path.join(path.dirname(storeDir), "rejected");
   mkdirSync(dir, { recursive: true });
   const lines: string[] = [];
   for (const { e, share } of over) {
     const file = path.join(dir, `${e.extract}.csv`);
-    await db.run(`COPY (SELECT line, code, column_name AS "column", message, raw FROM quarantine WHERE extract = ${literal(e.extract)} ORDER BY line) TO ${literal(file)} (HEADER, DELIMITER ',')`);
-    const top = e.reasons.slice(0, 3).map((r) => `${r.code}${r.column ? ` in ${r.column}` : ""} × ${r.count.toLocaleString("en-US")} (e.g. line ${r.examples[0]?.line}: ${r.examples[0]?.message})`);
+    await db.run(
+      `COPY (SELECT line, code, column_name AS "column", message, raw FROM quarantine WHERE extract = ${literal(e.extract)} ORDER BY line) TO ${literal(file)} (HEADER, DELIMITER ',')`,
+    );
+    const top = e.reasons
+      .slice(0, 3)
+      .map(
+        (r) =>
+          `${r.code}${r.column ? ` in ${r.column}` : ""} × ${r.count.toLocaleString("en-US")} (e.g. line ${r.examples[0]?.line}: ${r.examples[0]?.message})`,
+      );
     const money = e.money ? `, ${percent(share.money)} of ${e.money.column}` : "";
     lines.push(
       `${e.extract}: ${e.quarantined.toLocaleString("en-US")} rows quarantined = ${percent(share.rows)} of rows${money} (limit ${percent(limit.rows)} of rows, ${percent(limit.money)} of money)`,
@@ -60,7 +71,9 @@ export async function assertQuarantineWithinLimit(
     );
   }
   if (options.allow) {
-    options.log(`warning: building with more quarantined than quarantineLimit allows (--allow-quarantine):\n  ${lines.join("\n  ")}`);
+    options.log(
+      `warning: building with more quarantined than quarantineLimit allows (--allow-quarantine):\n  ${lines.join("\n  ")}`,
+    );
     return;
   }
   throw new AtlasError(

@@ -70,7 +70,13 @@ interface Check {
  * is accepted —, and the row as read for rejected rows), the view `accepted_<extract>` and
  * rows appended to `quarantine`.
  */
-export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec, format: CsvFormat, context: ValidationContext): Promise<ValidationResult> {
+export async function validateExtract(
+  db: Db,
+  raw: RawExtract,
+  spec: ExtractSpec,
+  format: CsvFormat,
+  context: ValidationContext,
+): Promise<ValidationResult> {
   await db.run(QUARANTINE_DDL);
   const present = spec.columns.filter((c) => raw.columns.includes(c.name));
   const product = raw.multiply;
@@ -79,21 +85,36 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
   const n = (c: ColumnSpec) => ident(`n_${c.name}`);
 
   // 1. Normalised text: trimmed, null spellings to NULL, thousands separators removed.
-  const normalized = present.flatMap((c) => [...(isNumeric(c) ? [`${cleanNumberSql(c, format)} AS ${ident(`ok_${c.name}`)}`] : []), `${normalizeSql(c, format)} AS ${n(c)}`]);
+  const normalized = present.flatMap((c) => [
+    ...(isNumeric(c) ? [`${cleanNumberSql(c, format)} AS ${ident(`ok_${c.name}`)}`] : []),
+    `${normalizeSql(c, format)} AS ${n(c)}`,
+  ]);
   // 2. Typed values.
-  const typed = [...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`), ...absent.map((c) => `CAST(NULL AS ${sqlType(c.type, format)}) AS ${ident(c.name)}`)];
+  const typed = [
+    ...present.map((c) => `${parseSql(c, `n_${c.name}`, format)} AS ${ident(c.name)}`),
+    ...absent.map((c) => `CAST(NULL AS ${sqlType(c.type, format)}) AS ${ident(c.name)}`),
+  ];
   // 3. Checks on cells, references, business rules and currency.
   const checks: Check[] = present.flatMap((c) => cellChecks(c, format, context, raw.mayHaveControlChars));
   // amount = quantity × unit price, computed exactly: more decimals than money may have is invalid, never rounded.
-  const productSql = product ? `CAST(${ident(product.factors[0])} AS DECIMAL(38,8)) * CAST(${ident(product.factors[1])} AS DECIMAL(38,8))` : "";
+  const productSql = product
+    ? `CAST(${ident(product.factors[0])} AS DECIMAL(38,8)) * CAST(${ident(product.factors[1])} AS DECIMAL(38,8))`
+    : "";
   if (product) {
     const column = product.column;
     const both = `${ident(product.factors[0])} IS NOT NULL AND ${ident(product.factors[1])} IS NOT NULL`;
     checks.push(
-      { failSql: `NOT (${both})`, reasonSql: reason("missing_value", column, `'${column} is empty: ${product.factors.join(" × ")} needs both'`) },
+      {
+        failSql: `NOT (${both})`,
+        reasonSql: reason("missing_value", column, `'${column} is empty: ${product.factors.join(" × ")} needs both'`),
+      },
       {
         failSql: `(${both} AND ${ident(column)} IS NULL)`,
-        reasonSql: reason("invalid_money", column, `'${column} = ${product.factors.join(" × ")} = ' || CAST(${productSql} AS VARCHAR) || ' has more than ${format.moneyDecimals} decimals or ${MAX_INTEGER_DIGITS.money} digits'`),
+        reasonSql: reason(
+          "invalid_money",
+          column,
+          `'${column} = ${product.factors.join(" × ")} = ' || CAST(${productSql} AS VARCHAR) || ' has more than ${format.moneyDecimals} decimals or ${MAX_INTEGER_DIGITS.money} digits'`,
+        ),
       },
     );
   }
@@ -121,17 +142,31 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
       },
       {
         failSql: `(${ident(ref.column)} IS NOT NULL AND ${ident(`missing_ref_${i}`)} AND ${parent} IS NULL)`,
-        reasonSql: reason("orphan_reference", ref.column, `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ' not found among accepted ${ref.extract}'`),
+        reasonSql: reason(
+          "orphan_reference",
+          ref.column,
+          `'${ref.column} ' || ${quoteValue(ident(ref.column))} || ' not found among accepted ${ref.extract}'`,
+        ),
       },
     );
   });
   // A rule that names a column this extract does not have (here) is not checked.
-  const rules = spec.rules.filter((rule) => ![...rule.sql.matchAll(/ref_([a-z_]+)/g)].some((m) => !references.some((r) => r.bring?.includes(m[1]))));
-  for (const rule of rules) checks.push({ failSql: `coalesce((${rule.sql}), false)`, reasonSql: reason(rule.code, rule.column, literal(rule.message)) });
+  const rules = spec.rules.filter(
+    (rule) => ![...rule.sql.matchAll(/ref_([a-z_]+)/g)].some((m) => !references.some((r) => r.bring?.includes(m[1]))),
+  );
+  for (const rule of rules)
+    checks.push({
+      failSql: `coalesce((${rule.sql}), false)`,
+      reasonSql: reason(rule.code, rule.column, literal(rule.message)),
+    });
   if (spec.columns.some((c) => c.name === "currency") && raw.columns.includes("currency")) {
     checks.push({
       failSql: `coalesce(upper(currency) <> ${literal(context.currency)}, false)`,
-      reasonSql: reason("currency_mismatch", "currency", `'currency ' || ${quoteValue("currency")} || ' differs from the configured ${context.currency}'`),
+      reasonSql: reason(
+        "currency_mismatch",
+        "currency",
+        `'currency ' || ${quoteValue("currency")} || ' differs from the configured ${context.currency}'`,
+      ),
     });
   }
   const anyFails = checks.map((c) => c.failSql).join(" OR ") || "false";
@@ -154,7 +189,9 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
   // 4. Repeated keys: the first line wins among rows without other problems.
   if (spec.key.length > 0) await markDuplicates(db, spec);
 
-  await db.run(`CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`);
+  await db.run(
+    `CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`,
+  );
 
   const moneyAmount = spec.moneyColumn ? ident(spec.moneyColumn) : "NULL";
   await db.run(`
@@ -166,7 +203,12 @@ export async function validateExtract(db: Db, raw: RawExtract, spec: ExtractSpec
   for (const row of raw.ragged) {
     await db.run(
       `INSERT INTO quarantine VALUES ($extract, $line, 'ragged_row', NULL, $message, ['ragged_row'], to_json({'text': $text})::VARCHAR, NULL)`,
-      { extract: spec.name, line: row.line, message: `cannot split into the header's columns: ${row.message}`, text: row.text.slice(0, 2000) },
+      {
+        extract: spec.name,
+        line: row.line,
+        message: `cannot split into the header's columns: ${row.message}`,
+        text: row.text.slice(0, 2000),
+      },
     );
   }
   const [counts] = await db.all<{ accepted: string; quarantined: string }>(
@@ -221,8 +263,10 @@ function bind(sql: string, body: (x: string) => string): string {
  */
 function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
   const raw = `r.${ident(column.name)}`;
-  const padded = (x: string) => `(starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR starts_with(${x}, chr(9)) OR ends_with(${x}, chr(9)))`;
-  if (column.type === "text" || column.type === "id") return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded(raw)} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
+  const padded = (x: string) =>
+    `(starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR starts_with(${x}, chr(9)) OR ends_with(${x}, chr(9)))`;
+  if (column.type === "text" || column.type === "id")
+    return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded(raw)} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
   // Null spellings are at most 4 characters, so longer cells skip the lower-casing.
   const spelling = (x: string) => `(length(${x}) <= 4 AND lower(${x}) IN (${NULL_SPELLINGS.map(literal).join(", ")}))`;
   const base = (x: string) =>
@@ -252,7 +296,9 @@ function isNumeric(column: ColumnSpec): boolean {
  * second look, and is cast directly. Computed once per cell as `ok_<column>`.
  */
 function cleanNumberSql(column: ColumnSpec, format: CsvFormat): string {
-  return format.decimalSeparator === "." ? `regexp_full_match(r.${ident(column.name)}, '${decimalPattern(column.type, format)}')` : "false";
+  return format.decimalSeparator === "."
+    ? `regexp_full_match(r.${ident(column.name)}, '${decimalPattern(column.type, format)}')`
+    : "false";
 }
 
 /**
@@ -260,11 +306,18 @@ function cleanNumberSql(column: ColumnSpec, format: CsvFormat): string {
  * trillion) per cell, so that integer cents stay exact as JavaScript numbers even summed over
  * millions of rows, and products such as quantity × unit cost fit DuckDB's DECIMAL(38).
  */
-export const MAX_INTEGER_DIGITS: Partial<Record<ColumnSpec["type"], number>> = { int: 15, money: 12, price: 12, number: 12 };
+export const MAX_INTEGER_DIGITS: Partial<Record<ColumnSpec["type"], number>> = {
+  int: 15,
+  money: 12,
+  price: 12,
+  number: 12,
+};
 
 /** The clean spelling of a numeric cell; money allows the format's decimals (2 unless configured). */
 function decimalPattern(type: ColumnSpec["type"], format: Pick<CsvFormat, "moneyDecimals">): string {
-  return type === "money" ? `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,${format.moneyDecimals}})?` : DECIMAL_PATTERN[type]!;
+  return type === "money"
+    ? `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,${format.moneyDecimals}})?`
+    : DECIMAL_PATTERN[type]!;
 }
 
 const DECIMAL_PATTERN: Partial<Record<ColumnSpec["type"], string>> = {
@@ -300,7 +353,8 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
   const n = ident(`n_${column.name}`);
   const v = ident(column.name);
   const out: Check[] = [];
-  if (column.required) out.push({ failSql: `${n} IS NULL`, reasonSql: reason("missing_value", column.name, `'${column.name} is empty'`) });
+  if (column.required)
+    out.push({ failSql: `${n} IS NULL`, reasonSql: reason("missing_value", column.name, `'${column.name} is empty'`) });
   const expected: Record<ColumnSpec["type"], string> = {
     id: "",
     text: "",
@@ -315,24 +369,71 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
   // A well-formed number with too many digits is out of range, not unreadable (huge values must never overflow a DECIMAL).
   // Both checks look at a cell only when it did not parse (CASE), each through its own lambda (see bind()).
   const unparsed = `${n} IS NOT NULL AND ${v} IS NULL`;
-  const tooLarge = (x: string) => (digits === undefined ? "false" : `regexp_full_match(${x}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`);
+  const tooLarge = (x: string) =>
+    digits === undefined ? "false" : `regexp_full_match(${x}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`;
   if (digits !== undefined) {
-    out.push({ failSql: `CASE WHEN ${unparsed} THEN ${bind(n, tooLarge)} ELSE false END`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${quoteValue(n)} || ' is too large (at most ${digits} digits before the decimal point)'`) });
+    out.push({
+      failSql: `CASE WHEN ${unparsed} THEN ${bind(n, tooLarge)} ELSE false END`,
+      reasonSql: reason(
+        "out_of_range",
+        column.name,
+        `'${column.name} ' || ${quoteValue(n)} || ' is too large (at most ${digits} digits before the decimal point)'`,
+      ),
+    });
   }
   if (expected[column.type]) {
-    const failSql = digits === undefined ? `(${unparsed})` : `CASE WHEN ${unparsed} THEN ${bind(n, (x) => `NOT ${tooLarge(x)}`)} ELSE false END`;
-    out.push({ failSql, reasonSql: reason(`invalid_${column.type}`, column.name, `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`) });
+    const failSql =
+      digits === undefined
+        ? `(${unparsed})`
+        : `CASE WHEN ${unparsed} THEN ${bind(n, (x) => `NOT ${tooLarge(x)}`)} ELSE false END`;
+    out.push({
+      failSql,
+      reasonSql: reason(
+        `invalid_${column.type}`,
+        column.name,
+        `'${column.name} ' || ${quoteValue(n)} || ' is not ${expected[column.type]}'`,
+      ),
+    });
   }
-  if (column.min !== undefined) out.push({ failSql: `coalesce(${v} < ${column.min}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`) });
-  if (column.max !== undefined) out.push({ failSql: `coalesce(${v} > ${column.max}, false)`, reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`) });
+  if (column.min !== undefined)
+    out.push({
+      failSql: `coalesce(${v} < ${column.min}, false)`,
+      reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is below ${column.min}'`),
+    });
+  if (column.max !== undefined)
+    out.push({
+      failSql: `coalesce(${v} > ${column.max}, false)`,
+      reasonSql: reason("out_of_range", column.name, `'${column.name} ' || ${v} || ' is above ${column.max}'`),
+    });
   if (column.type === "date") {
     out.push(
-      ...(column.future ? [] : [{ failSql: `coalesce(${v} > DATE ${literal(context.asOf)}, false)`, reasonSql: reason("future_date", column.name, `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`) }]),
-      { failSql: `coalesce(${v} < DATE ${literal(context.earliest)}, false)`, reasonSql: reason("date_out_of_range", column.name, `'${column.name} ' || ${v} || ' is before ${context.earliest}'`) },
+      ...(column.future
+        ? []
+        : [
+            {
+              failSql: `coalesce(${v} > DATE ${literal(context.asOf)}, false)`,
+              reasonSql: reason(
+                "future_date",
+                column.name,
+                `'${column.name} ' || ${v} || ' is after the as-of date ${context.asOf}'`,
+              ),
+            },
+          ]),
+      {
+        failSql: `coalesce(${v} < DATE ${literal(context.earliest)}, false)`,
+        reasonSql: reason(
+          "date_out_of_range",
+          column.name,
+          `'${column.name} ' || ${v} || ' is before ${context.earliest}'`,
+        ),
+      },
     );
   }
   if (controlChars && (column.type === "id" || column.type === "text")) {
-    out.push({ failSql: `coalesce(regexp_matches(${n}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'), false)`, reasonSql: reason("control_character", column.name, `'${column.name} contains control characters'`) });
+    out.push({
+      failSql: `coalesce(regexp_matches(${n}, '[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]'), false)`,
+      reasonSql: reason("control_character", column.name, `'${column.name} contains control characters'`),
+    });
   }
   return out;
 }

@@ -53,27 +53,47 @@ function shapeOf(value: string): Shape | null {
   if (m) {
     const time = timePart(m[5]);
     if (time === null) return null;
-    return { template: `%Y${m[2]}%m${m[2]}%d${time}`, order: "ymd", first: Number(m[3]), second: Number(m[4]), dotted: false };
+    return {
+      template: `%Y${m[2]}%m${m[2]}%d${time}`,
+      order: "ymd",
+      first: Number(m[3]),
+      second: Number(m[4]),
+      dotted: false,
+    };
   }
   m = MONTH_NAME.exec(value);
   if (m) {
     const time = timePart(m[5]);
     if (time === null) return null;
-    return { template: `%d${m[2]}%b${m[2]}${m[4].length === 4 ? "%Y" : "%y"}${time}`, order: "dmy", first: Number(m[1]), second: 1, dotted: false };
+    return {
+      template: `%d${m[2]}%b${m[2]}${m[4].length === 4 ? "%Y" : "%y"}${time}`,
+      order: "dmy",
+      first: Number(m[1]),
+      second: 1,
+      dotted: false,
+    };
   }
   m = FIELD_FIRST.exec(value);
   if (m) {
     const time = timePart(m[5]);
     if (time === null) return null;
     const year = m[4].length === 4 ? "%Y" : "%y";
-    return { template: `{A}${m[2]}{B}${m[2]}${year}${time}`, order: "ambiguous", first: Number(m[1]), second: Number(m[3]), dotted: m[2] === "." };
+    return {
+      template: `{A}${m[2]}{B}${m[2]}${year}${time}`,
+      order: "ambiguous",
+      first: Number(m[1]),
+      second: Number(m[3]),
+      dotted: m[2] === ".",
+    };
   }
   return null;
 }
 
 /** `{A}`/`{B}` filled in for the order. */
 function fill(template: string, order: "dmy" | "mdy"): string {
-  return order === "dmy" ? template.replace("{A}", "%d").replace("{B}", "%m") : template.replace("{A}", "%m").replace("{B}", "%d");
+  return order === "dmy"
+    ? template.replace("{A}", "%d").replace("{B}", "%m")
+    : template.replace("{A}", "%m").replace("{B}", "%d");
 }
 
 /** Another date column of the same file: written by the same export, so in the same order. */
@@ -88,7 +108,14 @@ export interface SupportingColumn {
  */
 export function sniffDateFormat(values: readonly string[], support: readonly SupportingColumn[] = []): DateDecision {
   const cells = values.map((v) => v.trim()).filter((v) => !isBlank(v));
-  if (cells.length === 0) return { value: "%Y-%m-%d", evidence: "no dates in the sample: ISO (YYYY-MM-DD) assumed", unreadable: 0, unreadableExamples: [], unknown: false };
+  if (cells.length === 0)
+    return {
+      value: "%Y-%m-%d",
+      evidence: "no dates in the sample: ISO (YYYY-MM-DD) assumed",
+      unreadable: 0,
+      unreadableExamples: [],
+      unknown: false,
+    };
 
   // The most common written form (ignoring field order) decides; values in other forms will not read.
   const byTemplate = new Map<string, { shapes: Shape[]; example: string }>();
@@ -112,9 +139,12 @@ export function sniffDateFormat(values: readonly string[], support: readonly Sup
       unknown: true,
     };
   }
-  const [template, { shapes, example }] = [...byTemplate.entries()].sort((a, b) => b[1].shapes.length - a[1].shapes.length)[0];
+  const [template, { shapes, example }] = [...byTemplate.entries()].sort(
+    (a, b) => b[1].shapes.length - a[1].shapes.length,
+  )[0];
   const others = cells.filter((c) => shapeOf(c)?.template !== template);
-  const outside = others.length > 0 ? `; ${count(others.length)} written otherwise (e.g. "${others[0]}") will not read` : "";
+  const outside =
+    others.length > 0 ? `; ${count(others.length)} written otherwise (e.g. "${others[0]}") will not read` : "";
   const time = /%H|%I/.test(template) ? ", with a time" : "";
   const shortYear = template.includes("%y") ? ", 2-digit years (%y: 00–68 are 2000–2068, 69–99 are 1969–1999)" : "";
 
@@ -166,14 +196,27 @@ export function sniffDateFormat(values: readonly string[], support: readonly Sup
   };
 }
 
-function decideFromSupport(template: string, support: readonly SupportingColumn[]): { order: "dmy" | "mdy"; why: string } | null {
+function decideFromSupport(
+  template: string,
+  support: readonly SupportingColumn[],
+): { order: "dmy" | "mdy"; why: string } | null {
   for (const column of support) {
-    const shapes = column.values.map((v) => shapeOf(v.trim())).filter((s): s is Shape => s !== null && s.template.replace(/[ T].*$/, "") === template.replace(/[ T].*$/, ""));
+    const shapes = column.values
+      .map((v) => shapeOf(v.trim()))
+      .filter((s): s is Shape => s !== null && s.template.replace(/[ T].*$/, "") === template.replace(/[ T].*$/, ""));
     const dayFirst = shapes.filter((s) => s.first > 12 && s.second <= 12).length;
     const monthFirst = shapes.filter((s) => s.second > 12 && s.first <= 12).length;
     const none = "no sampled date of this column has a field above 12";
-    if (dayFirst > 0 && monthFirst === 0) return { order: "dmy", why: `day-first: ${none}, but ${count(dayFirst)} of ${count(shapes.length)} dates in ${column.header}, written the same way, have a first field above 12` };
-    if (monthFirst > 0 && dayFirst === 0) return { order: "mdy", why: `month-first: ${none}, but ${count(monthFirst)} of ${count(shapes.length)} dates in ${column.header}, written the same way, have a second field above 12` };
+    if (dayFirst > 0 && monthFirst === 0)
+      return {
+        order: "dmy",
+        why: `day-first: ${none}, but ${count(dayFirst)} of ${count(shapes.length)} dates in ${column.header}, written the same way, have a first field above 12`,
+      };
+    if (monthFirst > 0 && dayFirst === 0)
+      return {
+        order: "mdy",
+        why: `month-first: ${none}, but ${count(monthFirst)} of ${count(shapes.length)} dates in ${column.header}, written the same way, have a second field above 12`,
+      };
   }
   return null;
 }

@@ -64,7 +64,16 @@ export function mapFile(sample: FileSample): Mapping {
       if (header !== undefined && !Object.values(columns).includes(header)) columns[column] = header;
     }
     if (preset.multiplyAmount) columns.amount = { multiply: [...preset.multiplyAmount] };
-    const rest = matchHeaders(headers, preset.extract, new Set(Object.values(columns).map(headerOf).filter((h) => h !== undefined)), new Set(Object.keys(columns)));
+    const rest = matchHeaders(
+      headers,
+      preset.extract,
+      new Set(
+        Object.values(columns)
+          .map(headerOf)
+          .filter((h) => h !== undefined),
+      ),
+      new Set(Object.keys(columns)),
+    );
     for (const [column, match] of rest) columns[column] = match.header;
     const reason = `preset ${preset.name} (${preset.title}): ${found.length} of its ${preset.documented.length} documented headers found (${found.join(", ")})`;
     return { extract: preset.extract, reason, preset, columns, present: presentOf(columns) };
@@ -74,17 +83,31 @@ export function mapFile(sample: FileSample): Mapping {
   if (canonical !== null) {
     const columns: Record<string, ColumnValue> = {};
     // The reader matches ignoring case and surrounding spaces: only other spellings need mapping.
-    for (const [column, header] of canonical.columns) if (header.trim().toLowerCase() !== column) columns[column] = header;
+    for (const [column, header] of canonical.columns)
+      if (header.trim().toLowerCase() !== column) columns[column] = header;
     const reason = `the headers are the canonical columns of ${canonical.extract} (data/README.md): all ${canonical.required} required columns found, and ${canonical.columns.size - canonical.required} optional`;
-    return { extract: canonical.extract, reason, preset: null, columns, present: Object.fromEntries(canonical.columns) };
+    return {
+      extract: canonical.extract,
+      reason,
+      preset: null,
+      columns,
+      present: Object.fromEntries(canonical.columns),
+    };
   }
 
   const subscriptions = matchHeaders(headers, "subscriptions");
-  const extract: SourceExtract = REQUIRED.subscriptions.every((c) => subscriptions.has(c)) ? "subscriptions" : "transactions";
+  const extract: SourceExtract = REQUIRED.subscriptions.every((c) => subscriptions.has(c))
+    ? "subscriptions"
+    : "transactions";
   const matched = extract === "subscriptions" ? subscriptions : matchHeaders(headers, "transactions");
   const columns: Record<string, ColumnValue> = {};
   for (const [column, match] of matched) columns[column] = match.header;
-  if (extract === "transactions" && columns.amount === undefined && columns.quantity !== undefined && columns.unit_price !== undefined) {
+  if (
+    extract === "transactions" &&
+    columns.amount === undefined &&
+    columns.quantity !== undefined &&
+    columns.unit_price !== undefined
+  ) {
     columns.amount = { multiply: ["quantity", "unit_price"] };
   }
   const missing = REQUIRED[extract].filter((c) => columns[c] === undefined);
@@ -109,7 +132,9 @@ function missingColumns(sample: FileSample, extract: SourceExtract, missing: rea
     return `a ${label} column${extra} (looked for: ${SPELLINGS[extract][c].join(", ")})`;
   });
   const headers = sample.header.length > 0 ? sample.header.join(", ") : "(none)";
-  const noCustomer = missing.includes("account_id") ? "no customer column found" : `no ${missing.join(" / ")} column found`;
+  const noCustomer = missing.includes("account_id")
+    ? "no customer column found"
+    : `no ${missing.join(" / ")} column found`;
   return new AtlasError(
     `${sample.file}: ${noCustomer}; init needs ${what.join("; and ")}. Headers seen: ${headers}. Rename a header or write the config by hand (data/README.md).`,
   );

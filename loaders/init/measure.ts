@@ -32,7 +32,12 @@ export interface MissingCustomer {
 
 /** A number cell as a float: only for estimating shares, never for money itself. */
 function approximate(cell: string, separator: "." | ","): number {
-  const plain = cell.trim().replace(/[ \u00a0\u202f]/g, "").split(separator === "." ? "," : ".").join("").replace(",", ".");
+  const plain = cell
+    .trim()
+    .replace(/[ \u00a0\u202f]/g, "")
+    .split(separator === "." ? "," : ".")
+    .join("")
+    .replace(",", ".");
   const x = Number(plain);
   return Number.isFinite(x) ? x : 0;
 }
@@ -44,12 +49,21 @@ function approximate(cell: string, separator: "." | ","): number {
  * (streamed, nothing kept), since the strict limit init proposes from it applies to the whole
  * file and the share in the first rows can differ from the rest.
  */
-export function measureMissingCustomer(sample: FileSample, columns: Readonly<Record<string, ColumnValue>>, present: Readonly<Record<string, string>>, filter: readonly FilterRule[], separator: "." | ","): MissingCustomer {
+export function measureMissingCustomer(
+  sample: FileSample,
+  columns: Readonly<Record<string, ColumnValue>>,
+  present: Readonly<Record<string, string>>,
+  filter: readonly FilterRule[],
+  separator: "." | ",",
+): MissingCustomer {
   const index = (h: string | undefined) => (h === undefined ? -1 : sample.header.indexOf(h));
   const rules = filter.map((f) => ({ i: index(f.header), keep: new Set(f.in.map((v) => v.trim().toLowerCase())) }));
   const account = index(present.account_id);
   const amount = columns.amount;
-  const factors = typeof amount === "object" && "multiply" in amount ? amount.multiply.map((c) => index(present[c])) : [index(present.amount)];
+  const factors =
+    typeof amount === "object" && "multiply" in amount
+      ? amount.multiply.map((c) => index(present[c]))
+      : [index(present.amount)];
   let kept = 0;
   let missing = 0;
   let all = 0;
@@ -67,20 +81,35 @@ export function measureMissingCustomer(sample: FileSample, columns: Readonly<Rec
   if (sample.complete) sample.rows.forEach(visit);
   else forEachRow(sample, visit);
   const denominator = Math.max(Math.abs(all), Math.abs(all - quarantined));
-  return { rows: missing, of: kept, rowShare: kept === 0 ? 0 : missing / kept, moneyShare: denominator === 0 ? 0 : Math.abs(quarantined) / denominator };
+  return {
+    rows: missing,
+    of: kept,
+    rowShare: kept === 0 ? 0 : missing / kept,
+    moneyShare: denominator === 0 ? 0 : Math.abs(quarantined) / denominator,
+  };
 }
 
 export function numericColumns(extract: ConfigExtract): string[] {
   if (isSource(extract)) return [...MONEY_COLUMNS[extract], ...NUMBER_COLUMNS[extract]];
-  return EXTRACTS[extract].columns.filter((c) => c.type === "money" || c.type === "price" || c.type === "number").map((c) => c.name);
+  return EXTRACTS[extract].columns
+    .filter((c) => c.type === "money" || c.type === "price" || c.type === "number")
+    .map((c) => c.name);
 }
 
 export function dateColumns(extract: ConfigExtract): readonly string[] {
   return isSource(extract) ? DATE_COLUMNS[extract] : EXTRACTS[extract].dateColumns;
 }
 
-export function moneySamples(extract: ConfigExtract, columns: Readonly<Record<string, ColumnValue>>, present: Readonly<Record<string, string>>, view: SampleView, separator: "." | ","): MoneySample[] {
-  const names = isSource(extract) ? MONEY_COLUMNS[extract] : EXTRACTS[extract].columns.filter((c) => c.type === "money").map((c) => c.name);
+export function moneySamples(
+  extract: ConfigExtract,
+  columns: Readonly<Record<string, ColumnValue>>,
+  present: Readonly<Record<string, string>>,
+  view: SampleView,
+  separator: "." | ",",
+): MoneySample[] {
+  const names = isSource(extract)
+    ? MONEY_COLUMNS[extract]
+    : EXTRACTS[extract].columns.filter((c) => c.type === "money").map((c) => c.name);
   const samples: MoneySample[] = [];
   for (const name of names) {
     const value = columns[name];
@@ -90,7 +119,12 @@ export function moneySamples(extract: ConfigExtract, columns: Readonly<Record<st
       for (let i = 0; i < a.length; i++) {
         const da = decimalsOf(a[i], separator);
         const db = decimalsOf(b[i] ?? "", separator);
-        if (da !== null && db !== null) samples.push({ label: `${present[value.multiply[0]]} × ${present[value.multiply[1]]}`, text: `${a[i]} × ${b[i]}`, decimals: da + db });
+        if (da !== null && db !== null)
+          samples.push({
+            label: `${present[value.multiply[0]]} × ${present[value.multiply[1]]}`,
+            text: `${a[i]} × ${b[i]}`,
+            decimals: da + db,
+          });
       }
       continue;
     }

@@ -44,8 +44,10 @@ export interface Preset {
   readonly notes?: (view: SampleView) => string[];
 }
 
-const intervalMap = (standard: readonly string[]) => (sampled: readonly string[]) => buildMap(standard, sampled, intervalOf);
-const dealTypeMap = (standard: readonly string[]) => (sampled: readonly string[]) => buildMap(standard, sampled, dealTypeOf);
+const intervalMap = (standard: readonly string[]) => (sampled: readonly string[]) =>
+  buildMap(standard, sampled, intervalOf);
+const dealTypeMap = (standard: readonly string[]) => (sampled: readonly string[]) =>
+  buildMap(standard, sampled, dealTypeOf);
 
 function countWhere(cells: readonly string[], test: (cell: string) => boolean): number {
   return cells.filter(test).length;
@@ -60,9 +62,27 @@ export const PRESETS: readonly Preset[] = [
     extract: "transactions",
     required: [["Order ID"], ["Order Date"], ["Customer ID"], ["Product ID"], ["Sales"]],
     documented: [
-      "Row ID", "Order ID", "Order Date", "Ship Date", "Ship Mode", "Customer ID", "Customer Name", "Segment", "Country",
-      "City", "State", "Postal Code", "Region", "Product ID", "Category", "Sub-Category", "Product Name", "Sales", "Quantity",
-      "Discount", "Profit",
+      "Row ID",
+      "Order ID",
+      "Order Date",
+      "Ship Date",
+      "Ship Mode",
+      "Customer ID",
+      "Customer Name",
+      "Segment",
+      "Country",
+      "City",
+      "State",
+      "Postal Code",
+      "Region",
+      "Product ID",
+      "Category",
+      "Sub-Category",
+      "Product Name",
+      "Sales",
+      "Quantity",
+      "Discount",
+      "Profit",
     ],
     columns: {
       account_id: ["Customer ID"],
@@ -83,7 +103,10 @@ export const PRESETS: readonly Preset[] = [
       const profit = view.headerOf("profit");
       if (profit !== undefined) {
         const negative = countWhere(view.cells(profit), isNegative);
-        if (negative > 0) notes.push(`${count(negative)} of ${count(view.rows)} sampled lines have a negative ${profit} (discounted lines): kept as a loss, so margin is net of discounts`);
+        if (negative > 0)
+          notes.push(
+            `${count(negative)} of ${count(view.rows)} sampled lines have a negative ${profit} (discounted lines): kept as a loss, so margin is net of discounts`,
+          );
       }
       const discount = findHeader(view.headers, ["Discount"]);
       if (discount !== undefined) notes.push(`${discount} is not mapped: Sales is already net of the discount`);
@@ -94,8 +117,27 @@ export const PRESETS: readonly Preset[] = [
     name: "retail-transactions",
     title: "retail transactions export (Online Retail II-like)",
     extract: "transactions",
-    required: [["Invoice", "InvoiceNo"], ["StockCode"], ["Quantity"], ["InvoiceDate"], ["Price", "UnitPrice"], ["Customer ID", "CustomerID"]],
-    documented: ["Invoice", "InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "Price", "UnitPrice", "Customer ID", "CustomerID", "Country"],
+    required: [
+      ["Invoice", "InvoiceNo"],
+      ["StockCode"],
+      ["Quantity"],
+      ["InvoiceDate"],
+      ["Price", "UnitPrice"],
+      ["Customer ID", "CustomerID"],
+    ],
+    documented: [
+      "Invoice",
+      "InvoiceNo",
+      "StockCode",
+      "Description",
+      "Quantity",
+      "InvoiceDate",
+      "Price",
+      "UnitPrice",
+      "Customer ID",
+      "CustomerID",
+      "Country",
+    ],
     columns: {
       account_id: ["Customer ID", "CustomerID"],
       date: ["InvoiceDate"],
@@ -112,12 +154,18 @@ export const PRESETS: readonly Preset[] = [
       const invoice = view.headerOf("order_id");
       if (invoice !== undefined) {
         const cancelled = countWhere(view.cells(invoice), (c) => /^c/i.test(c));
-        if (cancelled > 0) notes.push(`${count(cancelled)} of ${count(view.rows)} sampled rows are cancellations (${invoice} starting with C): with their negative quantities they become credit notes`);
+        if (cancelled > 0)
+          notes.push(
+            `${count(cancelled)} of ${count(view.rows)} sampled rows are cancellations (${invoice} starting with C): with their negative quantities they become credit notes`,
+          );
       }
       const quantity = view.headerOf("quantity");
       if (quantity !== undefined) {
         const returns = countWhere(view.cells(quantity), isNegative);
-        if (returns > 0) notes.push(`${count(returns)} sampled rows have a negative ${quantity} (returns): negative amounts, booked as credit notes`);
+        if (returns > 0)
+          notes.push(
+            `${count(returns)} sampled rows have a negative ${quantity} (returns): negative amounts, booked as credit notes`,
+          );
       }
       return notes;
     },
@@ -128,8 +176,24 @@ export const PRESETS: readonly Preset[] = [
     extract: "transactions",
     required: [["id"], ["Customer"], ["Amount Paid"], ["Date (UTC)"], ["Status"]],
     documented: [
-      "id", "Number", "Customer", "Customer Name", "Customer Email", "Amount Due", "Amount Paid", "Amount Remaining", "Subtotal",
-      "Total", "Currency", "Date (UTC)", "Due Date (UTC)", "Paid", "Status", "Subscription", "Billing", "Description",
+      "id",
+      "Number",
+      "Customer",
+      "Customer Name",
+      "Customer Email",
+      "Amount Due",
+      "Amount Paid",
+      "Amount Remaining",
+      "Subtotal",
+      "Total",
+      "Currency",
+      "Date (UTC)",
+      "Due Date (UTC)",
+      "Paid",
+      "Status",
+      "Subscription",
+      "Billing",
+      "Description",
     ],
     columns: {
       account_id: ["Customer"],
@@ -139,7 +203,13 @@ export const PRESETS: readonly Preset[] = [
       amount: ["Amount Paid"],
       currency: ["Currency"],
     },
-    filters: [{ header: ["Status"], in: ["paid"], why: "only paid invoices are revenue: draft, open, void and uncollectible ones are left out" }],
+    filters: [
+      {
+        header: ["Status"],
+        in: ["paid"],
+        why: "only paid invoices are revenue: draft, open, void and uncollectible ones are left out",
+      },
+    ],
     notes: (view) => {
       const due = findHeader(view.headers, ["Amount Due"]);
       return due === undefined ? [] : [`amount is Amount Paid, not ${due}: what the customer actually paid`];
@@ -149,11 +219,36 @@ export const PRESETS: readonly Preset[] = [
     name: "stripe",
     title: "Stripe subscriptions export",
     extract: "subscriptions",
-    required: [["id"], ["Customer ID", "Customer"], ["Interval"], ["Amount"], ["Status"], ["Start (UTC)", "Start Date (UTC)", "Created (UTC)"]],
+    required: [
+      ["id"],
+      ["Customer ID", "Customer"],
+      ["Interval"],
+      ["Amount"],
+      ["Status"],
+      ["Start (UTC)", "Start Date (UTC)", "Created (UTC)"],
+    ],
     documented: [
-      "id", "Customer ID", "Customer Name", "Customer Email", "Plan", "Product", "Quantity", "Currency", "Interval", "Amount",
-      "Status", "Created (UTC)", "Start (UTC)", "Start Date (UTC)", "Current Period Start (UTC)", "Current Period End (UTC)",
-      "Trial Start (UTC)", "Trial End (UTC)", "Canceled At (UTC)", "Cancel At Period End", "Ended At (UTC)",
+      "id",
+      "Customer ID",
+      "Customer Name",
+      "Customer Email",
+      "Plan",
+      "Product",
+      "Quantity",
+      "Currency",
+      "Interval",
+      "Amount",
+      "Status",
+      "Created (UTC)",
+      "Start (UTC)",
+      "Start Date (UTC)",
+      "Current Period Start (UTC)",
+      "Current Period End (UTC)",
+      "Trial Start (UTC)",
+      "Trial End (UTC)",
+      "Canceled At (UTC)",
+      "Cancel At Period End",
+      "Ended At (UTC)",
     ],
     columns: {
       subscription_id: ["id"],
@@ -182,7 +277,11 @@ export const PRESETS: readonly Preset[] = [
       const quantity = view.headerOf("quantity");
       if (quantity === undefined) return [];
       const many = countWhere(view.cells(quantity), (c) => Number(c) > 1);
-      return many > 0 ? [`${count(many)} sampled subscriptions have ${quantity} above 1: Stripe's Amount is the price of one unit, so the recurring amount is ${quantity} × Amount`] : [];
+      return many > 0
+        ? [
+            `${count(many)} sampled subscriptions have ${quantity} above 1: Stripe's Amount is the price of one unit, so the recurring amount is ${quantity} × Amount`,
+          ]
+        : [];
     },
   },
   {
@@ -191,11 +290,28 @@ export const PRESETS: readonly Preset[] = [
     extract: "transactions",
     required: [["Deal Name"], ["Deal Stage"], ["Close Date"], ["Amount"]],
     documented: [
-      "Record ID", "Deal Name", "Deal Stage", "Pipeline", "Close Date", "Create Date", "Deal owner", "Amount", "Deal Type",
-      "Associated Company", "Associated Company IDs", "Associated Company (Primary)", "Associated Company IDs (Primary)",
+      "Record ID",
+      "Deal Name",
+      "Deal Stage",
+      "Pipeline",
+      "Close Date",
+      "Create Date",
+      "Deal owner",
+      "Amount",
+      "Deal Type",
+      "Associated Company",
+      "Associated Company IDs",
+      "Associated Company (Primary)",
+      "Associated Company IDs (Primary)",
     ],
     columns: {
-      account_id: ["Associated Company IDs (Primary)", "Associated Company IDs", "Associated Company ID", "Associated Company (Primary)", "Associated Company"],
+      account_id: [
+        "Associated Company IDs (Primary)",
+        "Associated Company IDs",
+        "Associated Company ID",
+        "Associated Company (Primary)",
+        "Associated Company",
+      ],
       account_name: ["Associated Company (Primary)", "Associated Company"],
       date: ["Close Date"],
       order_id: ["Record ID"],
@@ -204,12 +320,22 @@ export const PRESETS: readonly Preset[] = [
       key_account_manager: ["Deal owner"],
     },
     maps: { deal_type: dealTypeMap(["newbusiness", "existingbusiness", "New Business", "Existing Business"]) },
-    filters: [{ header: ["Deal Stage"], in: ["Closed Won", "closedwon"], why: "only won deals are revenue (label Closed Won, internal value closedwon)" }],
+    filters: [
+      {
+        header: ["Deal Stage"],
+        in: ["Closed Won", "closedwon"],
+        why: "only won deals are revenue (label Closed Won, internal value closedwon)",
+      },
+    ],
     notes: (view) => {
       const account = view.headerOf("account_id");
       if (account === undefined || !/ids?\b/i.test(account)) return [];
       const several = countWhere(view.cells(account), (c) => /[;,]/.test(c));
-      return several > 0 ? [`${count(several)} sampled deals list several companies in ${account}: each such list is read as one account`] : [];
+      return several > 0
+        ? [
+            `${count(several)} sampled deals list several companies in ${account}: each such list is read as one account`,
+          ]
+        : [];
     },
   },
   {
@@ -218,8 +344,21 @@ export const PRESETS: readonly Preset[] = [
     extract: "transactions",
     required: [["Opportunity Name"], ["Account Name", "Account ID"], ["Stage"], ["Close Date"], ["Amount"]],
     documented: [
-      "Opportunity ID", "Opportunity Name", "Account ID", "Account Name", "Stage", "Close Date", "Amount", "Type", "Lead Source",
-      "Industry", "Billing Country", "Opportunity Owner", "Probability (%)", "Fiscal Period", "Created Date",
+      "Opportunity ID",
+      "Opportunity Name",
+      "Account ID",
+      "Account Name",
+      "Stage",
+      "Close Date",
+      "Amount",
+      "Type",
+      "Lead Source",
+      "Industry",
+      "Billing Country",
+      "Opportunity Owner",
+      "Probability (%)",
+      "Fiscal Period",
+      "Created Date",
     ],
     columns: {
       account_id: ["Account ID", "Account Name"],
@@ -234,7 +373,14 @@ export const PRESETS: readonly Preset[] = [
       key_account_manager: ["Opportunity Owner"],
     },
     maps: {
-      deal_type: dealTypeMap(["New Business", "New Customer", "Existing Business", "Existing Customer - Upgrade", "Existing Customer - Replacement", "Existing Customer - Downgrade"]),
+      deal_type: dealTypeMap([
+        "New Business",
+        "New Customer",
+        "Existing Business",
+        "Existing Customer - Upgrade",
+        "Existing Customer - Replacement",
+        "Existing Customer - Downgrade",
+      ]),
     },
     filters: [{ header: ["Stage"], in: ["Closed Won"], why: "only won opportunities are revenue" }],
   },
@@ -260,7 +406,10 @@ export function matchPreset(headers: readonly string[]): PresetMatch | null {
 }
 
 /** Distinct values of a filter column in the sample: kept and left out, with counts. */
-export function filterOutcome(cells: readonly string[], keep: readonly string[]): { kept: [string, number][]; dropped: [string, number][] } {
+export function filterOutcome(
+  cells: readonly string[],
+  keep: readonly string[],
+): { kept: [string, number][]; dropped: [string, number][] } {
   const wanted = new Set(keep.map((k) => k.trim().toLowerCase()));
   const kept: [string, number][] = [];
   const dropped: [string, number][] = [];

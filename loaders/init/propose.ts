@@ -8,11 +8,26 @@ import path from "node:path";
 import { AtlasError } from "../errors.js";
 import { looksLikeDates, sniffDateFormat, type DateDecision } from "./dates.js";
 import { CURRENCY, findHeader } from "./headers.js";
-import { describe, headerOf, isSource, mapFile, type ColumnValue, type ConfigExtract, type FilterRule } from "./mapping.js";
+import {
+  describe,
+  headerOf,
+  isSource,
+  mapFile,
+  type ColumnValue,
+  type ConfigExtract,
+  type FilterRule,
+} from "./mapping.js";
 import { dateColumns, measureMissingCustomer, moneySamples, numericColumns, type MissingCustomer } from "./measure.js";
 import { filterOutcome, type Preset, type SampleView } from "./presets.js";
 import type { Encoding, FileSample } from "./sample.js";
-import { count, isBlank, sniffDecimalSeparator, sniffMoneyDecimals, type Decision, type MoneyDecimals } from "./sniff.js";
+import {
+  count,
+  isBlank,
+  sniffDecimalSeparator,
+  sniffMoneyDecimals,
+  type Decision,
+  type MoneyDecimals,
+} from "./sniff.js";
 import { buildMap, dealTypeOf, intervalOf, tally } from "./values.js";
 
 export type { ColumnValue, ConfigExtract, FilterRule } from "./mapping.js";
@@ -81,18 +96,32 @@ export function proposeFile(sample: FileSample): FileProposal {
     const header = headerOf(columns[column]);
     if (header === undefined || !isSource(extract)) continue;
     const sampled = view.cells(header);
-    const build = preset?.maps?.[column] ?? ((values: readonly string[]) => buildMap([], values, column === "interval" ? intervalOf : dealTypeOf));
+    const build =
+      preset?.maps?.[column] ??
+      ((values: readonly string[]) => buildMap([], values, column === "interval" ? intervalOf : dealTypeOf));
     const { map, unmapped } = build(sampled);
     if (Object.keys(map).length > 0) columns[column] = { header, map };
-    columnNotes[column] = Object.keys(map).length > 0 ? `header ${header}, values ${Object.entries(map).map(([a, b]) => `${a} → ${b}`).join(", ")}` : `header ${header}`;
+    columnNotes[column] =
+      Object.keys(map).length > 0
+        ? `header ${header}, values ${Object.entries(map)
+            .map(([a, b]) => `${a} → ${b}`)
+            .join(", ")}`
+        : `header ${header}`;
     if (unmapped.length > 0) {
       const n = sampled.filter((v) => unmapped.some((u) => u.toLowerCase() === v.toLowerCase())).length;
-      notes.push(`${count(n)} sampled rows have ${header} ${unmapped.join(" or ")}, which is not ${column === "interval" ? "monthly, quarterly or annual" : "new, renewal, expansion or other"}: those rows will be quarantined`);
+      notes.push(
+        `${count(n)} sampled rows have ${header} ${unmapped.join(" or ")}, which is not ${column === "interval" ? "monthly, quarterly or annual" : "new, renewal, expansion or other"}: those rows will be quarantined`,
+      );
     }
   }
   for (const [column, value] of Object.entries(columns)) {
     if (columnNotes[column] !== undefined) continue;
-    columnNotes[column] = typeof value === "string" ? `header ${value}` : "multiply" in value ? `${value.multiply.map((c) => headerOf(columns[c])).join(" × ")}: the export has no total amount` : describe(value);
+    columnNotes[column] =
+      typeof value === "string"
+        ? `header ${value}`
+        : "multiply" in value
+          ? `${value.multiply.map((c) => headerOf(columns[c])).join(" × ")}: the export has no total amount`
+          : describe(value);
   }
 
   const { filter, filterNotes, filterHeaders } = proposeFilters(extract, preset, view);
@@ -105,28 +134,53 @@ export function proposeFile(sample: FileSample): FileProposal {
   }
 
   // Numbers: the decimal separator from every numeric column, then the money scale.
-  const numeric = numericColumns(extract).map((c) => present[c]).filter((h): h is string => h !== undefined);
+  const numeric = numericColumns(extract)
+    .map((c) => present[c])
+    .filter((h): h is string => h !== undefined);
   const decimalSeparator = sniffDecimalSeparator(numeric.flatMap((h) => view.cells(h)));
   const money = moneySamples(extract, columns, present, view, decimalSeparator.value);
   const moneyDecimals = sniffMoneyDecimals(money);
 
-  const dateHeaders = dateColumns(extract).map((c) => present[c]).filter((h): h is string => h !== undefined);
-  const support = sample.header.filter((h) => !dateHeaders.includes(h) && looksLikeDates(view.cells(h))).map((h) => ({ header: h, values: view.cells(h) }));
-  const dateDecision = dateHeaders.length === 0 ? null : { ...sniffDateFormat(dateHeaders.flatMap((h) => view.cells(h)), support), headers: dateHeaders };
+  const dateHeaders = dateColumns(extract)
+    .map((c) => present[c])
+    .filter((h): h is string => h !== undefined);
+  const support = sample.header
+    .filter((h) => !dateHeaders.includes(h) && looksLikeDates(view.cells(h)))
+    .map((h) => ({ header: h, values: view.cells(h) }));
+  const dateDecision =
+    dateHeaders.length === 0
+      ? null
+      : {
+          ...sniffDateFormat(
+            dateHeaders.flatMap((h) => view.cells(h)),
+            support,
+          ),
+          headers: dateHeaders,
+        };
   if (dateDecision?.unknown) {
-    notes.push(`no date in ${dateHeaders.join(", ")} is written in a form init knows (e.g. "${dateDecision.unreadableExamples[0]}"): the build will stop until format.dateFormat matches them; edit it in the config`);
+    notes.push(
+      `no date in ${dateHeaders.join(", ")} is written in a form init knows (e.g. "${dateDecision.unreadableExamples[0]}"): the build will stop until format.dateFormat matches them; edit it in the config`,
+    );
   } else if (dateDecision !== null && dateDecision.unreadable > 0) {
-    notes.push(`${count(dateDecision.unreadable)} sampled dates in ${dateHeaders.join(", ")} will not read as ${dateDecision.value} (e.g. ${dateDecision.unreadableExamples.map((e) => `"${e}"`).join(", ") || "a field out of range"}): those rows will be quarantined as invalid dates`);
+    notes.push(
+      `${count(dateDecision.unreadable)} sampled dates in ${dateHeaders.join(", ")} will not read as ${dateDecision.value} (e.g. ${dateDecision.unreadableExamples.map((e) => `"${e}"`).join(", ") || "a field out of range"}): those rows will be quarantined as invalid dates`,
+    );
   }
 
   const account = present.account_id;
   let missingCustomer: MissingCustomer | null = null;
   if (account !== undefined) {
     const empty = view.cells(account).filter(isBlank).length;
-    if (empty > 0) notes.push(`${count(empty)} of the sampled rows have no customer id (${account} is empty): they will be reported, not valued`);
-    if (empty > 0 && isSource(extract)) missingCustomer = measureMissingCustomer(sample, columns, present, filter, decimalSeparator.value);
+    if (empty > 0)
+      notes.push(
+        `${count(empty)} of the sampled rows have no customer id (${account} is empty): they will be reported, not valued`,
+      );
+    if (empty > 0 && isSource(extract))
+      missingCustomer = measureMissingCustomer(sample, columns, present, filter, decimalSeparator.value);
     if (missingCustomer !== null && !sample.complete) {
-      notes.push(`over the whole file (read once more, row by row): ${count(missingCustomer.rows)} of ${count(missingCustomer.of)} rows${filter.length > 0 ? " kept by the filter" : ""} have no customer id`);
+      notes.push(
+        `over the whole file (read once more, row by row): ${count(missingCustomer.rows)} of ${count(missingCustomer.of)} rows${filter.length > 0 ? " kept by the filter" : ""} have no customer id`,
+      );
     }
   }
   notes.push(...(preset?.notes?.(view) ?? []));
@@ -158,7 +212,11 @@ export function proposeFile(sample: FileSample): FileProposal {
   };
 }
 
-function proposeFilters(extract: ConfigExtract, preset: Preset | null, view: SampleView): { filter: FilterRule[]; filterNotes: string[]; filterHeaders: string[] } {
+function proposeFilters(
+  extract: ConfigExtract,
+  preset: Preset | null,
+  view: SampleView,
+): { filter: FilterRule[]; filterNotes: string[]; filterHeaders: string[] } {
   const filter: FilterRule[] = [];
   const filterNotes: string[] = [];
   const filterHeaders: string[] = [];
@@ -167,7 +225,8 @@ function proposeFilters(extract: ConfigExtract, preset: Preset | null, view: Sam
   if (rules.length === 0 && isSource(extract)) {
     const stage = findHeader(view.headers, STAGE_HEADERS);
     const won = stage === undefined ? [] : [...tally(view.cells(stage)).keys()].filter((v) => /^closed ?won$/i.test(v));
-    if (stage !== undefined && won.length > 0) rules.push({ header: [stage], in: won, why: "only won deals are revenue" });
+    if (stage !== undefined && won.length > 0)
+      rules.push({ header: [stage], in: won, why: "only won deals are revenue" });
   }
   for (const rule of rules) {
     const header = findHeader(view.headers, rule.header);
@@ -184,7 +243,10 @@ function proposeFilters(extract: ConfigExtract, preset: Preset | null, view: Sam
   return { filter, filterNotes, filterHeaders };
 }
 
-function proposeCurrency(view: SampleView, mapped: string | undefined): { header: string; top: string; others: [string, number][]; evidence: string } | null {
+function proposeCurrency(
+  view: SampleView,
+  mapped: string | undefined,
+): { header: string; top: string; others: [string, number][]; evidence: string } | null {
   const header = mapped ?? findHeader(view.headers, CURRENCY);
   if (header === undefined) return null;
   const counts = [...tally(view.cells(header))].sort((a, b) => b[1] - a[1]);
@@ -192,7 +254,12 @@ function proposeCurrency(view: SampleView, mapped: string | undefined): { header
   const [top, n] = counts[0];
   const others = counts.slice(1);
   const rest = others.length > 0 ? `; also ${others.map(([v, k]) => `${v} on ${count(k)}`).join(", ")}` : "";
-  return { header, top, others, evidence: `${header} is ${top} on ${count(n)} of ${count(view.rows)} sampled rows${rest}` };
+  return {
+    header,
+    top,
+    others,
+    evidence: `${header} is ${top} on ${count(n)} of ${count(view.rows)} sampled rows${rest}`,
+  };
 }
 
 /** The strict build's default limit (loaders/config.ts). */
@@ -205,7 +272,9 @@ const LIMIT_MARGIN = 0.02;
  * are quarantined by design: without a raised limit the strict build would stop on every such
  * export. The limit allows the share seen in the sample plus a margin, and says why.
  */
-function proposeQuarantineLimit(proposals: readonly FileProposal[]): { rows: number; money: number; why: string } | null {
+function proposeQuarantineLimit(
+  proposals: readonly FileProposal[],
+): { rows: number; money: number; why: string } | null {
   const measured = proposals.filter((p) => p.missingCustomer !== null);
   if (measured.length === 0) return null;
   // The epsilon keeps 0.03 + 0.02 (5.000000000000001 %) from rounding up to 6%.
@@ -213,14 +282,40 @@ function proposeQuarantineLimit(proposals: readonly FileProposal[]): { rows: num
   const rows = up(Math.max(...measured.map((p) => p.missingCustomer!.rowShare)));
   const money = up(Math.max(...measured.map((p) => p.missingCustomer!.moneyShare)));
   // Under half the default limit, the default still leaves room for other problems.
-  if (measured.every((p) => p.missingCustomer!.rowShare < DEFAULT_LIMIT / 2 && p.missingCustomer!.moneyShare < DEFAULT_LIMIT / 2)) return null;
+  if (
+    measured.every(
+      (p) => p.missingCustomer!.rowShare < DEFAULT_LIMIT / 2 && p.missingCustomer!.moneyShare < DEFAULT_LIMIT / 2,
+    )
+  )
+    return null;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const seen = measured.map((p) => `${path.basename(p.file)}: ${count(p.missingCustomer!.rows)} of ${count(p.missingCustomer!.of)} rows (${pct(p.missingCustomer!.rowShare)} of rows, ${pct(p.missingCustomer!.moneyShare)} of money) have no customer id`).join("; ");
-  return { rows, money, why: `${seen}; they are quarantined (reported, not valued), so the strict build allows that share plus ${LIMIT_MARGIN * 100} points for anything else; set it back to ${DEFAULT_LIMIT} once every row has a customer` };
+  const seen = measured
+    .map(
+      (p) =>
+        `${path.basename(p.file)}: ${count(p.missingCustomer!.rows)} of ${count(p.missingCustomer!.of)} rows (${pct(p.missingCustomer!.rowShare)} of rows, ${pct(p.missingCustomer!.moneyShare)} of money) have no customer id`,
+    )
+    .join("; ");
+  return {
+    rows,
+    money,
+    why: `${seen}; they are quarantined (reported, not valued), so the strict build allows that share plus ${LIMIT_MARGIN * 100} points for anything else; set it back to ${DEFAULT_LIMIT} once every row has a customer`,
+  };
 }
 
 /** Canonical extract names a config may carry, in the order they are written. */
-const ORDER: readonly ConfigExtract[] = ["transactions", "subscriptions", "accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"];
+const ORDER: readonly ConfigExtract[] = [
+  "transactions",
+  "subscriptions",
+  "accounts",
+  "products",
+  "contracts",
+  "invoices",
+  "invoice_lines",
+  "marketing_spend",
+  "nps_responses",
+  "time_entries",
+  "role_rates",
+];
 
 export interface ProposedConfig {
   readonly json: Record<string, unknown>;
@@ -230,7 +325,11 @@ export interface ProposedConfig {
 }
 
 /** Extracts the build leaves out when their source extract is given (derived instead). */
-const DERIVED_FROM: Partial<Record<ConfigExtract, ConfigExtract>> = { invoices: "transactions", invoice_lines: "transactions", contracts: "subscriptions" };
+const DERIVED_FROM: Partial<Record<ConfigExtract, ConfigExtract>> = {
+  invoices: "transactions",
+  invoice_lines: "transactions",
+  contracts: "subscriptions",
+};
 
 /**
  * The config of several files. The first file's format is the default; another file's format
@@ -241,14 +340,23 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
   const seen = new Map<ConfigExtract, string>();
   for (const p of proposals) {
     const earlier = seen.get(p.extract);
-    if (earlier !== undefined) throw new AtlasError(`${earlier} and ${p.file} are both ${p.extract} extracts; a config takes one file per extract: run init with one of them`);
+    if (earlier !== undefined)
+      throw new AtlasError(
+        `${earlier} and ${p.file} are both ${p.extract} extracts; a config takes one file per extract: run init with one of them`,
+      );
     seen.set(p.extract, p.file);
   }
   const has = (e: ConfigExtract) => seen.has(e);
   // The config parser refuses these pairs: one is derived from the other.
-  for (const [source, derived] of [["transactions", "invoices"], ["transactions", "invoice_lines"], ["subscriptions", "contracts"]] as const) {
+  for (const [source, derived] of [
+    ["transactions", "invoices"],
+    ["transactions", "invoice_lines"],
+    ["subscriptions", "contracts"],
+  ] as const) {
     if (has(source) && has(derived)) {
-      throw new AtlasError(`${seen.get(source)} is ${source} and ${seen.get(derived)} is ${derived}: ${derived} are derived from ${source}, so a config takes one or the other; run init without one of them`);
+      throw new AtlasError(
+        `${seen.get(source)} is ${source} and ${seen.get(derived)} is ${derived}: ${derived} are derived from ${source}, so a config takes one or the other; run init without one of them`,
+      );
     }
   }
   if (!(has("transactions") || has("subscriptions") || has("contracts") || (has("invoices") && has("invoice_lines")))) {
@@ -265,9 +373,13 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
 
   const currencies = proposals.filter((p) => p.currency !== null);
   const currency = currencies[0]?.currency?.value ?? "USD";
-  comments.currency = currencies.length > 0 ? `${name(currencies[0])}: ${currencies[0].currency!.evidence}` : "no currency column in the files: USD assumed; set the ISO code of your amounts";
+  comments.currency =
+    currencies.length > 0
+      ? `${name(currencies[0])}: ${currencies[0].currency!.evidence}`
+      : "no currency column in the files: USD assumed; set the ISO code of your amounts";
   const otherCurrencies = currencies.filter((p) => p.currency!.value !== currency);
-  if (otherCurrencies.length > 0) comments.currency += `; ${otherCurrencies.map((p) => `${name(p)} is in ${p.currency!.value}`).join(", ")}: one currency per report`;
+  if (otherCurrencies.length > 0)
+    comments.currency += `; ${otherCurrencies.map((p) => `${name(p)} is in ${p.currency!.value}`).join(", ")}: one currency per report`;
 
   const dated = proposals.find((p) => p.dateFormat !== null) ?? base;
   const formatOf = (p: FileProposal) => ({
@@ -277,16 +389,27 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
     encoding: p.encoding.value,
   });
   const evidenceOf = (p: FileProposal): Record<string, string> => ({
-    dateFormat: p.dateFormat === null ? "no date column" : `${name(p)}, ${p.dateFormat.headers.join(", ")}: ${p.dateFormat.evidence}`,
+    dateFormat:
+      p.dateFormat === null
+        ? "no date column"
+        : `${name(p)}, ${p.dateFormat.headers.join(", ")}: ${p.dateFormat.evidence}`,
     decimalSeparator: `${name(p)}: ${p.decimalSeparator.evidence}`,
     delimiter: `${name(p)}: ${p.delimiter.evidence}`,
     encoding: `${name(p)}: ${p.encoding.evidence}`,
   });
-  const defaults = { ...formatOf(dated), decimalSeparator: base.decimalSeparator.value, delimiter: base.delimiter.value, encoding: base.encoding.value };
+  const defaults = {
+    ...formatOf(dated),
+    decimalSeparator: base.decimalSeparator.value,
+    delimiter: base.delimiter.value,
+    encoding: base.encoding.value,
+  };
   const baseEvidence = { ...evidenceOf(base), dateFormat: evidenceOf(dated).dateFormat };
   // The file with the most decimals sets the scale (a larger scale reads fewer-decimal files exactly too).
   const withMoney = proposals.filter((p) => p.moneySampled > 0);
-  const precise = withMoney.reduce((best, p) => (p.moneyDecimals.value > best.moneyDecimals.value ? p : best), withMoney[0] ?? base);
+  const precise = withMoney.reduce(
+    (best, p) => (p.moneyDecimals.value > best.moneyDecimals.value ? p : best),
+    withMoney[0] ?? base,
+  );
   for (const [k, v] of Object.entries(baseEvidence)) comments[`format.${k}`] = v;
   comments["format.moneyDecimals"] = `${name(precise)}: ${precise.moneyDecimals.evidence}`;
 
@@ -296,7 +419,9 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
     if (p === undefined) continue;
     const key = `extracts.${extract}`;
     comments[key] = `${name(p)}: ${p.reason}`;
-    const entry: Record<string, unknown> = { file: path.relative(sourceDir, path.resolve(p.file)).split(path.sep).join("/") };
+    const entry: Record<string, unknown> = {
+      file: path.relative(sourceDir, path.resolve(p.file)).split(path.sep).join("/"),
+    };
     if (Object.keys(p.columns).length > 0) entry.columns = p.columns;
     for (const [column, note] of Object.entries(p.columnNotes)) comments[`${key}.columns.${column}`] = note;
     if (p.filter.length > 0) {
@@ -334,7 +459,10 @@ export function proposeConfig(proposals: readonly FileProposal[], configPath: st
     const source = DERIVED_FROM[extract];
     if (source !== undefined && seen.has(source)) continue;
     const file = path.join(sourceDir, `${extract}.csv`);
-    if (existsSync(file)) warnings.push(`${file} is in the source folder: the build reads it as the ${extract} extract (by its name) though init was not given it; run init with it too, or move it`);
+    if (existsSync(file))
+      warnings.push(
+        `${file} is in the source folder: the build reads it as the ${extract} extract (by its name) though init was not given it; run init with it too, or move it`,
+      );
   }
   return { json, comments, warnings };
 }

@@ -48,7 +48,9 @@ export function sampleFile(file: string, options: SampleOptions = {}): FileSampl
     const startBytes = readSync(fd, start, 0, 4, 0);
     const bom = byteOrderMark(start.subarray(0, startBytes));
     if (bom === null && looksLikeUtf16WithoutBom(fd)) {
-      throw new AtlasError(`${file}: the file looks like UTF-16 without a byte-order mark (every other byte is zero); save it as UTF-8, or as UTF-16 with a byte-order mark`);
+      throw new AtlasError(
+        `${file}: the file looks like UTF-16 without a byte-order mark (every other byte is zero); save it as UTF-8, or as UTF-16 with a byte-order mark`,
+      );
     }
     const first = bom ?? "utf-8";
     try {
@@ -74,7 +76,8 @@ function byteOrderMark(bytes: Buffer): Decoding | null {
 
 function bomEvidence(bom: Decoding | null): string | null {
   if (bom === "utf-8") return "UTF-8 byte-order mark (the reader strips it)";
-  if (bom === "utf-16le" || bom === "utf-16be") return `UTF-16 byte-order mark (${bom === "utf-16le" ? "little" : "big"}-endian)`;
+  if (bom === "utf-16le" || bom === "utf-16be")
+    return `UTF-16 byte-order mark (${bom === "utf-16le" ? "little" : "big"}-endian)`;
   return null;
 }
 
@@ -97,7 +100,14 @@ class InvalidUtf8 extends Error {
   }
 }
 
-function readSample(fd: number, file: string, decoding: Decoding, maxRows: number, chunkSize: number, bomNote: string | null): FileSample {
+function readSample(
+  fd: number,
+  file: string,
+  decoding: Decoding,
+  maxRows: number,
+  chunkSize: number,
+  bomNote: string | null,
+): FileSample {
   // `stream: true` keeps a character split between two blocks for the next block.
   const decoder = new TextDecoder(decoding, { fatal: decoding === "utf-8" });
   const buffer = Buffer.alloc(chunkSize);
@@ -148,7 +158,8 @@ function readSample(fd: number, file: string, decoding: Decoding, maxRows: numbe
   const encodingEvidence =
     decoding === "windows-1252"
       ? (bomNote ?? "bytes are not valid UTF-8: read as latin-1 (Windows-1252)")
-      : (bomNote ?? `every byte of the ${complete ? "file" : `first ${(rows.length + 1).toLocaleString("en-US")} lines`} is valid UTF-8`);
+      : (bomNote ??
+        `every byte of the ${complete ? "file" : `first ${(rows.length + 1).toLocaleString("en-US")} lines`} is valid UTF-8`);
   return {
     file,
     encoding: { value: encodingValue, evidence: encodingEvidence },
@@ -176,7 +187,11 @@ export function forEachRow(sample: FileSample, onRow: (row: readonly string[]) =
     for (;;) {
       const n = readSync(fd, buffer, 0, chunkSize, position);
       position += n;
-      parser.feed(n === 0 ? decoder.decode() : decoder.decode(buffer.subarray(0, n), { stream: true }), records, Infinity);
+      parser.feed(
+        n === 0 ? decoder.decode() : decoder.decode(buffer.subarray(0, n), { stream: true }),
+        records,
+        Infinity,
+      );
       if (n === 0) parser.finish(records, Infinity);
       for (const record of records) {
         // The first record is the header.
@@ -211,7 +226,11 @@ function firstLines(text: string, count: number): string {
  * Finds the first byte that breaks UTF-8 in the block read at `position` (looking back three
  * bytes for a character the block boundary split), for a message naming offset and line.
  */
-function firstInvalidUtf8(fd: number, position: number, length: number): { offset: number; byte: number; newlinesBefore: number } {
+function firstInvalidUtf8(
+  fd: number,
+  position: number,
+  length: number,
+): { offset: number; byte: number; newlinesBefore: number } {
   const from = Math.max(0, position - 3);
   const bytes = Buffer.alloc(position - from + length);
   readSync(fd, bytes, 0, bytes.length, from);
@@ -220,7 +239,16 @@ function firstInvalidUtf8(fd: number, position: number, length: number): { offse
   while (i < position - from && (bytes[i] & 0xc0) === 0x80) i++;
   while (i < bytes.length) {
     const b = bytes[i];
-    const size = b < 0x80 ? 1 : (b & 0xe0) === 0xc0 && b >= 0xc2 ? 2 : (b & 0xf0) === 0xe0 ? 3 : (b & 0xf8) === 0xf0 && b <= 0xf4 ? 4 : 0;
+    const size =
+      b < 0x80
+        ? 1
+        : (b & 0xe0) === 0xc0 && b >= 0xc2
+          ? 2
+          : (b & 0xf0) === 0xe0
+            ? 3
+            : (b & 0xf8) === 0xf0 && b <= 0xf4
+              ? 4
+              : 0;
     let ok = size > 0 && i + size <= bytes.length;
     for (let k = 1; ok && k < size; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
     if (!ok) break;

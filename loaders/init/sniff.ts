@@ -37,7 +37,10 @@ export function sniffDelimiter(text: string): Decision<string> {
   }
   if (best === null) return { value: ",", evidence: "no , ; tab or | in the header: the file has a single column" };
   const rest = best.lines - 1;
-  const lines = rest === 0 ? "the header (no data line to compare)" : `the header and ${count(best.consistent - 1)} of ${count(rest)} sampled lines`;
+  const lines =
+    rest === 0
+      ? "the header (no data line to compare)"
+      : `the header and ${count(best.consistent - 1)} of ${count(rest)} sampled lines`;
   return { value: best.d, evidence: `${delimiterName(best.d)} splits ${lines} into ${best.fields} fields` };
 }
 
@@ -100,14 +103,27 @@ export function sniffDecimalSeparator(cells: readonly string[]): Decision<"." | 
   }
   const unclear = ambiguous > 0 ? `; ${count(ambiguous)} like 1.234 could be either` : "";
   if (comma > dot) {
-    const minority = dot > 0 ? `, ${count(dot)} with a decimal point (those will not read as meant)` : ", none with a decimal point";
-    return { value: ",", evidence: `decimal comma: ${count(comma)} numbers are written with one (e.g. ${commaExample})${minority}${unclear}` };
+    const minority =
+      dot > 0 ? `, ${count(dot)} with a decimal point (those will not read as meant)` : ", none with a decimal point";
+    return {
+      value: ",",
+      evidence: `decimal comma: ${count(comma)} numbers are written with one (e.g. ${commaExample})${minority}${unclear}`,
+    };
   }
   if (dot > 0) {
-    const minority = comma > 0 ? `, ${count(comma)} with a decimal comma (those will not read as meant)` : ", none with a decimal comma";
-    return { value: ".", evidence: `decimal point: ${count(dot)} numbers are written with one (e.g. ${dotExample})${minority}${unclear}` };
+    const minority =
+      comma > 0
+        ? `, ${count(comma)} with a decimal comma (those will not read as meant)`
+        : ", none with a decimal comma";
+    return {
+      value: ".",
+      evidence: `decimal point: ${count(dot)} numbers are written with one (e.g. ${dotExample})${minority}${unclear}`,
+    };
   }
-  return { value: ".", evidence: `no sampled number has a decimal part that shows its separator${unclear}: decimal point assumed` };
+  return {
+    value: ".",
+    evidence: `no sampled number has a decimal part that shows its separator${unclear}: decimal point assumed`,
+  };
 }
 
 /**
@@ -136,16 +152,23 @@ export type MoneyDecimals = 2 | 3 | 4;
  * The scale money is read at: the most decimals seen, at least 2 (cents) and at most 4, the
  * most the ingest reads exactly; values with more are named (ingest quarantines them).
  */
-export function sniffMoneyDecimals(values: readonly MoneySample[]): Decision<MoneyDecimals> & { readonly tooPrecise: number } {
+export function sniffMoneyDecimals(
+  values: readonly MoneySample[],
+): Decision<MoneyDecimals> & { readonly tooPrecise: number } {
   const max = values.reduce((m, v) => Math.max(m, v.decimals), 0);
   const above2 = values.filter((v) => v.decimals > 2);
   const tooPrecise = values.filter((v) => v.decimals > 4);
   const value = Math.min(4, Math.max(2, max)) as MoneyDecimals;
-  const examples = (list: readonly MoneySample[]) =>
-    [...new Set(list.map((v) => v.text))].slice(0, 3).join(", ");
+  const examples = (list: readonly MoneySample[]) => [...new Set(list.map((v) => v.text))].slice(0, 3).join(", ");
   const labels = [...new Set(above2.map((v) => v.label))].join(", ");
-  if (values.length === 0) return { value: 2, evidence: "no money value in the sample: 2 decimals (cents) assumed", tooPrecise: 0 };
-  if (max <= 2) return { value: 2, evidence: `2 decimals: none of ${count(values.length)} sampled money values has more than 2`, tooPrecise: 0 };
+  if (values.length === 0)
+    return { value: 2, evidence: "no money value in the sample: 2 decimals (cents) assumed", tooPrecise: 0 };
+  if (max <= 2)
+    return {
+      value: 2,
+      evidence: `2 decimals: none of ${count(values.length)} sampled money values has more than 2`,
+      tooPrecise: 0,
+    };
   const evidence = `${value} decimals: ${count(above2.length)} of ${count(values.length)} sampled money values (${labels}) have more than 2 (e.g. ${examples(above2)})`;
   if (tooPrecise.length === 0) return { value, evidence, tooPrecise: 0 };
   return {

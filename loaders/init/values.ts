@@ -37,7 +37,11 @@ export interface ProposedMap {
 }
 
 /** A map over the standard values and every distinct sampled value, skipping identities. */
-export function buildMap(standard: readonly string[], sampled: readonly string[], classify: (v: string) => string | null): ProposedMap {
+export function buildMap(
+  standard: readonly string[],
+  sampled: readonly string[],
+  classify: (v: string) => string | null,
+): ProposedMap {
   const map: ValueMap = {};
   const unmapped: string[] = [];
   const seen = new Set<string>();

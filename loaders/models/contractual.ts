@@ -47,7 +47,12 @@ export function lifetimeOf(a: ContractAccount, asOfMonth: number): Lifetime {
   return { periodsObserved: Math.max(periodsObserved, paid), churnedAfter: paid };
 }
 
-export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: number, margin: number, config: ValuationConfig): ContractResult {
+export function valueContracts(
+  accounts: readonly ContractAccount[],
+  asOfMonth: number,
+  margin: number,
+  config: ValuationConfig,
+): ContractResult {
   const notes: string[] = [];
   const segmentKey = (a: ContractAccount) => `${a.billingTerm} · ${a.tier} · ${a.sizeBand}`;
   const pools = new Map<string, Pool>();
@@ -67,30 +72,59 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
   // least one cohort observed for two periods. A fit that is weakly identified (a parameter at
   // a bound, a standard error above its estimate, a flat direction) is not used when a broader
   // pool is well determined; it is used, with its warnings, when no level does better.
-  type PoolFit = { fit: SbgFit | null; status: "ok" | "weak" | "unusable"; reason: string; warnings: string[]; checks: HistoryCheck[] };
+  type PoolFit = {
+    fit: SbgFit | null;
+    status: "ok" | "weak" | "unusable";
+    reason: string;
+    warnings: string[];
+    checks: HistoryCheck[];
+  };
   const fitted = new Map<string, PoolFit>();
   const fitOf = (pool: Pool): PoolFit => {
     const known = fitted.get(pool.key);
     if (known) return known;
     const churned = pool.lifetimes.filter((l) => l.churnedAfter !== null).length;
     const checks: HistoryCheck[] = [
-      { what: "accounts", needed: config.minSegmentAccounts, found: pool.lifetimes.length, ok: pool.lifetimes.length >= config.minSegmentAccounts },
+      {
+        what: "accounts",
+        needed: config.minSegmentAccounts,
+        found: pool.lifetimes.length,
+        ok: pool.lifetimes.length >= config.minSegmentAccounts,
+      },
       { what: "churn events", needed: MIN_CHURN_EVENTS, found: churned, ok: churned >= MIN_CHURN_EVENTS },
     ];
     let out: PoolFit;
     const failed = checks.filter((c) => !c.ok);
     const cohorts = survivorCohorts(pool.lifetimes).filter((c) => c.length >= 2);
     if (failed.length > 0) {
-      out = { fit: null, status: "unusable", reason: `${failed.map((c) => `${c.found} ${c.what} (at least ${c.needed} needed)`).join(" and ")}`, warnings: [], checks };
+      out = {
+        fit: null,
+        status: "unusable",
+        reason: `${failed.map((c) => `${c.found} ${c.what} (at least ${c.needed} needed)`).join(" and ")}`,
+        warnings: [],
+        checks,
+      };
     } else if (cohorts.length === 0) {
       out = { fit: null, status: "unusable", reason: "no account observed for a full period", warnings: [], checks };
     } else {
       try {
         const fit = fitSbg(cohorts);
         const id = checkIdentification(SBG_PARAM_NAMES, fit, { symbols: { gamma: "γ", delta: "δ" } });
-        out = { fit, status: id.unusable ? "unusable" : id.weak ? "weak" : "ok", reason: id.warnings.join(" "), warnings: id.warnings, checks };
+        out = {
+          fit,
+          status: id.unusable ? "unusable" : id.weak ? "weak" : "ok",
+          reason: id.warnings.join(" "),
+          warnings: id.warnings,
+          checks,
+        };
       } catch (error) {
-        out = { fit: null, status: "unusable", reason: `the fit failed (${(error as Error).message})`, warnings: [], checks };
+        out = {
+          fit: null,
+          status: "unusable",
+          reason: `the fit failed (${(error as Error).message})`,
+          warnings: [],
+          checks,
+        };
       }
     }
     fitted.set(pool.key, out);
@@ -110,17 +144,34 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     for (const pool of levels) {
       const f = fitOf(pool);
       if (f.status === "ok") {
-        choice = { pool, fit: f.fit!, warnings: [], fallback: skipped.length ? `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[pool.level]} (${pool.key}).` : null };
+        choice = {
+          pool,
+          fit: f.fit!,
+          warnings: [],
+          fallback: skipped.length
+            ? `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[pool.level]} (${pool.key}).`
+            : null,
+        };
         break;
       }
       const why = f.reason.endsWith(".") ? f.reason : `${f.reason}.`;
-      skipped.push(`${capitalize(LEVEL_WORDS[pool.level])} ${f.status === "weak" ? "is weakly identified" : "cannot be fitted"}: ${why}`);
+      skipped.push(
+        `${capitalize(LEVEL_WORDS[pool.level])} ${f.status === "weak" ? "is weakly identified" : "cannot be fitted"}: ${why}`,
+      );
     }
     if (!choice) {
       // No level is well determined: use the first usable (weakly identified) one and say so.
       const weak = levels.find((pool) => fitOf(pool).status === "weak");
       choice = weak
-        ? { pool: weak, fit: fitOf(weak).fit!, warnings: fitOf(weak).warnings, fallback: weak.level === "segment" ? null : `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[weak.level]} (${weak.key}), the first that can be fitted, although weakly identified.` }
+        ? {
+            pool: weak,
+            fit: fitOf(weak).fit!,
+            warnings: fitOf(weak).warnings,
+            fallback:
+              weak.level === "segment"
+                ? null
+                : `${skipped.join(" ")} Parameters from ${LEVEL_WORDS[weak.level]} (${weak.key}), the first that can be fitted, although weakly identified.`,
+          }
         : { reason: `No sBG fit can value it. ${skipped.join(" ")}` };
     }
     chosenOf.set(key, choice);
@@ -140,11 +191,20 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     if (!paramDraws) drawsOf.set(pool.key, (paramDraws = drawParameters(rng, SBG_PARAM_NAMES, fit, fit.covLog, draws)));
     const len = PERIOD_MONTHS[pool.term];
     const periods = Math.floor(config.horizonMonths / len);
-    const d = len === 1 ? monthlyDiscountRate(config.annualDiscountRate) : Math.pow(1 + config.annualDiscountRate, len / 12) - 1;
+    const d =
+      len === 1
+        ? monthlyDiscountRate(config.annualDiscountRate)
+        : Math.pow(1 + config.annualDiscountRate, len / 12) - 1;
     const drawFactors = Float64Array.from(paramDraws, (p) => discountedSurvival(p, n, periods, d));
-    f = { point: discountedSurvival(fit, n, periods, d), draws: drawFactors, payments12: discountedSurvival(fit, n, Math.floor(12 / len), 0) };
+    f = {
+      point: discountedSurvival(fit, n, periods, d),
+      draws: drawFactors,
+      payments12: discountedSurvival(fit, n, Math.floor(12 / len), 0),
+    };
     if (!(Number.isFinite(f.point) && Number.isFinite(f.payments12) && drawFactors.every(Number.isFinite))) {
-      throw new RangeError(`the value of a contract after ${n} renewals is not finite for γ ${fit.gamma}, δ ${fit.delta} or one of their draws`);
+      throw new RangeError(
+        `the value of a contract after ${n} renewals is not finite for γ ${fit.gamma}, δ ${fit.delta} or one of their draws`,
+      );
     }
     factorCache.set(cacheKey, f);
     return f;
@@ -156,7 +216,17 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
   const sorted = new Float64Array(draws);
   // Segments that could not be valued, with the reason; their accounts get model "none" here and the historical value later.
   const failedSegments = new Map<string, { reason: string; accounts: number }>();
-  const notValuedRow = (a: ContractAccount): AccountValue => ({ account_id: a.accountId, model: "none", segment: segmentKey(a), clv_cents: 0, clv_p10_cents: 0, clv_p50_cents: 0, clv_p90_cents: 0, probability_alive: a.currentStart === null ? 0 : 1, expected_purchases_12m: 0 });
+  const notValuedRow = (a: ContractAccount): AccountValue => ({
+    account_id: a.accountId,
+    model: "none",
+    segment: segmentKey(a),
+    clv_cents: 0,
+    clv_p10_cents: 0,
+    clv_p50_cents: 0,
+    clv_p90_cents: 0,
+    probability_alive: a.currentStart === null ? 0 : 1,
+    expected_purchases_12m: 0,
+  });
   const failSegment = (a: ContractAccount, reason: string) => {
     const entry = failedSegments.get(segmentKey(a)) ?? { reason, accounts: 0 };
     entry.accounts++;
@@ -171,7 +241,17 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
     }
     const active = a.currentStart !== null && a.mrrCents > 0;
     if (!active) {
-      values.push({ account_id: a.accountId, model: "sbg", segment: chosen.pool.key, clv_cents: 0, clv_p10_cents: 0, clv_p50_cents: 0, clv_p90_cents: 0, probability_alive: 0, expected_purchases_12m: 0 });
+      values.push({
+        account_id: a.accountId,
+        model: "sbg",
+        segment: chosen.pool.key,
+        clv_cents: 0,
+        clv_p10_cents: 0,
+        clv_p50_cents: 0,
+        clv_p90_cents: 0,
+        probability_alive: 0,
+        expected_purchases_12m: 0,
+      });
       continue;
     }
     const len = PERIOD_MONTHS[a.billingTerm];
@@ -221,9 +301,14 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
       }
     }
   }
-  const notValued: NotValued[] = [...failedSegments.entries()].sort((x, y) => x[0].localeCompare(y[0])).map(([segment, e]) => ({ segment, model: "sbg", accounts: e.accounts, reason: e.reason }));
+  const notValued: NotValued[] = [...failedSegments.entries()]
+    .sort((x, y) => x[0].localeCompare(y[0]))
+    .map(([segment, e]) => ({ segment, model: "sbg", accounts: e.accounts, reason: e.reason }));
   const unmodelled = notValued.reduce((s, n) => s + n.accounts, 0);
-  if (unmodelled > 0) notes.push(`${unmodelled} subscription accounts in ${notValued.length} segment(s) could not be valued by sBG (reasons on the Models page); they carry the historical value.`);
+  if (unmodelled > 0)
+    notes.push(
+      `${unmodelled} subscription accounts in ${notValued.length} segment(s) could not be valued by sBG (reasons on the Models page); they carry the historical value.`,
+    );
 
   // One entry per segment present in the data, with the parameters it used.
   const fits: ContractFit[] = [];
@@ -262,7 +347,11 @@ export function valueContracts(accounts: readonly ContractAccount[], asOfMonth: 
         fitted: t.map((i) => sbgSurvival(chosen.fit, i)),
       },
       valueCents: totals.value,
-      band: { p10: quantileSorted(sortedTotals, 0.1), p50: quantileSorted(sortedTotals, 0.5), p90: quantileSorted(sortedTotals, 0.9) },
+      band: {
+        p10: quantileSorted(sortedTotals, 0.1),
+        p50: quantileSorted(sortedTotals, 0.5),
+        p90: quantileSorted(sortedTotals, 0.9),
+      },
       checks: fitOf(own).checks,
       fallback: chosen.fallback,
       warnings: chosen.warnings,

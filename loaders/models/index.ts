@@ -15,7 +15,13 @@ import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
 
-export async function runModels(db: Db, asOf: string, currency: string, config: ValuationConfig, log: (line: string) => void = () => {}): Promise<ModelsData> {
+export async function runModels(
+  db: Db,
+  asOf: string,
+  currency: string,
+  config: ValuationConfig,
+  log: (line: string) => void = () => {},
+): Promise<ModelsData> {
   const asOfMonth = monthIndexOf(asOf);
   const started = performance.now();
   const step = (what: string) => log(`models: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -33,22 +39,34 @@ export async function runModels(db: Db, asOf: string, currency: string, config: 
 
   // Accounts no model could value: the historical value, never a silent zero.
   const transactionalIds = purchases.notValued ? [...new Set(purchaseRows.accountId)] : [];
-  const fallbackIds = new Set([...modelled.filter((v) => v.model === "none").map((v) => v.account_id), ...transactionalIds]);
-  const historical = fallbackIds.size > 0 ? await historicalValues(db, asOf, fallbackIds, config.annualDiscountRate) : null;
+  const fallbackIds = new Set([
+    ...modelled.filter((v) => v.model === "none").map((v) => v.account_id),
+    ...transactionalIds,
+  ]);
+  const historical =
+    fallbackIds.size > 0 ? await historicalValues(db, asOf, fallbackIds, config.annualDiscountRate) : null;
   const values = [...modelled.filter((v) => !fallbackIds.has(v.account_id)), ...(historical?.values ?? [])];
-  if (historical) step(`historical value for ${fallbackIds.size.toLocaleString("en-US")} accounts no model could value`);
+  if (historical)
+    step(`historical value for ${fallbackIds.size.toLocaleString("en-US")} accounts no model could value`);
   await writeAccountValues(db, values);
 
   const historicalCents = historical?.values.reduce((sum, v) => sum + v.clv_cents, 0) ?? 0;
   const totals = new Float64Array(config.draws);
   // The historical value has no parameter uncertainty: it shifts every draw by the same amount.
-  for (let j = 0; j < config.draws; j++) totals[j] = contracts.totalDraws[j] + purchases.totalDraws[j] + historicalCents;
+  for (let j = 0; j < config.draws; j++)
+    totals[j] = contracts.totalDraws[j] + purchases.totalDraws[j] + historicalCents;
   totals.sort();
   const valueCents = values.reduce((sum, v) => sum + v.clv_cents, 0);
   const notes = [...contracts.notes, ...purchases.notes];
-  if (historical) notes.push(`${fallbackIds.size.toLocaleString("en-US")} accounts carry a historical value (${historical.summary.method}), ${formatShare(valueCents > 0 ? historicalCents / valueCents : 0)} of the portfolio value.`);
+  if (historical)
+    notes.push(
+      `${fallbackIds.size.toLocaleString("en-US")} accounts carry a historical value (${historical.summary.method}), ${formatShare(valueCents > 0 ? historicalCents / valueCents : 0)} of the portfolio value.`,
+    );
   const disagreements = await findDisagreements(db, asOf, values, purchaseRows);
-  if (disagreements.count > 0) notes.push(`${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`);
+  if (disagreements.count > 0)
+    notes.push(
+      `${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`,
+    );
   return {
     asOf,
     currency,
@@ -69,7 +87,13 @@ export async function runModels(db: Db, asOf: string, currency: string, config: 
     },
     notValued,
     disagreements,
-    historical: historical ? { ...historical.summary, valueCents: historicalCents, shareOfValue: valueCents > 0 ? historicalCents / valueCents : 0 } : null,
+    historical: historical
+      ? {
+          ...historical.summary,
+          valueCents: historicalCents,
+          shareOfValue: valueCents > 0 ? historicalCents / valueCents : 0,
+        }
+      : null,
     notes,
   };
 }
@@ -87,7 +111,12 @@ const MAX_LISTED = 100;
  * revenue in the top decile of accounts with revenue and a purchase within the last 183 days
  * (or within twice the account's median gap between purchase days, if that is longer).
  */
-async function findDisagreements(db: Db, asOf: string, values: readonly AccountValue[], purchases: PurchaseRows): Promise<ModelsData["disagreements"]> {
+async function findDisagreements(
+  db: Db,
+  asOf: string,
+  values: readonly AccountValue[],
+  purchases: PurchaseRows,
+): Promise<ModelsData["disagreements"]> {
   const d = `DATE ${literal(asOf)}`;
   const rows = await db.all<{ account_id: string; revenue: number; margin: number; running: boolean }>(`
     SELECT account_id,
@@ -95,7 +124,10 @@ async function findDisagreements(db: Db, asOf: string, values: readonly AccountV
       CAST(coalesce(sum(revenue_cents - cogs_cents - cost_to_serve_cents) FILTER (WHERE month > ${d} - INTERVAL 12 MONTH AND month <= ${d}), 0) AS DOUBLE) AS margin,
       coalesce(bool_or(mrr_cents > 0 AND month = date_trunc('month', ${d})), false) AS running
     FROM account_month GROUP BY account_id`);
-  const withRevenue = rows.map((r) => r.revenue).filter((v) => v > 0).sort((a, b) => a - b);
+  const withRevenue = rows
+    .map((r) => r.revenue)
+    .filter((v) => v > 0)
+    .sort((a, b) => a - b);
   const topDecile = withRevenue.length ? withRevenue[Math.floor(0.9 * (withRevenue.length - 1))] : Infinity;
   // Purchase days per account (sorted by day within account, as readPurchases orders them).
   const days = new Map<string, number[]>();
@@ -111,7 +143,10 @@ async function findDisagreements(db: Db, asOf: string, values: readonly AccountV
     const v = valueOf.get(r.account_id);
     if (!v || !(v.clv_cents < NEAR_ZERO_SHARE * Math.max(r.margin, 0))) continue;
     const list = days.get(r.account_id) ?? [];
-    const gaps = list.slice(1).map((day, i) => day - list[i]).sort((a, b) => a - b);
+    const gaps = list
+      .slice(1)
+      .map((day, i) => day - list[i])
+      .sort((a, b) => a - b);
     const medianGap = gaps.length ? gaps[Math.floor(gaps.length / 2)] : null;
     const last = list.length ? list[list.length - 1] : null;
     const since = last === null ? null : asOfDay - last;
@@ -129,7 +164,9 @@ async function findDisagreements(db: Db, asOf: string, values: readonly AccountV
       daysSinceLastPurchase: since,
       medianGapDays: medianGap,
       runningContract: r.running,
-      why: r.running ? "a running contract at the as-of date" : `top-decile revenue of the last 12 months and a purchase ${since} days before the as-of date (usual gap ${medianGap ?? "—"} days)`,
+      why: r.running
+        ? "a running contract at the as-of date"
+        : `top-decile revenue of the last 12 months and a purchase ${since} days before the as-of date (usual gap ${medianGap ?? "—"} days)`,
     });
   }
   out.sort((a, b) => b.t12mRevenueCents - a.t12mRevenueCents);
@@ -154,26 +191,47 @@ const MIN_RETENTION_BASE = 10;
  * used: an upper estimate, labelled so. Subscription accounts without a running contract at the
  * as-of date are known to have left: 0.
  */
-async function historicalValues(db: Db, asOf: string, ids: ReadonlySet<string>, _annualDiscount: number): Promise<{ values: AccountValue[]; summary: Omit<HistoricalValue, "valueCents" | "shareOfValue"> }> {
+async function historicalValues(
+  db: Db,
+  asOf: string,
+  ids: ReadonlySet<string>,
+  _annualDiscount: number,
+): Promise<{ values: AccountValue[]; summary: Omit<HistoricalValue, "valueCents" | "shareOfValue"> }> {
   const d = `DATE ${literal(asOf)}`;
   // With no invoices at all (a subscriptions export alone), what the contracts bill stands in for
   // billed revenue: the sum of the last 12 month-end MRRs.
   const [{ billed }] = await db.all<{ billed: boolean }>("SELECT count(*) > 0 AS billed FROM accepted_invoice_lines");
   const revenue = billed ? "m.revenue_cents - m.cogs_cents" : "m.mrr_cents";
   const active = billed ? "m.revenue_cents > 0" : "m.mrr_cents > 0";
-  const rows = await db.all<{ account_id: string; business_model: string; margin: number; now: boolean; before: boolean; running: boolean }>(`
+  const rows = await db.all<{
+    account_id: string;
+    business_model: string;
+    margin: number;
+    now: boolean;
+    before: boolean;
+    running: boolean;
+  }>(`
     SELECT a.account_id, a.business_model,
       CAST(coalesce(sum(${revenue} - m.cost_to_serve_cents) FILTER (WHERE m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), 0) AS DOUBLE) AS margin,
       coalesce(bool_or(${active} AND m.month > ${d} - INTERVAL 12 MONTH AND m.month <= ${d}), false) AS now,
       coalesce(bool_or(${active} AND m.month > ${d} - INTERVAL 24 MONTH AND m.month <= ${d} - INTERVAL 12 MONTH), false) AS before,
       coalesce(bool_or(m.mrr_cents > 0 AND m.month = date_trunc('month', ${d})), false) AS running
     FROM dim_accounts a JOIN account_month m USING (account_id) GROUP BY ALL`);
-  const [{ first }] = await db.all<{ first: string | null }>(`SELECT CAST(min(month) AS VARCHAR) AS first FROM account_month`);
-  const twoYears = first !== null && first <= (await db.all<{ d: string }>(`SELECT CAST(date_trunc('month', ${d} - INTERVAL 23 MONTH) AS VARCHAR) AS d`))[0].d;
-  const retention: Record<"subscription" | "transactional", number | null> = { subscription: null, transactional: null };
+  const [{ first }] = await db.all<{ first: string | null }>(
+    `SELECT CAST(min(month) AS VARCHAR) AS first FROM account_month`,
+  );
+  const twoYears =
+    first !== null &&
+    first <=
+      (await db.all<{ d: string }>(`SELECT CAST(date_trunc('month', ${d} - INTERVAL 23 MONTH) AS VARCHAR) AS d`))[0].d;
+  const retention: Record<"subscription" | "transactional", number | null> = {
+    subscription: null,
+    transactional: null,
+  };
   for (const model of ["subscription", "transactional"] as const) {
     const base = rows.filter((r) => r.business_model === model && r.before);
-    if (twoYears && base.length >= MIN_RETENTION_BASE) retention[model] = base.filter((r) => r.now).length / base.length;
+    if (twoYears && base.length >= MIN_RETENTION_BASE)
+      retention[model] = base.filter((r) => r.now).length / base.length;
   }
   const values: AccountValue[] = [];
   for (const r of rows) {
@@ -182,19 +240,51 @@ async function historicalValues(db: Db, asOf: string, ids: ReadonlySet<string>, 
     const gone = model === "subscription" && !r.running;
     const R = retention[model] ?? 1;
     const v = gone ? 0 : r.margin * R;
-    values.push({ account_id: r.account_id, model: "historical", segment: `historical · ${model}`, clv_cents: v, clv_p10_cents: v, clv_p50_cents: v, clv_p90_cents: v, probability_alive: gone ? 0 : R, expected_purchases_12m: 0 });
+    values.push({
+      account_id: r.account_id,
+      model: "historical",
+      segment: `historical · ${model}`,
+      clv_cents: v,
+      clv_p10_cents: v,
+      clv_p50_cents: v,
+      clv_p90_cents: v,
+      probability_alive: gone ? 0 : R,
+      expected_purchases_12m: 0,
+    });
   }
   // Accounts with no account × month row at all (no revenue ever): 0.
   const seen = new Set(values.map((v) => v.account_id));
-  for (const id of ids) if (!seen.has(id)) values.push({ account_id: id, model: "historical", segment: "historical", clv_cents: 0, clv_p10_cents: 0, clv_p50_cents: 0, clv_p90_cents: 0, probability_alive: 0, expected_purchases_12m: 0 });
+  for (const id of ids)
+    if (!seen.has(id))
+      values.push({
+        account_id: id,
+        model: "historical",
+        segment: "historical",
+        clv_cents: 0,
+        clv_p10_cents: 0,
+        clv_p50_cents: 0,
+        clv_p90_cents: 0,
+        probability_alive: 0,
+        expected_purchases_12m: 0,
+      });
   const present = new Set(values.map((v) => v.segment.replace("historical · ", "")));
-  const words = (m: "subscription" | "transactional") => (retention[m] === null ? `${m}: retention not observable (less than two years of history), 100% assumed, an upper estimate` : `${m}: ${(100 * retention[m]!).toFixed(1)}% observed`);
+  const words = (m: "subscription" | "transactional") =>
+    retention[m] === null
+      ? `${m}: retention not observable (less than two years of history), 100% assumed, an upper estimate`
+      : `${m}: ${(100 * retention[m]!).toFixed(1)}% observed`;
   return {
     values,
     summary: {
       accounts: ids.size,
       retention,
-      method: `${billed ? "trailing-12-month margin" : "the last 12 months' MRR (no invoices were provided)"} × observed 12-month retention (${(["subscription", "transactional"] as const).filter((m) => present.has(m)).map(words).join("; ")}); one year, undiscounted${present.has("subscription") ? "; subscription accounts without a running contract count zero" : ""}`,
+      method: `${billed ? "trailing-12-month margin" : "the last 12 months' MRR (no invoices were provided)"} × observed 12-month retention (${(
+        ["subscription", "transactional"] as const
+      )
+        .filter((m) => present.has(m))
+        .map(words)
+        .join(
+          "; ",
+        )}); one year, undiscounted${present.has("subscription") ? "; subscription accounts without a running contract count zero" : ""}`,
     },
   };
 }

@@ -24,8 +24,14 @@ const MONTH_INDEX = (column: string) => `(year(${column}) * 12 + month(${column}
 export async function readContractAccounts(db: Db, asOf: string): Promise<ContractAccount[]> {
   const asOfMonth = monthIndexOf(asOf);
   const rows = await db.all<{
-    account_id: string; tier: string; size_band: string; billing_term: string | null;
-    first_start: number; first_end: number; current_start: number | null; mrr_cents: number;
+    account_id: string;
+    tier: string;
+    size_band: string;
+    billing_term: string | null;
+    first_start: number;
+    first_end: number;
+    current_start: number | null;
+    mrr_cents: number;
   }>(`
     WITH m AS (
       SELECT account_id, CAST(${MONTH_INDEX("month")} AS INTEGER) AS mi, mrr_cents FROM account_month WHERE mrr_cents > 0
@@ -86,7 +92,8 @@ export async function readMargins(db: Db, asOf: string): Promise<Record<"subscri
     GROUP BY ALL`);
   const out = { subscription: 0, transactional: 0 };
   for (const r of rows) {
-    if (r.business_model === "subscription" || r.business_model === "transactional") out[r.business_model] = Math.min(1, Math.max(0, r.margin ?? 0));
+    if (r.business_model === "subscription" || r.business_model === "transactional")
+      out[r.business_model] = Math.min(1, Math.max(0, r.margin ?? 0));
   }
   return out;
 }

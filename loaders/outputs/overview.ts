@@ -40,7 +40,13 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
       // The extracts read from a file (a derived or missing one is no source of its own).
       sources: report.extracts
         .filter((e) => e.provided !== false && !e.derivedFrom)
-        .map((e) => ({ extract: e.extract, file: e.file, rowsRead: e.rowsRead, accepted: e.accepted, quarantined: e.quarantined })),
+        .map((e) => ({
+          extract: e.extract,
+          file: e.file,
+          rowsRead: e.rowsRead,
+          accepted: e.accepted,
+          quarantined: e.quarantined,
+        })),
       coverage: pageCoverage(report),
       kpis,
       purchases: purchaseMetrics(tables.accounts, tables.accountMonth, asOfMonth),

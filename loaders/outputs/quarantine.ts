@@ -18,11 +18,13 @@ export function quarantineRowLimit(storeDir: string): number {
 export async function buildQuarantineArrow(storeDir: string): Promise<Uint8Array> {
   const db = await openDb();
   try {
-    const columns = (await db.connection.runAndReadAll(
-      `SELECT extract, CAST(line AS INTEGER) AS line, code, coalesce(column_name, '') AS column_name, message, left(raw, 2000) AS raw,
+    const columns = (
+      await db.connection.runAndReadAll(
+        `SELECT extract, CAST(line AS INTEGER) AS line, code, coalesce(column_name, '') AS column_name, message, left(raw, 2000) AS raw,
           coalesce(CAST(amount AS VARCHAR), '') AS amount
        FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.quarantine))}) ORDER BY extract, line LIMIT ${quarantineRowLimit(storeDir)}`,
-    )).getColumnsObjectJS() as Record<string, unknown[]>;
+      )
+    ).getColumnsObjectJS() as Record<string, unknown[]>;
     // Explicit types: an empty quarantine must still have text columns for the page's SQL.
     const text = (name: string) => vectorFromArray(columns[name] as string[], new Utf8());
     const table = new Table({

@@ -145,7 +145,11 @@ export function drawAccount(rng: Rng, progress: number): AccountDraft {
   const region = pickWeighted(rng, REGIONS, REGION_WEIGHTS);
   const size = pickWeighted(rng, SIZES, SIZE_WEIGHTS);
   const employees =
-    size === "small" ? lognormalInt(rng, 45, 0.7, 5, 199) : size === "mid" ? lognormalInt(rng, 550, 0.6, 200, 1999) : lognormalInt(rng, 5000, 0.8, 2000, 150000);
+    size === "small"
+      ? lognormalInt(rng, 45, 0.7, 5, 199)
+      : size === "mid"
+        ? lognormalInt(rng, 550, 0.6, 200, 1999)
+        : lognormalInt(rng, 5000, 0.8, 2000, 150000);
   const transactional = bernoulli(rng, TRANSACTIONAL_SHARE[industry]);
   const model = transactional ? "transactional" : "subscription";
   const tier: Tier | "" = transactional ? "" : pickWeighted(rng, TIERS, TIER_WEIGHTS[size]);
@@ -171,9 +175,19 @@ export function drawAccount(rng: Rng, progress: number): AccountDraft {
   const last = pick(rng, LAST_NAMES[region]);
   const hasContact = bernoulli(rng, 0.96);
   const contactName = hasContact ? `${first} ${last}` : "";
-  const domain = slug(baseName.replace(/\b(Inc|LLC|Corp|Co|Ltd|GmbH|SA|BV|AB|plc|S\.r\.l|Pty|Pte|K\.K|Limited|Ltda|S\.A|de C\.V|SpA|LLP)\b\.?/g, "")) || "company";
-  const contactEmail = hasContact && bernoulli(rng, 0.95) ? `${slug(first)}.${slug(last).replace(/-/g, "")}@${domain}.example` : "";
-  const contactPhone = hasContact && bernoulli(rng, 0.85) ? `${pick(rng, PHONE_PREFIX[region])} ${String(randomInt(rng, 100, 199)).padStart(4, "0")}` : "";
+  const domain =
+    slug(
+      baseName.replace(
+        /\b(Inc|LLC|Corp|Co|Ltd|GmbH|SA|BV|AB|plc|S\.r\.l|Pty|Pte|K\.K|Limited|Ltda|S\.A|de C\.V|SpA|LLP)\b\.?/g,
+        "",
+      ),
+    ) || "company";
+  const contactEmail =
+    hasContact && bernoulli(rng, 0.95) ? `${slug(first)}.${slug(last).replace(/-/g, "")}@${domain}.example` : "";
+  const contactPhone =
+    hasContact && bernoulli(rng, 0.85)
+      ? `${pick(rng, PHONE_PREFIX[region])} ${String(randomInt(rng, 100, 199)).padStart(4, "0")}`
+      : "";
   const notes = bernoulli(rng, 0.3) ? pick(rng, ACCOUNT_NOTES) : "";
   return {
     industry,

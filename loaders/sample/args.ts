@@ -19,7 +19,8 @@ export function parseSampleArgs(argv: readonly string[]): ParsedArgs | "help" {
       if (value === undefined) throw new Error(`--${name} needs a value`);
     }
     const int = (lo: number, hi: number) => {
-      if (!/^-?\d+$/.test(value!) || Number(value) < lo || Number(value) > hi) throw new Error(`--${name} must be an integer from ${lo} to ${hi}: ${value}`);
+      if (!/^-?\d+$/.test(value!) || Number(value) < lo || Number(value) > hi)
+        throw new Error(`--${name} must be an integer from ${lo} to ${hi}: ${value}`);
       return Number(value);
     };
     switch (name) {

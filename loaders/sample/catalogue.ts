@@ -78,15 +78,73 @@ export const ADDON_PRICE = 1200;
 export function makeCatalogue(t: Timeline): Product[] {
   const before = (months: number) => monthStartAfter(t.start, -months);
   const plans: Product[] = [
-    { id: PLAN_ID.Starter, name: "Starter plan (per seat-month)", category: "subscription", priceCents: planPrice("Starter", 0), costCents: 600, launchedOn: before(48) },
-    { id: PLAN_ID.Pro, name: "Pro plan (per seat-month)", category: "subscription", priceCents: planPrice("Pro", 0), costCents: 1100, launchedOn: before(48) },
-    { id: PLAN_ID.Enterprise, name: "Enterprise plan (per seat-month)", category: "subscription", priceCents: planPrice("Enterprise", 0), costCents: 1800, launchedOn: before(30) },
-    { id: ADDON_ID, name: "Analytics add-on (per seat-month)", category: "subscription", priceCents: ADDON_PRICE, costCents: 300, launchedOn: t.addonLaunch },
-    { id: ONBOARDING_ID, name: "Onboarding package (per day)", category: "service", priceCents: 120000, costCents: 65000, launchedOn: before(48) },
-    { id: TRAINING_ID, name: "Training day", category: "service", priceCents: 150000, costCents: 60000, launchedOn: before(48) },
-    { id: CONSULTING_ID, name: "Consulting day", category: "service", priceCents: 180000, costCents: 90000, launchedOn: before(40) },
+    {
+      id: PLAN_ID.Starter,
+      name: "Starter plan (per seat-month)",
+      category: "subscription",
+      priceCents: planPrice("Starter", 0),
+      costCents: 600,
+      launchedOn: before(48),
+    },
+    {
+      id: PLAN_ID.Pro,
+      name: "Pro plan (per seat-month)",
+      category: "subscription",
+      priceCents: planPrice("Pro", 0),
+      costCents: 1100,
+      launchedOn: before(48),
+    },
+    {
+      id: PLAN_ID.Enterprise,
+      name: "Enterprise plan (per seat-month)",
+      category: "subscription",
+      priceCents: planPrice("Enterprise", 0),
+      costCents: 1800,
+      launchedOn: before(30),
+    },
+    {
+      id: ADDON_ID,
+      name: "Analytics add-on (per seat-month)",
+      category: "subscription",
+      priceCents: ADDON_PRICE,
+      costCents: 300,
+      launchedOn: t.addonLaunch,
+    },
+    {
+      id: ONBOARDING_ID,
+      name: "Onboarding package (per day)",
+      category: "service",
+      priceCents: 120000,
+      costCents: 65000,
+      launchedOn: before(48),
+    },
+    {
+      id: TRAINING_ID,
+      name: "Training day",
+      category: "service",
+      priceCents: 150000,
+      costCents: 60000,
+      launchedOn: before(48),
+    },
+    {
+      id: CONSULTING_ID,
+      name: "Consulting day",
+      category: "service",
+      priceCents: 180000,
+      costCents: 90000,
+      launchedOn: before(40),
+    },
   ];
-  const p = (n: number, name: string, price: number, cost: number, qty: number, affinity: Product["affinity"], launchedOn = before(60 - n), withdrawnOn?: number): Product => ({
+  const p = (
+    n: number,
+    name: string,
+    price: number,
+    cost: number,
+    qty: number,
+    affinity: Product["affinity"],
+    launchedOn = before(60 - n),
+    withdrawnOn?: number,
+  ): Product => ({
     id: `PRD-${String(n).padStart(3, "0")}`,
     name,
     category: "product",
@@ -117,7 +175,12 @@ export function makeCatalogue(t: Timeline): Product[] {
   return [...plans, ...goods];
 }
 
-export const ROLES = ["Account Manager", "Customer Success Manager", "Support Engineer", "Solutions Consultant"] as const;
+export const ROLES = [
+  "Account Manager",
+  "Customer Success Manager",
+  "Support Engineer",
+  "Solutions Consultant",
+] as const;
 export type Role = (typeof ROLES)[number];
 export const ROLE_RATES: Record<Role, number> = {
   "Account Manager": 8500,

@@ -41,7 +41,10 @@ export class CsvWriter {
   rows = 0;
   bytes = 0;
 
-  constructor(readonly path: string, header: readonly string[]) {
+  constructor(
+    readonly path: string,
+    header: readonly string[],
+  ) {
     this.fd = openSync(path + ".partial", "w");
     this.append(header.join(","));
   }

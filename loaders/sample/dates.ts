@@ -50,7 +50,10 @@ export function monthStartAfter(dayNumber: number, months: number): number {
 /** Formats day numbers in a fixed range from a precomputed table (falls back outside it). */
 export class DayFormatter {
   private readonly table: string[] = [];
-  constructor(private readonly first: number, last: number) {
+  constructor(
+    private readonly first: number,
+    last: number,
+  ) {
     for (let d = first; d <= last; d++) this.table.push(formatDay(d));
   }
   format(dayNumber: number): string {

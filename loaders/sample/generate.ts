@@ -12,7 +12,13 @@ import { CsvWriter, csvText, money, quarterHours } from "./csv.js";
 import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "./dates.js";
 import { simulateSubscription, simulateTransactional, type History, type SimAccount } from "./simulate.js";
 import { CHANNELS, type Channel } from "./words.js";
-import { EXTRACTS, EXTRACT_NAMES, SOURCE_EXTRACTS, type ExtractName, type SourceExtractName } from "../ingest/schema.js";
+import {
+  EXTRACTS,
+  EXTRACT_NAMES,
+  SOURCE_EXTRACTS,
+  type ExtractName,
+  type SourceExtractName,
+} from "../ingest/schema.js";
 
 export interface SampleOptions {
   accounts: number;
@@ -42,10 +48,15 @@ export interface FileSummary {
 /** Canonical headers, in order: the ingest schema is the one source (data/README.md describes it). */
 // The sample is a full CRM: the nine canonical extracts (no source extracts such as
 // transactions), and invoice lines without a cost of their own (margin comes from product unit costs).
-const SAMPLE_EXTRACTS = EXTRACT_NAMES.filter((name): name is Exclude<ExtractName, SourceExtractName> => !(SOURCE_EXTRACTS as readonly string[]).includes(name));
+const SAMPLE_EXTRACTS = EXTRACT_NAMES.filter(
+  (name): name is Exclude<ExtractName, SourceExtractName> => !(SOURCE_EXTRACTS as readonly string[]).includes(name),
+);
 const NOT_IN_SAMPLE = new Set(["invoice_lines.cost"]);
 export const HEADERS = Object.fromEntries(
-  SAMPLE_EXTRACTS.map((name) => [`${name}.csv`, EXTRACTS[name].columns.map((c) => c.name).filter((c) => !NOT_IN_SAMPLE.has(`${name}.${c}`))]),
+  SAMPLE_EXTRACTS.map((name) => [
+    `${name}.csv`,
+    EXTRACTS[name].columns.map((c) => c.name).filter((c) => !NOT_IN_SAMPLE.has(`${name}.${c}`)),
+  ]),
 ) as Record<`${Exclude<ExtractName, SourceExtractName>}.csv`, string[]>;
 export type SampleFile = keyof typeof HEADERS;
 export const SAMPLE_FILES = Object.keys(HEADERS) as SampleFile[];
@@ -69,7 +80,13 @@ export const CAC_TARGET: Record<Channel, number> = {
   Marketplace: 9500,
 };
 /** Share of each channel's spend booked as sales (the rest is marketing). */
-const SALES_SHARE: Record<Channel, number> = { "Direct Sales": 0.8, Partner: 0.6, Inbound: 0.15, Outbound: 0.7, Marketplace: 0.1 };
+const SALES_SHARE: Record<Channel, number> = {
+  "Direct Sales": 0.8,
+  Partner: 0.6,
+  Inbound: 0.15,
+  Outbound: 0.7,
+  Marketplace: 0.1,
+};
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, "0");
@@ -150,11 +167,15 @@ function writeHistory(
     }
   }
   for (const r of h.nps) {
-    w["nps_responses.csv"].row(`NPS-${pad(++ids.nps, 7)},${accountId},${fmt.format(r.day)},${r.score},${csvText(r.comment)}`);
+    w["nps_responses.csv"].row(
+      `NPS-${pad(++ids.nps, 7)},${accountId},${fmt.format(r.day)},${r.score},${csvText(r.comment)}`,
+    );
   }
   const te = w["time_entries.csv"];
   for (const e of h.time) {
-    te.row(`TE-${pad(++ids.time, 8)},${accountId},${fmt.format(e.day)},${e.role},${quarterHours(e.quarters)},${csvText(e.activity)}`);
+    te.row(
+      `TE-${pad(++ids.time, 8)},${accountId},${fmt.format(e.day)},${e.role},${quarterHours(e.quarters)},${csvText(e.activity)}`,
+    );
   }
 }
 
@@ -162,7 +183,8 @@ function writeHistory(
 export function generateSample(options: SampleOptions): FileSummary[] {
   const { accounts: n, years, seed } = options;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`accounts must be a positive integer: ${n}`);
-  if (!Number.isInteger(years) || years < 1 || years > 30) throw new RangeError(`years must be an integer from 1 to 30: ${years}`);
+  if (!Number.isInteger(years) || years < 1 || years > 30)
+    throw new RangeError(`years must be an integer from 1 to 30: ${years}`);
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer: ${seed}`);
   const tl = makeTimeline(parseDay(options.asOf), years);
   const catalogue = makeCatalogue(tl);
@@ -170,13 +192,17 @@ export function generateSample(options: SampleOptions): FileSummary[] {
   const fmt = new DayFormatter(tl.firstMonth - 6 * 366, tl.asOf + 1);
 
   mkdirSync(options.out, { recursive: true });
-  const w = Object.fromEntries(SAMPLE_FILES.map((f) => [f, new CsvWriter(join(options.out, f), HEADERS[f])])) as Record<SampleFile, CsvWriter>;
+  const w = Object.fromEntries(SAMPLE_FILES.map((f) => [f, new CsvWriter(join(options.out, f), HEADERS[f])])) as Record<
+    SampleFile,
+    CsvWriter
+  >;
 
   // reference data
   for (const role of ROLES) w["role_rates.csv"].row(`${role},${money(ROLE_RATES[role])},${CURRENCY}`);
   for (const p of catalogue) {
     // list_price is today's list price: plans carry the increase once it has happened.
-    const price = p.id.startsWith("PLN-") && tl.asOf >= tl.priceIncrease ? Math.round(p.priceCents * PRICE_INCREASE) : p.priceCents;
+    const price =
+      p.id.startsWith("PLN-") && tl.asOf >= tl.priceIncrease ? Math.round(p.priceCents * PRICE_INCREASE) : p.priceCents;
     w["products.csv"].row(
       `${p.id},${csvText(p.name)},${p.category},${money(price)},${money(p.costCents)},${CURRENCY},${fmt.format(p.launchedOn)},${p.withdrawnOn === undefined ? "" : fmt.format(p.withdrawnOn)}`,
     );
@@ -198,7 +224,8 @@ export function generateSample(options: SampleOptions): FileSummary[] {
     const name = seen === 0 ? draft.baseName : `${draft.baseName} ${seen + 1}`;
     const id = `ACC-${pad(i + 1, 6)}`;
     const acc: SimAccount = { ...draft, acquiredOn };
-    const h = draft.model === "subscription" ? simulateSubscription(acc, rng, tl) : simulateTransactional(acc, rng, tl, goods);
+    const h =
+      draft.model === "subscription" ? simulateSubscription(acc, rng, tl) : simulateTransactional(acc, rng, tl, goods);
     w["accounts.csv"].row(
       [
         id,

@@ -16,8 +16,31 @@
  *   (quantity = seats) or one per contract year (quantity = 12 × seats); the unit price is
  *   always the per-seat monthly price, so the amount is 12 × MRR for annual accounts.
  */
-import { bernoulli, beta, exponential, gamma, normal, pickWeighted, poisson, randomInt, uniform, type Rng } from "../../src/lib/random.js";
-import { ADDON_ID, ADDON_PRICE, CONSULTING_ID, ONBOARDING_ID, PLAN_ID, TRAINING_ID, planPrice, type Product, type Role, type Tier, type Timeline } from "./catalogue.js";
+import {
+  bernoulli,
+  beta,
+  exponential,
+  gamma,
+  normal,
+  pickWeighted,
+  poisson,
+  randomInt,
+  uniform,
+  type Rng,
+} from "../../src/lib/random.js";
+import {
+  ADDON_ID,
+  ADDON_PRICE,
+  CONSULTING_ID,
+  ONBOARDING_ID,
+  PLAN_ID,
+  TRAINING_ID,
+  planPrice,
+  type Product,
+  type Role,
+  type Tier,
+  type Timeline,
+} from "./catalogue.js";
 import { dayOf, ymdOf } from "./dates.js";
 import type { AccountDraft, Size } from "./accounts.js";
 import {
@@ -153,7 +176,11 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
   const pm = (p: number) => (annual ? 1 - Math.pow(1 - p, 12) : p);
   const minSeats = 3;
   const segmentHazard =
-    BASE_HAZARD * SIZE_HAZARD[acc.size] * CHANNEL_HAZARD[acc.channel] * (acc.keyAccountManager ? KEY_ACCOUNT_HAZARD : 1) * (annual ? 0.85 : 1);
+    BASE_HAZARD *
+    SIZE_HAZARD[acc.size] *
+    CHANNEL_HAZARD[acc.channel] *
+    (acc.keyAccountManager ? KEY_ACCOUNT_HAZARD : 1) *
+    (annual ? 0.85 : 1);
 
   let tier = acc.tier as Tier;
   let seats = acc.initialSeats;
@@ -171,8 +198,23 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
   let lastPriceUp = -1e9;
   const npsOffset = randomInt(rng, 3, 10);
 
-  const open = (productId: string, start: number, rowSeats: number, unit: number, changeType: ChangeType, rowTier: Tier | ""): ContractRow => {
-    const row: ContractRow = { productId, start, end: -1, seats: rowSeats, mrrCents: rowSeats * unit, changeType, tier: rowTier };
+  const open = (
+    productId: string,
+    start: number,
+    rowSeats: number,
+    unit: number,
+    changeType: ChangeType,
+    rowTier: Tier | "",
+  ): ContractRow => {
+    const row: ContractRow = {
+      productId,
+      start,
+      end: -1,
+      seats: rowSeats,
+      mrrCents: rowSeats * unit,
+      changeType,
+      tier: rowTier,
+    };
     contracts.push(row);
     return row;
   };
@@ -213,7 +255,12 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
       // 1. churn
       const newEra: 0 | 1 = b >= tl.priceIncrease ? 1 : 0;
       const priceUp = decision && newEra > era;
-      let h = segmentHazard * TIER_HAZARD[tier] * Math.exp(-HEALTH_HAZARD_SLOPE * z) * tenureFactor(tenure) * (reactivated ? 1.3 : 1);
+      let h =
+        segmentHazard *
+        TIER_HAZARD[tier] *
+        Math.exp(-HEALTH_HAZARD_SLOPE * z) *
+        tenureFactor(tenure) *
+        (reactivated ? 1.3 : 1);
       if (h > 0.5) h = 0.5;
       let churn: boolean;
       if (!annual) {
@@ -288,10 +335,14 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
     // 3. invoice for the period (in advance)
     if (!annual || anniversary) {
       const mult = annual ? 12 : 1;
-      const lines: Line[] = [{ productId: plan!.productId, qty: seats * mult, unitCents: planPrice(tier, era), type: "subscription" }];
-      if (addon) lines.push({ productId: ADDON_ID, qty: addon.seats * mult, unitCents: ADDON_PRICE, type: "subscription" });
+      const lines: Line[] = [
+        { productId: plan!.productId, qty: seats * mult, unitCents: planPrice(tier, era), type: "subscription" },
+      ];
+      if (addon)
+        lines.push({ productId: ADDON_ID, qty: addon.seats * mult, unitCents: ADDON_PRICE, type: "subscription" });
       if (k === 0 && bernoulli(rng, tier === "Enterprise" ? 1 : tier === "Pro" ? 0.9 : 0.75)) {
-        const days = tier === "Enterprise" ? randomInt(rng, 5, 12) : tier === "Pro" ? randomInt(rng, 2, 5) : randomInt(rng, 1, 2);
+        const days =
+          tier === "Enterprise" ? randomInt(rng, 5, 12) : tier === "Pro" ? randomInt(rng, 2, 5) : randomInt(rng, 1, 2);
         lines.push({ productId: ONBOARDING_ID, qty: days, unitCents: 120000, type: "service" });
         entry(dayIn(rng, b, periodEnd), "Solutions Consultant", days * uniform(rng, 4, 7), "Onboarding");
       }
@@ -302,12 +353,22 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
     const serviceScale = SIZE_SERVICE[acc.size] * (tier === "Enterprise" ? 1.5 : 1);
     if (bernoulli(rng, 0.012 * serviceScale + (upgraded ? 0.3 : 0))) {
       const day = dayIn(rng, b, periodEnd);
-      docs.push({ day, seq: seq++, credit: false, lines: [{ productId: TRAINING_ID, qty: randomInt(rng, 1, 3), unitCents: 150000, type: "service" }] });
+      docs.push({
+        day,
+        seq: seq++,
+        credit: false,
+        lines: [{ productId: TRAINING_ID, qty: randomInt(rng, 1, 3), unitCents: 150000, type: "service" }],
+      });
       entry(day, "Solutions Consultant", uniform(rng, 2, 5), "Training prep");
     }
     if (bernoulli(rng, 0.008 * serviceScale)) {
       const day = dayIn(rng, b, periodEnd);
-      docs.push({ day, seq: seq++, credit: false, lines: [{ productId: CONSULTING_ID, qty: randomInt(rng, 1, 5), unitCents: 180000, type: "service" }] });
+      docs.push({
+        day,
+        seq: seq++,
+        credit: false,
+        lines: [{ productId: CONSULTING_ID, qty: randomInt(rng, 1, 5), unitCents: 180000, type: "service" }],
+      });
     }
 
     // 5. time sheets for the period
@@ -317,7 +378,12 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
     const struggling = z < -1 ? 1.4 : 1;
     const csmBase = tier === "Enterprise" ? 5 : tier === "Pro" ? 2 : 0.7;
     if (bernoulli(rng, tier === "Starter" ? 0.3 : 0.9) || acc.highMaintenance) {
-      entry(dayIn(rng, b, periodEnd), "Customer Success Manager", csmBase * seatFactor * hm * struggling * gamma(rng, 4, 4), pick(rng, CSM_ACTIVITIES));
+      entry(
+        dayIn(rng, b, periodEnd),
+        "Customer Success Manager",
+        csmBase * seatFactor * hm * struggling * gamma(rng, 4, 4),
+        pick(rng, CSM_ACTIVITIES),
+      );
     }
     const tickets = poisson(rng, (0.25 + 0.12 * Math.log1p(seats)) * (acc.highMaintenance ? 8 : 1) * struggling);
     if (tickets > 0) {
@@ -326,7 +392,12 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
       entry(dayIn(rng, b, periodEnd), "Support Engineer", hours, pick(rng, SUPPORT_ACTIVITIES));
     }
     if (acc.keyAccountManager) {
-      entry(dayIn(rng, b, periodEnd), "Account Manager", gamma(rng, 3, 3 / (tier === "Enterprise" ? 6 : 3.5)), pick(rng, AM_ACTIVITIES));
+      entry(
+        dayIn(rng, b, periodEnd),
+        "Account Manager",
+        gamma(rng, 3, 3 / (tier === "Enterprise" ? 6 : 3.5)),
+        pick(rng, AM_ACTIVITIES),
+      );
     } else if (annual && anniversary && k > 0) {
       entry(dayIn(rng, b, periodEnd), "Account Manager", uniform(rng, 1, 2), "Renewal call");
     }
@@ -342,7 +413,14 @@ export function simulateSubscription(acc: SimAccount, rng: Rng, tl: Timeline): H
 
   addCreditNotes(rng, docs, tl.asOf, seq);
   const last = [...contracts].reverse().find((r) => r.productId !== ADDON_ID);
-  return { contracts, docs, time, nps, finalTier: (last?.tier ?? acc.tier) as Tier, finalSeats: last?.seats ?? acc.initialSeats };
+  return {
+    contracts,
+    docs,
+    time,
+    nps,
+    finalTier: (last?.tier ?? acc.tier) as Tier,
+    finalSeats: last?.seats ?? acc.initialSeats,
+  };
 }
 
 // ---------------------------------------------------------------- transactional
@@ -374,7 +452,12 @@ export function simulateTransactional(acc: SimAccount, rng: Rng, tl: Timeline, g
   let seq = 0;
   const rate = gamma(rng, 2.5, 2.5 / ORDER_RATE[acc.size]);
   const dropout = Math.min(0.5, beta(rng, 1.2, 110) * Math.exp(-0.5 * acc.health));
-  const discount = acc.size === "enterprise" ? uniform(rng, 0.05, 0.15) : acc.size === "mid" ? uniform(rng, 0.02, 0.08) : uniform(rng, 0, 0.03);
+  const discount =
+    acc.size === "enterprise"
+      ? uniform(rng, 0.05, 0.15)
+      : acc.size === "mid"
+        ? uniform(rng, 0.02, 0.08)
+        : uniform(rng, 0, 0.03);
   const qtyScale = QTY_SCALE[acc.size] * Math.exp(normal(rng, 0, 0.4));
   const aff = AFFINITY[acc.industry];
 
@@ -418,7 +501,11 @@ export function simulateTransactional(acc: SimAccount, rng: Rng, tl: Timeline, g
       const lines: Line[] = [];
       const used = new Set<number>();
       while (lines.length < n) {
-        const i = pickWeighted(rng, avail.map((_, j) => j), availW);
+        const i = pickWeighted(
+          rng,
+          avail.map((_, j) => j),
+          availW,
+        );
         if (used.has(i)) continue;
         used.add(i);
         const p = avail[i];
@@ -427,7 +514,13 @@ export function simulateTransactional(acc: SimAccount, rng: Rng, tl: Timeline, g
       }
       docs.push({ day: t, seq: seq++, credit: false, lines });
       lastOrder = t;
-      if (bernoulli(rng, 0.08)) time.push({ day: t, role: "Support Engineer", quarters: quarters(uniform(rng, 0.5, 2)), activity: "Order issue" });
+      if (bernoulli(rng, 0.08))
+        time.push({
+          day: t,
+          role: "Support Engineer",
+          quarters: quarters(uniform(rng, 0.5, 2)),
+          activity: "Order issue",
+        });
       if (bernoulli(rng, dropout)) break;
     }
     t += Math.max(1, Math.round(exponential(rng, rate) * 30.44));
@@ -435,15 +528,33 @@ export function simulateTransactional(acc: SimAccount, rng: Rng, tl: Timeline, g
 
   // Relationship time while the account looks alive (until 90 days after its last order).
   const aliveUntil = Math.min(tl.asOf, lastOrder + 90);
-  if (acc.size !== "small") time.push({ day: acc.acquiredOn, role: "Solutions Consultant", quarters: quarters(uniform(rng, 1, 4)), activity: "Account setup" });
+  if (acc.size !== "small")
+    time.push({
+      day: acc.acquiredOn,
+      role: "Solutions Consultant",
+      quarters: quarters(uniform(rng, 1, 4)),
+      activity: "Account setup",
+    });
   const npsOffset = randomInt(rng, 3, 10);
   const [y, mo, d] = ymdOf(acc.acquiredOn);
   for (let m = 0; ; m++) {
     const from = m === 0 ? acc.acquiredOn : dayOf(y, mo + m, Math.min(d, 28));
     if (from > aliveUntil) break;
     const to = Math.min(dayOf(y, mo + m + 1, Math.min(d, 28)) - 1, aliveUntil);
-    if (acc.keyAccountManager) time.push({ day: dayIn(rng, from, to), role: "Account Manager", quarters: quarters(gamma(rng, 3, 3 / 2.5)), activity: pick(rng, AM_ACTIVITIES) });
-    if (acc.highMaintenance) time.push({ day: dayIn(rng, from, to), role: "Support Engineer", quarters: quarters(uniform(rng, 3, 10)), activity: pick(rng, SUPPORT_ACTIVITIES) });
+    if (acc.keyAccountManager)
+      time.push({
+        day: dayIn(rng, from, to),
+        role: "Account Manager",
+        quarters: quarters(gamma(rng, 3, 3 / 2.5)),
+        activity: pick(rng, AM_ACTIVITIES),
+      });
+    if (acc.highMaintenance)
+      time.push({
+        day: dayIn(rng, from, to),
+        role: "Support Engineer",
+        quarters: quarters(uniform(rng, 3, 10)),
+        activity: pick(rng, SUPPORT_ACTIVITIES),
+      });
     if (m >= npsOffset && (m - npsOffset) % 12 === 0 && bernoulli(rng, 0.4)) {
       const score = npsScore(rng, acc.health + normal(rng, 0, 0.3), 0);
       nps.push({ day: dayIn(rng, from, Math.min(to, from + 20)), score, comment: npsComment(rng, score) });
@@ -468,7 +579,12 @@ function addCreditNotes(rng: Rng, docs: Doc[], asOf: number, seqStart: number): 
     if (day > asOf) continue;
     const line = inv.lines[Math.floor(rng.next() * inv.lines.length)];
     const qty = Math.min(line.qty, Math.max(1, Math.round(line.qty * uniform(rng, 0.05, 1))));
-    docs.push({ day, seq: seq++, credit: true, lines: [{ productId: line.productId, qty: -qty, unitCents: line.unitCents, type: line.type }] });
+    docs.push({
+      day,
+      seq: seq++,
+      credit: true,
+      lines: [{ productId: line.productId, qty: -qty, unitCents: line.unitCents, type: line.type }],
+    });
   }
   docs.sort((a, b) => a.day - b.day || a.seq - b.seq);
 }

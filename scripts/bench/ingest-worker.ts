@@ -27,7 +27,9 @@ try {
     case "ours": {
       const report = await ingest(db, config);
       for (const name of EXTRACT_NAMES) {
-        await db.run(`COPY (SELECT * FROM accepted_${name}) TO ${literal(path.join(out, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+        await db.run(
+          `COPY (SELECT * FROM accepted_${name}) TO ${literal(path.join(out, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+        );
       }
       rows = report.extracts.reduce((sum, e) => sum + e.rowsRead, 0);
       break;
@@ -36,8 +38,12 @@ try {
       // The plain COPY reads the same files ours reads: only the extracts the config provides.
       for (const name of EXTRACT_NAMES.filter((n) => config.extracts[n].provided)) {
         const file = config.extracts[name].file;
-        await db.run(`COPY (SELECT * FROM read_csv(${literal(file)})) TO ${literal(path.join(out, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
-        const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM read_parquet(${literal(path.join(out, `${name}.parquet`))})`);
+        await db.run(
+          `COPY (SELECT * FROM read_csv(${literal(file)})) TO ${literal(path.join(out, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        const [{ n }] = await db.all<{ n: string }>(
+          `SELECT count(*) AS n FROM read_parquet(${literal(path.join(out, `${name}.parquet`))})`,
+        );
         rows += Number(n);
       }
       break;

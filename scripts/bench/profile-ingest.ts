@@ -34,19 +34,25 @@ const started = performance.now();
 let extractStarted = started;
 await ingest(profiled, config, (e) => {
   if (e.step === "done") {
-    process.stdout.write(`${e.extract.padEnd(16)} ${((performance.now() - extractStarted) / 1000).toFixed(2)} s  (${e.rows} rows)\n`);
+    process.stdout.write(
+      `${e.extract.padEnd(16)} ${((performance.now() - extractStarted) / 1000).toFixed(2)} s  (${e.rows} rows)\n`,
+    );
     extractStarted = performance.now();
   }
 });
 // Then the accepted rows to Parquet, as scripts/bench/ingest-worker.ts does.
 const written = performance.now();
 for (const name of EXTRACT_NAMES) {
-  await profiled.run(`COPY (SELECT * FROM accepted_${name}) TO ${literal(path.join(temp, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+  await profiled.run(
+    `COPY (SELECT * FROM accepted_${name}) TO ${literal(path.join(temp, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+  );
 }
 process.stdout.write(`${"write Parquet".padEnd(16)} ${((performance.now() - written) / 1000).toFixed(2)} s\n`);
 const total = (performance.now() - started) / 1000;
 const inSql = timings.reduce((s, t) => s + t.seconds, 0);
-process.stdout.write(`\ntotal ${total.toFixed(2)} s; in SQL ${inSql.toFixed(2)} s; outside SQL ${(total - inSql).toFixed(2)} s\n\n`);
+process.stdout.write(
+  `\ntotal ${total.toFixed(2)} s; in SQL ${inSql.toFixed(2)} s; outside SQL ${(total - inSql).toFixed(2)} s\n\n`,
+);
 for (const t of timings.filter((x) => x.seconds > 0.2).sort((a, b) => b.seconds - a.seconds)) {
   process.stdout.write(`${t.seconds.toFixed(2).padStart(7)} s  ${t.sql.slice(0, 160)}\n`);
 }

@@ -10,7 +10,9 @@ export const AGGREGATE_ONLY_TEXT = "This is an aggregate-only build: per-account
 
 /** The note, with an optional sentence on what is missing here (`data-aggregate-only` marks it for tests). */
 export function aggregateOnlyNote(detail = ""): HTMLElement {
-  return html`<p class="note-box aggregate-only-note" data-aggregate-only>${AGGREGATE_ONLY_TEXT}${detail ? ` ${detail}` : ""}</p>` as HTMLElement;
+  return html`<p class="note-box aggregate-only-note" data-aggregate-only>
+    ${AGGREGATE_ONLY_TEXT}${detail ? ` ${detail}` : ""}
+  </p>` as HTMLElement;
 }
 
 /** Replaces a slot's content with the note. */

@@ -8,7 +8,14 @@
  * a view without the classes, from which other thresholds are computed into `accounts_abc`.
  */
 import type { SelectionColumn, SqlValue, Statement } from "../lib/analysis/sql.js";
-import { CLASS_COLUMNS, classesStatement, SELECTION_DEFAULTS, SELECTION_SETUP, selectionChange, selectionUpdate } from "../lib/analysis/sql.js";
+import {
+  CLASS_COLUMNS,
+  classesStatement,
+  SELECTION_DEFAULTS,
+  SELECTION_SETUP,
+  selectionChange,
+  selectionUpdate,
+} from "../lib/analysis/sql.js";
 import type { AtlasDb } from "./duckdb.js";
 import { timings } from "./timings.js";
 
@@ -29,8 +36,13 @@ export interface AnalystDb {
 }
 
 /** Starts the engine and loads `files` (table name → attachment) in parallel with its start. */
-export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds: readonly [number, number]): Promise<AnalystDb> {
-  const bytes = Object.entries(files).map(async ([name, file]) => [name, new Uint8Array(await file.arrayBuffer())] as const);
+export async function openAnalystDb(
+  files: Record<string, ArrowFile>,
+  thresholds: readonly [number, number],
+): Promise<AnalystDb> {
+  const bytes = Object.entries(files).map(
+    async ([name, file]) => [name, new Uint8Array(await file.arrayBuffer())] as const,
+  );
   // Each phase is a performance measure ("atlas: …"), for the benchmark and the devtools.
   const phase = async <T>(name: string, work: Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -43,7 +55,10 @@ export async function openAnalystDb(files: Record<string, ArrowFile>, thresholds
   const { startDuckDB } = await import("./duckdb.js");
   const db: AtlasDb = await phase("start engine", startDuckDB());
   for (const [name, data] of await phase("fetch tables", Promise.all(bytes))) {
-    await phase(`load ${name} (${Math.round(data.byteLength / 1024)} KB)`, db.loadArrow(name === "accounts" ? "accounts_classed" : name, data));
+    await phase(
+      `load ${name} (${Math.round(data.byteLength / 1024)} KB)`,
+      db.loadArrow(name === "accounts" ? "accounts_classed" : name, data),
+    );
   }
   await db.exec(`CREATE VIEW accounts AS SELECT * EXCLUDE (${CLASS_COLUMNS.join(", ")}) FROM accounts_classed`);
   for (const sql of SELECTION_SETUP) await db.exec(sql);

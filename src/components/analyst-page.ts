@@ -13,7 +13,15 @@ import { CLASSES } from "../lib/analysis/abc.js";
 import type { CsvValue } from "../lib/analysis/csv.js";
 import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
 import type { AnalystSummary } from "../lib/analysis/summary.js";
-import { decodeState, encodeState, FILTER_DIMS, segmentDimsOf, type FilterDim, type PageState, type StateDomain } from "../lib/analysis/url-state.js";
+import {
+  decodeState,
+  encodeState,
+  FILTER_DIMS,
+  segmentDimsOf,
+  type FilterDim,
+  type PageState,
+  type StateDomain,
+} from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
 import { dataTable, select } from "./controls.js";
@@ -31,11 +39,14 @@ export const DIM_LABELS: Readonly<Record<FilterDim | "key_account", string>> = {
 };
 const ALL = "All";
 
-
 export function domainOf(summary: AnalystSummary, accountExists?: (id: string) => boolean): StateDomain {
   return {
     values: summary.dictionaries,
-    defaults: { grain: "year", abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)], by: summary.defaultBy },
+    defaults: {
+      grain: "year",
+      abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)],
+      by: summary.defaultBy,
+    },
     segmentDims: segmentDimsOf(summary.coverage.attributes),
     accountExists,
   };
@@ -137,19 +148,29 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
   }
 
   if (summary.aggregateOnly) {
-    controls.replaceChildren(aggregateOnlyNote("This page shows all accounts, as computed when the site was built: filters, drill-downs and account lists need those rows."));
+    controls.replaceChildren(
+      aggregateOnlyNote(
+        "This page shows all accounts, as computed when the site was built: filters, drill-downs and account lists need those rows.",
+      ),
+    );
     void rerender().then(() => {
       document.body.dataset.analystReady = "aggregate-only";
     });
     return page;
   }
   // Only dimensions the data has values for (ABC classes need billed revenue).
-  const dims = FILTER_DIMS.filter((dim) => (dim === "class" ? summary.coverage.invoices : summary.coverage.attributes[dim] && summary.dictionaries[dim].length > 0));
+  const dims = FILTER_DIMS.filter((dim) =>
+    dim === "class"
+      ? summary.coverage.invoices
+      : summary.coverage.attributes[dim] && summary.dictionaries[dim].length > 0,
+  );
   const selects = dims.map((dim) => {
     const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
     const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });
     input.dataset.filter = dim;
-    input.addEventListener("input", () => page.set({ filters: { ...page.state.filters, [dim]: input.value === ALL ? undefined : input.value } }));
+    input.addEventListener("input", () =>
+      page.set({ filters: { ...page.state.filters, [dim]: input.value === ALL ? undefined : input.value } }),
+    );
     return input;
   });
   controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`);
@@ -162,7 +183,13 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
  * queries, the page re-renders from it and `status` says `live`. If the engine cannot start,
  * the precomputed view stays and `status` gives the reason and `fallback`.
  */
-export function goLiveWhenOpen(engine: Promise<AnalystDb>, page: Page, status: HTMLElement, onOpen: (db: AnalystDb) => void, text: { live: string; fallback: string }): void {
+export function goLiveWhenOpen(
+  engine: Promise<AnalystDb>,
+  page: Page,
+  status: HTMLElement,
+  onOpen: (db: AnalystDb) => void,
+  text: { live: string; fallback: string },
+): void {
   engine
     .then(async (db) => {
       onOpen(db);
@@ -209,9 +236,27 @@ export interface TableSpec<T> {
 /** Replaces a slot's content with a table and its CSV download. */
 export function showTable<T extends object>(slot: HTMLElement, spec: TableSpec<T>): void {
   const columns = Object.keys(spec.columns);
-  const table = dataTable(spec.rows, { columns: spec.columns, format: spec.format, rowsShown: spec.rowsShown, onSelect: spec.onSelect });
-  const csvRows = () => spec.rows.map((r) => Object.fromEntries(columns.map((c) => [c, spec.csv?.[c] ? spec.csv[c](r) : ((r as Record<string, CsvValue>)[c] ?? null)])));
-  slot.replaceChildren(table, csvDownload(spec.name, csvRows, columns, columns.map((c) => spec.columns[c])));
+  const table = dataTable(spec.rows, {
+    columns: spec.columns,
+    format: spec.format,
+    rowsShown: spec.rowsShown,
+    onSelect: spec.onSelect,
+  });
+  const csvRows = () =>
+    spec.rows.map((r) =>
+      Object.fromEntries(
+        columns.map((c) => [c, spec.csv?.[c] ? spec.csv[c](r) : ((r as Record<string, CsvValue>)[c] ?? null)]),
+      ),
+    );
+  slot.replaceChildren(
+    table,
+    csvDownload(
+      spec.name,
+      csvRows,
+      columns,
+      columns.map((c) => spec.columns[c]),
+    ),
+  );
 }
 
 /**

@@ -23,12 +23,27 @@ import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import {
+  analystPage,
+  centsToDecimal,
+  filterCodes,
+  goLiveWhenOpen,
+  showChart,
+  showTable,
+  trackedWidth,
+} from "./analyst-page.js";
 
-export const METRICS = { logo: "Logo retention", grr: "Gross revenue retention", nrr: "Net revenue retention" } as const;
+export const METRICS = {
+  logo: "Logo retention",
+  grr: "Gross revenue retention",
+  nrr: "Net revenue retention",
+} as const;
 type Metric = keyof typeof METRICS;
 /** Without contracts: what a purchase cohort cell can show. */
-export const PURCHASE_MEASURES = { repeat: "Repeat-purchase retention", revenue: "Revenue retention (invoices)" } as const;
+export const PURCHASE_MEASURES = {
+  repeat: "Repeat-purchase retention",
+  revenue: "Revenue retention (invoices)",
+} as const;
 type PurchaseMeasure = keyof typeof PURCHASE_MEASURES;
 /** Quiet time after a filter change before the survival curves' sBG fits start. */
 const FIT_DELAY_MS = 300;
@@ -41,17 +56,36 @@ export function cohortLabel(cohort: number, grain: Grain): string {
   return monthLabel(cohort);
 }
 
-export function triangleChart(cells: readonly TriangleCell[], { metric = "logo" as Metric, grain = "year" as Grain, width = 640 } = {}) {
-  return cohortCellChart(cells.filter((c) => c[metric] !== null).map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[metric] as number })), { label: METRICS[metric], grain, width });
+export function triangleChart(
+  cells: readonly TriangleCell[],
+  { metric = "logo" as Metric, grain = "year" as Grain, width = 640 } = {},
+) {
+  return cohortCellChart(
+    cells
+      .filter((c) => c[metric] !== null)
+      .map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[metric] as number })),
+    { label: METRICS[metric], grain, width },
+  );
 }
 
 /** Repeat-purchase or revenue retention per purchase cohort and period (no contracts). */
-export function purchaseTriangleChart(cells: readonly PurchaseCell[], { measure = "repeat" as PurchaseMeasure, grain = "year" as Grain, width = 640 } = {}) {
-  return cohortCellChart(cells.filter((c) => c[measure] !== null).map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[measure] as number })), { label: PURCHASE_MEASURES[measure], grain, width });
+export function purchaseTriangleChart(
+  cells: readonly PurchaseCell[],
+  { measure = "repeat" as PurchaseMeasure, grain = "year" as Grain, width = 640 } = {},
+) {
+  return cohortCellChart(
+    cells
+      .filter((c) => c[measure] !== null)
+      .map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[measure] as number })),
+    { label: PURCHASE_MEASURES[measure], grain, width },
+  );
 }
 
 /** Cohort × period heatmap of a share (1 = 100%), with the value in each cell when there is room. */
-function cohortCellChart(cells: readonly { cohort: number; period: number; size: number; value: number }[], { label, grain, width }: { label: string; grain: Grain; width: number }) {
+function cohortCellChart(
+  cells: readonly { cohort: number; period: number; size: number; value: number }[],
+  { label, grain, width }: { label: string; grain: Grain; width: number },
+) {
   const data = cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) }));
   const cohorts = [...new Set(data.map((d) => d.label))];
   const showText = data.length <= 160 && width > 500;
@@ -60,18 +94,36 @@ function cohortCellChart(cells: readonly { cohort: number; period: number; size:
     height: Math.max(160, Math.min(900, 40 + cohorts.length * (grain === "month" ? 12 : 26))),
     marginLeft: 70,
     padding: 0.04,
-    x: { label: `${grain}s since acquisition →`, axis: "top", tickFormat: (d: number) => (data.length > 400 && d % 6 !== 0 ? "" : String(d)) },
+    x: {
+      label: `${grain}s since acquisition →`,
+      axis: "top",
+      tickFormat: (d: number) => (data.length > 400 && d % 6 !== 0 ? "" : String(d)),
+    },
     y: { label: null, domain: cohorts },
-    color: { type: "linear", domain: [0, Math.max(1, ...data.map((d) => d.value))], range: ["#fde7d4", "#08519c"], legend: false },
+    color: {
+      type: "linear",
+      domain: [0, Math.max(1, ...data.map((d) => d.value))],
+      range: ["#fde7d4", "#08519c"],
+      legend: false,
+    },
     marks: [
       Plot.cell(data, {
         x: "period",
         y: "label",
         fill: "value",
         tip: { format: { fill: false, x: true, y: true } },
-        title: (d: (typeof data)[number]) => `cohort ${d.label}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
+        title: (d: (typeof data)[number]) =>
+          `cohort ${d.label}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
       }),
-      showText ? Plot.text(data, { x: "period", y: "label", text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`, fill: (d: (typeof data)[number]) => (d.value > 0.55 ? "white" : "black"), fontSize: 10 }) : null,
+      showText
+        ? Plot.text(data, {
+            x: "period",
+            y: "label",
+            text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`,
+            fill: (d: (typeof data)[number]) => (d.value > 0.55 ? "white" : "black"),
+            fontSize: 10,
+          })
+        : null,
     ],
   });
 }
@@ -88,7 +140,9 @@ type Fit = { params: SbgParams; projection: number[] } | null;
 /** Survival per acquisition year, observed (solid) and sBG (dashed) to `horizon` months. */
 export function survivalChart(series: readonly SurvivalSeries[], { width = 640, horizon = 60 } = {}) {
   const observed = series.flatMap((s) => s.alive.map((a, t) => ({ cohort: String(s.year), t, share: a / s.alive[0] })));
-  const projected = series.flatMap((s) => (s.projection ? s.projection.slice(0, horizon + 1).map((share, t) => ({ cohort: String(s.year), t, share })) : []));
+  const projected = series.flatMap((s) =>
+    s.projection ? s.projection.slice(0, horizon + 1).map((share, t) => ({ cohort: String(s.year), t, share })) : [],
+  );
   return Plot.plot({
     width,
     height: 300,
@@ -97,13 +151,26 @@ export function survivalChart(series: readonly SurvivalSeries[], { width = 640, 
     color: { legend: true, type: "ordinal", scheme: "tableau10" },
     marks: [
       Plot.line(projected, { x: "t", y: "share", stroke: "cohort", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
-      Plot.line(observed, { x: "t", y: "share", stroke: "cohort", strokeWidth: 2, tip: true, title: (d: (typeof observed)[number]) => `cohort ${d.cohort}, month ${d.t}: ${formatPercent(d.share)} never churned` }),
+      Plot.line(observed, {
+        x: "t",
+        y: "share",
+        stroke: "cohort",
+        strokeWidth: 2,
+        tip: true,
+        title: (d: (typeof observed)[number]) =>
+          `cohort ${d.cohort}, month ${d.t}: ${formatPercent(d.share)} never churned`,
+      }),
     ],
   });
 }
 
 export function movementsChart(rows: readonly MovementRow[], { width = 640, currency = "USD" } = {}) {
-  const data = rows.map((r) => ({ ...r, date: new Date(`${monthLabel(r.month)}-01T00:00:00Z`), kind: MOVEMENTS[r.movement - 1], value: r.delta_cents / 100 }));
+  const data = rows.map((r) => ({
+    ...r,
+    date: new Date(`${monthLabel(r.month)}-01T00:00:00Z`),
+    kind: MOVEMENTS[r.movement - 1],
+    value: r.delta_cents / 100,
+  }));
   return Plot.plot({
     width,
     height: 300,
@@ -112,7 +179,15 @@ export function movementsChart(rows: readonly MovementRow[], { width = 640, curr
     y: { label: "↑ MRR change per month", grid: true, tickFormat: "~s" },
     color: { domain: [...MOVEMENTS], range: MOVEMENT_COLORS, legend: true },
     marks: [
-      Plot.rectY(data, { x: "date", interval: "month", y: "value", fill: "kind", tip: true, title: (d: (typeof data)[number]) => `${monthLabel(d.month)} ${d.kind}: ${formatMoneyCompact(d.delta_cents, currency)} (${d.accounts} accounts)\nclick for the accounts` }),
+      Plot.rectY(data, {
+        x: "date",
+        interval: "month",
+        y: "value",
+        fill: "kind",
+        tip: true,
+        title: (d: (typeof data)[number]) =>
+          `${monthLabel(d.month)} ${d.kind}: ${formatMoneyCompact(d.delta_cents, currency)} (${d.accounts} accounts)\nclick for the accounts`,
+      }),
       Plot.ruleY([0]),
     ],
   });
@@ -151,25 +226,47 @@ function mountPurchaseCohorts(summary: AnalystSummary, slots: CohortSlots): void
     document.body.dataset.analystReady = "precomputed";
     return;
   }
-  slots.controls.replaceChildren(html`<p class="note-box" data-filters-note>Without contracts, cohorts come from purchase histories, computed for all accounts when the site was built: filters do not apply to them.</p>`);
+  slots.controls.replaceChildren(
+    html`<p class="note-box" data-filters-note>
+      Without contracts, cohorts come from purchase histories, computed for all accounts when the site was built:
+      filters do not apply to them.
+    </p>`,
+  );
   setCardText(slots.triangle, `${DEFINITIONS.purchaseRetention.text} From invoices.`);
   const width = trackedWidth(slots.triangle);
   const grains = ["quarter", "year"] as const;
   let grain: (typeof grains)[number] = "year";
   let measure: PurchaseMeasure = "repeat";
   const grainInput = radio([...grains], { label: "Cohort grain", value: grain });
-  const measureInput = radio(Object.keys(PURCHASE_MEASURES) as PurchaseMeasure[], { label: "Measure", value: measure, format: (m) => PURCHASE_MEASURES[m] });
+  const measureInput = radio(Object.keys(PURCHASE_MEASURES) as PurchaseMeasure[], {
+    label: "Measure",
+    value: measure,
+    format: (m) => PURCHASE_MEASURES[m],
+  });
   grainInput.dataset.input = "grain";
   measureInput.dataset.input = "metric";
   slots.grain.replaceChildren(grainInput, measureInput);
   const draw = () => {
     const cells = purchaseCells(cohorts[grain]);
-    showChart(slots.triangle, purchaseTriangleChart(cells, { measure, grain, width: width() }), `purchase-cohort-${measure}-${grain}`);
+    showChart(
+      slots.triangle,
+      purchaseTriangleChart(cells, { measure, grain, width: width() }),
+      `purchase-cohort-${measure}-${grain}`,
+    );
     showTable(slots.triangleTable, {
       name: `purchase-cohorts-${grain}`,
       rows: cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) })),
-      columns: { label: "cohort", period: `${grain}s since`, size: "cohort size", repeat: "repeat-purchase retention", revenue: "revenue retention" },
-      format: { repeat: ((v: number | null) => formatPercent(v)) as never, revenue: ((v: number | null) => formatPercent(v)) as never },
+      columns: {
+        label: "cohort",
+        period: `${grain}s since`,
+        size: "cohort size",
+        repeat: "repeat-purchase retention",
+        revenue: "revenue retention",
+      },
+      format: {
+        repeat: ((v: number | null) => formatPercent(v)) as never,
+        revenue: ((v: number | null) => formatPercent(v)) as never,
+      },
       rowsShown: 6,
     });
   };
@@ -185,7 +282,15 @@ function mountPurchaseCohorts(summary: AnalystSummary, slots: CohortSlots): void
   document.body.dataset.analystReady = "precomputed";
 }
 
-export function mountCohorts({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "mrr" | "names", ArrowFile>; slots: CohortSlots }): void {
+export function mountCohorts({
+  summary,
+  files,
+  slots,
+}: {
+  summary: AnalystSummary;
+  files: Record<"accounts" | "mrr" | "names", ArrowFile>;
+  slots: CohortSlots;
+}): void {
   if (!summary.coverage.contracts) return mountPurchaseCohorts(summary, slots);
   let db: AnalystDb | null = null;
   let metric: Metric = "logo";
@@ -197,7 +302,11 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
   let fitGeneration = 0;
   const width = trackedWidth(slots.triangle);
   const grainInput = radio([...GRAINS], { label: "Cohort grain", value: "year" });
-  const metricInput = radio(Object.keys(METRICS) as Metric[], { label: "Measure", value: metric, format: (m) => METRICS[m] });
+  const metricInput = radio(Object.keys(METRICS) as Metric[], {
+    label: "Measure",
+    value: metric,
+    format: (m) => METRICS[m],
+  });
   grainInput.dataset.input = "grain";
   metricInput.dataset.input = "metric";
   slots.grain.replaceChildren(grainInput, metricInput);
@@ -209,8 +318,19 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
     showTable(slots.triangleTable, {
       name: `cohort-retention-${grain}`,
       rows: cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) })),
-      columns: { label: "cohort", period: `${grain}s since`, size: "cohort size", logo: "logo retention", grr: "GRR", nrr: "NRR" },
-      format: { logo: ((v: number | null) => formatPercent(v)) as never, grr: ((v: number | null) => formatPercent(v)) as never, nrr: ((v: number | null) => formatPercent(v)) as never },
+      columns: {
+        label: "cohort",
+        period: `${grain}s since`,
+        size: "cohort size",
+        logo: "logo retention",
+        grr: "GRR",
+        nrr: "NRR",
+      },
+      format: {
+        logo: ((v: number | null) => formatPercent(v)) as never,
+        grr: ((v: number | null) => formatPercent(v)) as never,
+        nrr: ((v: number | null) => formatPercent(v)) as never,
+      },
       rowsShown: 6,
     });
   };
@@ -225,26 +345,38 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
   async function drill(state: PageState, month: number, movement: number): Promise<void> {
     if (summary.aggregateOnly) return;
     if (!db) {
-      slots.drill.replaceChildren(html`<p class="chart-caption">The query engine is still starting; try again in a moment.</p>`);
+      slots.drill.replaceChildren(
+        html`<p class="chart-caption">The query engine is still starting; try again in a moment.</p>`,
+      );
       return;
     }
     slots.drill.replaceChildren(html`<p class="chart-caption">Loading the accounts…</p>`);
     await db.ensure("names", files.names);
-    const rows = await db.query<{ account_id: string; account_name: string; delta_cents: number; mrr_cents: number }>(Q.movementAccounts(filterCodes(summary, state), month, movement));
+    const rows = await db.query<{ account_id: string; account_name: string; delta_cents: number; mrr_cents: number }>(
+      Q.movementAccounts(filterCodes(summary, state), month, movement),
+    );
     const kind = MOVEMENTS[movement - 1];
-    slots.drill.replaceChildren(html`<h3 data-drill-title>${kind} in ${monthLabel(month)}: ${rows.length} accounts</h3>`, html`<div></div>`);
+    slots.drill.replaceChildren(
+      html`<h3 data-drill-title>${kind} in ${monthLabel(month)}: ${rows.length} accounts</h3>`,
+      html`<div></div>`,
+    );
     showTable(slots.drill.lastElementChild as HTMLElement, {
       name: `mrr-${kind}-${monthLabel(month)}`,
       rows,
       columns: { account_id: "account", account_name: "name", delta_cents: "MRR change", mrr_cents: "MRR after" },
-      format: { delta_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never, mrr_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never },
+      format: {
+        delta_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never,
+        mrr_cents: ((c: number) => formatMoneyCompact(c, summary.currency)) as never,
+      },
       csv: { delta_cents: (r) => centsToDecimal(r.delta_cents), mrr_cents: (r) => centsToDecimal(r.mrr_cents) },
       rowsShown: 8,
     });
   }
 
   // The engine starts before the first chart is drawn: its worker fetches and compiles it meanwhile.
-  const engine = summary.aggregateOnly ? null : openAnalystDb({ accounts: files.accounts, mrr: files.mrr }, summary.thresholds);
+  const engine = summary.aggregateOnly
+    ? null
+    : openAnalystDb({ accounts: files.accounts, mrr: files.mrr }, summary.thresholds);
   const page = analystPage({
     summary,
     controls: slots.controls,
@@ -269,7 +401,11 @@ export function mountCohorts({ summary, files, slots }: { summary: AnalystSummar
       const alive = survivalFromAges(await ages, (year) => Math.min(60, summary.asOfMonth - (year * 12 + 11)));
       const observed = [...alive].filter(([, a]) => a.length >= 2 && a[0] >= 10);
       const draw = () => {
-        const series: SurvivalSeries[] = observed.map(([year, a]) => ({ year, alive: a, projection: fits.get(a.join(","))?.projection ?? null }));
+        const series: SurvivalSeries[] = observed.map(([year, a]) => ({
+          year,
+          alive: a,
+          projection: fits.get(a.join(","))?.projection ?? null,
+        }));
         showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
       };
       // The sBG fits (tens of ms each, one cohort per task) start once the filters have been

@@ -25,7 +25,10 @@ function wrap<T>(label: string, field: HTMLElement, get: () => T, set: (v: T) =>
 }
 
 /** A select; `format` gives each option's text (the value is the option itself). */
-export function select<T extends string | number>(options: readonly T[], { label, value, format = String }: { label: string; value?: T; format?: (v: T) => string }): Control<T> {
+export function select<T extends string | number>(
+  options: readonly T[],
+  { label, value, format = String }: { label: string; value?: T; format?: (v: T) => string },
+): Control<T> {
   const el = document.createElement("select");
   for (const [i, o] of options.entries()) {
     const opt = document.createElement("option");
@@ -43,7 +46,10 @@ export function select<T extends string | number>(options: readonly T[], { label
 }
 
 /** Radio buttons; input values are the options themselves. */
-export function radio<T extends string>(options: readonly T[], { label, value, format = String }: { label: string; value: T; format?: (v: T) => string }): Control<T> {
+export function radio<T extends string>(
+  options: readonly T[],
+  { label, value, format = String }: { label: string; value: T; format?: (v: T) => string },
+): Control<T> {
   const group = document.createElement("span");
   group.className = "radio-group";
   const name = nextId("radio");
@@ -58,19 +64,41 @@ export function radio<T extends string>(options: readonly T[], { label, value, f
     group.append(l);
     return input;
   });
-  const root = wrap(label, group, () => (inputs.find((i) => i.checked)?.value ?? value) as T, (v) => inputs.forEach((i) => (i.checked = i.value === v)));
+  const root = wrap(
+    label,
+    group,
+    () => (inputs.find((i) => i.checked)?.value ?? value) as T,
+    (v) => inputs.forEach((i) => (i.checked = i.value === v)),
+  );
   group.onchange = () => root.dispatchEvent(new Event("input"));
   return root;
 }
 
-export function numberInput({ label, value, min, max, step = 1 }: { label: string; value: number; min: number; max: number; step?: number }): Control<number> {
+export function numberInput({
+  label,
+  value,
+  min,
+  max,
+  step = 1,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step?: number;
+}): Control<number> {
   const el = document.createElement("input");
   el.type = "number";
   el.min = String(min);
   el.max = String(max);
   el.step = String(step);
   el.value = String(value);
-  const root = wrap(label, el, () => Number(el.value), (v) => (el.value = String(v)));
+  const root = wrap(
+    label,
+    el,
+    () => Number(el.value),
+    (v) => (el.value = String(v)),
+  );
   el.oninput = () => root.dispatchEvent(new Event("input"));
   return root;
 }
@@ -79,7 +107,12 @@ export function textInput({ label, placeholder = "" }: { label: string; placehol
   const el = document.createElement("input");
   el.type = "search";
   el.placeholder = placeholder;
-  const root = wrap(label, el, () => el.value, (v) => (el.value = v));
+  const root = wrap(
+    label,
+    el,
+    () => el.value,
+    (v) => (el.value = v),
+  );
   el.oninput = () => root.dispatchEvent(new Event("input"));
   return root;
 }
@@ -95,7 +128,10 @@ export interface TableOptions<T> {
 }
 
 /** A scrollable table; numbers right-aligned; every cell set with textContent. */
-export function dataTable<T extends object>(rows: readonly T[], { columns, format = {}, rowsShown = 12, maxRows = 500, onSelect }: TableOptions<T>): HTMLElement {
+export function dataTable<T extends object>(
+  rows: readonly T[],
+  { columns, format = {}, rowsShown = 12, maxRows = 500, onSelect }: TableOptions<T>,
+): HTMLElement {
   const keys = Object.keys(columns);
   const table = document.createElement("table");
   table.className = "data-table";

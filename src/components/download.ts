@@ -18,7 +18,12 @@ function save(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function downloadCsv(filename: string, rows: readonly Record<string, CsvValue>[], columns: readonly string[], header?: readonly string[]): void {
+export function downloadCsv(
+  filename: string,
+  rows: readonly Record<string, CsvValue>[],
+  columns: readonly string[],
+  header?: readonly string[],
+): void {
   save(new Blob([toCsv(rows, columns, header)], { type: "text/csv;charset=utf-8" }), filename);
 }
 
@@ -96,7 +101,12 @@ export function chartDownloads(figure: Element, name: string): HTMLElement {
 }
 
 /** A CSV button for a table's rows. */
-export function csvDownload(name: string, rows: () => readonly Record<string, CsvValue>[], columns: readonly string[], header?: readonly string[]): HTMLElement {
+export function csvDownload(
+  name: string,
+  rows: () => readonly Record<string, CsvValue>[],
+  columns: readonly string[],
+  header?: readonly string[],
+): HTMLElement {
   const button = html`<button type="button" data-download="csv">CSV</button>` as HTMLButtonElement;
   button.onclick = () => downloadCsv(`${name}.csv`, rows(), columns, header);
   return html`<div class="downloads">Download ${button}</div>` as HTMLElement;

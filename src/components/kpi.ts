@@ -26,14 +26,20 @@ export function kpiCard({ id, label, value, note, definition, tone, missing }: K
     return html`<div class="card kpi kpi-missing" data-kpi=${id} data-not-provided>
       <h2>${label}</h2>
       <p class="not-provided">${withCode(missing)}</p>
-      <details class="definition"><summary>Definition</summary><p>${definition}</p></details>
+      <details class="definition">
+        <summary>Definition</summary>
+        <p>${definition}</p>
+      </details>
     </div>` as HTMLElement;
   }
   return html`<div class="card kpi" data-kpi=${id}>
     <h2>${label}</h2>
     <span class="big ${tone ?? ""}" data-value>${value}</span>
     ${note ? html`<p class="kpi-note">${note}</p>` : ""}
-    <details class="definition"><summary>Definition</summary><p>${definition}</p></details>
+    <details class="definition">
+      <summary>Definition</summary>
+      <p>${definition}</p>
+    </details>
   </div>` as HTMLElement;
 }
 

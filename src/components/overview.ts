@@ -16,34 +16,97 @@ export const HEALTHY_LTV_TO_CAC = 3;
 export function overviewKpis(data: OverviewData): Kpi[] {
   const { kpis: k, currency, coverage: c, purchases: p } = data;
   const money = (cents: number | null) => formatMoneyCompact(cents, currency);
-  const growth = k.revenueGrowth === null ? "no prior year to compare" : `${k.revenueGrowth >= 0 ? "+" : ""}${formatPercent(k.revenueGrowth)} on the 12 months before`;
-  const missing = (id: string, d: Definition, what: MissingGain): Kpi => ({ id, label: d.label, value: "", definition: d.text, missing: notProvided(what) });
+  const growth =
+    k.revenueGrowth === null
+      ? "no prior year to compare"
+      : `${k.revenueGrowth >= 0 ? "+" : ""}${formatPercent(k.revenueGrowth)} on the 12 months before`;
+  const missing = (id: string, d: Definition, what: MissingGain): Kpi => ({
+    id,
+    label: d.label,
+    value: "",
+    definition: d.text,
+    missing: notProvided(what),
+  });
   const revenue: Kpi = c.invoices
-    ? { id: "t12m-revenue", label: DEFINITIONS.t12mRevenue.label, value: money(k.t12mRevenueCents), note: growth, definition: DEFINITIONS.t12mRevenue.text }
+    ? {
+        id: "t12m-revenue",
+        label: DEFINITIONS.t12mRevenue.label,
+        value: money(k.t12mRevenueCents),
+        note: growth,
+        definition: DEFINITIONS.t12mRevenue.text,
+      }
     : missing("t12m-revenue", DEFINITIONS.t12mRevenue, "invoices");
   const margin: Kpi =
     c.margin === null || !c.invoices
       ? missing("gross-margin", DEFINITIONS.grossMargin, c.invoices ? "cost" : "invoices")
       : c.timeEntries
-        ? { id: "gross-margin", label: DEFINITIONS.grossMargin.label, value: formatPercent(k.grossMargin), note: "after cost of goods and cost to serve", definition: DEFINITIONS.grossMargin.text }
-        : { id: "gross-margin", label: DEFINITIONS.grossMarginGoods.label, value: formatPercent(k.grossMargin), note: "after cost of goods", definition: DEFINITIONS.grossMarginGoods.text };
+        ? {
+            id: "gross-margin",
+            label: DEFINITIONS.grossMargin.label,
+            value: formatPercent(k.grossMargin),
+            note: "after cost of goods and cost to serve",
+            definition: DEFINITIONS.grossMargin.text,
+          }
+        : {
+            id: "gross-margin",
+            label: DEFINITIONS.grossMarginGoods.label,
+            value: formatPercent(k.grossMargin),
+            note: "after cost of goods",
+            definition: DEFINITIONS.grossMarginGoods.text,
+          };
   // Without contracts, the purchase histories are the business: buyers, repeat rate, frequency, order value.
   const activity: Kpi[] = c.contracts
     ? [
-        { id: "arr", label: DEFINITIONS.arr.label, value: money(k.arrCents), note: `MRR ${money(k.mrrCents)}`, definition: DEFINITIONS.arr.text },
+        {
+          id: "arr",
+          label: DEFINITIONS.arr.label,
+          value: money(k.arrCents),
+          note: `MRR ${money(k.mrrCents)}`,
+          definition: DEFINITIONS.arr.text,
+        },
         revenue,
         margin,
-        { id: "active-accounts", label: DEFINITIONS.activeAccounts.label, value: formatNumber(k.activeAccounts), note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`, definition: DEFINITIONS.activeAccounts.text },
+        {
+          id: "active-accounts",
+          label: DEFINITIONS.activeAccounts.label,
+          value: formatNumber(k.activeAccounts),
+          note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`,
+          definition: DEFINITIONS.activeAccounts.text,
+        },
       ]
     : [
         revenue,
         margin,
         ...(c.invoices
           ? [
-              { id: "active-buyers", label: DEFINITIONS.activeBuyers.label, value: formatNumber(p.activeBuyers), note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`, definition: DEFINITIONS.activeBuyers.text },
-              { id: "repeat-purchase-rate", label: DEFINITIONS.repeatPurchaseRate.label, value: formatPercent(p.repeatPurchaseRate, 0), note: `${formatNumber(p.repeatBuyers)} buyers ordered twice or more`, definition: DEFINITIONS.repeatPurchaseRate.text },
-              { id: "purchase-frequency", label: DEFINITIONS.purchaseFrequency.label, value: formatNumber(p.purchaseFrequency, 1), note: `orders per buyer a year (${formatNumber(p.orders)} orders)`, definition: DEFINITIONS.purchaseFrequency.text },
-              { id: "average-order-value", label: DEFINITIONS.averageOrderValue.label, value: formatMoneyShort(p.averageOrderCents, currency), note: "net of credit notes", definition: DEFINITIONS.averageOrderValue.text },
+              {
+                id: "active-buyers",
+                label: DEFINITIONS.activeBuyers.label,
+                value: formatNumber(p.activeBuyers),
+                note: `${formatNumber(k.newAccountsT12m)} acquired in the last 12 months`,
+                definition: DEFINITIONS.activeBuyers.text,
+              },
+              {
+                id: "repeat-purchase-rate",
+                label: DEFINITIONS.repeatPurchaseRate.label,
+                value: formatPercent(p.repeatPurchaseRate, 0),
+                note: `${formatNumber(p.repeatBuyers)} buyers ordered twice or more`,
+                definition: DEFINITIONS.repeatPurchaseRate.text,
+              },
+              {
+                id: "purchase-frequency",
+                label: DEFINITIONS.purchaseFrequency.label,
+                value: formatNumber(p.purchaseFrequency, 1),
+                note: `orders per buyer a year (${formatNumber(p.orders)} orders)`,
+                definition: DEFINITIONS.purchaseFrequency.text,
+              },
+              {
+                id: "average-order-value",
+                label: DEFINITIONS.averageOrderValue.label,
+                value: formatMoneyShort(p.averageOrderCents, currency),
+                note: "net of credit notes",
+                definition: DEFINITIONS.averageOrderValue.text,
+              },
             ]
           : [missing("active-buyers", DEFINITIONS.activeBuyers, "invoices")]),
       ];
@@ -61,7 +124,13 @@ export function overviewKpis(data: OverviewData): Kpi[] {
         };
   const retention: Kpi[] = c.invoices
     ? [
-        { id: "logo-churn", label: DEFINITIONS.logoChurn.label, value: formatPercent(k.logoChurn), note: `of ${formatNumber(k.accountsActiveYearAgo)} accounts active a year ago`, definition: DEFINITIONS.logoChurn.text },
+        {
+          id: "logo-churn",
+          label: DEFINITIONS.logoChurn.label,
+          value: formatPercent(k.logoChurn),
+          note: `of ${formatNumber(k.accountsActiveYearAgo)} accounts active a year ago`,
+          definition: DEFINITIONS.logoChurn.text,
+        },
         {
           id: "revenue-retention",
           label: DEFINITIONS.revenueRetention.label,
@@ -87,7 +156,13 @@ export function overviewKpis(data: OverviewData): Kpi[] {
 /** The model-based value of the customer base with its P10–P90 band (or why it is missing). */
 function modelValueKpi({ modelValue: m, currency, coverage }: OverviewData): Kpi {
   if (m === null) {
-    return { id: "model-value", label: DEFINITIONS.modelValue.label, value: "—", note: "The models could not be fitted on this data; see the Models page.", definition: DEFINITIONS.modelValue.text };
+    return {
+      id: "model-value",
+      label: DEFINITIONS.modelValue.label,
+      value: "—",
+      note: "The models could not be fitted on this data; see the Models page.",
+      definition: DEFINITIONS.modelValue.text,
+    };
   }
   const money = (cents: number) => formatMoneyCompact(cents, currency);
   return {
@@ -105,9 +180,14 @@ export function concentrationHeadline({ kpis: k, coverage }: OverviewData): HTML
   if (!coverage.invoices) return notProvidedCard("Concentration", notProvided("invoices"), "concentration");
   const { topAccounts, billedAccounts, topShare } = k.concentration;
   return html`<div class="card headline" data-kpi="concentration">
-    <p class="headline-text">The top 20% of accounts (${formatNumber(topAccounts)} of ${formatNumber(billedAccounts)}) bring
-      <strong data-value>${formatPercent(topShare, 0)}</strong> of revenue over the last 12 months.</p>
-    <details class="definition"><summary>Definition</summary><p>${DEFINITIONS.concentration.text}</p></details>
+    <p class="headline-text">
+      The top 20% of accounts (${formatNumber(topAccounts)} of ${formatNumber(billedAccounts)}) bring
+      <strong data-value>${formatPercent(topShare, 0)}</strong> of revenue over the last 12 months.
+    </p>
+    <details class="definition">
+      <summary>Definition</summary>
+      <p>${DEFINITIONS.concentration.text}</p>
+    </details>
   </div>` as HTMLElement;
 }
 
@@ -115,9 +195,14 @@ export function concentrationHeadline({ kpis: k, coverage }: OverviewData): HTML
 export function sourcesNote({ asOf, sources }: OverviewData): HTMLElement {
   const accepted = sources.reduce((sum, s) => sum + s.accepted, 0);
   const quarantined = sources.reduce((sum, s) => sum + s.quarantined, 0);
-  return html`<details class="sources"><summary>Figures as of <strong data-as-of>${asOf}</strong>, from ${sources.length} CRM extracts
-    (${formatNumber(accepted)} rows used${quarantined ? html`, <a href="./quality">${formatNumber(quarantined)} quarantined</a>` : ""}).</summary>
-    <ul>${sources.map((s) => html`<li><code>${s.file}</code>: ${formatNumber(s.accepted)} rows${s.quarantined ? `, ${formatNumber(s.quarantined)} quarantined` : ""}</li>`)}</ul>
+  return html`<details class="sources">
+    <summary>
+      Figures as of <strong data-as-of>${asOf}</strong>, from ${sources.length} CRM extracts (${formatNumber(accepted)}
+      rows used${quarantined ? html`, <a href="./quality">${formatNumber(quarantined)} quarantined</a>` : ""}).
+    </summary>
+    <ul>
+      ${sources.map((s) => html`<li><code>${s.file}</code>: ${formatNumber(s.accepted)} rows${s.quarantined ? `, ${formatNumber(s.quarantined)} quarantined` : ""}</li>`)}
+    </ul>
   </details>` as HTMLElement;
 }
 
@@ -132,14 +217,33 @@ type Resize = (render: (width: number) => Node | string) => Node;
 export function trendCards(data: OverviewData, charts: Charts, resize: Resize): HTMLElement {
   const c = data.coverage;
   const card = (title: string, caption: string, chart: (width: number) => Node, id: string) =>
-    html`<div class="card" data-trend=${id}><h2>${title}</h2><p class="chart-caption">${caption}</p>${resize((width) => chart(width))}</div>`;
+    html`<div class="card" data-trend=${id}>
+      <h2>${title}</h2>
+      <p class="chart-caption">${caption}</p>
+      ${resize((width) => chart(width))}
+    </div>`;
   const revenue = c.invoices
-    ? card("Billed revenue per month", `Net of credit notes, by invoice date${c.contracts ? "; annual contracts show as yearly peaks" : ""}. From invoices and invoice lines.`, (width) => charts.revenueChart(data.trend, { width }), "revenue")
+    ? card(
+        "Billed revenue per month",
+        `Net of credit notes, by invoice date${c.contracts ? "; annual contracts show as yearly peaks" : ""}. From invoices and invoice lines.`,
+        (width) => charts.revenueChart(data.trend, { width }),
+        "revenue",
+      )
     : notProvidedCard("Billed revenue per month", notProvided("invoices"));
   const second = c.contracts
-    ? card("ARR at month end", "12 × the MRR of contracts running on each month's last day. From contracts.", (width) => charts.arrChart(data.trend, { width }), "arr")
+    ? card(
+        "ARR at month end",
+        "12 × the MRR of contracts running on each month's last day. From contracts.",
+        (width) => charts.arrChart(data.trend, { width }),
+        "arr",
+      )
     : c.invoices
-      ? card(DEFINITIONS.ordersPerMonth.label, `${DEFINITIONS.ordersPerMonth.text} From invoices.`, (width) => charts.ordersChart(data.trend, { width }), "orders")
+      ? card(
+          DEFINITIONS.ordersPerMonth.label,
+          `${DEFINITIONS.ordersPerMonth.text} From invoices.`,
+          (width) => charts.ordersChart(data.trend, { width }),
+          "orders",
+        )
       : notProvidedCard("ARR at month end", notProvided("contracts"));
   const activeCaption =
     c.shape === "mixed"

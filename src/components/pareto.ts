@@ -15,27 +15,78 @@ import { monthLabel } from "../lib/months.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { numberInput, select } from "./controls.js";
-import { analystPage, centsToDecimal, filterCodes, goLiveWhenOpen, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import {
+  analystPage,
+  centsToDecimal,
+  filterCodes,
+  goLiveWhenOpen,
+  labelOf,
+  showChart,
+  showTable,
+  trackedWidth,
+} from "./analyst-page.js";
 
 export function concentrationChart(rows: readonly ConcentrationRow[], { width = 640 } = {}) {
-  const data = [{ x: 0, y: 0 }, ...rows.map((r) => ({ x: r.rank / r.accounts, y: r.cum_cents / r.total_cents, rank: r.rank, accounts: r.accounts }))];
+  const data = [
+    { x: 0, y: 0 },
+    ...rows.map((r) => ({
+      x: r.rank / r.accounts,
+      y: r.cum_cents / r.total_cents,
+      rank: r.rank,
+      accounts: r.accounts,
+    })),
+  ];
   const target = rows.find((r) => r.is_target);
-  const point = target ? [{ x: target.rank / target.accounts, y: target.cum_cents / target.total_cents, rank: target.rank, accounts: target.accounts }] : [];
+  const point = target
+    ? [
+        {
+          x: target.rank / target.accounts,
+          y: target.cum_cents / target.total_cents,
+          rank: target.rank,
+          accounts: target.accounts,
+        },
+      ]
+    : [];
   return Plot.plot({
     width,
     height: 320,
     x: { label: "share of accounts, largest first →", tickFormat: "%", domain: [0, 1] },
     y: { label: "↑ share of T12M revenue", tickFormat: "%", domain: [0, 1], grid: true },
     marks: [
-      Plot.line([{ x: 0, y: 0 }, { x: 1, y: 1 }], { x: "x", y: "y", stroke: "currentColor", strokeOpacity: 0.3, strokeDasharray: "3,3" }),
-      Plot.line(data, { x: "x", y: "y", stroke: "var(--theme-foreground-focus)", strokeWidth: 2, tip: true, title: (d: { x: number; y: number }) => `top ${formatPercent(d.x)} of accounts: ${formatPercent(d.y)} of revenue` }),
+      Plot.line(
+        [
+          { x: 0, y: 0 },
+          { x: 1, y: 1 },
+        ],
+        { x: "x", y: "y", stroke: "currentColor", strokeOpacity: 0.3, strokeDasharray: "3,3" },
+      ),
+      Plot.line(data, {
+        x: "x",
+        y: "y",
+        stroke: "var(--theme-foreground-focus)",
+        strokeWidth: 2,
+        tip: true,
+        title: (d: { x: number; y: number }) =>
+          `top ${formatPercent(d.x)} of accounts: ${formatPercent(d.y)} of revenue`,
+      }),
       Plot.dot(point, { x: "x", y: "y", r: 5, fill: "#e15759" }),
-      Plot.text(point, { x: "x", y: "y", dx: 8, textAnchor: "start", text: (d: { x: number; rank: number; accounts: number }) => `80% of revenue: ${d.rank} of ${d.accounts} accounts (${formatPercent(d.x)})`, fill: "currentColor" }),
+      Plot.text(point, {
+        x: "x",
+        y: "y",
+        dx: 8,
+        textAnchor: "start",
+        text: (d: { x: number; rank: number; accounts: number }) =>
+          `80% of revenue: ${d.rank} of ${d.accounts} accounts (${formatPercent(d.x)})`,
+        fill: "currentColor",
+      }),
     ],
   });
 }
 
-export function migrationChart(rows: readonly { from_class: number; to_class: number; accounts: number }[], { width = 480, fromLabel = "earlier", toLabel = "later" } = {}) {
+export function migrationChart(
+  rows: readonly { from_class: number; to_class: number; accounts: number }[],
+  { width = 480, fromLabel = "earlier", toLabel = "later" } = {},
+) {
   const data = rows.map((r) => ({ from: CLASSES[r.from_class], to: CLASSES[r.to_class], accounts: r.accounts }));
   return Plot.plot({
     width: Math.min(width, 520),
@@ -45,8 +96,23 @@ export function migrationChart(rows: readonly { from_class: number; to_class: nu
     y: { domain: [...CLASSES], label: `class, ${fromLabel}` },
     color: { type: "sqrt", scheme: "blues" },
     marks: [
-      Plot.cell(data, { x: "to", y: "from", fill: "accounts", inset: 1, tip: true, title: (d: (typeof data)[number]) => `${d.accounts} accounts from ${d.from} to ${d.to}` }),
-      Plot.text(data, { x: "to", y: "from", text: (d: (typeof data)[number]) => formatNumber(d.accounts), fill: "black", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }),
+      Plot.cell(data, {
+        x: "to",
+        y: "from",
+        fill: "accounts",
+        inset: 1,
+        tip: true,
+        title: (d: (typeof data)[number]) => `${d.accounts} accounts from ${d.from} to ${d.to}`,
+      }),
+      Plot.text(data, {
+        x: "to",
+        y: "from",
+        text: (d: (typeof data)[number]) => formatNumber(d.accounts),
+        fill: "black",
+        stroke: "white",
+        strokeWidth: 3,
+        paintOrder: "stroke",
+      }),
     ],
   });
 }
@@ -64,11 +130,23 @@ export interface ParetoSlots {
   top: HTMLElement;
 }
 
-export function mountPareto({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names", ArrowFile>; slots: ParetoSlots }): void {
+export function mountPareto({
+  summary,
+  files,
+  slots,
+}: {
+  summary: AnalystSummary;
+  files: Record<"accounts" | "names", ArrowFile>;
+  slots: ParetoSlots;
+}): void {
   let db: AnalystDb | null = null;
   const width = trackedWidth(slots.curve);
   const windowLabel = (k: number) => `12 months to ${monthLabel(summary.asOfMonth - 12 * k)}`;
-  const windowInput = select<1 | 2 | 3>([1, 2, 3], { label: "Compare", value: 1, format: (k) => `${windowLabel(k)} → ${windowLabel(k - 1)}` });
+  const windowInput = select<1 | 2 | 3>([1, 2, 3], {
+    label: "Compare",
+    value: 1,
+    format: (k) => `${windowLabel(k)} → ${windowLabel(k - 1)}`,
+  });
   slots.migrationControls.replaceChildren(windowInput);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
 
@@ -78,7 +156,14 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
       const r = rows.find((x) => x.class === i);
       return {
         class: c,
-        rule: i === 0 ? `first ${abc[0]}% of revenue` : i === 1 ? `next ${abc[1] - abc[0]}%` : i === 2 ? `last ${100 - abc[1]}%` : "no T12M revenue",
+        rule:
+          i === 0
+            ? `first ${abc[0]}% of revenue`
+            : i === 1
+              ? `next ${abc[1] - abc[0]}%`
+              : i === 2
+                ? `last ${100 - abc[1]}%`
+                : "no T12M revenue",
         accounts: r?.accounts ?? 0,
         revenue_cents: r?.revenue_cents ?? 0,
         share: total > 0 ? (r?.revenue_cents ?? 0) / total : null,
@@ -88,18 +173,48 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
     showTable(slots.classes, {
       name: "abc-classes",
       rows: data,
-      columns: { class: "class", rule: "rule", accounts: "accounts", revenue_cents: "T12M revenue", share: "share", predicted_cents: "predicted value" },
-      format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, share: ((v: number | null) => formatPercent(v)) as never, predicted_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never },
-      csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), predicted_cents: (r) => centsToDecimal(r.predicted_cents) },
+      columns: {
+        class: "class",
+        rule: "rule",
+        accounts: "accounts",
+        revenue_cents: "T12M revenue",
+        share: "share",
+        predicted_cents: "predicted value",
+      },
+      format: {
+        revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never,
+        share: ((v: number | null) => formatPercent(v)) as never,
+        predicted_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never,
+      },
+      csv: {
+        revenue_cents: (r) => centsToDecimal(r.revenue_cents),
+        predicted_cents: (r) => centsToDecimal(r.predicted_cents),
+      },
       rowsShown: 5,
     });
   };
   const drawTop = (rows: readonly AccountRow[]) =>
     showTable(slots.top, {
       name: "top-accounts",
-      rows: rows.map((r, i) => ({ ...r, rank: i + 1, class_label: CLASSES[r.class], industry_label: labelOf(summary, "industry", r.industry) })),
-      columns: { rank: "#", account_id: "account", account_name: "name", industry_label: "industry", class_label: "class", revenue_cents: "T12M revenue", clv_cents: "predicted value" },
-      format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, clv_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never },
+      rows: rows.map((r, i) => ({
+        ...r,
+        rank: i + 1,
+        class_label: CLASSES[r.class],
+        industry_label: labelOf(summary, "industry", r.industry),
+      })),
+      columns: {
+        rank: "#",
+        account_id: "account",
+        account_name: "name",
+        industry_label: "industry",
+        class_label: "class",
+        revenue_cents: "T12M revenue",
+        clv_cents: "predicted value",
+      },
+      format: {
+        revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never,
+        clv_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never,
+      },
       csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), clv_cents: (r) => centsToDecimal(r.clv_cents) },
       rowsShown: 10,
     });
@@ -112,8 +227,15 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
     notes: slots.notes,
     async render(state, live) {
       if (!live || !db) {
-        showChart(slots.curve, concentrationChart(summary.first.concentration, { width: width() }), "revenue-concentration");
-        drawClasses(summary.first.classes, [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)]);
+        showChart(
+          slots.curve,
+          concentrationChart(summary.first.concentration, { width: width() }),
+          "revenue-concentration",
+        );
+        drawClasses(summary.first.classes, [
+          Math.round(summary.thresholds[0] * 100),
+          Math.round(summary.thresholds[1] * 100),
+        ]);
         if (!summary.aggregateOnly) drawTop(summary.first.topAccounts);
         return;
       }
@@ -123,12 +245,18 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
       // All queries go out at once; each part is drawn while the engine computes the next.
       const curve = db.query<ConcentrationRow>(Q.concentrationCurve(codes));
       const classes = db.query<ClassRow>(Q.classSummary(codes));
-      const migrationRows = db.query<{ from_class: number; to_class: number; accounts: number }>(Q.classMigration(codes, k));
+      const migrationRows = db.query<{ from_class: number; to_class: number; accounts: number }>(
+        Q.classMigration(codes, k),
+      );
       const top = db.query<AccountRow>(Q.accountList(codes, "", "revenue", 100));
       showChart(slots.curve, concentrationChart(await curve, { width: width() }), "revenue-concentration");
       drawClasses(await classes, state.abc);
       const migration = await migrationRows;
-      showChart(slots.migration, migrationChart(migration, { width: width(), fromLabel: windowLabel(k), toLabel: windowLabel(k - 1) }), "abc-migration");
+      showChart(
+        slots.migration,
+        migrationChart(migration, { width: width(), fromLabel: windowLabel(k), toLabel: windowLabel(k - 1) }),
+        "abc-migration",
+      );
       showTable(slots.migrationTable, {
         name: "abc-migration",
         rows: migration.map((r) => ({ from: CLASSES[r.from_class], to: CLASSES[r.to_class], accounts: r.accounts })),
@@ -141,7 +269,11 @@ export function mountPareto({ summary, files, slots }: { summary: AnalystSummary
 
   if (summary.aggregateOnly) {
     const [a, b] = [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)];
-    slots.thresholds.replaceChildren(html`<p class="chart-caption" data-threshold-note>A: first ${a}% of revenue, B: next ${b - a}%, C: the last ${100 - b}% (the configured thresholds).</p>`);
+    slots.thresholds.replaceChildren(
+      html`<p class="chart-caption" data-threshold-note>
+        A: first ${a}% of revenue, B: next ${b - a}%, C: the last ${100 - b}% (the configured thresholds).
+      </p>`,
+    );
     windowInput.remove();
     showAggregateOnly(slots.migration, "Class migration is computed in your browser from them.");
     removeDetails(slots.migrationTable);

@@ -22,9 +22,17 @@ interface QuarantineRow {
   raw: string;
 }
 
-export function quarantineExplorer(file: ArrowFile, { aggregateOnly = false }: { aggregateOnly?: boolean } = {}): HTMLElement {
-  if (aggregateOnly) return html`<div data-explorer>${aggregateOnlyNote("Quarantined rows are not shipped; the counts and reasons above are complete.")}</div>` as HTMLElement;
-  const status = html`<p class="chart-caption" data-explorer-status>The query engine starts when this section is visible…</p>` as HTMLElement;
+export function quarantineExplorer(
+  file: ArrowFile,
+  { aggregateOnly = false }: { aggregateOnly?: boolean } = {},
+): HTMLElement {
+  if (aggregateOnly)
+    return html`<div data-explorer>
+      ${aggregateOnlyNote("Quarantined rows are not shipped; the counts and reasons above are complete.")}
+    </div>` as HTMLElement;
+  const status = html`<p class="chart-caption" data-explorer-status>
+    The query engine starts when this section is visible…
+  </p>` as HTMLElement;
   const controls = html`<div></div>` as HTMLElement;
   const results = html`<div data-explorer-results></div>` as HTMLElement;
   const root = html`<div data-explorer>${status}${controls}${results}</div>` as HTMLElement;
@@ -46,7 +54,9 @@ async function open(file: ArrowFile, status: HTMLElement, controls: HTMLElement,
   const started = performance.now();
   const db = await startDuckDB();
   await db.loadArrow("quarantine", new Uint8Array(await file.arrayBuffer()));
-  const extracts = (await db.query<{ extract: string }>("SELECT DISTINCT extract FROM quarantine ORDER BY extract")).map((r) => r.extract);
+  const extracts = (
+    await db.query<{ extract: string }>("SELECT DISTINCT extract FROM quarantine ORDER BY extract")
+  ).map((r) => r.extract);
   const [{ n }] = await db.query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM quarantine");
   status.textContent = `${n.toLocaleString("en-US")} quarantined rows loaded in ${Math.round(performance.now() - started)} ms.`;
   status.dataset.explorerStatus = "ready";
@@ -72,7 +82,14 @@ async function render(db: AtlasDb, extract: string, search: string, results: HTM
     rows.length === 0
       ? (html`<p>No quarantined row matches.</p>` as HTMLElement)
       : dataTable(rows, {
-          columns: { extract: "extract", line: "line", code: "code", column_name: "column", message: "message", raw: "row as read" },
+          columns: {
+            extract: "extract",
+            line: "line",
+            code: "code",
+            column_name: "column",
+            message: "message",
+            raw: "row as read",
+          },
           format: { raw: (text: string) => (text.length > 160 ? `${text.slice(0, 160)}…` : text) },
           rowsShown: 12,
           maxRows: 1000,

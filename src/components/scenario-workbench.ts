@@ -11,12 +11,40 @@
 import { html } from "htl";
 import { formatNumber } from "../lib/format.js";
 import { describeParams, describeSegment, DIM_LABELS } from "../lib/scenarios/describe.js";
-import { ScenarioEvaluator, type AccountArrays, type BreakdownDim, type Evaluation, type ScenarioBase } from "../lib/scenarios/engine.js";
-import { defaultParams, emptyScenario, LEVERS, leverInfo, newEntry, ScenarioError, SEGMENT_DIMS, validateScenario, type LedgerEntry, type Lever, type Scenario, type SegmentDim } from "../lib/scenarios/model.js";
+import {
+  ScenarioEvaluator,
+  type AccountArrays,
+  type BreakdownDim,
+  type Evaluation,
+  type ScenarioBase,
+} from "../lib/scenarios/engine.js";
+import {
+  defaultParams,
+  emptyScenario,
+  LEVERS,
+  leverInfo,
+  newEntry,
+  ScenarioError,
+  SEGMENT_DIMS,
+  validateScenario,
+  type LedgerEntry,
+  type Lever,
+  type Scenario,
+  type SegmentDim,
+} from "../lib/scenarios/model.js";
 import { BREAKDOWN_LABELS, scenarioReport, type ScenarioReport } from "../lib/scenarios/report.js";
 import { decodeScenarioSearch, encodeScenarioSearch } from "../lib/scenarios/url.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
-import { affectedTable, breakdownTitle, changeChart, comparisonTable, methodNote, projectionChart, scenarioKpis, scenarioReading } from "./scenario-results.js";
+import {
+  affectedTable,
+  breakdownTitle,
+  changeChart,
+  comparisonTable,
+  methodNote,
+  projectionChart,
+  scenarioKpis,
+  scenarioReading,
+} from "./scenario-results.js";
 
 export interface WorkbenchOptions {
   readonly base: ScenarioBase;
@@ -33,7 +61,9 @@ const BREAKDOWNS: BreakdownDim[] = ["industry", "size", "region", "tier", "busin
 
 export function scenarioWorkbench({ base, accounts, search, today, saved = [] }: WorkbenchOptions): HTMLElement {
   if (base.aggregateOnly) {
-    const note = aggregateOnlyNote("The workbench values every account in your browser, so it cannot run in this build; the saved scenarios were computed when the site was built.");
+    const note = aggregateOnlyNote(
+      "The workbench values every account in your browser, so it cannot run in this build; the saved scenarios were computed when the site was built.",
+    );
     return html`<div data-workbench="aggregate-only">${note}${savedLinks(saved)}</div>` as HTMLElement;
   }
   const evaluator = new ScenarioEvaluator(base, accounts);
@@ -45,7 +75,9 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
   let report: ScenarioReport;
   let updates = 0;
 
-  const message = html`<div class="scenario-message" role="alert" data-scenario-message>${decoded.message ?? ""}</div>` as HTMLElement;
+  const message = html`<div class="scenario-message" role="alert" data-scenario-message>
+    ${decoded.message ?? ""}
+  </div>` as HTMLElement;
   message.hidden = decoded.message === null;
   const kpis = html`<div></div>` as HTMLElement;
   const reading = html`<div></div>` as HTMLElement;
@@ -59,19 +91,28 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
   const status = html`<span class="scenario-muted" data-export-status></span>` as HTMLElement;
   const byTitle = html`<h2></h2>` as HTMLElement;
 
-  const title = html`<input type="text" name="title" aria-label="Scenario title" maxlength="200">` as HTMLInputElement;
+  const title = html`<input
+    type="text"
+    name="title"
+    aria-label="Scenario title"
+    maxlength="200"
+  />` as HTMLInputElement;
   title.value = scenario.title;
   title.oninput = () => {
     scenario = { ...scenario, title: title.value };
     update({ ledger: false });
   };
-  const bySelect = html`<select name="breakdown" aria-label="Break down by">${BREAKDOWNS.map((d) => html`<option value=${d}>${BREAKDOWN_LABELS[d]}</option>`)}</select>` as HTMLSelectElement;
+  const bySelect = html`<select name="breakdown" aria-label="Break down by">
+    ${BREAKDOWNS.map((d) => html`<option value=${d}>${BREAKDOWN_LABELS[d]}</option>`)}
+  </select>` as HTMLSelectElement;
   bySelect.value = by;
   bySelect.onchange = () => {
     by = bySelect.value as BreakdownDim;
     update({ ledger: false });
   };
-  const leverSelect = html`<select name="lever" aria-label="Lever">${LEVERS.map((l) => html`<option value=${l}>${leverInfo(l).label}</option>`)}</select>` as HTMLSelectElement;
+  const leverSelect = html`<select name="lever" aria-label="Lever">
+    ${LEVERS.map((l) => html`<option value=${l}>${leverInfo(l).label}</option>`)}
+  </select>` as HTMLSelectElement;
   const addButton = html`<button type="button" data-action="add">Add adjustment</button>` as HTMLButtonElement;
   addButton.onclick = () => {
     scenario = { ...scenario, ledger: [...scenario.ledger, newEntry(leverSelect.value as Lever, today)] };
@@ -91,7 +132,10 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
   const exportButton = html`<button type="button" data-action="export">Export as file</button>` as HTMLButtonElement;
   exportButton.onclick = () => {
     try {
-      const checked = validateScenario(JSON.parse(JSON.stringify(scenario)), { dictionary: base.dictionary, requireReasons: true });
+      const checked = validateScenario(JSON.parse(JSON.stringify(scenario)), {
+        dictionary: base.dictionary,
+        requireReasons: true,
+      });
       const blob = new Blob([`${JSON.stringify(checked, null, 2)}\n`], { type: "application/json" });
       const a = document.createElement("a");
       a.href = URL.createObjectURL(blob);
@@ -101,7 +145,10 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       a.remove();
       status.textContent = `Saved ${a.download}: put it in data/scenarios/ to publish it as its own page.`;
     } catch (error) {
-      status.textContent = error instanceof ScenarioError ? `Cannot export yet: ${error.message.replace(/^ledger\[(\d+)\]/, (_, i) => `adjustment ${Number(i) + 1}`)}` : String(error);
+      status.textContent =
+        error instanceof ScenarioError
+          ? `Cannot export yet: ${error.message.replace(/^ledger\[(\d+)\]/, (_, i) => `adjustment ${Number(i) + 1}`)}`
+          : String(error);
     }
   };
   const resetButton = html`<button type="button" data-action="reset">Back to baseline</button>` as HTMLButtonElement;
@@ -120,9 +167,18 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
         selected = i;
         update({ editor: true, results: false });
       };
-      const up = html`<button type="button" data-action="up" title="Move up" disabled=${i === 0}>↑</button>` as HTMLButtonElement;
+      const up = html`<button type="button" data-action="up" title="Move up" disabled=${i === 0}>
+        ↑
+      </button>` as HTMLButtonElement;
       up.onclick = () => move(i, -1);
-      const down = html`<button type="button" data-action="down" title="Move down" disabled=${i === scenario.ledger.length - 1}>↓</button>` as HTMLButtonElement;
+      const down = html`<button
+        type="button"
+        data-action="down"
+        title="Move down"
+        disabled=${i === scenario.ledger.length - 1}
+      >
+        ↓
+      </button>` as HTMLButtonElement;
       down.onclick = () => move(i, 1);
       const remove = html`<button type="button" data-action="remove" title="Remove">✕</button>` as HTMLButtonElement;
       remove.onclick = () => {
@@ -133,15 +189,40 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       };
       const counts = report?.entries[i];
       return html`<tr data-entry=${String(i)} class=${i === selected ? "selected" : ""}>
-        <td>${i + 1}</td><td>${leverInfo(e.lever).label}</td><td>${e.lever === "newChannel" ? "New accounts" : describeSegment(e.segment)}</td>
-        <td>${describeParams(e, base.currency)}</td><td class="num" data-accounts>${e.lever === "newChannel" ? "—" : counts ? formatNumber(counts.valued) : ""}</td>
-        <td>${e.reason.trim() ? e.reason : html`<span class="scenario-draft">draft: a reason is required</span>`}</td><td>${e.author}${e.author && e.date ? ", " : ""}${e.date}</td>
-        <td style="white-space: nowrap">${edit} ${up} ${down} ${remove}</td></tr>`;
+        <td>${i + 1}</td>
+        <td>${leverInfo(e.lever).label}</td>
+        <td>${e.lever === "newChannel" ? "New accounts" : describeSegment(e.segment)}</td>
+        <td>${describeParams(e, base.currency)}</td>
+        <td class="num" data-accounts>${e.lever === "newChannel" ? "—" : counts ? formatNumber(counts.valued) : ""}</td>
+        <td>${e.reason.trim() ? e.reason : html`<span class="scenario-draft">draft: a reason is required</span>`}</td>
+        <td>${e.author}${e.author && e.date ? ", " : ""}${e.date}</td>
+        <td style="white-space: nowrap">${edit} ${up} ${down} ${remove}</td>
+      </tr>`;
     });
     ledgerBox.replaceChildren(
       scenario.ledger.length === 0
-        ? (html`<p class="scenario-muted" data-ledger-empty>No adjustments yet: the results show the baseline. Pick a lever and add an adjustment.</p>` as HTMLElement)
-        : (html`<div class="scenario-scroll"><table class="scenario-table" data-table="ledger-edit"><thead><tr><th>#</th><th>Lever</th><th>Segment</th><th>Size</th><th class="num">Accounts</th><th>Reason</th><th>Author, date</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>` as HTMLElement),
+        ? (html`<p class="scenario-muted" data-ledger-empty>
+            No adjustments yet: the results show the baseline. Pick a lever and add an adjustment.
+          </p>` as HTMLElement)
+        : (html`<div class="scenario-scroll">
+            <table class="scenario-table" data-table="ledger-edit">
+              <thead>
+                <tr>
+                  <th>#</th>
+                  <th>Lever</th>
+                  <th>Segment</th>
+                  <th>Size</th>
+                  <th class="num">Accounts</th>
+                  <th>Reason</th>
+                  <th>Author, date</th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>
+          </div>` as HTMLElement),
     );
   }
 
@@ -167,7 +248,9 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
 
   function renderEditor(): void {
     if (selected === null || !scenario.ledger[selected]) {
-      editorBox.replaceChildren(html`<p class="scenario-muted">Select an adjustment in the ledger to edit it, or add one.</p>` as HTMLElement);
+      editorBox.replaceChildren(
+        html`<p class="scenario-muted">Select an adjustment in the ledger to edit it, or add one.</p>` as HTMLElement,
+      );
       return;
     }
     const entry = scenario.ledger[selected];
@@ -175,24 +258,41 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     const sliders = info.fields.map((f) => slider(entry, f));
     let modeSelect: HTMLElement | null = null;
     if (entry.lever === "massAdjustment") {
-      const s = html`<select name="mode"><option value="percent">percent of value</option><option value="amount">amount per account</option></select>` as HTMLSelectElement;
+      const s = html`<select name="mode">
+        <option value="percent">percent of value</option>
+        <option value="amount">amount per account</option>
+      </select>` as HTMLSelectElement;
       s.value = entry.params.mode;
-      s.onchange = () => setEntry((e) => ({ ...e, params: { mode: s.value as "percent" | "amount", amount: 0 } }) as LedgerEntry, true);
+      s.onchange = () =>
+        setEntry((e) => ({ ...e, params: { mode: s.value as "percent" | "amount", amount: 0 } }) as LedgerEntry, true);
       modeSelect = html`<label class="field"><span>Adjust by</span>${s}<span></span></label>` as HTMLElement;
     }
-    const segment = entry.lever === "newChannel" ? html`<p class="scenario-muted">A new channel brings new accounts; it has no segment.</p>` : segmentPicker(entry);
-    const reason = html`<textarea name="reason" rows="2" placeholder="Why? (required)"></textarea>` as HTMLTextAreaElement;
+    const segment =
+      entry.lever === "newChannel"
+        ? html`<p class="scenario-muted">A new channel brings new accounts; it has no segment.</p>`
+        : segmentPicker(entry);
+    const reason = html`<textarea
+      name="reason"
+      rows="2"
+      placeholder="Why? (required)"
+    ></textarea>` as HTMLTextAreaElement;
     reason.value = entry.reason;
     reason.oninput = () => setEntry((e) => ({ ...e, reason: reason.value }));
-    const author = html`<input type="text" name="author" placeholder="Author" maxlength="200">` as HTMLInputElement;
+    const author = html`<input type="text" name="author" placeholder="Author" maxlength="200" />` as HTMLInputElement;
     author.value = entry.author;
     author.oninput = () => setEntry((e) => ({ ...e, author: author.value }));
-    const date = html`<input type="date" name="date">` as HTMLInputElement;
+    const date = html`<input type="date" name="date" />` as HTMLInputElement;
     date.value = entry.date;
     date.onchange = () => setEntry((e) => ({ ...e, date: date.value }));
-    const leverChange = html`<select name="entry-lever">${LEVERS.map((l) => html`<option value=${l}>${leverInfo(l).label}</option>`)}</select>` as HTMLSelectElement;
+    const leverChange = html`<select name="entry-lever">
+      ${LEVERS.map((l) => html`<option value=${l}>${leverInfo(l).label}</option>`)}
+    </select>` as HTMLSelectElement;
     leverChange.value = entry.lever;
-    leverChange.onchange = () => setEntry((e) => ({ ...e, lever: leverChange.value, params: defaultParams(leverChange.value as Lever) }) as LedgerEntry, true);
+    leverChange.onchange = () =>
+      setEntry(
+        (e) => ({ ...e, lever: leverChange.value, params: defaultParams(leverChange.value as Lever) }) as LedgerEntry,
+        true,
+      );
     editorBox.replaceChildren(
       html`<div data-editor=${String(selected)}>
         <div class="scenario-actions"><strong>Adjustment ${selected + 1}</strong> ${leverChange}</div>
@@ -207,11 +307,28 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     const params = entry.params as unknown as Record<string, number | string>;
     const money = f.unit === "cents" || (entry.lever === "massAdjustment" && params.mode === "amount");
     // Money is edited in whole currency units; stored in cents.
-    const range = money ? (entry.lever === "massAdjustment" ? { min: -1_000_000, max: 1_000_000, step: 1_000 } : { min: f.min / 100, max: f.max / 100, step: f.step / 100 }) : f;
+    const range = money
+      ? entry.lever === "massAdjustment"
+        ? { min: -1_000_000, max: 1_000_000, step: 1_000 }
+        : { min: f.min / 100, max: f.max / 100, step: f.step / 100 }
+      : f;
     const value = Number(params[f.key]) / (money ? 100 : 1);
-    const input = html`<input type="range" name=${f.key} min=${range.min} max=${range.max} step=${range.step}>` as HTMLInputElement;
+    const input = html`<input
+      type="range"
+      name=${f.key}
+      min=${range.min}
+      max=${range.max}
+      step=${range.step}
+    />` as HTMLInputElement;
     input.value = String(value);
-    const number = html`<input type="number" min=${range.min} max=${range.max} step=${range.step} style="width: 6rem" aria-label=${f.label}>` as HTMLInputElement;
+    const number = html`<input
+      type="number"
+      min=${range.min}
+      max=${range.max}
+      step=${range.step}
+      style="width: 6rem"
+      aria-label=${f.label}
+    />` as HTMLInputElement;
     number.value = String(value);
     const set = (v: number) => {
       if (!Number.isFinite(v)) return;
@@ -227,7 +344,10 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       set(number.valueAsNumber);
     };
     const unit = money ? base.currency : f.unit;
-    return html`<label class="field"><span>${f.label} <small class="scenario-muted">(${unit})</small></span>${input}${number}</label>` as HTMLElement;
+    return html`<label class="field"
+      ><span>${f.label} <small class="scenario-muted">(${unit})</small></span
+      >${input}${number}</label
+    >` as HTMLElement;
   }
 
   function segmentPicker(entry: LedgerEntry): HTMLElement {
@@ -235,7 +355,7 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       const chosen = new Set(entry.segment[dim] ?? []);
       const labels = base.dictionary[dim];
       const boxes = labels.map((label, i) => {
-        const box = html`<input type="checkbox" name=${`${dim}`} value=${label}>` as HTMLInputElement;
+        const box = html`<input type="checkbox" name=${`${dim}`} value=${label} />` as HTMLInputElement;
         box.checked = chosen.has(label);
         box.onchange = () => {
           const set = new Set(scenario.ledger[selected!].segment[dim] ?? []);
@@ -256,7 +376,14 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       const summary = html`<summary>${summaryText(dim, [...chosen])}</summary>` as HTMLElement;
       return html`<details data-dim=${dim}>${summary}${boxes}</details>`;
     });
-    const seats = html`<input type="number" name="minSeats" min="0" step="1" style="width: 5rem" placeholder="any">` as HTMLInputElement;
+    const seats = html`<input
+      type="number"
+      name="minSeats"
+      min="0"
+      step="1"
+      style="width: 5rem"
+      placeholder="any"
+    />` as HTMLInputElement;
     seats.value = entry.segment.minSeats ? String(entry.segment.minSeats) : "";
     seats.onchange = () => {
       const v = Math.max(0, Math.floor(seats.valueAsNumber || 0));
@@ -267,11 +394,14 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
         return { ...e, segment };
       });
     };
-    return html`<div><div class="scenario-muted" style="font-size: 0.85rem">Segment (all accounts when nothing is ticked):</div><div class="segment">${dims}<label>Seats ≥ ${seats}</label></div></div>` as HTMLElement;
+    return html`<div>
+      <div class="scenario-muted" style="font-size: 0.85rem">Segment (all accounts when nothing is ticked):</div>
+      <div class="segment">${dims}<label>Seats ≥ ${seats}</label></div>
+    </div>` as HTMLElement;
   }
 
   const summaryText = (dim: SegmentDim, values: readonly string[]) =>
-    `${DIM_LABELS[dim]}: ${values.length === 0 ? "any" : values.length <= 2 ? values.map((v) => (dim === "products" ? base.productNames[base.dictionary.products.indexOf(v)] ?? v : v)).join(", ") : `${values.length} chosen`}`;
+    `${DIM_LABELS[dim]}: ${values.length === 0 ? "any" : values.length <= 2 ? values.map((v) => (dim === "products" ? (base.productNames[base.dictionary.products.indexOf(v)] ?? v) : v)).join(", ") : `${values.length} chosen`}`;
 
   function renderResults(): void {
     report = scenarioReport(evaluator, scenario, [by], { baseline: baselineCache });
@@ -287,7 +417,11 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     affectedBox.replaceChildren(affectedTable(report));
   }
 
-  function update({ editor = false, results = true, ledger = true }: { editor?: boolean; results?: boolean; ledger?: boolean } = {}): void {
+  function update({
+    editor = false,
+    results = true,
+    ledger = true,
+  }: { editor?: boolean; results?: boolean; ledger?: boolean } = {}): void {
     const t0 = performance.now();
     if (results) renderResults();
     if (ledger) renderLedger();
@@ -305,7 +439,8 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     if (urlTimer !== null) clearTimeout(urlTimer);
     urlTimer = null;
     const query = encodeScenarioSearch(scenario);
-    if (location.search !== query) history.replaceState(history.state, "", `${location.pathname}${query}${location.hash}`);
+    if (location.search !== query)
+      history.replaceState(history.state, "", `${location.pathname}${query}${location.hash}`);
     root.dataset.urlPending = "0";
   }
   function scheduleUrl(): void {
@@ -314,15 +449,18 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     urlTimer = setTimeout(writeUrl, 150);
   }
 
-  const card = (heading: string | Node, ...body: Array<Node | string>) => html`<div class="card">${typeof heading === "string" ? html`<h2>${heading}</h2>` : heading}${body}</div>`;
+  const card = (heading: string | Node, ...body: Array<Node | string>) =>
+    html`<div class="card">${typeof heading === "string" ? html`<h2>${heading}</h2>` : heading}${body}</div>`;
   const root = html`<div data-workbench>
-    ${message}
-    ${savedLinks(saved)}
-    ${kpis}
-    ${reading}
+    ${message} ${savedLinks(saved)} ${kpis} ${reading}
     <div class="grid grid-cols-2">
-      ${card(html`<h2>Ledger <small class="scenario-muted">— applied in this order</small></h2>`, html`<label style="display:block; margin-bottom: 0.4rem">Title ${title}</label>`, ledgerBox,
-        html`<div class="scenario-actions">${leverSelect} ${addButton}</div>`, html`<div class="scenario-actions">${copyButton} ${exportButton} ${resetButton} ${status}</div>`)}
+      ${card(
+        html`<h2>Ledger <small class="scenario-muted">— applied in this order</small></h2>`,
+        html`<label style="display:block; margin-bottom: 0.4rem">Title ${title}</label>`,
+        ledgerBox,
+        html`<div class="scenario-actions">${leverSelect} ${addButton}</div>`,
+        html`<div class="scenario-actions">${copyButton} ${exportButton} ${resetButton} ${status}</div>`,
+      )}
       ${card("Adjustment", editorBox)}
     </div>
     ${card("Expected billings, next five years", html`<p class="chart-caption">Baseline and scenario, with P10–P90 of the models' parameters. From contracts (sBG) and invoices (BG/NBD).</p>`, projectionBox)}
@@ -330,8 +468,7 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       ${card(html`<div class="scenario-actions">${byTitle} ${bySelect}</div>`, byChartBox, byTableBox)}
       ${card("Change by ABC class", html`<p class="chart-caption">Classes by trailing-12-month revenue today (A: first 80%, B: next 15%).</p>`, abcBox)}
     </div>
-    ${card("Most affected accounts", affectedBox)}
-    ${methodNote({ spend: base.economics.spendProvided !== false })}
+    ${card("Most affected accounts", affectedBox)} ${methodNote({ spend: base.economics.spendProvided !== false })}
   </div>` as HTMLElement;
 
   update({ editor: true });
@@ -349,7 +486,10 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
 
 function savedLinks(saved: NonNullable<WorkbenchOptions["saved"]>): HTMLElement | string {
   if (saved.length === 0) return "";
-  return html`<p class="scenario-muted">Saved scenarios: ${saved.map((s, i) => html`${i ? " · " : ""}<a href=${`../scenarios/${s.name}`} data-saved=${s.name}>${s.scenario.title}</a>`)}</p>` as HTMLElement;
+  return html`<p class="scenario-muted">
+    Saved scenarios:
+    ${saved.map((s, i) => html`${i ? " · " : ""}<a href=${`../scenarios/${s.name}`} data-saved=${s.name}>${s.scenario.title}</a>`)}
+  </p>` as HTMLElement;
 }
 
 function slug(title: string): string {

@@ -14,11 +14,28 @@ import { segmentDimsOf, type SegmentDim } from "../lib/analysis/url-state.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
-import { formatMoneyCompact, formatMoneyExact, formatMoneyShort, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
+import {
+  formatMoneyCompact,
+  formatMoneyExact,
+  formatMoneyShort,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+} from "../lib/format.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
-import { analystPage, centsToDecimal, DIM_LABELS, filterCodes, goLiveWhenOpen, labelOf, showChart, showTable, trackedWidth } from "./analyst-page.js";
+import {
+  analystPage,
+  centsToDecimal,
+  DIM_LABELS,
+  filterCodes,
+  goLiveWhenOpen,
+  labelOf,
+  showChart,
+  showTable,
+  trackedWidth,
+} from "./analyst-page.js";
 
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
 export const SCATTER_MAX_POINTS = 4000;
@@ -62,7 +79,13 @@ export function segmentCaption(c: DataCoverage): string {
     "12-month logo retention with its n",
     "average predicted value",
   ].filter((x) => x !== null);
-  const from = ["invoices", c.contracts ? "contracts" : null, c.margin === "product_cost" ? "products" : null, c.timeEntries ? "time sheets" : null, "the CLV models"].filter((x) => x !== null);
+  const from = [
+    "invoices",
+    c.contracts ? "contracts" : null,
+    c.margin === "product_cost" ? "products" : null,
+    c.timeEntries ? "time sheets" : null,
+    "the CLV models",
+  ].filter((x) => x !== null);
   return `T12M revenue per segment value; the table adds ${adds.slice(0, -1).join(", ")} and ${adds[adds.length - 1]}. From ${from.slice(0, -1).join(", ")} and ${from[from.length - 1]}.`;
 }
 
@@ -79,7 +102,15 @@ export function segmentChart(rows: ReturnType<typeof segmentRows>, { width = 640
     x: { label: "T12M revenue →", tickFormat: "~s", grid: true },
     y: { label: null },
     marks: [
-      Plot.barX(rows, { y: "segment", x: (d: (typeof rows)[number]) => d.revenue_cents / 100, fill: "var(--theme-foreground-focus)", sort: { y: "-x" }, tip: true, title: (d: (typeof rows)[number]) => `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${d.accounts} accounts, retention ${formatPercent(d.retention)} (n = ${d.retention_n})` }),
+      Plot.barX(rows, {
+        y: "segment",
+        x: (d: (typeof rows)[number]) => d.revenue_cents / 100,
+        fill: "var(--theme-foreground-focus)",
+        sort: { y: "-x" },
+        tip: true,
+        title: (d: (typeof rows)[number]) =>
+          `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${d.accounts} accounts, retention ${formatPercent(d.retention)} (n = ${d.retention_n})`,
+      }),
       Plot.ruleX([0]),
     ],
   });
@@ -98,15 +129,35 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
       Plot.ruleY([3], { stroke: "#e15759", strokeDasharray: "4,3" }),
       Plot.text([3], { y: (d: number) => d, frameAnchor: "left", dy: -6, text: () => "3 : 1", fill: "#e15759" }),
       Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel", strokeOpacity: 0.5 }),
-      Plot.dot(data, { x: "period", y: "ltvToCac", fill: "channel", r: 4, tip: true, title: (d: ChannelEconomics) => `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${d.newAccounts} new accounts` }),
+      Plot.dot(data, {
+        x: "period",
+        y: "ltvToCac",
+        fill: "channel",
+        r: 4,
+        tip: true,
+        title: (d: ChannelEconomics) =>
+          `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${d.newAccounts} new accounts`,
+      }),
     ],
   });
 }
 
-type MarginPoint = { account_id: string; account_name: string; revenue_cents: number; margin_cents: number; cts_cents: number; hours: number; class: number };
+type MarginPoint = {
+  account_id: string;
+  account_name: string;
+  revenue_cents: number;
+  margin_cents: number;
+  cts_cents: number;
+  hours: number;
+  class: number;
+};
 type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
 
-export function marginChart(points: readonly MarginPoint[] | null, bins: readonly MarginBin[] | null, { width = 640, currency = "USD", k = Q.MARGIN_BINS, costToServe = true } = {}) {
+export function marginChart(
+  points: readonly MarginPoint[] | null,
+  bins: readonly MarginBin[] | null,
+  { width = 640, currency = "USD", k = Q.MARGIN_BINS, costToServe = true } = {},
+) {
   const common = {
     width,
     height: 340,
@@ -116,7 +167,12 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
   };
   const money = (cents: number) => formatMoneyCompact(cents, currency);
   if (points) {
-    const data = points.map((p) => ({ ...p, x: p.revenue_cents / 100, y: p.margin_cents / 100, klass: ["A", "B", "C", "none"][p.class] }));
+    const data = points.map((p) => ({
+      ...p,
+      x: p.revenue_cents / 100,
+      y: p.margin_cents / 100,
+      klass: ["A", "B", "C", "none"][p.class],
+    }));
     return Plot.plot({
       ...common,
       color: { legend: true, domain: ["A", "B", "C", "none"], range: ["#4e79a7", "#f28e2b", "#76b7b2", "#bab0ac"] },
@@ -131,9 +187,26 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
           r: 2.5,
           fillOpacity: 0.7,
           channels: costToServe
-            ? { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents", "cost to serve": "cts_cents", hours: "hours" }
+            ? {
+                account: "account_name",
+                id: "account_id",
+                revenue: "revenue_cents",
+                margin: "margin_cents",
+                "cost to serve": "cts_cents",
+                hours: "hours",
+              }
             : { account: "account_name", id: "account_id", revenue: "revenue_cents", margin: "margin_cents" },
-          tip: { format: { x: false, y: false, fill: false, revenue: money, margin: money, "cost to serve": money, hours: (h: number) => `${formatNumber(h)} h` } },
+          tip: {
+            format: {
+              x: false,
+              y: false,
+              fill: false,
+              revenue: money,
+              margin: money,
+              "cost to serve": money,
+              hours: (h: number) => `${formatNumber(h)} h`,
+            },
+          },
         }),
       ],
     });
@@ -141,7 +214,13 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
   const cells = (bins ?? []).map((b) => {
     const w = (b.x1 - b.x0) / k;
     const h = (b.y1 - b.y0) / k;
-    return { x1: (b.x0 + b.bx * w) / 100, x2: (b.x0 + (b.bx + 1) * w) / 100, y1: (b.y0 + b.by_ * h) / 100, y2: (b.y0 + (b.by_ + 1) * h) / 100, accounts: b.accounts };
+    return {
+      x1: (b.x0 + b.bx * w) / 100,
+      x2: (b.x0 + (b.bx + 1) * w) / 100,
+      y1: (b.y0 + b.by_ * h) / 100,
+      y2: (b.y0 + (b.by_ + 1) * h) / 100,
+      accounts: b.accounts,
+    };
   });
   return Plot.plot({
     ...common,
@@ -153,10 +232,12 @@ export function marginChart(points: readonly MarginPoint[] | null, bins: readonl
 type LeverRow = { lever: string; grp: string; base: number; retained: number };
 
 export function leverChart(rows: readonly LeverRow[], { width = 640 } = {}) {
-  const data = rows.filter((r) => r.base > 0).map((r) => {
-    const ci = wilson(r.retained, r.base)!;
-    return { ...r, label: `${r.grp} (n = ${r.base})`, rate: r.retained / r.base, lo: ci[0], hi: ci[1] };
-  });
+  const data = rows
+    .filter((r) => r.base > 0)
+    .map((r) => {
+      const ci = wilson(r.retained, r.base)!;
+      return { ...r, label: `${r.grp} (n = ${r.base})`, rate: r.retained / r.base, lo: ci[0], hi: ci[1] };
+    });
   return Plot.plot({
     width,
     height: 40 + data.length * 30,
@@ -165,7 +246,15 @@ export function leverChart(rows: readonly LeverRow[], { width = 640 } = {}) {
     y: { label: null, domain: data.map((d) => d.label) },
     marks: [
       Plot.ruleY(data, { y: "label", x1: "lo", x2: "hi", stroke: "currentColor", strokeOpacity: 0.6 }),
-      Plot.dot(data, { y: "label", x: "rate", fill: (d: (typeof data)[number]) => (d.lever === "nps" ? "#4e79a7" : "#f28e2b"), r: 5, tip: true, title: (d: (typeof data)[number]) => `${d.grp}: ${d.retained} of ${d.base} retained (${formatPercent(d.rate)}, 95% interval ${formatPercent(d.lo)}–${formatPercent(d.hi)})` }),
+      Plot.dot(data, {
+        y: "label",
+        x: "rate",
+        fill: (d: (typeof data)[number]) => (d.lever === "nps" ? "#4e79a7" : "#f28e2b"),
+        r: 5,
+        tip: true,
+        title: (d: (typeof data)[number]) =>
+          `${d.grp}: ${d.retained} of ${d.base} retained (${formatPercent(d.rate)}, 95% interval ${formatPercent(d.lo)}–${formatPercent(d.hi)})`,
+      }),
     ],
   });
 }
@@ -186,14 +275,26 @@ export interface SegmentSlots {
   leverTable: HTMLElement;
 }
 
-export function mountSegments({ summary, files, slots }: { summary: AnalystSummary; files: Record<"accounts" | "names" | "nps", ArrowFile>; slots: SegmentSlots }): void {
+export function mountSegments({
+  summary,
+  files,
+  slots,
+}: {
+  summary: AnalystSummary;
+  files: Record<"accounts" | "names" | "nps", ArrowFile>;
+  slots: SegmentSlots;
+}): void {
   let db: AnalystDb | null = null;
   const chartWidth = trackedWidth(slots.segmentChart, 280);
   const leverWidth = trackedWidth(slots.levers, 280);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
   const cov = summary.coverage;
   const dims = segmentDimsOf(cov.attributes);
-  const byInput = select(dims.length > 0 ? dims : [summary.defaultBy], { label: "Segment by", value: summary.defaultBy, format: (d) => DIM_LABELS[d] });
+  const byInput = select(dims.length > 0 ? dims : [summary.defaultBy], {
+    label: "Segment by",
+    value: summary.defaultBy,
+    format: (d) => DIM_LABELS[d],
+  });
   byInput.dataset.input = "by";
   slots.by.replaceChildren(byInput);
 
@@ -209,24 +310,50 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
   if (!show.purchases) removeCard(slots.purchases);
   if (!cov.spend) cardNotProvided(slots.ltvCac, notProvided("marketing_spend"));
   else if (cov.margin === null) cardNotProvided(slots.ltvCac, notProvided("cost"));
-  if (!cov.timeEntries) setCardText(slots.margin, `Each account's T12M revenue against its margin (revenue − cost of goods): accounts low on the chart are billed much but earn little. No time entries were provided, so nothing is subtracted for serving accounts. From invoices${cov.margin === "product_cost" ? " and products" : ""}.`, "Margin against revenue");
+  if (!cov.timeEntries)
+    setCardText(
+      slots.margin,
+      `Each account's T12M revenue against its margin (revenue − cost of goods): accounts low on the chart are billed much but earn little. No time entries were provided, so nothing is subtracted for serving accounts. From invoices${cov.margin === "product_cost" ? " and products" : ""}.`,
+      "Margin against revenue",
+    );
   if (cov.margin === null) cardNotProvided(slots.margin, notProvided("cost"));
   if (!show.nps) cardNotProvided(slots.nps, notProvided("nps_responses"));
-  if (show.levers.length === 0) cardNotProvided(slots.levers, `${notProvided("nps_responses")}; the accounts name no key-account manager either`);
+  if (show.levers.length === 0)
+    cardNotProvided(slots.levers, `${notProvided("nps_responses")}; the accounts name no key-account manager either`);
   else if (show.levers.length === 1)
-    setCardText(slots.levers, show.levers[0] === "nps"
-      ? "12-month logo retention by latest NPS answer, with 95% intervals and n; an association, not a cause. No key-account manager is named in the accounts. From NPS surveys, accounts and contracts."
-      : `12-month logo retention by key-account coverage, with 95% intervals and n; an association, not a cause. From accounts${cov.contracts ? " and contracts" : " and invoices"}.`, show.levers[0] === "nps" ? "Does NPS go with retention?" : "Does key-account coverage go with retention?");
+    setCardText(
+      slots.levers,
+      show.levers[0] === "nps"
+        ? "12-month logo retention by latest NPS answer, with 95% intervals and n; an association, not a cause. No key-account manager is named in the accounts. From NPS surveys, accounts and contracts."
+        : `12-month logo retention by key-account coverage, with 95% intervals and n; an association, not a cause. From accounts${cov.contracts ? " and contracts" : " and invoices"}.`,
+      show.levers[0] === "nps" ? "Does NPS go with retention?" : "Does key-account coverage go with retention?",
+    );
 
   const drawPurchases = (rows: readonly PurchaseSegmentRow[], by: SegmentDim) => {
     if (!show.purchases) return;
     const data = purchaseSegmentRows(summary, rows, by);
     const table = html`<div></div>` as HTMLElement;
-    slots.purchases.replaceChildren(table, definitionList([DEFINITIONS.activeBuyers, DEFINITIONS.repeatPurchaseRate, DEFINITIONS.purchaseFrequency, DEFINITIONS.averageOrderValue]));
+    slots.purchases.replaceChildren(
+      table,
+      definitionList([
+        DEFINITIONS.activeBuyers,
+        DEFINITIONS.repeatPurchaseRate,
+        DEFINITIONS.purchaseFrequency,
+        DEFINITIONS.averageOrderValue,
+      ]),
+    );
     showTable(table, {
       name: `purchases-${by}`,
       rows: data,
-      columns: { segment: DIM_LABELS[by], buyers: "active buyers", repeat_rate: "repeat-purchase rate", frequency: "orders per buyer", orders: "orders", aov_cents: "average order value", revenue_cents: "T12M revenue" },
+      columns: {
+        segment: DIM_LABELS[by],
+        buyers: "active buyers",
+        repeat_rate: "repeat-purchase rate",
+        frequency: "orders per buyer",
+        orders: "orders",
+        aov_cents: "average order value",
+        revenue_cents: "T12M revenue",
+      },
       format: {
         repeat_rate: ((v: number | null) => formatPercent(v)) as never,
         frequency: ((v: number | null) => formatNumber(v, 1)) as never,
@@ -240,7 +367,11 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
 
   const drawSegments = (rows: readonly SegmentRow[], by: SegmentDim) => {
     const data = segmentRows(summary, rows, by);
-    showChart(slots.segmentChart, segmentChart(data, { width: chartWidth(), currency: summary.currency }), `segments-${by}`);
+    showChart(
+      slots.segmentChart,
+      segmentChart(data, { width: chartWidth(), currency: summary.currency }),
+      `segments-${by}`,
+    );
     showTable(slots.segmentTable, {
       name: `segments-${by}`,
       rows: data,
@@ -254,7 +385,12 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
         retention_n: "n (active a year ago)",
         value_cents: "avg predicted value",
       },
-      format: { revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never, margin: ((v: number | null) => formatPercent(v)) as never, retention: ((v: number | null) => formatPercent(v)) as never, value_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never },
+      format: {
+        revenue_cents: ((c: number) => formatMoneyExact(c, summary.currency)) as never,
+        margin: ((v: number | null) => formatPercent(v)) as never,
+        retention: ((v: number | null) => formatPercent(v)) as never,
+        value_cents: ((c: number | null) => (c === null ? "unavailable" : money(c))) as never,
+      },
       csv: { revenue_cents: (r) => centsToDecimal(r.revenue_cents), value_cents: (r) => centsToDecimal(r.value_cents) },
       rowsShown: 10,
     });
@@ -279,44 +415,124 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
       const seg = db.query<SegmentRow>(Q.segmentTable(codes, state.by));
       // Up to SCATTER_MAX_POINTS accounts are drawn one by one (with names); more are binned.
       // When the whole CRM is that small, no count is needed first.
-      const scatterOf = (n: number) => (n <= SCATTER_MAX_POINTS ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null } : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes)) });
-      const scatter = summary.accounts <= SCATTER_MAX_POINTS ? Promise.resolve(scatterOf(0)) : db.query<{ n: number }>(Q.marginCount(codes)).then(([{ n }]) => scatterOf(n));
+      const scatterOf = (n: number) =>
+        n <= SCATTER_MAX_POINTS
+          ? { points: db!.query<MarginPoint>(Q.marginPoints(codes)), bins: null }
+          : { points: null, bins: db!.query<MarginBin>(Q.marginBins(codes)) };
+      const scatter =
+        summary.accounts <= SCATTER_MAX_POINTS
+          ? Promise.resolve(scatterOf(0))
+          : db.query<{ n: number }>(Q.marginCount(codes)).then(([{ n }]) => scatterOf(n));
       scatter.catch(() => undefined);
-      const purchaseRows = show.purchases ? db.query<PurchaseSegmentRow>(Q.purchaseBySegment(codes, state.by)) : Promise.resolve([]);
-      const channelRows = db.query<{ channel: number; year: number; new_accounts: number; margin_cents: number; predicted_cents: number | null; predicted_accounts: number; first12_cents: number }>(Q.channelYears(codes));
-      const npsAnswers = db.query<{ segment: number; answers: number; promoters: number; detractors: number; accounts: number }>(Q.npsBySegment(codes, state.by));
+      const purchaseRows = show.purchases
+        ? db.query<PurchaseSegmentRow>(Q.purchaseBySegment(codes, state.by))
+        : Promise.resolve([]);
+      const channelRows = db.query<{
+        channel: number;
+        year: number;
+        new_accounts: number;
+        margin_cents: number;
+        predicted_cents: number | null;
+        predicted_accounts: number;
+        first12_cents: number;
+      }>(Q.channelYears(codes));
+      const npsAnswers = db.query<{
+        segment: number;
+        answers: number;
+        promoters: number;
+        detractors: number;
+        accounts: number;
+      }>(Q.npsBySegment(codes, state.by));
       const leverRows = db.query<LeverRow>(Q.leversVsRetention(codes));
 
       drawSegments(await seg, state.by);
       drawPurchases(await purchaseRows, state.by);
       const { points, bins } = await scatter;
-      if (show.margin) showChart(slots.margin, marginChart(await points, await bins, { width: chartWidth(), currency: summary.currency, costToServe: cov.timeEntries }), "margin-vs-revenue");
+      if (show.margin)
+        showChart(
+          slots.margin,
+          marginChart(await points, await bins, {
+            width: chartWidth(),
+            currency: summary.currency,
+            costToServe: cov.timeEntries,
+          }),
+          "margin-vs-revenue",
+        );
       const channels = await channelRows;
       if (show.ltvCac) {
         const econ = channelEconomics(
-          channels.map((c) => ({ channel: labelOf(summary, "channel", c.channel), period: String(c.year), newAccounts: c.new_accounts, marginToDateCents: c.margin_cents, predictedCents: summary.hasModel ? c.predicted_cents : null, marginFirst12Cents: c.first12_cents })),
-          summary.spend.filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel)).map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
+          channels.map((c) => ({
+            channel: labelOf(summary, "channel", c.channel),
+            period: String(c.year),
+            newAccounts: c.new_accounts,
+            marginToDateCents: c.margin_cents,
+            predictedCents: summary.hasModel ? c.predicted_cents : null,
+            marginFirst12Cents: c.first12_cents,
+          })),
+          summary.spend
+            .filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel))
+            .map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
         );
         showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
         const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
-        if (narrowed) slots.ltvCac.append(html`<p class="chart-caption" data-cac-note>Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the filtered new accounts, so it is an upper bound.</p>`);
+        if (narrowed)
+          slots.ltvCac.append(
+            html`<p class="chart-caption" data-cac-note>
+              Spend is recorded per channel only: with these filters, CAC divides the channel's whole spend by the
+              filtered new accounts, so it is an upper bound.
+            </p>`,
+          );
         showTable(slots.ltvCacTable, {
           name: "ltv-cac-by-channel",
           rows: econ,
-          columns: { channel: "channel", period: "year", newAccounts: "new accounts", spendCents: "S&M spend", cacCents: "CAC", ltvCents: "LTV per account", ltvToCac: "LTV : CAC", paybackMonths: "payback months" },
-          format: { spendCents: ((v: number | null) => money(v)) as never, cacCents: ((v: number | null) => money(v)) as never, ltvCents: ((v: number | null) => money(v)) as never, ltvToCac: ((v: number | null) => formatRatio(v)) as never, paybackMonths: ((m: number | null) => formatNumber(m, 1)) as never },
-          csv: { spendCents: (r) => centsToDecimal(r.spendCents), cacCents: (r) => centsToDecimal(r.cacCents), ltvCents: (r) => centsToDecimal(r.ltvCents) },
+          columns: {
+            channel: "channel",
+            period: "year",
+            newAccounts: "new accounts",
+            spendCents: "S&M spend",
+            cacCents: "CAC",
+            ltvCents: "LTV per account",
+            ltvToCac: "LTV : CAC",
+            paybackMonths: "payback months",
+          },
+          format: {
+            spendCents: ((v: number | null) => money(v)) as never,
+            cacCents: ((v: number | null) => money(v)) as never,
+            ltvCents: ((v: number | null) => money(v)) as never,
+            ltvToCac: ((v: number | null) => formatRatio(v)) as never,
+            paybackMonths: ((m: number | null) => formatNumber(m, 1)) as never,
+          },
+          csv: {
+            spendCents: (r) => centsToDecimal(r.spendCents),
+            cacCents: (r) => centsToDecimal(r.cacCents),
+            ltvCents: (r) => centsToDecimal(r.ltvCents),
+          },
           rowsShown: 8,
         });
       }
-      const npsData = (await npsAnswers).map((r) => ({ segment: labelOf(summary, state.by, r.segment), nps: nps(r.promoters, r.detractors, r.answers), answers: r.answers, accounts: r.accounts, promoters: r.promoters, detractors: r.detractors }));
-      if (show.nps) showTable(slots.nps, {
-        name: `nps-${state.by}`,
-        rows: npsData,
-        columns: { segment: DIM_LABELS[state.by], nps: "NPS", answers: "answers (n)", accounts: "accounts answering", promoters: "promoters", detractors: "detractors" },
-        format: { nps: ((v: number | null) => formatNumber(v, 0)) as never },
-        rowsShown: 10,
-      });
+      const npsData = (await npsAnswers).map((r) => ({
+        segment: labelOf(summary, state.by, r.segment),
+        nps: nps(r.promoters, r.detractors, r.answers),
+        answers: r.answers,
+        accounts: r.accounts,
+        promoters: r.promoters,
+        detractors: r.detractors,
+      }));
+      if (show.nps)
+        showTable(slots.nps, {
+          name: `nps-${state.by}`,
+          rows: npsData,
+          columns: {
+            segment: DIM_LABELS[state.by],
+            nps: "NPS",
+            answers: "answers (n)",
+            accounts: "accounts answering",
+            promoters: "promoters",
+            detractors: "detractors",
+          },
+          format: { nps: ((v: number | null) => formatNumber(v, 0)) as never },
+          rowsShown: 10,
+        });
       const levers = (await leverRows).filter((r) => (show.levers as string[]).includes(r.lever));
       if (show.levers.length > 0) {
         showChart(slots.levers, leverChart(levers, { width: leverWidth() }), "levers-vs-retention");
@@ -326,8 +542,20 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
             const ci = wilson(r.retained, r.base);
             return { ...r, rate: r.base > 0 ? r.retained / r.base : null, lo: ci?.[0] ?? null, hi: ci?.[1] ?? null };
           }),
-          columns: { lever: "lever", grp: "group", base: "n (active a year ago)", retained: "still active", rate: "retention", lo: "95% low", hi: "95% high" },
-          format: { rate: ((v: number | null) => formatPercent(v)) as never, lo: ((v: number | null) => formatPercent(v)) as never, hi: ((v: number | null) => formatPercent(v)) as never },
+          columns: {
+            lever: "lever",
+            grp: "group",
+            base: "n (active a year ago)",
+            retained: "still active",
+            rate: "retention",
+            lo: "95% low",
+            hi: "95% high",
+          },
+          format: {
+            rate: ((v: number | null) => formatPercent(v)) as never,
+            lo: ((v: number | null) => formatPercent(v)) as never,
+            hi: ((v: number | null) => formatPercent(v)) as never,
+          },
           rowsShown: 8,
         });
       }
@@ -345,15 +573,27 @@ export function mountSegments({ summary, files, slots }: { summary: AnalystSumma
     removeDetails(slots.leverTable);
     return;
   }
-  for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers]) s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
+  for (const s of [slots.ltvCac, slots.margin, slots.nps, slots.levers])
+    s.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM)…";
   goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
-    live: summary.hasModel ? "Interactive: filters query your data in the browser." : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.",
+    live: summary.hasModel
+      ? "Interactive: filters query your data in the browser."
+      : "Interactive. Predicted values are unavailable: the CLV models' account values are not in the data store.",
     fallback: "Showing the precomputed view for all accounts.",
   });
 }
 
 /** Definitions one click away, as a list. */
 function definitionList(defs: readonly { label: string; text: string }[]): HTMLElement {
-  return html`<details class="definition"><summary>Definitions</summary><dl>${defs.map((d) => html`<dt>${d.label}</dt><dd>${d.text}</dd>`)}</dl></details>` as HTMLElement;
+  return html`<details class="definition">
+    <summary>Definitions</summary>
+    <dl>
+      ${defs.map(
+        (d) =>
+          html`<dt>${d.label}</dt>
+            <dd>${d.text}</dd>`,
+      )}
+    </dl>
+  </details>` as HTMLElement;
 }

@@ -20,7 +20,10 @@ function rows(trend: OverviewData["trend"]) {
   }));
 }
 
-export function revenueChart(trend: OverviewData["trend"], { width = 640, height = 260, ...options }: ChartOptions = {}) {
+export function revenueChart(
+  trend: OverviewData["trend"],
+  { width = 640, height = 260, ...options }: ChartOptions = {},
+) {
   return Plot.plot({
     width,
     height,
@@ -28,7 +31,14 @@ export function revenueChart(trend: OverviewData["trend"], { width = 640, height
     x: { type: "utc", label: null },
     y: { grid: true, label: "Revenue per month", tickFormat: "~s" },
     marks: [
-      Plot.rectY(rows(trend), { x: "date", interval: "month", y: "revenue", fill: "var(--theme-foreground-focus)", fillOpacity: 0.75, tip: true }),
+      Plot.rectY(rows(trend), {
+        x: "date",
+        interval: "month",
+        y: "revenue",
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: 0.75,
+        tip: true,
+      }),
       Plot.ruleY([0]),
     ],
     ...options,
@@ -42,12 +52,24 @@ export function arrChart(trend: OverviewData["trend"], { width = 640, height = 2
     marginLeft: 56,
     x: { type: "utc", label: null },
     y: { grid: true, label: "ARR at month end", tickFormat: "~s" },
-    marks: [Plot.lineY(rows(trend), { x: "date", y: "arr", stroke: "var(--theme-foreground-focus)", strokeWidth: 2, tip: true }), Plot.ruleY([0])],
+    marks: [
+      Plot.lineY(rows(trend), {
+        x: "date",
+        y: "arr",
+        stroke: "var(--theme-foreground-focus)",
+        strokeWidth: 2,
+        tip: true,
+      }),
+      Plot.ruleY([0]),
+    ],
     ...options,
   });
 }
 
-export function ordersChart(trend: OverviewData["trend"], { width = 640, height = 260, ...options }: ChartOptions = {}) {
+export function ordersChart(
+  trend: OverviewData["trend"],
+  { width = 640, height = 260, ...options }: ChartOptions = {},
+) {
   return Plot.plot({
     width,
     height,
@@ -55,21 +77,35 @@ export function ordersChart(trend: OverviewData["trend"], { width = 640, height 
     x: { type: "utc", label: null },
     y: { grid: true, label: "Orders per month", tickFormat: "~s" },
     marks: [
-      Plot.rectY(rows(trend), { x: "date", interval: "month", y: "orders", fill: "var(--theme-foreground-focus)", fillOpacity: 0.75, tip: true }),
+      Plot.rectY(rows(trend), {
+        x: "date",
+        interval: "month",
+        y: "orders",
+        fill: "var(--theme-foreground-focus)",
+        fillOpacity: 0.75,
+        tip: true,
+      }),
       Plot.ruleY([0]),
     ],
     ...options,
   });
 }
 
-export function activeAccountsChart(trend: OverviewData["trend"], { width = 640, height = 200, ...options }: ChartOptions = {}) {
+export function activeAccountsChart(
+  trend: OverviewData["trend"],
+  { width = 640, height = 200, ...options }: ChartOptions = {},
+) {
   return Plot.plot({
     width,
     height,
     marginLeft: 56,
     x: { type: "utc", label: null },
     y: { grid: true, label: "Active accounts" },
-    marks: [Plot.areaY(rows(trend), { x: "date", y: "active", fillOpacity: 0.3 }), Plot.lineY(rows(trend), { x: "date", y: "active", tip: true }), Plot.ruleY([0])],
+    marks: [
+      Plot.areaY(rows(trend), { x: "date", y: "active", fillOpacity: 0.3 }),
+      Plot.lineY(rows(trend), { x: "date", y: "active", tip: true }),
+      Plot.ruleY([0]),
+    ],
     ...options,
   });
 }

@@ -44,7 +44,8 @@ export const FULL_COVERAGE: DataCoverage = {
 /** What adding a missing extract would show, in the words the pages use. */
 export const MISSING_GAINS = {
   contracts: "add `contracts` (or a `subscriptions` export) to see MRR, ARR, renewal models and contract cohorts",
-  invoices: "add `transactions` (or `invoices` with `invoice_lines`) to see billed revenue, ABC classes and purchase models",
+  invoices:
+    "add `transactions` (or `invoices` with `invoice_lines`) to see billed revenue, ABC classes and purchase models",
   marketing_spend: "add `marketing_spend` to see CAC, LTV : CAC and payback",
   nps_responses: "add `nps_responses` to see NPS and how it relates to retention",
   time_entries: "add `time_entries` and `role_rates` to see cost to serve and customer margin",

@@ -21,7 +21,8 @@ export function formatMoneyExact(cents: number | bigint | string, currency = "US
  */
 export function formatMoneyDecimal(decimal: string, currency = "USD"): string {
   const text = decimal.trim();
-  if (!/^-?\d*(\.\d*)?$/.test(text) || text === "" || text === "-") throw new RangeError(`not a decimal amount: ${decimal}`);
+  if (!/^-?\d*(\.\d*)?$/.test(text) || text === "" || text === "-")
+    throw new RangeError(`not a decimal amount: ${decimal}`);
   const negative = text.startsWith("-");
   const [whole, fraction = ""] = text.replace("-", "").split(".");
   const digits = (fraction + "00").replace(/(?<=\d{2})0+$/, "");
@@ -55,7 +56,9 @@ export function formatMoneyCompact(cents: number | null, currency = "USD"): stri
 /** Compact from $1,000 up, to the cent below (an order value of $12.50 is not "$13"). Null → "—". */
 export function formatMoneyShort(cents: number | null, currency = "USD"): string {
   if (cents === null || !Number.isFinite(cents)) return "—";
-  return Math.abs(cents) < 100_000 ? formatMoneyExact(Math.round(cents), currency) : formatMoneyCompact(cents, currency);
+  return Math.abs(cents) < 100_000
+    ? formatMoneyExact(Math.round(cents), currency)
+    : formatMoneyCompact(cents, currency);
 }
 
 /** 0.1234 → "12.3%". Null → "—". */
@@ -77,7 +80,11 @@ const NUMBER_FORMATS = new Map<number, Intl.NumberFormat>();
 export function formatNumber(value: number | null, digits = 0): string {
   if (value === null || !Number.isFinite(value)) return "—";
   let format = NUMBER_FORMATS.get(digits);
-  if (!format) NUMBER_FORMATS.set(digits, (format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })));
+  if (!format)
+    NUMBER_FORMATS.set(
+      digits,
+      (format = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })),
+    );
   return format.format(value);
 }
 

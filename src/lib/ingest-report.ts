@@ -5,9 +5,17 @@
 import type { DataCoverage } from "./coverage.js";
 
 export type ExtractName =
-  | "role_rates" | "products" | "accounts" | "contracts" | "invoices"
-  | "invoice_lines" | "marketing_spend" | "nps_responses" | "time_entries"
-  | "transactions" | "subscriptions";
+  | "role_rates"
+  | "products"
+  | "accounts"
+  | "contracts"
+  | "invoices"
+  | "invoice_lines"
+  | "marketing_spend"
+  | "nps_responses"
+  | "time_entries"
+  | "transactions"
+  | "subscriptions";
 
 export interface ReasonSummary {
   readonly code: string;
@@ -57,4 +65,3 @@ export interface IngestReport {
   /** What the data supports (see ./coverage.ts). */
   readonly coverage: DataCoverage;
 }
-

@@ -38,7 +38,17 @@ const GAIN_OF: Partial<Record<ExtractName, MissingGain>> = {
 };
 
 /** The extracts the quality page lists even when the report does not name them. */
-export const CANONICAL_EXTRACTS: readonly ExtractName[] = ["accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"];
+export const CANONICAL_EXTRACTS: readonly ExtractName[] = [
+  "accounts",
+  "products",
+  "contracts",
+  "invoices",
+  "invoice_lines",
+  "marketing_spend",
+  "nps_responses",
+  "time_entries",
+  "role_rates",
+];
 
 export interface ExtractStatus {
   readonly extract: ExtractName;
@@ -56,7 +66,10 @@ export interface ExtractStatus {
  */
 export function extractStatuses(report: ReportPart): ExtractStatus[] {
   const byName = new Map<ExtractName, ExtractReport>(report.extracts.map((e) => [e.extract, e]));
-  const names: ExtractName[] = [...report.extracts.map((e) => e.extract).filter((n) => !CANONICAL_EXTRACTS.includes(n)), ...CANONICAL_EXTRACTS];
+  const names: ExtractName[] = [
+    ...report.extracts.map((e) => e.extract).filter((n) => !CANONICAL_EXTRACTS.includes(n)),
+    ...CANONICAL_EXTRACTS,
+  ];
   return names.map((extract): ExtractStatus => {
     const e = byName.get(extract);
     const gainKey = GAIN_OF[extract];
@@ -65,7 +78,12 @@ export function extractStatuses(report: ReportPart): ExtractStatus[] {
     // Reports written before `provided` existed read every configured extract.
     if (e && e.provided !== false) {
       if (e.accepted > 0) return { extract, state: "provided", label: "provided", gain: null };
-      return { extract, state: "empty", label: e.rowsRead > 0 ? "provided, no row accepted" : "provided, no rows", gain };
+      return {
+        extract,
+        state: "empty",
+        label: e.rowsRead > 0 ? "provided, no row accepted" : "provided, no rows",
+        gain,
+      };
     }
     return { extract, state: "not provided", label: "not provided", gain };
   });

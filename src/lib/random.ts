@@ -25,7 +25,10 @@ function splitmix32(seed: number): () => number {
 /** A new generator; `seed` is any integer (only its low 32 bits are used). */
 export function createRng(seed: number): Rng {
   const mix = splitmix32(seed);
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  let a = mix(),
+    b = mix(),
+    c = mix(),
+    d = mix();
   const rng: Rng = {
     next() {
       const t = (((a + b) >>> 0) + d) >>> 0;

@@ -35,7 +35,9 @@ describe("purchaseBySegment", () => {
   });
 
   it("follows the filters in `selection`", async () => {
-    expect(await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, region: 1 }, "industry"))).toEqual([{ segment: 1, buyers: 1, repeat_buyers: 1, orders: 2, revenue_cents: 500 }]);
+    expect(
+      await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, region: 1 }, "industry")),
+    ).toEqual([{ segment: 1, buyers: 1, repeat_buyers: 1, orders: 2, revenue_cents: 500 }]);
     // Class A only (c0 = 0): accounts 0 and 4.
     expect(await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, class: 0 }, "region"))).toEqual([
       { segment: 0, buyers: 1, repeat_buyers: 1, orders: 3, revenue_cents: 900 },
@@ -45,9 +47,26 @@ describe("purchaseBySegment", () => {
 
   it("becomes the page's rates: repeat share, orders per buyer, order value", () => {
     const summary = { dictionaries: { industry: ["Retail", "Software"] } } as unknown as AnalystSummary;
-    expect(purchaseSegmentRows(summary, [{ segment: 0, buyers: 2, repeat_buyers: 1, orders: 4, revenue_cents: 1000 }, { segment: 1, buyers: 0, repeat_buyers: 0, orders: 0, revenue_cents: -40 }], "industry")).toEqual([
+    expect(
+      purchaseSegmentRows(
+        summary,
+        [
+          { segment: 0, buyers: 2, repeat_buyers: 1, orders: 4, revenue_cents: 1000 },
+          { segment: 1, buyers: 0, repeat_buyers: 0, orders: 0, revenue_cents: -40 },
+        ],
+        "industry",
+      ),
+    ).toEqual([
       { segment: "Retail", buyers: 2, repeat_rate: 0.5, frequency: 2, orders: 4, aov_cents: 250, revenue_cents: 1000 },
-      { segment: "Software", buyers: 0, repeat_rate: null, frequency: null, orders: 0, aov_cents: null, revenue_cents: -40 },
+      {
+        segment: "Software",
+        buyers: 0,
+        repeat_rate: null,
+        frequency: null,
+        orders: 0,
+        aov_cents: null,
+        revenue_cents: -40,
+      },
     ]);
   });
 });

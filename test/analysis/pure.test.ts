@@ -79,7 +79,9 @@ describe("revenue concentration", () => {
 
 describe("cohort arithmetic", () => {
   it("turns counts and MRR into logo, gross and net retention", () => {
-    const [cell] = triangleCells([{ cohort: 1, period: 2, size: 4, active: 3, mrr_cents: 330, grr_cents: 270, base_cents: 300 }]);
+    const [cell] = triangleCells([
+      { cohort: 1, period: 2, size: 4, active: 3, mrr_cents: 330, grr_cents: 270, base_cents: 300 },
+    ]);
     expect(cell).toMatchObject({ logo: 0.75, grr: 0.9, nrr: 1.1 });
   });
   it("counts survivors from churn ages, censored at each cohort's horizon", () => {
@@ -103,19 +105,56 @@ describe("unit economics by channel", () => {
     // Inbound 2024: spend 1,000,000 ÷ 4 new = CAC 250,000; LTV = (2,000,000 + 6,000,000) ÷ 4 = 2,000,000;
     // ratio 8; monthly margin per account = 1,200,000 ÷ 4 ÷ 12 = 25,000; payback = 250,000 ÷ 25,000 = 10.
     const out = channelEconomics(
-      [{ channel: "Inbound", period: "2024", newAccounts: 4, marginToDateCents: 2_000_000, predictedCents: 6_000_000, marginFirst12Cents: 1_200_000 }],
+      [
+        {
+          channel: "Inbound",
+          period: "2024",
+          newAccounts: 4,
+          marginToDateCents: 2_000_000,
+          predictedCents: 6_000_000,
+          marginFirst12Cents: 1_200_000,
+        },
+      ],
       [
         { channel: "Inbound", period: "2024", spendCents: 600_000 },
         { channel: "Inbound", period: "2024", spendCents: 400_000 },
         { channel: "Partner", period: "2024", spendCents: 500 },
       ],
     );
-    expect(out[0]).toEqual({ channel: "Inbound", period: "2024", newAccounts: 4, spendCents: 1_000_000, cacCents: 250_000, ltvCents: 2_000_000, ltvToCac: 8, paybackMonths: 10 });
+    expect(out[0]).toEqual({
+      channel: "Inbound",
+      period: "2024",
+      newAccounts: 4,
+      spendCents: 1_000_000,
+      cacCents: 250_000,
+      ltvCents: 2_000_000,
+      ltvToCac: 8,
+      paybackMonths: 10,
+    });
     // Spend without new accounts: CAC undefined, never a division by zero.
-    expect(out[1]).toMatchObject({ channel: "Partner", newAccounts: 0, spendCents: 500, cacCents: null, ltvToCac: null, paybackMonths: null });
+    expect(out[1]).toMatchObject({
+      channel: "Partner",
+      newAccounts: 0,
+      spendCents: 500,
+      cacCents: null,
+      ltvToCac: null,
+      paybackMonths: null,
+    });
   });
   it("uses the margin to date alone when no model value exists", () => {
-    const [r] = channelEconomics([{ channel: "X", period: "2023", newAccounts: 2, marginToDateCents: 900, predictedCents: null, marginFirst12Cents: 240 }], [{ channel: "X", period: "2023", spendCents: 300 }]);
+    const [r] = channelEconomics(
+      [
+        {
+          channel: "X",
+          period: "2023",
+          newAccounts: 2,
+          marginToDateCents: 900,
+          predictedCents: null,
+          marginFirst12Cents: 240,
+        },
+      ],
+      [{ channel: "X", period: "2023", spendCents: 300 }],
+    );
     // LTV 450, CAC 150 → 3; monthly margin 240 ÷ 2 ÷ 12 = 10 → payback 15.
     expect(r).toMatchObject({ ltvCents: 450, cacCents: 150, ltvToCac: 3, paybackMonths: 15 });
   });
@@ -148,12 +187,24 @@ describe("CSV export", () => {
 
 describe("page state in the URL", () => {
   const domain: StateDomain = {
-    values: { industry: ["Retail", "Software"], size: ["Small (<50)"], region: ["EMEA"], tier: ["Pro"], channel: ["Inbound"] },
+    values: {
+      industry: ["Retail", "Software"],
+      size: ["Small (<50)"],
+      region: ["EMEA"],
+      tier: ["Pro"],
+      channel: ["Inbound"],
+    },
     defaults: { grain: "year", abc: [80, 95], by: "industry" },
     accountExists: (id) => id === "ACC-1",
   };
   it("round-trips filters, grain, thresholds, segment and account", () => {
-    const state = { filters: { industry: "Software", class: "B" }, grain: "quarter", abc: [70, 90], by: "region", account: "ACC-1" } as const;
+    const state = {
+      filters: { industry: "Software", class: "B" },
+      grain: "quarter",
+      abc: [70, 90],
+      by: "region",
+      account: "ACC-1",
+    } as const;
     const search = encodeState(state, domain);
     expect(search).toBe("?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1");
     expect(decodeState(search, domain)).toEqual({ state, notes: [] });
@@ -163,7 +214,10 @@ describe("page state in the URL", () => {
     expect(decodeState("", domain)).toEqual({ state: defaultState(domain), notes: [] });
   });
   it("falls back value by value, with a note for each invalid or outdated value", () => {
-    const { state, notes } = decodeState("?v=1&industry=Mining&region=EMEA&grain=week&abc=95-80&class=Z&account=ACC-404", domain);
+    const { state, notes } = decodeState(
+      "?v=1&industry=Mining&region=EMEA&grain=week&abc=95-80&class=Z&account=ACC-404",
+      domain,
+    );
     expect(state).toEqual({ filters: { region: "EMEA" }, grain: "year", abc: [80, 95], by: "industry", account: null });
     expect(notes).toHaveLength(5);
     expect(notes[0]).toMatch(/industry "Mining" is not in this data/);

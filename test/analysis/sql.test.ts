@@ -21,7 +21,9 @@ beforeAll(async () => {
     (4, 1, 0, 0, 0, 0, 0, 0, 24002, NULL, 1, 0, 5.0, 0.0, 0.0, 0.0, 0.0),
     (5, 1, 0, 0, 0, 0, 0, 0, 24002, NULL, 0, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
   ) t(idx, industry, size, region, tier, channel, key_account, subscription, cohort, first_churn, active_now, active_ya, rev0, rev1, rev2, rev3, clv)`);
-  await db.run(`CREATE TABLE names AS SELECT idx, 'ACC-' || idx AS account_id, 'Name ' || idx AS account_name FROM accounts`);
+  await db.run(
+    `CREATE TABLE names AS SELECT idx, 'ACC-' || idx AS account_id, 'Name ' || idx AS account_name FROM accounts`,
+  );
   // A: 24000 new 100, 24002 expansion to 150, 24004 churn. B: 24000 new 200, 24001 contraction to 100. C: 24001 new 50.
   await db.run(`CREATE TABLE mrr AS SELECT * FROM (VALUES
     (0, 24000, 100.0, 100.0, 1, 24002), (0, 24002, 150.0, 50.0, 2, 24004), (0, 24004, 0.0, -150.0, 4, 24100),
@@ -35,12 +37,18 @@ afterAll(() => db?.close());
 
 describe("ABC classes in SQL", () => {
   it("follows the same rule as the hand-worked example: 50, 30, 10, 5, 5, 0 → A A B B C none", async () => {
-    const out = await query<{ idx: number; c0: number }>(db, { sql: "SELECT idx, CAST(c0 AS INTEGER) AS c0 FROM accounts_abc ORDER BY idx", params: [] });
+    const out = await query<{ idx: number; c0: number }>(db, {
+      sql: "SELECT idx, CAST(c0 AS INTEGER) AS c0 FROM accounts_abc ORDER BY idx",
+      params: [],
+    });
     expect(out.map((r) => r.c0)).toEqual([0, 0, 1, 1, 2, 3]);
   });
   it("classifies the year before on its own revenue: 10, 60, 30 of 100 → C, A, B", async () => {
     // Largest first: idx1 60 (before 0 → A), idx2 30 (before 60 → A: 60 < 80!), idx0 10 (before 90 → B).
-    const out = await query<{ c1: number }>(db, { sql: "SELECT CAST(c1 AS INTEGER) AS c1 FROM accounts_abc ORDER BY idx", params: [] });
+    const out = await query<{ c1: number }>(db, {
+      sql: "SELECT CAST(c1 AS INTEGER) AS c1 FROM accounts_abc ORDER BY idx",
+      params: [],
+    });
     expect(out.map((r) => r.c1)).toEqual([1, 0, 0, 3, 3, 3]);
   });
   it("counts migrations between windows", async () => {
@@ -112,19 +120,25 @@ describe("the selection table", () => {
     // while it held "all accounts, yearly grain, no search", a plan must still apply a filter,
     // a grain and a search set afterwards.
     // The explorer's list needs three columns more than the other statements here.
-    for (const c of ["margin0", "mrr_now", "p_alive"]) await db.run(`ALTER TABLE accounts ADD COLUMN ${c} DOUBLE DEFAULT 0`);
+    for (const c of ["margin0", "mrr_now", "p_alive"])
+      await db.run(`ALTER TABLE accounts ADD COLUMN ${c} DOUBLE DEFAULT 0`);
     await run(db, Q.classesStatement(0.8, 0.95));
     const current = new Map<Q.SelectionColumn, Q.SqlValue>();
     const prepared = new Map<string, Awaited<ReturnType<typeof db.connection.prepare>>>();
-    const viaPrepared = async <T,>(s: Q.Statement): Promise<T[]> => {
+    const viaPrepared = async <T>(s: Q.Statement): Promise<T[]> => {
       const change = Q.selectionChange(current, s);
       if (change) await db.connection.run(change.sql, change.params as never);
       let p = prepared.get(s.sql);
       if (!p) prepared.set(s.sql, (p = await db.connection.prepare(s.sql)));
       for (const [i, v] of s.params.entries()) p.bindValue(i + 1, v as never);
-      return (await p.runAndReadAll()).getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
+      return (await p.runAndReadAll())
+        .getRowObjectsJS()
+        .map((r) =>
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
+        ) as T[];
     };
-    const classCounts = async (f: Q.FilterCodes) => (await viaPrepared<{ accounts: number }>(Q.classSummary(f))).reduce((n, r) => n + r.accounts, 0);
+    const classCounts = async (f: Q.FilterCodes) =>
+      (await viaPrepared<{ accounts: number }>(Q.classSummary(f))).reduce((n, r) => n + r.accounts, 0);
     expect(await classCounts(F)).toBe(6);
     expect(await classCounts({ ...F, industry: 0 })).toBe(2);
     expect(await classCounts({ ...F, industry: 1 })).toBe(4);
@@ -134,7 +148,8 @@ describe("the selection table", () => {
     // Months: cohort 24000 has periods 0 … 5, cohort 24001 0 … 4; quarters: one cohort, p0 and p1.
     expect(await periods("month")).toBe(11);
     expect(await periods("quarter")).toBe(2);
-    const names = async (search: string) => (await viaPrepared<{ account_id: string }>(Q.accountList(F, search, "revenue", 10))).map((r) => r.account_id);
+    const names = async (search: string) =>
+      (await viaPrepared<{ account_id: string }>(Q.accountList(F, search, "revenue", 10))).map((r) => r.account_id);
     expect(await names("")).toHaveLength(6);
     expect(await names("ACC-3")).toEqual(["ACC-3"]);
     expect(await names("name 5")).toEqual(["ACC-5"]);

@@ -15,7 +15,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CONFIG = path.join(dir, "atlas.config.json");
 
 const orders = (columns: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
-  extracts: { transactions: { file: "orders.csv", columns: { account_id: "Customer", date: "Date", amount: "Amount", ...columns }, ...extra } },
+  extracts: {
+    transactions: {
+      file: "orders.csv",
+      columns: { account_id: "Customer", date: "Date", amount: "Amount", ...columns },
+      ...extra,
+    },
+  },
 });
 
 function error(raw: unknown): string {
@@ -31,10 +37,22 @@ function error(raw: unknown): string {
 describe("config keys", () => {
   it.each([
     [{ pubish: { pseudonymize: true }, ...orders() }, /"pubish" is not a configuration key; did you mean "publish"\?/],
-    [{ format: { decimalSeperator: "," }, ...orders() }, /"format\.decimalSeperator" is not a configuration key; did you mean "format\.decimalSeparator"\?/],
-    [{ valuation: { horizonMonth: 12 }, ...orders() }, /"valuation\.horizonMonth" .*did you mean "valuation\.horizonMonths"\?/],
-    [{ extracts: { transactions: { fiel: "orders.csv" } } }, /"extracts\.transactions\.fiel" .*did you mean "extracts\.transactions\.file"\?/],
-    [{ extracts: { transaction: { file: "orders.csv" } } }, /"extracts\.transaction" is not an extract LTV Atlas knows; did you mean "extracts\.transactions"\?/],
+    [
+      { format: { decimalSeperator: "," }, ...orders() },
+      /"format\.decimalSeperator" is not a configuration key; did you mean "format\.decimalSeparator"\?/,
+    ],
+    [
+      { valuation: { horizonMonth: 12 }, ...orders() },
+      /"valuation\.horizonMonth" .*did you mean "valuation\.horizonMonths"\?/,
+    ],
+    [
+      { extracts: { transactions: { fiel: "orders.csv" } } },
+      /"extracts\.transactions\.fiel" .*did you mean "extracts\.transactions\.file"\?/,
+    ],
+    [
+      { extracts: { transaction: { file: "orders.csv" } } },
+      /"extracts\.transaction" is not an extract LTV Atlas knows; did you mean "extracts\.transactions"\?/,
+    ],
     [orders({ custmer: "Customer" }), /"extracts\.transactions\.columns\.custmer" is not a column of transactions/],
   ])("rejects a misspelt key: %j", (raw, message) => {
     expect(error(raw)).toMatch(message);
@@ -51,7 +69,12 @@ describe("column mapping", () => {
     const config = parseConfig(
       {
         format: { moneyDecimals: 4 },
-        ...orders({ currency: { value: "USD" }, deal_type: { header: "Type", map: { "New Business": "new" } }, order_id: { generate: "sequence" }, amount: { multiply: ["quantity", "unit_price"] } }),
+        ...orders({
+          currency: { value: "USD" },
+          deal_type: { header: "Type", map: { "New Business": "new" } },
+          order_id: { generate: "sequence" },
+          amount: { multiply: ["quantity", "unit_price"] },
+        }),
       },
       CONFIG,
     );
@@ -64,12 +87,21 @@ describe("column mapping", () => {
   });
 
   it.each([
-    [orders({ tier: "Customer" }), /"extracts\.transactions\.columns\.tier" maps the header "Customer" that extracts\.transactions\.columns\.account_id already maps/],
-    [orders({ deal_type: { header: "Type", map: { Won: "closed" } } }), /columns\.deal_type\.map\.Won" maps to "closed", which is not one of new, renewal, expansion, other/],
+    [
+      orders({ tier: "Customer" }),
+      /"extracts\.transactions\.columns\.tier" maps the header "Customer" that extracts\.transactions\.columns\.account_id already maps/,
+    ],
+    [
+      orders({ deal_type: { header: "Type", map: { Won: "closed" } } }),
+      /columns\.deal_type\.map\.Won" maps to "closed", which is not one of new, renewal, expansion, other/,
+    ],
     [orders({ deal_type: { value: "maybe" } }), /columns\.deal_type\.value" must be one of/],
     [orders({ date: { header: "Date", value: "2024-01-01" } }), /columns\.date" must have exactly one of/],
     [orders({ date: { multiply: ["quantity", "unit_price"] } }), /columns\.date\.multiply" is only for amount/],
-    [orders({ amount: { multiply: ["quantity", "price"] } }), /columns\.amount\.multiply" must name two other columns of this extract/],
+    [
+      orders({ amount: { multiply: ["quantity", "price"] } }),
+      /columns\.amount\.multiply" must name two other columns of this extract/,
+    ],
     [orders({ date: { generate: "sequence" } }), /columns\.date\.generate" is only for line_no and id columns/],
     [orders({ date: { header: "Date", map: {} } }), /columns\.date\.map" must map values/],
     [orders({ date: 3 }), /columns\.date" must be a header, or an object/],
@@ -88,12 +120,18 @@ describe("column mapping", () => {
 
 describe("extracts", () => {
   it("needs at least one extract with customer activity", () => {
-    expect(error({ extracts: { nps_responses: { file: "nps.csv" } } })).toMatch(/names no extract with customer activity/);
+    expect(error({ extracts: { nps_responses: { file: "nps.csv" } } })).toMatch(
+      /names no extract with customer activity/,
+    );
   });
 
   it("refuses transactions beside invoices, and subscriptions beside contracts", () => {
-    expect(error({ extracts: { ...orders().extracts, invoices: { file: "i.csv" } } })).toMatch(/"extracts\.transactions" and extracts\.invoices cannot both be given/);
-    expect(error({ extracts: { subscriptions: { file: "s.csv" }, contracts: { file: "c.csv" } } })).toMatch(/extracts\.subscriptions" and extracts\.contracts cannot both be given/);
+    expect(error({ extracts: { ...orders().extracts, invoices: { file: "i.csv" } } })).toMatch(
+      /"extracts\.transactions" and extracts\.invoices cannot both be given/,
+    );
+    expect(error({ extracts: { subscriptions: { file: "s.csv" }, contracts: { file: "c.csv" } } })).toMatch(
+      /extracts\.subscriptions" and extracts\.contracts cannot both be given/,
+    );
   });
 
   it("reads exactly the files a config on an export names: a stray <name>.csv beside it is not picked up", () => {
@@ -101,13 +139,22 @@ describe("extracts", () => {
     writeFileSync(path.join(dir, "nps_responses.csv"), "response_id,account_id,responded_on,score\n");
     try {
       const config = parseConfig(orders(), CONFIG);
-      expect(Object.entries(config.extracts).filter(([, e]) => e.provided).map(([n]) => n)).toEqual(["transactions"]);
+      expect(
+        Object.entries(config.extracts)
+          .filter(([, e]) => e.provided)
+          .map(([n]) => n),
+      ).toEqual(["transactions"]);
       // Without a source extract (the canonical shape), files named like an extract are read by name.
       writeFileSync(path.join(dir, "invoices.csv"), "invoice_id,account_id,invoice_date,currency,document_type\n");
       const canonical = parseConfig({ extracts: { invoices: {} } }, CONFIG);
-      expect(Object.entries(canonical.extracts).filter(([, e]) => e.provided).map(([n]) => n)).toEqual(["subscriptions", "invoices", "nps_responses"]);
+      expect(
+        Object.entries(canonical.extracts)
+          .filter(([, e]) => e.provided)
+          .map(([n]) => n),
+      ).toEqual(["subscriptions", "invoices", "nps_responses"]);
     } finally {
-      for (const f of ["subscriptions.csv", "nps_responses.csv", "invoices.csv"]) rmSync(path.join(dir, f), { force: true });
+      for (const f of ["subscriptions.csv", "nps_responses.csv", "invoices.csv"])
+        rmSync(path.join(dir, f), { force: true });
     }
   });
 
@@ -116,7 +163,9 @@ describe("extracts", () => {
     expect(config.quarantineLimit).toEqual({ rows: 0.05, money: 0.01 });
     expect(config.scenariosDir).toBe(path.join(dir, "my-scenarios"));
     expect(parseConfig(orders(), CONFIG).scenariosDir).toBeNull();
-    expect(error({ ...orders(), quarantineLimit: { rows: 2 } })).toMatch(/quarantineLimit\.rows" must be a share from 0 to 1/);
+    expect(error({ ...orders(), quarantineLimit: { rows: 2 } })).toMatch(
+      /quarantineLimit\.rows" must be a share from 0 to 1/,
+    );
   });
 });
 
@@ -130,7 +179,12 @@ describe("format", () => {
     expect(error({ format, ...orders() })).toMatch(message);
   });
 
-  it.each(["%-m/%-d/%Y", "%d/%m/%y %H:%M", "%Y-%m-%dT%H:%M:%SZ", "%d %b %Y"])("accepts the date format %s", (dateFormat) => {
-    expect(parseConfig({ format: { dateFormat }, ...orders() }, CONFIG).extracts.transactions.format.dateFormat).toBe(dateFormat);
-  });
+  it.each(["%-m/%-d/%Y", "%d/%m/%y %H:%M", "%Y-%m-%dT%H:%M:%SZ", "%d %b %Y"])(
+    "accepts the date format %s",
+    (dateFormat) => {
+      expect(parseConfig({ format: { dateFormat }, ...orders() }, CONFIG).extracts.transactions.format.dateFormat).toBe(
+        dateFormat,
+      );
+    },
+  );
 });

@@ -39,15 +39,29 @@ describe("the per-account tables' contract", () => {
   it("names the table and column of every breach", async () => {
     const f = files();
     await db.run(`CREATE TABLE bad_month AS SELECT * EXCLUDE (mrr_cents) FROM read_parquet('${f.account_month}')`);
-    expect(await checkAggregates(db, { ...f, account_month: "bad_month" })).toEqual([expect.stringMatching(/^account_month\.mrr_cents: missing/)]);
+    expect(await checkAggregates(db, { ...f, account_month: "bad_month" })).toEqual([
+      expect.stringMatching(/^account_month\.mrr_cents: missing/),
+    ]);
 
-    await db.run(`CREATE TABLE dup_month AS SELECT * FROM read_parquet('${f.account_month}') UNION ALL (SELECT * FROM read_parquet('${f.account_month}') LIMIT 1)`);
-    expect(await checkAggregates(db, { ...f, account_month: "dup_month" })).toEqual([expect.stringMatching(/^account_month: 1 repeated \(account_id, month\)/)]);
+    await db.run(
+      `CREATE TABLE dup_month AS SELECT * FROM read_parquet('${f.account_month}') UNION ALL (SELECT * FROM read_parquet('${f.account_month}') LIMIT 1)`,
+    );
+    expect(await checkAggregates(db, { ...f, account_month: "dup_month" })).toEqual([
+      expect.stringMatching(/^account_month: 1 repeated \(account_id, month\)/),
+    ]);
 
-    await db.run(`CREATE TABLE mid_month AS SELECT * REPLACE (month + 14 AS month) FROM read_parquet('${f.spend_month}')`);
-    expect(await checkAggregates(db, { ...f, spend_month: "mid_month" })).toEqual([expect.stringMatching(/^spend_month\.month: \d+ values not on the first day/)]);
+    await db.run(
+      `CREATE TABLE mid_month AS SELECT * REPLACE (month + 14 AS month) FROM read_parquet('${f.spend_month}')`,
+    );
+    expect(await checkAggregates(db, { ...f, spend_month: "mid_month" })).toEqual([
+      expect.stringMatching(/^spend_month\.month: \d+ values not on the first day/),
+    ]);
 
-    await db.run(`CREATE TABLE orphan_month AS SELECT * REPLACE ('NOPE' AS account_id) FROM read_parquet('${f.account_month}') LIMIT 2`);
-    expect(await checkAggregates(db, { ...f, account_month: "orphan_month" })).toEqual(["account_month.account_id: 2 rows reference accounts missing from dim_accounts"]);
+    await db.run(
+      `CREATE TABLE orphan_month AS SELECT * REPLACE ('NOPE' AS account_id) FROM read_parquet('${f.account_month}') LIMIT 2`,
+    );
+    expect(await checkAggregates(db, { ...f, account_month: "orphan_month" })).toEqual([
+      "account_month.account_id: 2 rows reference accounts missing from dim_accounts",
+    ]);
   });
 });

@@ -27,7 +27,9 @@ import { serveStatic, type StaticServer } from "../support/serve.js";
 const work = mkdtempSync(path.join(os.tmpdir(), "atlas-aggregate-site-"));
 const dist = path.join(work, "dist");
 const data = path.join(dist, "_file", "data");
-const SAVED = readdirSync(path.join(REPO, "data", "scenarios")).filter((f) => f.endsWith(".json")).map((f) => `/scenarios/${f.slice(0, -5)}`);
+const SAVED = readdirSync(path.join(REPO, "data", "scenarios"))
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => `/scenarios/${f.slice(0, -5)}`);
 
 /**
  * Where each page must show the note (the `data-*` slot that would hold per-account content,
@@ -51,8 +53,11 @@ let server: StaticServer;
 beforeAll(async () => {
   const started = performance.now();
   const run = runBuild(["--aggregate-only", "--store", path.join(work, "store"), "--out", dist]);
-  if (run.status !== 0) throw new Error(`build --aggregate-only failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
-  process.stderr.write(`aggregate-only: built the sample site in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (run.status !== 0)
+    throw new Error(`build --aggregate-only failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+  process.stderr.write(
+    `aggregate-only: built the sample site in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   browser = await launch();
   server = await serveStatic(dist);
 }, 600_000);
@@ -77,12 +82,22 @@ describe("the sample site built with --aggregate-only", () => {
     expect(ids.length).toBeGreaterThan(1000);
     expect(personal.length).toBeGreaterThan(1000);
     expect(grepFixed(escapedForms([...ids, ...personal]), dist).slice(0, 20)).toEqual([]);
-    expect(grepPattern("Account [0-9]{4}|Manager [0-9]{2}|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.example", dist)).toEqual([]);
+    expect(grepPattern("Account [0-9]{4}|Manager [0-9]{2}|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.example", dist)).toEqual(
+      [],
+    );
   });
 
   it("ships every per-account table with its columns and no rows, and every per-account list empty", () => {
     const arrows = readdirSync(data).filter((f) => f.endsWith(".arrows"));
-    expect(arrows.map((f) => f.split(".")[0]).sort()).toEqual(["analyst-accounts", "analyst-accounts-core", "analyst-mrr", "analyst-names", "analyst-nps", "quarantine", "scenario-accounts"]);
+    expect(arrows.map((f) => f.split(".")[0]).sort()).toEqual([
+      "analyst-accounts",
+      "analyst-accounts-core",
+      "analyst-mrr",
+      "analyst-names",
+      "analyst-nps",
+      "quarantine",
+      "scenario-accounts",
+    ]);
     for (const f of arrows) {
       const table = tableFromIPC(readFileSync(path.join(data, f)));
       expect(table.numRows, f).toBe(0);
@@ -92,11 +107,17 @@ describe("the sample site built with --aggregate-only", () => {
     expect(summary.aggregateOnly).toBe(true);
     expect(summary.first.topAccounts).toEqual([]);
     expect(summary.first.triangle.length).toBeGreaterThan(0);
-    const saved = JSON.parse(readFileSync(output("scenario-saved", "json"), "utf8")) as Array<{ aggregateOnly: boolean; report: { mostAffected: unknown[] } }>;
+    const saved = JSON.parse(readFileSync(output("scenario-saved", "json"), "utf8")) as Array<{
+      aggregateOnly: boolean;
+      report: { mostAffected: unknown[] };
+    }>;
     expect(saved.length).toBe(SAVED.length);
     for (const s of saved) expect([s.aggregateOnly, s.report.mostAffected]).toEqual([true, []]);
     expect(JSON.parse(readFileSync(output("scenario-base", "json"), "utf8")).aggregateOnly).toBe(true);
-    expect(JSON.parse(readFileSync(output("quality", "json"), "utf8")).publish).toEqual({ pseudonymize: true, aggregateOnly: true });
+    expect(JSON.parse(readFileSync(output("quality", "json"), "utf8")).publish).toEqual({
+      pseudonymize: true,
+      aggregateOnly: true,
+    });
   });
 
   describe("in headless Chromium", () => {
@@ -105,7 +126,8 @@ describe("the sample site built with --aggregate-only", () => {
         const { session, page, dialogs, violations } = await watchedPage(browser);
         await page.goto(server.url + route, { waitUntil: "networkidle" });
         await settle(page);
-        if (route.match(/^\/(cohorts|pareto|segments|accounts)$/)) await page.locator('body[data-analyst-ready="aggregate-only"]').waitFor({ timeout: 60_000 });
+        if (route.match(/^\/(cohorts|pareto|segments|accounts)$/))
+          await page.locator('body[data-analyst-ready="aggregate-only"]').waitFor({ timeout: 60_000 });
         for (const slot of notes) {
           const note = page.locator(slot).locator("[data-aggregate-only]");
           await expect(note.count(), `${route} ${slot}`).resolves.toBe(1);
@@ -115,10 +137,17 @@ describe("the sample site built with --aggregate-only", () => {
         expect(await page.locator("[data-aggregate-only]").count()).toBe(notes.length);
         // The notes are text, not markup; precomputed charts are drawn, and nothing reads NaN.
         expect(await page.locator("[data-aggregate-only] *").count()).toBe(0);
-        for (const chart of charts) expect(await page.locator(`[data-chart="${chart}"] svg`).count(), `${route} ${chart}`).toBeGreaterThan(0);
+        for (const chart of charts)
+          expect(await page.locator(`[data-chart="${chart}"] svg`).count(), `${route} ${chart}`).toBeGreaterThan(0);
         expect(await page.locator("main").innerText()).not.toMatch(/\bNaN\b|undefined/);
         // No table of accounts anywhere.
-        expect(await page.locator('[data-table="accounts"] table, [data-table="top"] table, [data-table="affected"], [data-drill] table').count()).toBe(0);
+        expect(
+          await page
+            .locator(
+              '[data-table="accounts"] table, [data-table="top"] table, [data-table="affected"], [data-drill] table',
+            )
+            .count(),
+        ).toBe(0);
         expect(session.errors).toEqual([]);
         expect(await violations()).toEqual([]);
         expect(dialogs).toEqual([]);
@@ -144,9 +173,16 @@ describe("the sample site built with --aggregate-only", () => {
       await page.goto(server.url + "/accounts", { waitUntil: "networkidle" });
       await settle(page);
       const imports = readdirSync(path.join(dist, "_import"), { recursive: true, encoding: "utf8" });
-      const module = (name: string) => `/_import/${imports.find((f) => f.endsWith(".js") && path.basename(f).startsWith(`${path.basename(name)}.`) && f.startsWith(path.dirname(name)))}`;
+      const module = (name: string) =>
+        `/_import/${imports.find((f) => f.endsWith(".js") && path.basename(f).startsWith(`${path.basename(name)}.`) && f.startsWith(path.dirname(name)))}`;
       const file = (name: string) => `/_file/data/${path.basename(output(name, "arrows"))}`;
-      const files = { accounts: file("analyst-accounts"), core: file("analyst-accounts-core"), names: file("analyst-names"), mrr: file("analyst-mrr"), nps: file("analyst-nps") };
+      const files = {
+        accounts: file("analyst-accounts"),
+        core: file("analyst-accounts-core"),
+        names: file("analyst-names"),
+        mrr: file("analyst-mrr"),
+        nps: file("analyst-nps"),
+      };
       // A string, not a function: vitest would rewrite a function's import() for Node.
       const counts = (await page.evaluate(`(async () => {
         const { openAnalystDb } = await import(${JSON.stringify(module("components/analyst-db"))});
@@ -179,8 +215,22 @@ describe("the sample site built with --aggregate-only", () => {
       })()`)) as Record<string, number>;
       // Every query runs; only the count over `core` returns a row (of zeros).
       expect(counts).toEqual({
-        accountList: 0, accountDetail: 0, cohortTriangle: 0, churnAges: 0, movements: 0, movementAccounts: 0, concentrationCurve: 0, classSummary: 0,
-        classMigration: 0, segmentTable: 0, npsBySegment: 0, leversVsRetention: 0, channelYears: 0, marginPoints: 0, marginBins: 0, core: 1,
+        accountList: 0,
+        accountDetail: 0,
+        cohortTriangle: 0,
+        churnAges: 0,
+        movements: 0,
+        movementAccounts: 0,
+        concentrationCurve: 0,
+        classSummary: 0,
+        classMigration: 0,
+        segmentTable: 0,
+        npsBySegment: 0,
+        leversVsRetention: 0,
+        channelYears: 0,
+        marginPoints: 0,
+        marginBins: 0,
+        core: 1,
       });
       expect(session.errors).toEqual([]);
       expect(foreignRequests(session, server.url)).toEqual([]);

@@ -18,12 +18,20 @@ import { foreignRequests, settle, useSite, watchedPage } from "../support/browse
 import { REPO } from "../support/fixtures.js";
 
 const dist = inject("sampleDist");
-const SAVED = readdirSync(path.join(REPO, "data", "scenarios")).filter((f) => f.endsWith(".json")).map((f) => `/scenarios/${f.slice(0, -5)}`);
+const SAVED = readdirSync(path.join(REPO, "data", "scenarios"))
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => `/scenarios/${f.slice(0, -5)}`);
 const PAGES = ["/", "/models", "/cohorts", "/pareto", "/segments", "/accounts", "/scenarios/", ...SAVED, "/quality"];
 const ANALYST = ["/cohorts", "/pareto", "/segments", "/accounts"];
 const ANALYST_PARAMS = ["industry", "size", "region", "tier", "channel", "class", "grain", "abc", "by", "account"];
 const LONG = `${"x".repeat(3000)}' OR 1=1 --`;
-const INJECTIONS = ["' OR 1=1 --", '"; DROP TABLE accounts; --', "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", LONG];
+const INJECTIONS = [
+  "' OR 1=1 --",
+  '"; DROP TABLE accounts; --',
+  "<script>alert(1)</script>",
+  "<img src=x onerror=alert(2)>",
+  LONG,
+];
 
 const site = useSite(dist);
 
@@ -62,7 +70,10 @@ describe("injection through URL parameters and inputs", () => {
       for (const bad of INJECTIONS) {
         const { session, page, dialogs, violations } = await watchedPage(site.browser);
         // The long string goes into two parameters only: a URL must stay under the server's 16 kB header limit.
-        const query = new URLSearchParams([["v", "1"], ...(bad === LONG ? ["industry", "account"] : ANALYST_PARAMS).map((p) => [p, bad])]);
+        const query = new URLSearchParams([
+          ["v", "1"],
+          ...(bad === LONG ? ["industry", "account"] : ANALYST_PARAMS).map((p) => [p, bad]),
+        ]);
         await page.goto(`${site.server.url}${route}?${query}`, { waitUntil: "networkidle" });
         await settle(page);
         const text = await page.locator("main").innerText();
@@ -75,7 +86,9 @@ describe("injection through URL parameters and inputs", () => {
       }
       // A hostile version parameter.
       const { session, page, dialogs } = await watchedPage(site.browser);
-      await page.goto(`${site.server.url}${route}?v=${encodeURIComponent(INJECTIONS[0])}`, { waitUntil: "networkidle" });
+      await page.goto(`${site.server.url}${route}?v=${encodeURIComponent(INJECTIONS[0])}`, {
+        waitUntil: "networkidle",
+      });
       await settle(page);
       expect(await page.locator("main").innerText()).toContain(INJECTIONS[0]);
       expect(dialogs).toEqual([]);
@@ -86,7 +99,11 @@ describe("injection through URL parameters and inputs", () => {
 
   it("/scenarios/ opens hostile or damaged scenario links as the baseline, with a note", async () => {
     const encoded = (text: string) => Buffer.from(text, "utf8").toString("base64url");
-    const links = [...INJECTIONS, encoded(JSON.stringify({ v: 1, title: "<script>alert(3)</script>", ledger: [{ lever: "' OR 1=1 --" }] })), encoded("<script>alert(4)</script>")];
+    const links = [
+      ...INJECTIONS,
+      encoded(JSON.stringify({ v: 1, title: "<script>alert(3)</script>", ledger: [{ lever: "' OR 1=1 --" }] })),
+      encoded("<script>alert(4)</script>"),
+    ];
     for (const bad of links) {
       const { session, page, dialogs, violations } = await watchedPage(site.browser);
       await page.goto(`${site.server.url}/scenarios/?s=${encodeURIComponent(bad)}`, { waitUntil: "networkidle" });
@@ -102,7 +119,11 @@ describe("injection through URL parameters and inputs", () => {
   it("takes hostile text in the account search, the quarantine search and the scenario fields as text", async () => {
     // The author and reason fields belong to an adjustment: "Add adjustment" opens its editor.
     const addAdjustment = (page: Page) => page.locator('button[data-action="add"]').first().click();
-    const targets: Array<{ route: string; field: (page: Page) => ReturnType<Page["locator"]>; before?: (page: Page) => Promise<void> }> = [
+    const targets: Array<{
+      route: string;
+      field: (page: Page) => ReturnType<Page["locator"]>;
+      before?: (page: Page) => Promise<void>;
+    }> = [
       { route: "/accounts", field: (page) => page.getByLabel("Search name or id") },
       { route: "/quality", field: (page) => page.getByLabel("Message contains") },
       { route: "/scenarios/", field: (page) => page.locator('input[name="title"]') },

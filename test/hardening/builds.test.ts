@@ -29,7 +29,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 function sourceDigest(): string {
   const src = path.join(REPO, "src");
   const hash = createHash("sha256");
-  for (const rel of files(src).filter((f) => !f.startsWith(".observablehq"))) hash.update(`${rel}\0`).update(readFileSync(path.join(src, rel)));
+  for (const rel of files(src).filter((f) => !f.startsWith(".observablehq")))
+    hash.update(`${rel}\0`).update(readFileSync(path.join(src, rel)));
   return hash.digest("hex");
 }
 
@@ -38,8 +39,11 @@ const sha256 = (file: string) => createHash("sha256").update(readFileSync(file))
 function build(args: string[]): void {
   const started = performance.now();
   const run = runBuild(args);
-  if (run.status !== 0) throw new Error(`build ${args.join(" ")} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
-  process.stderr.write(`hardening: build ${args.filter((a) => a.startsWith("--")).join(" ")} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (run.status !== 0)
+    throw new Error(`build ${args.join(" ")} failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+  process.stderr.write(
+    `hardening: build ${args.filter((a) => a.startsWith("--")).join(" ")} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 describe("a published build of the sample (config publish mode off, --publish flag on)", () => {
@@ -51,8 +55,14 @@ describe("a published build of the sample (config publish mode off, --publish fl
   beforeAll(() => {
     sourcesBefore = sourceDigest();
     // The sample's config plus comment keys (a leading $: read by nobody) holding a secret.
-    const base = JSON.parse(readFileSync(path.join(REPO, "data", "atlas.config.json"), "utf8")) as Record<string, unknown>;
-    writeFileSync(config, JSON.stringify({ ...base, sourceDir: SAMPLE, $databaseUrl: DATABASE_URL, $apiToken: SECRET }, null, 2));
+    const base = JSON.parse(readFileSync(path.join(REPO, "data", "atlas.config.json"), "utf8")) as Record<
+      string,
+      unknown
+    >;
+    writeFileSync(
+      config,
+      JSON.stringify({ ...base, sourceDir: SAMPLE, $databaseUrl: DATABASE_URL, $apiToken: SECRET }, null, 2),
+    );
     process.env.ATLAS_DATABASE_URL = DATABASE_URL;
     process.env.ATLAS_API_TOKEN = SECRET;
     try {
@@ -72,7 +82,9 @@ describe("a published build of the sample (config publish mode off, --publish fl
     // As written, and as HTML or JSON would escape it.
     expect(grepFixed(escapedForms(needles), distA).slice(0, 20)).toEqual([]);
     // Any e-mail address at all (the sample's are all @….example).
-    const emailRun = spawnSync("grep", ["-rEaol", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.example", distA], { encoding: "utf8" });
+    const emailRun = spawnSync("grep", ["-rEaol", "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.example", distA], {
+      encoding: "utf8",
+    });
     expect(emailRun.stdout.trim()).toBe("");
   });
 
@@ -93,11 +105,16 @@ describe("a published build of the sample (config publish mode off, --publish fl
     ids.forEach((id, i) => expect(pseudonyms[i]).toBe(`Account ${String(sorted.indexOf(id) + 1).padStart(4, "0")}`));
     const byId = new Map(ids.map((id, i) => [id, pseudonyms[i]]));
     const summaryFile = readdirSync(dataDir).find((f) => f.startsWith("analyst-summary.") && f.endsWith(".json"))!;
-    const summary = JSON.parse(readFileSync(path.join(dataDir, summaryFile), "utf8")) as { first: { topAccounts: Array<{ account_id: string; account_name: string }> } };
+    const summary = JSON.parse(readFileSync(path.join(dataDir, summaryFile), "utf8")) as {
+      first: { topAccounts: Array<{ account_id: string; account_name: string }> };
+    };
     expect(summary.first.topAccounts.length).toBeGreaterThan(0);
     for (const a of summary.first.topAccounts) expect(a.account_name).toBe(byId.get(a.account_id));
     const qualityFile = readdirSync(dataDir).find((f) => f.startsWith("quality.") && f.endsWith(".json"))!;
-    expect(JSON.parse(readFileSync(path.join(dataDir, qualityFile), "utf8")).publish).toEqual({ pseudonymize: true, aggregateOnly: false });
+    expect(JSON.parse(readFileSync(path.join(dataDir, qualityFile), "utf8")).publish).toEqual({
+      pseudonymize: true,
+      aggregateOnly: false,
+    });
   });
 
   it("is byte-identical when built twice from the same extracts and config", () => {
@@ -106,7 +123,10 @@ describe("a published build of the sample (config publish mode off, --publish fl
     const a = files(distA);
     expect(a.length).toBeGreaterThan(20);
     const b = files(distB);
-    expect({ onlyInA: a.filter((f) => !b.includes(f)), onlyInB: b.filter((f) => !a.includes(f)) }).toEqual({ onlyInA: [], onlyInB: [] });
+    expect({ onlyInA: a.filter((f) => !b.includes(f)), onlyInB: b.filter((f) => !a.includes(f)) }).toEqual({
+      onlyInA: [],
+      onlyInB: [],
+    });
     const differing = a.filter((rel) => sha256(path.join(distA, rel)) !== sha256(path.join(distB, rel)));
     expect(differing).toEqual([]);
   });
@@ -116,18 +136,30 @@ describe("an interrupted prepare", () => {
   /** Starts a prepare and kills it with SIGKILL once its temporary store folder has data in it. */
   async function killMidway(store: string): Promise<void> {
     // Its own process group: tsx runs the script in a child process, and the whole group dies.
-    const child = spawn(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "build.ts"), "--prepare-only", "--force", "--store", store], {
-      cwd: REPO,
-      env: { ...process.env, TZ: "UTC" },
-      stdio: "ignore",
-      detached: true,
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"),
+        path.join(REPO, "scripts", "build.ts"),
+        "--prepare-only",
+        "--force",
+        "--store",
+        store,
+      ],
+      {
+        cwd: REPO,
+        env: { ...process.env, TZ: "UTC" },
+        stdio: "ignore",
+        detached: true,
+      },
+    );
     const exited = new Promise((resolve) => child.on("exit", resolve));
     // Kill 1.5 s after the temporary store folder appears (ingest under way), or after 20 s at most.
     const started = Date.now();
     let seen = 0;
     while (Date.now() - started < 20_000) {
-      if (!seen && readdirSync(path.dirname(store)).some((f) => f.startsWith(`${path.basename(store)}.tmp-`))) seen = Date.now();
+      if (!seen && readdirSync(path.dirname(store)).some((f) => f.startsWith(`${path.basename(store)}.tmp-`)))
+        seen = Date.now();
       if (seen && Date.now() - seen > 1500) break;
       await new Promise((r) => setTimeout(r, 50));
     }

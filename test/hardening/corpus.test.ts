@@ -26,7 +26,14 @@ interface Expected {
   error?: string;
   quarantined?: Array<{ extract: string; line: number; code: string; column: string | null }>;
   accepted?: Record<string, number>;
-  values?: Array<{ extract: string; line: number; column: string; equals?: string; length?: number; csvEscaped?: boolean }>;
+  values?: Array<{
+    extract: string;
+    line: number;
+    column: string;
+    equals?: string;
+    length?: number;
+    csvEscaped?: boolean;
+  }>;
   money?: Record<string, string>;
   ignoredHeaders?: Record<string, string[]>;
 }
@@ -54,7 +61,10 @@ function materialize(c: Case): { dir: string; texts: Map<string, string>; config
     let text = edit.replace ?? readFileSync(file, "utf8") + (edit.append ?? "");
     if (c.big) text = text.replaceAll(c.big.marker, c.big.char.repeat(c.big.times));
     if (edit.append !== undefined && edit.encoding && edit.encoding !== "utf8") {
-      writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from(text.slice(readFileSync(file, "utf8").length), edit.encoding)]));
+      writeFileSync(
+        file,
+        Buffer.concat([readFileSync(file), Buffer.from(text.slice(readFileSync(file, "utf8").length), edit.encoding)]),
+      );
     } else writeFileSync(file, Buffer.from(text, edit.encoding ?? "utf8"));
     texts.set(edit.extract, text);
   }
@@ -90,27 +100,46 @@ describe(`the malformed-extract corpus (${cases.length} cases)`, () => {
         }
         expect(c.expect.error, "the build should have stopped").toBeUndefined();
 
-        const quarantine = (await db.all<{ extract: string; line: string; code: string; column_name: string | null }>(
-          "SELECT extract, line, code, column_name FROM quarantine ORDER BY extract, line",
-        )).map((q) => ({ extract: q.extract, line: Number(q.line), code: q.code, column: q.column_name }));
-        const order = (a: { extract: string; line: number; code: string }, b: { extract: string; line: number; code: string }) => a.extract.localeCompare(b.extract) || a.line - b.line || a.code.localeCompare(b.code);
+        const quarantine = (
+          await db.all<{ extract: string; line: string; code: string; column_name: string | null }>(
+            "SELECT extract, line, code, column_name FROM quarantine ORDER BY extract, line",
+          )
+        ).map((q) => ({ extract: q.extract, line: Number(q.line), code: q.code, column: q.column_name }));
+        const order = (
+          a: { extract: string; line: number; code: string },
+          b: { extract: string; line: number; code: string },
+        ) => a.extract.localeCompare(b.extract) || a.line - b.line || a.code.localeCompare(b.code);
         expect(quarantine.sort(order)).toEqual([...(c.expect.quarantined ?? [])].sort(order));
 
         for (const e of report.extracts.filter((x) => x.provided)) {
           expect(e.accepted + e.quarantined, `${e.extract}: accepted + quarantined = rows read`).toBe(e.rowsRead);
           const text = texts.get(e.extract) ?? readFileSync(path.join(dir, `${e.extract}.csv`), "utf8");
-          const delimiter = (c.config?.extracts as Record<string, { format?: { delimiter?: string } }> | undefined)?.[e.extract]?.format?.delimiter;
-          if (!c.files.some((f) => f.extract === e.extract && /unterminated|"Open/.test(f.append ?? "")) && delimiter === undefined) {
-            expect(e.rowsRead, `${e.extract}: rows read = records in the file`).toBe(countCsvRecords(text.replace(/^\uFEFF/, "")));
+          const delimiter = (c.config?.extracts as Record<string, { format?: { delimiter?: string } }> | undefined)?.[
+            e.extract
+          ]?.format?.delimiter;
+          if (
+            !c.files.some((f) => f.extract === e.extract && /unterminated|"Open/.test(f.append ?? "")) &&
+            delimiter === undefined
+          ) {
+            expect(e.rowsRead, `${e.extract}: rows read = records in the file`).toBe(
+              countCsvRecords(text.replace(/^\uFEFF/, "")),
+            );
           }
           if (e.money) expect(e.money.balanced, `${e.extract}: money reconciles`).toBe(true);
-          for (const reason of e.reasons) for (const example of reason.examples) expect(example.raw.length).toBeLessThanOrEqual(400);
+          for (const reason of e.reasons)
+            for (const example of reason.examples) expect(example.raw.length).toBeLessThanOrEqual(400);
         }
-        for (const [name, n] of Object.entries(c.expect.accepted ?? {})) expect(report.extracts.find((e) => e.extract === name)?.accepted, `${name} accepted`).toBe(n);
-        for (const [name, total] of Object.entries(c.expect.money ?? {})) expect(report.extracts.find((e) => e.extract === name)?.money?.sourceTotal).toBe(total);
-        for (const [name, headers] of Object.entries(c.expect.ignoredHeaders ?? {})) expect(report.extracts.find((e) => e.extract === name)?.ignoredHeaders).toEqual(headers);
+        for (const [name, n] of Object.entries(c.expect.accepted ?? {}))
+          expect(report.extracts.find((e) => e.extract === name)?.accepted, `${name} accepted`).toBe(n);
+        for (const [name, total] of Object.entries(c.expect.money ?? {}))
+          expect(report.extracts.find((e) => e.extract === name)?.money?.sourceTotal).toBe(total);
+        for (const [name, headers] of Object.entries(c.expect.ignoredHeaders ?? {}))
+          expect(report.extracts.find((e) => e.extract === name)?.ignoredHeaders).toEqual(headers);
         for (const v of c.expect.values ?? []) {
-          const rows = await db.all<{ value: string }>(`SELECT CAST("${v.column}" AS VARCHAR) AS value FROM accepted_${v.extract} WHERE line = $line`, { line: v.line });
+          const rows = await db.all<{ value: string }>(
+            `SELECT CAST("${v.column}" AS VARCHAR) AS value FROM accepted_${v.extract} WHERE line = $line`,
+            { line: v.line },
+          );
           expect(rows, `${v.extract} line ${v.line} accepted`).toHaveLength(1);
           if (v.equals !== undefined) expect(rows[0].value).toBe(v.equals);
           if (v.length !== undefined) expect(rows[0].value.length).toBe(v.length);

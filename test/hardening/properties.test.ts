@@ -20,7 +20,15 @@ import { centsOf, ingest } from "../../loaders/ingest/index.js";
 import { bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
 import { paretoNbdProbabilityAliveOne } from "../../src/lib/models/paretonbd.js";
 import { predictClv, sbgClv } from "../../src/lib/models/valuation.js";
-import { neutralEffects, periodsFor, ScenarioEvaluator, survivalSeries, type AccountArrays, type ScenarioBase, type ScenarioPool } from "../../src/lib/scenarios/engine.js";
+import {
+  neutralEffects,
+  periodsFor,
+  ScenarioEvaluator,
+  survivalSeries,
+  type AccountArrays,
+  type ScenarioBase,
+  type ScenarioPool,
+} from "../../src/lib/scenarios/engine.js";
 import { SCENARIO_VERSION, type LedgerEntry } from "../../src/lib/scenarios/model.js";
 import { contractValue } from "../../src/lib/valuation/contract.js";
 import { copyFixture, writeConfig } from "../support/fixtures.js";
@@ -45,8 +53,28 @@ const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}
 
 const amountArb = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: -5_000_000, max: 50_000_000 }).map((c) => (c / 100).toFixed(2)) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 99_999_999 }).map((c) => (c / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })) },
-  { weight: 1, arbitrary: fc.constantFrom("$12.00", "12.345", "", "NaN", "null", "abc", "9999999999999.00", "1e3", " 7.5 ", "(3.00)", "1,23.00") },
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 99_999_999 })
+      .map((c) => (c / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "$12.00",
+      "12.345",
+      "",
+      "NaN",
+      "null",
+      "abc",
+      "9999999999999.00",
+      "1e3",
+      " 7.5 ",
+      "(3.00)",
+      "1,23.00",
+    ),
+  },
 );
 
 interface GenRow {
@@ -81,16 +109,23 @@ describe("ingest, for any generated extract", () => {
           const fields = [r.invoice, String(r.line), r.product, r.quantity, unit, r.amount, "product"];
           return (r.ragged ? fields.slice(0, 4) : fields).map(csvField).join(",");
         });
-        writeFileSync(path.join(dir, "invoice_lines.csv"), ["invoice_id,line_no,product_id,quantity,unit_price,amount,line_type", ...lines].join("\n") + "\n");
+        writeFileSync(
+          path.join(dir, "invoice_lines.csv"),
+          ["invoice_id,line_no,product_id,quantity,unit_price,amount,line_type", ...lines].join("\n") + "\n",
+        );
         const db = await openDb({ threads: 2 });
         try {
           const report = await ingest(db, loadConfig(writeConfig(dir)));
           const e = report.extracts.find((x) => x.extract === "invoice_lines")!;
           expect(e.rowsRead).toBe(rows.length);
           expect(e.accepted + e.quarantined).toBe(rows.length);
-          const expected = rows.filter((r) => !r.ragged).reduce((sum, r) => sum.plus(readableAmount(r.amount) ?? 0), new Decimal(0));
+          const expected = rows
+            .filter((r) => !r.ragged)
+            .reduce((sum, r) => sum.plus(readableAmount(r.amount) ?? 0), new Decimal(0));
           expect(e.money!.sourceTotal).toBe(expected.toFixed(2));
-          expect(centsOf(e.money!.acceptedTotal) + centsOf(e.money!.quarantinedTotal)).toBe(centsOf(e.money!.sourceTotal));
+          expect(centsOf(e.money!.acceptedTotal) + centsOf(e.money!.quarantinedTotal)).toBe(
+            centsOf(e.money!.sourceTotal),
+          );
           expect(e.money!.balanced).toBe(true);
         } finally {
           db.close();
@@ -115,22 +150,35 @@ const historyArb = fc
 describe("the purchase models", () => {
   it("keep P(alive) in [0, 1] for BG/NBD over random parameters and histories", () => {
     fc.assert(
-      fc.property(fc.record({ r: positive(0.01, 50), alpha: positive(0.01, 500), a: positive(0.01, 50), b: positive(0.01, 50) }), historyArb, (p, h) => {
-        const alive = bgnbdProbabilityAliveOne(p, h.x, h.tx, h.T);
-        expect(alive).toBeGreaterThanOrEqual(0);
-        expect(alive).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.record({ r: positive(0.01, 50), alpha: positive(0.01, 500), a: positive(0.01, 50), b: positive(0.01, 50) }),
+        historyArb,
+        (p, h) => {
+          const alive = bgnbdProbabilityAliveOne(p, h.x, h.tx, h.T);
+          expect(alive).toBeGreaterThanOrEqual(0);
+          expect(alive).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 400, seed: 11 },
     );
   });
 
   it("keep P(alive) in [0, 1] for Pareto/NBD over random parameters and histories", () => {
     fc.assert(
-      fc.property(fc.record({ r: positive(0.01, 50), alpha: positive(0.01, 500), s: positive(0.01, 50), beta: positive(0.01, 500) }), historyArb, (p, h) => {
-        const alive = paretoNbdProbabilityAliveOne(p, h.x, h.tx, h.T);
-        expect(alive).toBeGreaterThanOrEqual(0);
-        expect(alive).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.record({
+          r: positive(0.01, 50),
+          alpha: positive(0.01, 500),
+          s: positive(0.01, 50),
+          beta: positive(0.01, 500),
+        }),
+        historyArb,
+        (p, h) => {
+          const alive = paretoNbdProbabilityAliveOne(p, h.x, h.tx, h.T);
+          expect(alive).toBeGreaterThanOrEqual(0);
+          expect(alive).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 400, seed: 12 },
     );
   });
@@ -148,25 +196,43 @@ describe("a case found by the property above", () => {
 });
 
 describe("value, as the margin rises", () => {
-  const margins = fc.tuple(positive(0, 1), positive(0, 1)).map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
+  const margins = fc
+    .tuple(positive(0, 1), positive(0, 1))
+    .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
   const sbg = fc.record({ gamma: positive(0.05, 20), delta: positive(0.05, 20) });
 
   it("never falls for a contract (src/lib/valuation/contract.ts)", () => {
     fc.assert(
-      fc.property(sbg, margins, fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 120 }), positive(0, 1e6), positive(0, 0.05), (p, [m1, m2], renewals, periods, payment, d) => {
-        const o = { renewals, periods, paymentPerPeriod: payment, discountPerPeriod: d };
-        expect(contractValue(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(contractValue(p, { ...o, margin: m1 }));
-      }),
+      fc.property(
+        sbg,
+        margins,
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 120 }),
+        positive(0, 1e6),
+        positive(0, 0.05),
+        (p, [m1, m2], renewals, periods, payment, d) => {
+          const o = { renewals, periods, paymentPerPeriod: payment, discountPerPeriod: d };
+          expect(contractValue(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(contractValue(p, { ...o, margin: m1 }));
+        },
+      ),
       { numRuns: 200, seed: 13 },
     );
   });
 
   it("never falls for the sBG CLV (src/lib/models/valuation.ts)", () => {
     fc.assert(
-      fc.property(sbg, margins, fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 120 }), positive(0, 1e6), positive(0, 0.3), (p, [m1, m2], renewals, months, mrr, annualDiscount) => {
-        const o = { renewals, months, mrr, annualDiscount };
-        expect(sbgClv(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(sbgClv(p, { ...o, margin: m1 }));
-      }),
+      fc.property(
+        sbg,
+        margins,
+        fc.integer({ min: 0, max: 50 }),
+        fc.integer({ min: 1, max: 120 }),
+        positive(0, 1e6),
+        positive(0, 0.3),
+        (p, [m1, m2], renewals, months, mrr, annualDiscount) => {
+          const o = { renewals, months, mrr, annualDiscount };
+          expect(sbgClv(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(sbgClv(p, { ...o, margin: m1 }));
+        },
+      ),
       { numRuns: 200, seed: 14 },
     );
   });
@@ -188,7 +254,8 @@ describe("value, as the margin rises", () => {
           const opts = { unit: "weeks" as const, months: 24, annualDiscount: 0.1 };
           const low = predictClv("bgnbd", params, spend, data, { ...opts, margin: m1 });
           const high = predictClv("bgnbd", params, spend, data, { ...opts, margin: m2 });
-          for (let i = 0; i < accounts.length; i++) expect(high.clv[i]).toBeGreaterThanOrEqual(low.clv[i] - 1e-9 * Math.abs(low.clv[i]));
+          for (let i = 0; i < accounts.length; i++)
+            expect(high.clv[i]).toBeGreaterThanOrEqual(low.clv[i] - 1e-9 * Math.abs(low.clv[i]));
         },
       ),
       { numRuns: 60, seed: 15 },
@@ -209,9 +276,30 @@ const DICTIONARY: ScenarioBase["dictionary"] = {
 };
 
 const poolArb: fc.Arbitrary<ScenarioPool> = fc.oneof(
-  fc.record({ key: fc.constant("monthly"), kind: fc.constant("sbg" as const), gamma: positive(0.05, 5), delta: positive(0.5, 30), churn: fc.constant(0), periodMonths: fc.constant(1) }),
-  fc.record({ key: fc.constant("annual"), kind: fc.constant("sbg" as const), gamma: positive(0.05, 5), delta: positive(0.5, 30), churn: fc.constant(0), periodMonths: fc.constant(12) }),
-  fc.record({ key: fc.constant("flat"), kind: fc.constant("flat" as const), gamma: fc.constant(0), delta: fc.constant(0), churn: positive(0.001, 0.2), periodMonths: fc.constant(1) }),
+  fc.record({
+    key: fc.constant("monthly"),
+    kind: fc.constant("sbg" as const),
+    gamma: positive(0.05, 5),
+    delta: positive(0.5, 30),
+    churn: fc.constant(0),
+    periodMonths: fc.constant(1),
+  }),
+  fc.record({
+    key: fc.constant("annual"),
+    kind: fc.constant("sbg" as const),
+    gamma: positive(0.05, 5),
+    delta: positive(0.5, 30),
+    churn: fc.constant(0),
+    periodMonths: fc.constant(12),
+  }),
+  fc.record({
+    key: fc.constant("flat"),
+    kind: fc.constant("flat" as const),
+    gamma: fc.constant(0),
+    delta: fc.constant(0),
+    churn: positive(0.001, 0.2),
+    periodMonths: fc.constant(1),
+  }),
 );
 
 const baseArb = fc
@@ -282,20 +370,67 @@ const baseArb = fc
     };
   });
 
-const segmentArb = fc.record({ industry: fc.subarray([...DICTIONARY.industry]), tier: fc.subarray([...DICTIONARY.tier]), abc: fc.subarray([...DICTIONARY.abc]) }, { requiredKeys: [] });
+const segmentArb = fc.record(
+  {
+    industry: fc.subarray([...DICTIONARY.industry]),
+    tier: fc.subarray([...DICTIONARY.tier]),
+    abc: fc.subarray([...DICTIONARY.abc]),
+  },
+  { requiredKeys: [] },
+);
 const meta = { reason: "property test", author: "test", date: "2026-10-01" };
 /** Levers of every kind, each with an effect of size zero (other parameters random). */
 const zeroLeverArb: fc.Arbitrary<LedgerEntry> = fc.oneof(
-  fc.record({ lever: fc.constant("priceChange" as const), segment: segmentArb, params: fc.record({ pricePct: fc.constant(0), elasticity: positive(0, 5) }), ...constants(meta) }),
-  fc.record({ lever: fc.constant("competitorEntry" as const), segment: segmentArb, params: fc.record({ churnUpliftPct: fc.constant(0), startMonth: fc.integer({ min: 0, max: 48 }), rampMonths: fc.integer({ min: 0, max: 36 }) }), ...constants(meta) }),
-  fc.record({ lever: fc.constant("newProduct" as const), segment: segmentArb, params: fc.record({ adoptionPct: fc.constant(0), upliftPct: fc.integer({ min: 0, max: 200 }), rampMonths: fc.integer({ min: 0, max: 36 }) }), ...constants(meta) }),
-  fc.record({ lever: fc.constant("productWithdrawn" as const), segment: segmentArb, params: fc.record({ revenueLostPct: fc.constant(0), churnUpliftPct: fc.constant(0) }), ...constants(meta) }),
-  fc.record({ lever: fc.constant("macro" as const), segment: segmentArb, params: fc.record({ discountRatePts: fc.constant(0), churnShockPct: fc.constant(0) }), ...constants(meta) }),
-  fc.record({ lever: fc.constant("massAdjustment" as const), segment: segmentArb, params: fc.record({ mode: fc.constantFrom("percent" as const, "amount" as const), amount: fc.constant(0) }), ...constants(meta) }),
+  fc.record({
+    lever: fc.constant("priceChange" as const),
+    segment: segmentArb,
+    params: fc.record({ pricePct: fc.constant(0), elasticity: positive(0, 5) }),
+    ...constants(meta),
+  }),
+  fc.record({
+    lever: fc.constant("competitorEntry" as const),
+    segment: segmentArb,
+    params: fc.record({
+      churnUpliftPct: fc.constant(0),
+      startMonth: fc.integer({ min: 0, max: 48 }),
+      rampMonths: fc.integer({ min: 0, max: 36 }),
+    }),
+    ...constants(meta),
+  }),
+  fc.record({
+    lever: fc.constant("newProduct" as const),
+    segment: segmentArb,
+    params: fc.record({
+      adoptionPct: fc.constant(0),
+      upliftPct: fc.integer({ min: 0, max: 200 }),
+      rampMonths: fc.integer({ min: 0, max: 36 }),
+    }),
+    ...constants(meta),
+  }),
+  fc.record({
+    lever: fc.constant("productWithdrawn" as const),
+    segment: segmentArb,
+    params: fc.record({ revenueLostPct: fc.constant(0), churnUpliftPct: fc.constant(0) }),
+    ...constants(meta),
+  }),
+  fc.record({
+    lever: fc.constant("macro" as const),
+    segment: segmentArb,
+    params: fc.record({ discountRatePts: fc.constant(0), churnShockPct: fc.constant(0) }),
+    ...constants(meta),
+  }),
+  fc.record({
+    lever: fc.constant("massAdjustment" as const),
+    segment: segmentArb,
+    params: fc.record({ mode: fc.constantFrom("percent" as const, "amount" as const), amount: fc.constant(0) }),
+    ...constants(meta),
+  }),
 ) as fc.Arbitrary<LedgerEntry>;
 
 function constants<T extends Record<string, string>>(o: T): { [K in keyof T]: fc.Arbitrary<T[K]> } {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fc.constant(v)])) as { [K in keyof T]: fc.Arbitrary<T[K]> };
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fc.constant(v)])) as {
+    [K in keyof T]: fc.Arbitrary<T[K]>;
+  };
 }
 
 describe("the scenario engine (src/lib/scenarios/engine.ts)", () => {
@@ -305,10 +440,12 @@ describe("the scenario engine (src/lib/scenarios/engine.ts)", () => {
         const ev = new ScenarioEvaluator(base, accounts);
         const baseline = ev.evaluate({ version: SCENARIO_VERSION, title: "baseline", ledger: [] });
         const zero = ev.evaluate({ version: SCENARIO_VERSION, title: "zero", ledger });
-        const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+        const close = (a: number, b: number) =>
+          expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
         for (let i = 0; i < accounts.length; i++) close(zero.values[i], baseline.values[i]);
         close(zero.base.valueCents, baseline.base.valueCents);
-        for (let y = 0; y < baseline.projection.revenueCents.length; y++) close(zero.projection.revenueCents[y], baseline.projection.revenueCents[y]);
+        for (let y = 0; y < baseline.projection.revenueCents.length; y++)
+          close(zero.projection.revenueCents[y], baseline.projection.revenueCents[y]);
       }),
       { numRuns: 150, seed: 16 },
     );

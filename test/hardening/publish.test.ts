@@ -24,7 +24,11 @@ import { buildAnalystArrow, type AnalystTable } from "../../loaders/outputs/anal
 import { buildOverview } from "../../loaders/outputs/overview.js";
 import { buildQuality } from "../../loaders/outputs/quality.js";
 import { buildQuarantineArrow } from "../../loaders/outputs/quarantine.js";
-import { publishedAccountsArrow, readScenarioInputs, type ScenarioInputs } from "../../loaders/outputs/scenarios/base.js";
+import {
+  publishedAccountsArrow,
+  readScenarioInputs,
+  type ScenarioInputs,
+} from "../../loaders/outputs/scenarios/base.js";
 import { readSavedScenarios, type SavedScenario } from "../../loaders/outputs/scenarios/saved.js";
 import { prepare } from "../../loaders/pipeline.js";
 import type { ModelsData } from "../../src/lib/valuation/models-data.js";
@@ -32,14 +36,27 @@ import { STORE_FILES } from "../../loaders/store.js";
 import type { AnalystSummary, ConcentrationRow } from "../../src/lib/analysis/summary.js";
 import { appendRaw, copyFixture, REPO, writeConfig } from "../support/fixtures.js";
 
-const PLANTED = ["Secret Person Corp", "leak@secret.example", "Ragged Secretname", "Jane Roe", "Acme, Inc.", "ann@acme.example", "Kim Park", "Likes \"\"quarterly\"\"", "+1 555 0101"];
+const PLANTED = [
+  "Secret Person Corp",
+  "leak@secret.example",
+  "Ragged Secretname",
+  "Jane Roe",
+  "Acme, Inc.",
+  "ann@acme.example",
+  "Kim Park",
+  'Likes ""quarterly""',
+  "+1 555 0101",
+];
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function fixture(): { dir: string; config: string } {
   const dir = copyFixture();
   made.push(dir);
-  appendRaw(path.join(dir, "accounts.csv"), "A1,Secret Person Corp,Retail,5,1,EMEA,,transactional,Partner,2024-01-01,Kim Park,Jo Doe,leak@secret.example,+1 555 0199,private note\nA9,Ragged Secretname Ltd,Retail\n");
+  appendRaw(
+    path.join(dir, "accounts.csv"),
+    "A1,Secret Person Corp,Retail,5,1,EMEA,,transactional,Partner,2024-01-01,Kim Park,Jo Doe,leak@secret.example,+1 555 0199,private note\nA9,Ragged Secretname Ltd,Retail\n",
+  );
   appendRaw(path.join(dir, "nps_responses.csv"), "N9,A1,2099-01-01,3,Call me at +1 555 0199 - Jane Roe\n");
   return { dir, config: writeConfig(dir) };
 }
@@ -51,7 +68,8 @@ async function storeText(store: string): Promise<string> {
     const parts: string[] = [];
     for (const file of readdirSync(store)) {
       const full = path.join(store, file);
-      if (file.endsWith(".parquet")) parts.push(JSON.stringify(await db.all(`SELECT * FROM read_parquet(${literal(full)})`)));
+      if (file.endsWith(".parquet"))
+        parts.push(JSON.stringify(await db.all(`SELECT * FROM read_parquet(${literal(full)})`)));
       else parts.push(readFileSync(full, "utf8"));
     }
     return parts.join("\n");
@@ -64,19 +82,33 @@ describe("a store prepared in publish mode", () => {
   it("holds no planted name, e-mail, phone, note or comment anywhere, and pseudonyms instead", async () => {
     const { dir, config } = fixture();
     const store = path.join(dir, "store-published");
-    const result = await prepare({ configPath: config, storeDir: store, quiet: true, allowQuarantine: true, publish: { pseudonymize: true } });
+    const result = await prepare({
+      configPath: config,
+      storeDir: store,
+      quiet: true,
+      allowQuarantine: true,
+      publish: { pseudonymize: true },
+    });
     const text = await storeText(store);
-    for (const needle of PLANTED) expect(text.includes(needle) || text.includes(JSON.stringify(needle).slice(1, -1)), needle).toBe(false);
+    for (const needle of PLANTED)
+      expect(text.includes(needle) || text.includes(JSON.stringify(needle).slice(1, -1)), needle).toBe(false);
     expect(text).toContain("Account 0001");
     expect(text).toContain("(withheld in a published build)");
     const quality = buildQuality(store);
     expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: false });
-    const duplicate = quality.extracts.find((e) => e.extract === "accounts")!.reasons.find((r) => r.code === "duplicate_key")!;
+    const duplicate = quality.extracts
+      .find((e) => e.extract === "accounts")!
+      .reasons.find((r) => r.code === "duplicate_key")!;
     expect(JSON.parse(duplicate.examples[0].raw)).toMatchObject({ account_id: "A1", account_name: "Account 0001" });
 
     // The same data in private mode: another fingerprint, and the names are there.
     const privateStore = path.join(dir, "store-private");
-    const privateResult = await prepare({ configPath: config, storeDir: privateStore, quiet: true, allowQuarantine: true });
+    const privateResult = await prepare({
+      configPath: config,
+      storeDir: privateStore,
+      quiet: true,
+      allowQuarantine: true,
+    });
     expect(privateResult.hash).not.toBe(result.hash);
     expect(await storeText(privateStore)).toContain("leak@secret.example");
   });
@@ -84,7 +116,13 @@ describe("a store prepared in publish mode", () => {
   it("in aggregate-only mode ships no quarantined row and no example", async () => {
     const { dir, config } = fixture();
     const store = path.join(dir, "store-aggregate");
-    await prepare({ configPath: config, storeDir: store, quiet: true, allowQuarantine: true, publish: { aggregateOnly: true } });
+    await prepare({
+      configPath: config,
+      storeDir: store,
+      quiet: true,
+      allowQuarantine: true,
+      publish: { aggregateOnly: true },
+    });
     const quality = buildQuality(store);
     expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: true });
     expect(quality.extracts.flatMap((e) => e.reasons.flatMap((r) => r.examples))).toEqual([]);
@@ -108,11 +146,27 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
 
   beforeAll(async () => {
     await prepare({ configPath: config, storeDir: stores.private, quiet: true, allowQuarantine: true });
-    await prepare({ configPath: config, storeDir: stores.aggregate, quiet: true, allowQuarantine: true, publish: { aggregateOnly: true } });
+    await prepare({
+      configPath: config,
+      storeDir: stores.aggregate,
+      quiet: true,
+      allowQuarantine: true,
+      publish: { aggregateOnly: true },
+    });
     // A saved scenario that moves every account's value: its most affected list is full in a private build.
     mkdirSync(scenarioDir);
-    const entry = { lever: "priceChange", segment: {}, params: { pricePct: 8, elasticity: 0 }, reason: "list price rise", author: "test", date: "2026-10-01" };
-    writeFileSync(path.join(scenarioDir, "price-rise.json"), JSON.stringify({ version: 1, title: "Price rise", ledger: [entry] }));
+    const entry = {
+      lever: "priceChange",
+      segment: {},
+      params: { pricePct: 8, elasticity: 0 },
+      reason: "list price rise",
+      author: "test",
+      date: "2026-10-01",
+    };
+    writeFileSync(
+      path.join(scenarioDir, "price-rise.json"),
+      JSON.stringify({ version: 1, title: "Price rise", ledger: [entry] }),
+    );
     for (const mode of ["private", "aggregate"] as const) {
       summary[mode] = await buildAnalystSummary(stores[mode]);
       scenarios[mode] = await readScenarioInputs(stores[mode], [0.8, 0.95]);
@@ -120,13 +174,16 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
     }
   }, 600_000);
 
-  it.each(["accounts", "accounts-core", "names", "mrr", "nps"] as AnalystTable[])("ships the analyst table %s with its columns and no rows", async (name) => {
-    const privateTable = tableFromIPC(await buildAnalystArrow(stores.private, name));
-    const aggregateTable = tableFromIPC(await buildAnalystArrow(stores.aggregate, name));
-    expect(privateTable.numRows).toBeGreaterThan(0);
-    expect(aggregateTable.numRows).toBe(0);
-    expect(schemaOf(aggregateTable)).toEqual(schemaOf(privateTable));
-  });
+  it.each(["accounts", "accounts-core", "names", "mrr", "nps"] as AnalystTable[])(
+    "ships the analyst table %s with its columns and no rows",
+    async (name) => {
+      const privateTable = tableFromIPC(await buildAnalystArrow(stores.private, name));
+      const aggregateTable = tableFromIPC(await buildAnalystArrow(stores.aggregate, name));
+      expect(privateTable.numRows).toBeGreaterThan(0);
+      expect(aggregateTable.numRows).toBe(0);
+      expect(schemaOf(aggregateTable)).toEqual(schemaOf(privateTable));
+    },
+  );
 
   it("ships the scenario accounts with their columns and no rows, and the same scenario base", () => {
     const privateTable = tableFromIPC(publishedAccountsArrow(scenarios.private));
@@ -182,7 +239,8 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
 
   it("keeps the overview, the models and the ingest counts equal to the private build's", async () => {
     expect(await buildOverview(stores.aggregate)).toEqual(await buildOverview(stores.private));
-    const models = (store: string) => JSON.parse(readFileSync(path.join(store, STORE_FILES.models), "utf8")) as ModelsData;
+    const models = (store: string) =>
+      JSON.parse(readFileSync(path.join(store, STORE_FILES.models), "utf8")) as ModelsData;
     // The one per-account list in models.json (accounts whose model value and recent activity disagree) keeps only its count.
     const withoutList = (m: ModelsData) => ({ ...m, disagreements: { ...m.disagreements, accounts: [] } });
     expect(models(stores.aggregate).disagreements.accounts).toEqual([]);
@@ -190,7 +248,11 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
     expect(models(stores.aggregate)).toEqual(withoutList(models(stores.private)));
     const withoutExamples = (store: string) => {
       const q = buildQuality(store);
-      return { ...q, publish: null, extracts: q.extracts.map((e) => ({ ...e, reasons: e.reasons.map((r) => ({ ...r, examples: [] })) })) };
+      return {
+        ...q,
+        publish: null,
+        extracts: q.extracts.map((e) => ({ ...e, reasons: e.reasons.map((r) => ({ ...r, examples: [] })) })),
+      };
     };
     expect(withoutExamples(stores.aggregate)).toEqual(withoutExamples(stores.private));
     expect(tableFromIPC(await buildQuarantineArrow(stores.aggregate)).numRows).toBe(0);
@@ -208,19 +270,23 @@ describe("coarseConcentration", () => {
     for (let rank = 1; rank <= n; rank++) {
       cum += revenue[rank - 1];
       const crossing = cum >= 0.8 * total && cum - revenue[rank - 1] < 0.8 * total;
-      if (rank % step === 0 || rank === n || rank <= 20 || crossing) rows.push({ rank, accounts: n, cum_cents: cum, total_cents: total, is_target: crossing });
+      if (rank % step === 0 || rank === n || rank <= 20 || crossing)
+        rows.push({ rank, accounts: n, cum_cents: cum, total_cents: total, is_target: crossing });
     }
     return rows;
   }
 
-  it.each([1, 9, 10, 19, 20, 21, 95, 1005, 40_123])("leaves groups of at least ten accounts between points for %i accounts", (n) => {
-    const coarse = coarseConcentration(curve(n));
-    const ranks = [0, ...coarse.map((r) => r.rank)];
-    expect(ranks.at(-1)).toBe(n);
-    for (let i = 1; i < ranks.length; i++) expect(ranks[i] - ranks[i - 1] >= 10 || n < 20).toBe(true);
-    if (n < 20) expect(coarse.map((r) => r.rank)).toEqual([n]);
-    expect(coarse.filter((r) => r.is_target)).toHaveLength(1);
-  });
+  it.each([1, 9, 10, 19, 20, 21, 95, 1005, 40_123])(
+    "leaves groups of at least ten accounts between points for %i accounts",
+    (n) => {
+      const coarse = coarseConcentration(curve(n));
+      const ranks = [0, ...coarse.map((r) => r.rank)];
+      expect(ranks.at(-1)).toBe(n);
+      for (let i = 1; i < ranks.length; i++) expect(ranks[i] - ranks[i - 1] >= 10 || n < 20).toBe(true);
+      if (n < 20) expect(coarse.map((r) => r.rank)).toEqual([n]);
+      expect(coarse.filter((r) => r.is_target)).toHaveLength(1);
+    },
+  );
 
   it("keeps about a hundred points for a large base (every 1% of accounts)", () => {
     // 40,123 accounts: sampled every 100th; 1% is 402 → every 500th (a multiple of 100).

@@ -27,10 +27,20 @@ async function quarantineOf(dir: string, config: Record<string, unknown> = {}): 
   const db = await openDb();
   try {
     await ingest(db, loadConfig(writeConfig(dir, config)));
-    const rows = await db.all<{ extract: string; line: string; code: string; column_name: string | null; message: string }>(
-      "SELECT extract, line, code, column_name, message FROM quarantine ORDER BY extract, line",
-    );
-    return rows.map((r) => ({ extract: r.extract, line: Number(r.line), code: r.code, column: r.column_name, message: r.message }));
+    const rows = await db.all<{
+      extract: string;
+      line: string;
+      code: string;
+      column_name: string | null;
+      message: string;
+    }>("SELECT extract, line, code, column_name, message FROM quarantine ORDER BY extract, line");
+    return rows.map((r) => ({
+      extract: r.extract,
+      line: Number(r.line),
+      code: r.code,
+      column: r.column_name,
+      message: r.message,
+    }));
   } finally {
     db.close();
   }
@@ -59,8 +69,26 @@ function fresh(): string {
 
 // parent extract, its key column, the value to break, and each child (extract, referencing column).
 const PAIRS = [
-  { parent: "accounts", key: "account_id", value: "A1", children: [["contracts", "account_id"], ["invoices", "account_id"], ["nps_responses", "account_id"], ["time_entries", "account_id"]] },
-  { parent: "products", key: "product_id", value: "P-PRO", children: [["contracts", "product_id"], ["invoice_lines", "product_id"]] },
+  {
+    parent: "accounts",
+    key: "account_id",
+    value: "A1",
+    children: [
+      ["contracts", "account_id"],
+      ["invoices", "account_id"],
+      ["nps_responses", "account_id"],
+      ["time_entries", "account_id"],
+    ],
+  },
+  {
+    parent: "products",
+    key: "product_id",
+    value: "P-PRO",
+    children: [
+      ["contracts", "product_id"],
+      ["invoice_lines", "product_id"],
+    ],
+  },
   { parent: "invoices", key: "invoice_id", value: "I02", children: [["invoice_lines", "invoice_id"]] },
   { parent: "role_rates", key: "role", value: "Support Engineer", children: [["time_entries", "role"]] },
 ] as const;
@@ -75,8 +103,13 @@ describe("a quarantined parent takes its children with it", () => {
         // A repeat of the key with the first row made invalid: the repeat would be accepted and
         // the children would join it; both rows are now the parent of nobody.
         const original = readFileSync(path.join(dir, parentFile), "utf8").split("\n")[parentLine - 1];
-        editLine(dir, parentFile, parentLine, (text) => text.replace(/,USD(,|$)/, ",EUR$1").replace(/,2023-01-15,/, ",not a date,"));
-        writeFileSync(path.join(dir, parentFile), readFileSync(path.join(dir, parentFile), "utf8").replace(/\n?$/, "\n") + original + "\n");
+        editLine(dir, parentFile, parentLine, (text) =>
+          text.replace(/,USD(,|$)/, ",EUR$1").replace(/,2023-01-15,/, ",not a date,"),
+        );
+        writeFileSync(
+          path.join(dir, parentFile),
+          readFileSync(path.join(dir, parentFile), "utf8").replace(/\n?$/, "\n") + original + "\n",
+        );
         const childLines = linesWith(dir, `${child}.csv`, column, pair.value);
         expect(childLines.length, "the fixture has children of this parent").toBeGreaterThan(0);
 
@@ -98,17 +131,32 @@ describe("a quarantined parent takes its children with it", () => {
     editLine(dir, "accounts.csv", line, (text) => text.replace(",2023-01-15,", ",not a date,"));
     const quarantine = await quarantineOf(dir);
     const invoices = linesWith(dir, "invoices.csv", "account_id", "A1");
-    const invoiceIds = readFileSync(path.join(dir, "invoices.csv"), "utf8").split("\n").filter((_, i) => invoices.includes(i + 1)).map((r) => r.split(",")[0]);
+    const invoiceIds = readFileSync(path.join(dir, "invoices.csv"), "utf8")
+      .split("\n")
+      .filter((_, i) => invoices.includes(i + 1))
+      .map((r) => r.split(",")[0]);
     const lines = invoiceIds.flatMap((id) => linesWith(dir, "invoice_lines.csv", "invoice_id", id));
     expect(lines.length).toBeGreaterThan(0);
-    for (const l of lines) expect(quarantine.find((q) => q.extract === "invoice_lines" && q.line === l)?.code).toBe("parent_quarantined");
+    for (const l of lines)
+      expect(quarantine.find((q) => q.extract === "invoice_lines" && q.line === l)?.code).toBe("parent_quarantined");
   });
 });
 
 describe("source extracts", () => {
   function ordersDir(rows: string): string {
     const dir = fresh();
-    for (const f of ["accounts", "products", "contracts", "invoices", "invoice_lines", "nps_responses", "time_entries", "role_rates", "marketing_spend"]) rmSync(path.join(dir, `${f}.csv`));
+    for (const f of [
+      "accounts",
+      "products",
+      "contracts",
+      "invoices",
+      "invoice_lines",
+      "nps_responses",
+      "time_entries",
+      "role_rates",
+      "marketing_spend",
+    ])
+      rmSync(path.join(dir, `${f}.csv`));
     writeFileSync(path.join(dir, "orders.csv"), `Customer,Date,Amount,Product\n${rows}`);
     return dir;
   }
@@ -116,8 +164,13 @@ describe("source extracts", () => {
 
   it("transactions → a quarantined product makes its lines parent_quarantined", async () => {
     const dir = ordersDir("C1,2024-01-02,10.00,P1\nC2,2024-01-03,5.00,P2\n");
-    writeFileSync(path.join(dir, "products.csv"), "product_id,product_name,category,list_price,unit_cost,currency,launched_on,withdrawn_on\nP1,One,product,10.00,-1.00,USD,2020-01-01,\nP2,Two,product,5.00,1.00,USD,2020-01-01,\n");
-    const quarantine = await quarantineOf(dir, { extracts: { transactions: { file: "orders.csv", columns }, products: { file: "products.csv" } } });
+    writeFileSync(
+      path.join(dir, "products.csv"),
+      "product_id,product_name,category,list_price,unit_cost,currency,launched_on,withdrawn_on\nP1,One,product,10.00,-1.00,USD,2020-01-01,\nP2,Two,product,5.00,1.00,USD,2020-01-01,\n",
+    );
+    const quarantine = await quarantineOf(dir, {
+      extracts: { transactions: { file: "orders.csv", columns }, products: { file: "products.csv" } },
+    });
     expect(quarantine.map((q) => [q.extract, q.line, q.code])).toEqual([
       ["products", 2, "negative_amount"],
       ["transactions", 2, "parent_quarantined"],
@@ -130,7 +183,9 @@ describe("source extracts", () => {
       path.join(dir, "customers.csv"),
       "account_id,account_name,industry,employees,seats,region,tier,business_model,acquisition_channel,acquired_on\nC1,One,Retail,5,0,EMEA,,transactional,Web,not a date\nC2,Two,Retail,5,0,EMEA,,transactional,Web,2023-01-01\n",
     );
-    const quarantine = await quarantineOf(dir, { extracts: { transactions: { file: "orders.csv", columns }, accounts: { file: "customers.csv" } } });
+    const quarantine = await quarantineOf(dir, {
+      extracts: { transactions: { file: "orders.csv", columns }, accounts: { file: "customers.csv" } },
+    });
     expect(quarantine.map((q) => [q.extract, q.line, q.code])).toEqual([
       ["accounts", 2, "invalid_date"],
       ["transactions", 2, "parent_quarantined"],
@@ -139,7 +194,10 @@ describe("source extracts", () => {
 
   it("subscriptions → a quarantined account makes its subscriptions parent_quarantined", async () => {
     const dir = ordersDir("");
-    writeFileSync(path.join(dir, "subs.csv"), "Customer,Start,Amount,Interval\nC1,2024-01-01,100.00,month\nC2,2024-01-01,1200.00,year\n");
+    writeFileSync(
+      path.join(dir, "subs.csv"),
+      "Customer,Start,Amount,Interval\nC1,2024-01-01,100.00,month\nC2,2024-01-01,1200.00,year\n",
+    );
     writeFileSync(
       path.join(dir, "customers.csv"),
       "account_id,account_name,industry,employees,seats,region,tier,business_model,acquisition_channel,acquired_on\nC1,One,Retail,5,0,EMEA,,subscription,Web,2023-01-01\nC1,One again,Retail,5,0,EMEA,,subscription,Web,2023-01-01\nC2,Two,Retail,5,0,EMEA,,subscription,Web,2023-01-01\n",
@@ -147,7 +205,15 @@ describe("source extracts", () => {
     rmSync(path.join(dir, "orders.csv"));
     const quarantine = await quarantineOf(dir, {
       extracts: {
-        subscriptions: { file: "subs.csv", columns: { account_id: "Customer", start_date: "Start", amount: "Amount", interval: { header: "Interval", map: { month: "monthly", year: "annual" } } } },
+        subscriptions: {
+          file: "subs.csv",
+          columns: {
+            account_id: "Customer",
+            start_date: "Start",
+            amount: "Amount",
+            interval: { header: "Interval", map: { month: "monthly", year: "annual" } },
+          },
+        },
         accounts: { file: "customers.csv" },
       },
     });

@@ -25,7 +25,13 @@ function orders(bad: number, limit?: Record<string, number>): string {
   writeFileSync(path.join(dir, "orders.csv"), rows.join("\n") + "\n");
   writeFileSync(
     path.join(dir, "atlas.config.json"),
-    JSON.stringify({ asOf: "2024-09-30", extracts: { transactions: { file: "orders.csv", columns: { account_id: "Customer", date: "Date", amount: "Amount" } } }, ...(limit ? { quarantineLimit: limit } : {}) }),
+    JSON.stringify({
+      asOf: "2024-09-30",
+      extracts: {
+        transactions: { file: "orders.csv", columns: { account_id: "Customer", date: "Date", amount: "Amount" } },
+      },
+      ...(limit ? { quarantineLimit: limit } : {}),
+    }),
   );
   return dir;
 }
@@ -33,7 +39,11 @@ function orders(bad: number, limit?: Record<string, number>): string {
 describe("strict build", () => {
   it("builds when 1 row in 201 (0.5%) is quarantined", async () => {
     const dir = orders(1);
-    const result = await prepare({ configPath: path.join(dir, "atlas.config.json"), storeDir: path.join(dir, "store"), quiet: true });
+    const result = await prepare({
+      configPath: path.join(dir, "atlas.config.json"),
+      storeDir: path.join(dir, "store"),
+      quiet: true,
+    });
     expect(result.rebuilt).toBe(true);
   });
 
@@ -41,7 +51,11 @@ describe("strict build", () => {
     const dir = orders(3);
     let message = "";
     try {
-      await prepare({ configPath: path.join(dir, "atlas.config.json"), storeDir: path.join(dir, "store"), quiet: true });
+      await prepare({
+        configPath: path.join(dir, "atlas.config.json"),
+        storeDir: path.join(dir, "store"),
+        quiet: true,
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(AtlasError);
       message = (error as Error).message;
@@ -57,22 +71,53 @@ describe("strict build", () => {
 
   it("builds anyway with allowQuarantine, or with a higher configured limit", async () => {
     const dir = orders(3);
-    expect((await prepare({ configPath: path.join(dir, "atlas.config.json"), storeDir: path.join(dir, "store"), quiet: true, allowQuarantine: true })).rebuilt).toBe(true);
+    expect(
+      (
+        await prepare({
+          configPath: path.join(dir, "atlas.config.json"),
+          storeDir: path.join(dir, "store"),
+          quiet: true,
+          allowQuarantine: true,
+        })
+      ).rebuilt,
+    ).toBe(true);
     const relaxed = orders(3, { rows: 0.02 });
-    expect((await prepare({ configPath: path.join(relaxed, "atlas.config.json"), storeDir: path.join(relaxed, "store"), quiet: true })).rebuilt).toBe(true);
+    expect(
+      (
+        await prepare({
+          configPath: path.join(relaxed, "atlas.config.json"),
+          storeDir: path.join(relaxed, "store"),
+          quiet: true,
+        })
+      ).rebuilt,
+    ).toBe(true);
   });
 });
 
 describe("quarantineShare", () => {
   const report = (over: Partial<ExtractReport>): ExtractReport =>
-    ({ extract: "transactions", rowsRead: 110, quarantined: 2, filtered: [{ rule: "Stage", count: 10 }], money: null, ...over }) as ExtractReport;
+    ({
+      extract: "transactions",
+      rowsRead: 110,
+      quarantined: 2,
+      filtered: [{ rule: "Stage", count: 10 }],
+      money: null,
+      ...over,
+    }) as ExtractReport;
 
   it("measures rows against those no filter left out", () => {
     expect(quarantineShare(report({})).rows).toBeCloseTo(0.02, 12);
   });
 
   it("measures money against the larger of the source and accepted totals (returns may cancel sales)", () => {
-    const money = { column: "amount", sourceTotal: "50.00", acceptedTotal: "100.00", quarantinedTotal: "-50.00", unreadableRows: 0, balanced: true };
+    const money = {
+      column: "amount",
+      sourceTotal: "50.00",
+      acceptedTotal: "100.00",
+      quarantinedTotal: "-50.00",
+      unreadableRows: 0,
+      balanced: true,
+    };
     expect(quarantineShare(report({ money })).money).toBeCloseTo(0.5, 12);
   });
 });

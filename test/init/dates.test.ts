@@ -17,7 +17,10 @@ afterAll(() => connection.closeSync());
 async function read(values: readonly string[], format: string): Promise<(string | null)[]> {
   const out: (string | null)[] = [];
   for (const v of values) {
-    const reader = await connection.runAndReadAll("SELECT CAST(CAST(TRY_STRPTIME($1, $2) AS DATE) AS VARCHAR)", [v, format]);
+    const reader = await connection.runAndReadAll("SELECT CAST(CAST(TRY_STRPTIME($1, $2) AS DATE) AS VARCHAR)", [
+      v,
+      format,
+    ]);
     out.push(reader.getRows()[0][0] as string | null);
   }
   return out;
@@ -27,12 +30,22 @@ async function read(values: readonly string[], format: string): Promise<(string 
 type Cases = readonly (readonly [string, string])[];
 
 async function expectReads(cases: Cases, format: string) {
-  expect(await read(cases.map((c) => c[0]), format)).toEqual(cases.map((c) => c[1]));
+  expect(
+    await read(
+      cases.map((c) => c[0]),
+      format,
+    ),
+  ).toEqual(cases.map((c) => c[1]));
 }
 
 describe("day-first or month-first", () => {
   it("day-first when a first field is above 12", async () => {
-    const cases: Cases = [["08/11/2016", "2016-11-08"], ["12/06/2016", "2016-06-12"], ["15/04/2017", "2017-04-15"], ["1/2/2018", "2018-02-01"]];
+    const cases: Cases = [
+      ["08/11/2016", "2016-11-08"],
+      ["12/06/2016", "2016-06-12"],
+      ["15/04/2017", "2017-04-15"],
+      ["1/2/2018", "2018-02-01"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%d/%m/%Y");
     expect(d.evidence).toBe("day-first: 1 of 4 dates have a first field above 12");
@@ -40,7 +53,11 @@ describe("day-first or month-first", () => {
   });
 
   it("month-first when a second field is above 12", async () => {
-    const cases: Cases = [["1/15/2024", "2024-01-15"], ["3/20/2024", "2024-03-20"], ["4/2/2024", "2024-04-02"]];
+    const cases: Cases = [
+      ["1/15/2024", "2024-01-15"],
+      ["3/20/2024", "2024-03-20"],
+      ["4/2/2024", "2024-04-02"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%m/%d/%Y");
     expect(d.evidence).toBe("month-first: 2 of 3 dates have a second field above 12");
@@ -60,22 +77,32 @@ describe("day-first or month-first", () => {
   });
 
   it("another date column of the file decides when the column's own values cannot", () => {
-    const d = sniffDateFormat(["08/11/2016", "11/10/2015"], [{ header: "Ship Date", values: ["11/11/2016", "18/10/2015"] }]);
+    const d = sniffDateFormat(
+      ["08/11/2016", "11/10/2015"],
+      [{ header: "Ship Date", values: ["11/11/2016", "18/10/2015"] }],
+    );
     expect(d.value).toBe("%d/%m/%Y");
-    expect(d.evidence).toBe("day-first: no sampled date of this column has a field above 12, but 1 of 2 dates in Ship Date, written the same way, have a first field above 12");
+    expect(d.evidence).toBe(
+      "day-first: no sampled date of this column has a field above 12, but 1 of 2 dates in Ship Date, written the same way, have a first field above 12",
+    );
   });
 
   it("conflicting values: the majority order, and the others counted as unreadable", () => {
     const d = sniffDateFormat(["13/01/2024", "14/01/2024", "01/13/2024"]);
     expect(d.value).toBe("%d/%m/%Y");
     expect(d.unreadable).toBe(1);
-    expect(d.evidence).toMatch(/^conflicting: 2 dates have a first field above 12 and 1 a second field above 12: day-first chosen/);
+    expect(d.evidence).toMatch(
+      /^conflicting: 2 dates have a first field above 12 and 1 a second field above 12: day-first chosen/,
+    );
   });
 });
 
 describe("ISO, times and years", () => {
   it("ISO without a time", async () => {
-    const cases: Cases = [["2024-03-31", "2024-03-31"], ["2024-04-05", "2024-04-05"]];
+    const cases: Cases = [
+      ["2024-03-31", "2024-03-31"],
+      ["2024-04-05", "2024-04-05"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%Y-%m-%d");
     expect(d.evidence).toBe('ISO year-month-day: 2 of 2 dates are written like "2024-03-31"');
@@ -83,7 +110,10 @@ describe("ISO, times and years", () => {
   });
 
   it("ISO with a time in seconds (Online Retail II's InvoiceDate)", async () => {
-    const cases: Cases = [["2009-12-01 07:45:00", "2009-12-01"], ["2010-12-09 12:50:00", "2010-12-09"]];
+    const cases: Cases = [
+      ["2009-12-01 07:45:00", "2009-12-01"],
+      ["2010-12-09 12:50:00", "2010-12-09"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%Y-%m-%d %H:%M:%S");
     expect(d.evidence).toContain(", with a time");
@@ -97,21 +127,30 @@ describe("ISO, times and years", () => {
   });
 
   it("month-first with hours and minutes (12/1/2010 8:26)", async () => {
-    const cases: Cases = [["12/1/2010 8:26", "2010-12-01"], ["12/13/2010 14:05", "2010-12-13"]];
+    const cases: Cases = [
+      ["12/1/2010 8:26", "2010-12-01"],
+      ["12/13/2010 14:05", "2010-12-13"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%m/%d/%Y %H:%M");
     await expectReads(cases, d.value);
   });
 
   it("12-hour times with AM/PM", async () => {
-    const cases: Cases = [["1/15/2024 3:45 PM", "2024-01-15"], ["2/16/2024 11:05 AM", "2024-02-16"]];
+    const cases: Cases = [
+      ["1/15/2024 3:45 PM", "2024-01-15"],
+      ["2/16/2024 11:05 AM", "2024-02-16"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%m/%d/%Y %I:%M %p");
     await expectReads(cases, d.value);
   });
 
   it("2-digit years, said so", async () => {
-    const cases: Cases = [["25/12/23", "2023-12-25"], ["01/02/24", "2024-02-01"]];
+    const cases: Cases = [
+      ["25/12/23", "2023-12-25"],
+      ["01/02/24", "2024-02-01"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%d/%m/%y");
     expect(d.evidence).toContain("2-digit years");
@@ -121,7 +160,13 @@ describe("ISO, times and years", () => {
   it("month names", async () => {
     const d = sniffDateFormat(["05-Jan-2024", "17-Feb-2024"]);
     expect(d.value).toBe("%d-%b-%Y");
-    await expectReads([["05-Jan-2024", "2024-01-05"], ["17-Feb-2024", "2024-02-17"]], d.value);
+    await expectReads(
+      [
+        ["05-Jan-2024", "2024-01-05"],
+        ["17-Feb-2024", "2024-02-17"],
+      ],
+      d.value,
+    );
   });
 
   it("counts values written another way as unreadable", () => {
@@ -132,7 +177,10 @@ describe("ISO, times and years", () => {
   });
 
   it("ISO instants in UTC (a trailing Z), with fractions of a second", async () => {
-    const cases: Cases = [["2024-01-05T10:00:00.123Z", "2024-01-05"], ["2024-01-06T23:59:59.5Z", "2024-01-06"]];
+    const cases: Cases = [
+      ["2024-01-05T10:00:00.123Z", "2024-01-05"],
+      ["2024-01-06T23:59:59.5Z", "2024-01-06"],
+    ];
     const d = sniffDateFormat(cases.map((c) => c[0]));
     expect(d.value).toBe("%Y-%m-%dT%H:%M:%S.%fZ");
     await expectReads(cases, d.value);

@@ -18,7 +18,8 @@ function transactions(headers: string[]): Record<string, string> {
 
 describe("normalising", () => {
   it("ignores case, spaces, underscores and punctuation", () => {
-    for (const h of ["Customer ID", "CustomerID", "customer_id", " CUSTOMER-ID ", "Customer.Id"]) expect(normalizeHeader(h)).toBe("customerid");
+    for (const h of ["Customer ID", "CustomerID", "customer_id", " CUSTOMER-ID ", "Customer.Id"])
+      expect(normalizeHeader(h)).toBe("customerid");
     expect(normalizeHeader("Date (UTC)")).toBe("dateutc");
     expect(normalizeHeader("Société")).toBe("societe");
   });
@@ -26,22 +27,60 @@ describe("normalising", () => {
 
 describe("spellings", () => {
   const cases: [string, string][] = [
-    ["Customer ID", "account_id"], ["CustomerID", "account_id"], ["customer_id", "account_id"], ["Customer", "account_id"],
-    ["Account Name", "account_id"], ["Account ID", "account_id"], ["Company", "account_id"], ["Associated Company", "account_id"],
-    ["Order Date", "date"], ["InvoiceDate", "date"], ["Invoice Date", "date"], ["Close Date", "date"], ["Date (UTC)", "date"], ["Created (UTC)", "date"],
-    ["Sales", "amount"], ["Amount", "amount"], ["Revenue", "amount"], ["Total", "amount"], ["Amount Paid", "amount"],
-    ["Quantity", "quantity"], ["Qty", "quantity"], ["UnitPrice", "unit_price"], ["Unit Price", "unit_price"], ["Price", "unit_price"],
-    ["Profit", "profit"], ["Cost", "cost"], ["Order ID", "order_id"], ["InvoiceNo", "order_id"], ["Invoice", "order_id"],
-    ["Product ID", "product_id"], ["StockCode", "product_id"], ["SKU", "product_id"], ["Description", "product_name"], ["Product Name", "product_name"],
-    ["Segment", "tier"], ["Industry", "industry"], ["Region", "region"], ["Country", "country"], ["Type", "deal_type"],
-    ["Lead Source", "acquisition_channel"], ["Currency", "currency"], ["Account Owner", "key_account_manager"],
+    ["Customer ID", "account_id"],
+    ["CustomerID", "account_id"],
+    ["customer_id", "account_id"],
+    ["Customer", "account_id"],
+    ["Account Name", "account_id"],
+    ["Account ID", "account_id"],
+    ["Company", "account_id"],
+    ["Associated Company", "account_id"],
+    ["Order Date", "date"],
+    ["InvoiceDate", "date"],
+    ["Invoice Date", "date"],
+    ["Close Date", "date"],
+    ["Date (UTC)", "date"],
+    ["Created (UTC)", "date"],
+    ["Sales", "amount"],
+    ["Amount", "amount"],
+    ["Revenue", "amount"],
+    ["Total", "amount"],
+    ["Amount Paid", "amount"],
+    ["Quantity", "quantity"],
+    ["Qty", "quantity"],
+    ["UnitPrice", "unit_price"],
+    ["Unit Price", "unit_price"],
+    ["Price", "unit_price"],
+    ["Profit", "profit"],
+    ["Cost", "cost"],
+    ["Order ID", "order_id"],
+    ["InvoiceNo", "order_id"],
+    ["Invoice", "order_id"],
+    ["Product ID", "product_id"],
+    ["StockCode", "product_id"],
+    ["SKU", "product_id"],
+    ["Description", "product_name"],
+    ["Product Name", "product_name"],
+    ["Segment", "tier"],
+    ["Industry", "industry"],
+    ["Region", "region"],
+    ["Country", "country"],
+    ["Type", "deal_type"],
+    ["Lead Source", "acquisition_channel"],
+    ["Currency", "currency"],
+    ["Account Owner", "key_account_manager"],
   ];
   it.each(cases)("%s → %s", (header, column) => {
     expect(transactions([header])[column]).toBe(header);
   });
 
   it("gives the id to account_id and the name to account_name when both are there", () => {
-    expect(transactions(["Customer Name", "Customer ID", "Order Date", "Sales"])).toMatchObject({ account_id: "Customer ID", account_name: "Customer Name", date: "Order Date", amount: "Sales" });
+    expect(transactions(["Customer Name", "Customer ID", "Order Date", "Sales"])).toMatchObject({
+      account_id: "Customer ID",
+      account_name: "Customer Name",
+      date: "Order Date",
+      amount: "Sales",
+    });
   });
 
   it("uses each header once", () => {
@@ -51,8 +90,23 @@ describe("spellings", () => {
   });
 
   it("recognises a subscriptions export's interval, start, end and status", () => {
-    const m = Object.fromEntries([...matchHeaders(["Subscription ID", "Customer", "Billing Period", "Start Date", "End Date", "MRR", "Price", "Status"], "subscriptions")].map(([c, x]) => [c, x.header]));
-    expect(m).toMatchObject({ subscription_id: "Subscription ID", account_id: "Customer", interval: "Billing Period", start_date: "Start Date", end_date: "End Date", amount: "Price", status: "Status" });
+    const m = Object.fromEntries(
+      [
+        ...matchHeaders(
+          ["Subscription ID", "Customer", "Billing Period", "Start Date", "End Date", "MRR", "Price", "Status"],
+          "subscriptions",
+        ),
+      ].map(([c, x]) => [c, x.header]),
+    );
+    expect(m).toMatchObject({
+      subscription_id: "Subscription ID",
+      account_id: "Customer",
+      interval: "Billing Period",
+      start_date: "Start Date",
+      end_date: "End Date",
+      amount: "Price",
+      status: "Status",
+    });
   });
 });
 
@@ -60,7 +114,9 @@ describe("canonical extracts", () => {
   const sampleFiles = EXTRACT_NAMES.filter((name) => existsSync(path.join(SAMPLE, `${name}.csv`)));
   it("the sample has the nine canonical extracts", () => expect(sampleFiles.length).toBe(9));
   it.each(sampleFiles)("data/sample/%s.csv is recognised as %s", (name) => {
-    const header = readFileSync(path.join(SAMPLE, `${name}.csv`), "utf8").split("\n")[0].split(",");
+    const header = readFileSync(path.join(SAMPLE, `${name}.csv`), "utf8")
+      .split("\n")[0]
+      .split(",");
     expect(matchCanonical(header)?.extract).toBe(name);
   });
 

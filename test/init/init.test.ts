@@ -24,7 +24,11 @@ beforeAll(() => {
   tmp = tempDir();
   orders = tmp.write(
     "orders.csv",
-    csv("Order ID,Order Date,Customer ID,Customer Name,Product ID,Sales,Profit", "O1,13/01/2024,C1,Acme,P1,10.5,2.25", "O2,14/01/2024,,Beta,P2,3.0576,-1"),
+    csv(
+      "Order ID,Order Date,Customer ID,Customer Name,Product ID,Sales,Profit",
+      "O1,13/01/2024,C1,Acme,P1,10.5,2.25",
+      "O2,14/01/2024,,Beta,P2,3.0576,-1",
+    ),
   );
 });
 afterAll(() => tmp.remove());
@@ -37,16 +41,40 @@ describe("npm run init", () => {
     const configPath = path.join(tmp.dir, "atlas.config.json");
     const config = JSON.parse(readFileSync(configPath, "utf8"));
     expect(config.sourceDir).toBe(".");
-    expect(config.format).toEqual({ dateFormat: "%d/%m/%Y", decimalSeparator: ".", delimiter: ",", encoding: "utf-8", moneyDecimals: 4 });
+    expect(config.format).toEqual({
+      dateFormat: "%d/%m/%Y",
+      decimalSeparator: ".",
+      delimiter: ",",
+      encoding: "utf-8",
+      moneyDecimals: 4,
+    });
     expect(config.extracts.transactions).toEqual({
       file: "orders.csv",
-      columns: { account_id: "Customer ID", account_name: "Customer Name", date: "Order Date", order_id: "Order ID", product_id: "Product ID", amount: "Sales", profit: "Profit" },
+      columns: {
+        account_id: "Customer ID",
+        account_name: "Customer Name",
+        date: "Order Date",
+        order_id: "Order ID",
+        product_id: "Product ID",
+        amount: "Sales",
+        profit: "Profit",
+      },
     });
-    expect(config.$comments["format.dateFormat"]).toBe("orders.csv, Order Date: day-first: 2 of 2 dates have a first field above 12");
+    expect(config.$comments["format.dateFormat"]).toBe(
+      "orders.csv, Order Date: day-first: 2 of 2 dates have a first field above 12",
+    );
     expect(r.stdout).toContain("orders.csv → transactions (all 2 rows read)");
-    expect(r.stdout).toContain("note: 1 of the sampled rows have no customer id (Customer ID is empty): they will be reported, not valued");
+    expect(r.stdout).toContain(
+      "note: 1 of the sampled rows have no customer id (Customer ID is empty): they will be reported, not valued",
+    );
     expect(r.stdout).toContain("unmapped: none");
-    for (const gain of [MISSING_GAINS.contracts, MISSING_GAINS.marketing_spend, MISSING_GAINS.nps_responses, MISSING_GAINS.time_entries]) expect(r.stdout).toContain(gain);
+    for (const gain of [
+      MISSING_GAINS.contracts,
+      MISSING_GAINS.marketing_spend,
+      MISSING_GAINS.nps_responses,
+      MISSING_GAINS.time_entries,
+    ])
+      expect(r.stdout).toContain(gain);
     // Profit is mapped: margin comes from the lines, so the cost gain is not offered.
     expect(r.stdout).not.toContain(MISSING_GAINS.cost);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toMatch(/Next: npm run build -- --config .*atlas\.config\.json$/);
@@ -57,7 +85,9 @@ describe("npm run init", () => {
     writeFileSync(out, "{}\n");
     const refused = init(orders, "--out", out);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/mine\.json already exists: pass --force to overwrite it, or --out to write elsewhere/);
+    expect(refused.stderr).toMatch(
+      /mine\.json already exists: pass --force to overwrite it, or --out to write elsewhere/,
+    );
     expect(readFileSync(out, "utf8")).toBe("{}\n");
     const forced = init(orders, "--out", out, "--force");
     expect(forced.code).toBe(0);

@@ -41,16 +41,38 @@ describe("order-lines", () => {
     expect(p.preset?.name).toBe("order-lines");
     expect(p.extract).toBe("transactions");
     expect(p.columns).toEqual({
-      account_id: "Customer ID", account_name: "Customer Name", date: "Order Date", order_id: "Order ID", product_id: "Product ID",
-      product_name: "Product Name", quantity: "Quantity", amount: "Sales", profit: "Profit", tier: "Segment", region: "Region", country: "Country",
+      account_id: "Customer ID",
+      account_name: "Customer Name",
+      date: "Order Date",
+      order_id: "Order ID",
+      product_id: "Product ID",
+      product_name: "Product Name",
+      quantity: "Quantity",
+      amount: "Sales",
+      profit: "Profit",
+      tier: "Segment",
+      region: "Region",
+      country: "Country",
     });
-    expect(p.unmapped).toEqual(["Row ID", "Ship Date", "Ship Mode", "City", "State", "Postal Code", "Category", "Sub-Category", "Discount"]);
+    expect(p.unmapped).toEqual([
+      "Row ID",
+      "Ship Date",
+      "Ship Mode",
+      "City",
+      "State",
+      "Postal Code",
+      "Category",
+      "Sub-Category",
+      "Discount",
+    ]);
     // Order Date alone is undecidable (08/11, 11/10); Ship Date's 18/10 settles it.
     expect(p.dateFormat?.value).toBe("%d/%m/%Y");
     expect(p.dateFormat?.evidence).toContain("Ship Date");
     expect(p.moneyDecimals.value).toBe(4);
     expect(p.filter).toEqual([]);
-    expect(p.notes).toContain("1 of 4 sampled lines have a negative Profit (discounted lines): kept as a loss, so margin is net of discounts");
+    expect(p.notes).toContain(
+      "1 of 4 sampled lines have a negative Profit (discounted lines): kept as a loss, so margin is net of discounts",
+    );
   });
 });
 
@@ -68,8 +90,15 @@ describe("retail-transactions", () => {
     const p = propose("retail.csv", text);
     expect(p.preset?.name).toBe("retail-transactions");
     expect(p.columns).toEqual({
-      account_id: "Customer ID", date: "InvoiceDate", order_id: "Invoice", product_id: "StockCode", product_name: "Description",
-      quantity: "Quantity", unit_price: "Price", country: "Country", amount: { multiply: ["quantity", "unit_price"] },
+      account_id: "Customer ID",
+      date: "InvoiceDate",
+      order_id: "Invoice",
+      product_id: "StockCode",
+      product_name: "Description",
+      quantity: "Quantity",
+      unit_price: "Price",
+      country: "Country",
+      amount: { multiply: ["quantity", "unit_price"] },
     });
     expect(p.dateFormat?.value).toBe("%Y-%m-%d %H:%M:%S");
     // 32 × 1.695 has 3 decimals.
@@ -82,25 +111,47 @@ describe("retail-transactions", () => {
   });
 
   it("recognises the older spelling (InvoiceNo, UnitPrice, CustomerID) and month-first times", () => {
-    const p = propose("retail1.csv", csv("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country", "536365,85123A,HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom", "536366,22633,WARMER,6,12/13/2010 8:28,1.85,17850,United Kingdom"));
+    const p = propose(
+      "retail1.csv",
+      csv(
+        "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
+        "536365,85123A,HOLDER,6,12/1/2010 8:26,2.55,17850,United Kingdom",
+        "536366,22633,WARMER,6,12/13/2010 8:28,1.85,17850,United Kingdom",
+      ),
+    );
     expect(p.preset?.name).toBe("retail-transactions");
-    expect(p.columns).toMatchObject({ account_id: "CustomerID", order_id: "InvoiceNo", unit_price: "UnitPrice", amount: { multiply: ["quantity", "unit_price"] } });
+    expect(p.columns).toMatchObject({
+      account_id: "CustomerID",
+      order_id: "InvoiceNo",
+      unit_price: "UnitPrice",
+      amount: { multiply: ["quantity", "unit_price"] },
+    });
     expect(p.dateFormat?.value).toBe("%m/%d/%Y %H:%M");
   });
 });
 
 describe("stripe", () => {
   it("invoices export → transactions of paid invoices, Amount Paid, one currency", () => {
-    const p = propose("invoices.csv", csv(
-      "id,Number,Customer,Customer Name,Customer Email,Amount Due,Amount Paid,Amount Remaining,Currency,Date (UTC),Status,Subscription,Total",
-      "in_1,AB-0001,cus_A,Acme,a@example.com,49.00,49.00,0.00,usd,2024-01-15 10:03,paid,sub_1,49.00",
-      "in_2,AB-0002,cus_B,Beta,b@example.com,99.00,0.00,99.00,usd,2024-01-16 11:00,open,sub_2,99.00",
-      "in_3,AB-0003,cus_A,Acme,a@example.com,49.00,49.00,0.00,eur,2024-02-15 10:03,void,sub_1,49.00",
-      "in_4,AB-0004,cus_C,Gamma,c@example.com,20.00,20.00,0.00,usd,2024-02-16 09:00,paid,,20.00",
-    ));
+    const p = propose(
+      "invoices.csv",
+      csv(
+        "id,Number,Customer,Customer Name,Customer Email,Amount Due,Amount Paid,Amount Remaining,Currency,Date (UTC),Status,Subscription,Total",
+        "in_1,AB-0001,cus_A,Acme,a@example.com,49.00,49.00,0.00,usd,2024-01-15 10:03,paid,sub_1,49.00",
+        "in_2,AB-0002,cus_B,Beta,b@example.com,99.00,0.00,99.00,usd,2024-01-16 11:00,open,sub_2,99.00",
+        "in_3,AB-0003,cus_A,Acme,a@example.com,49.00,49.00,0.00,eur,2024-02-15 10:03,void,sub_1,49.00",
+        "in_4,AB-0004,cus_C,Gamma,c@example.com,20.00,20.00,0.00,usd,2024-02-16 09:00,paid,,20.00",
+      ),
+    );
     expect(p.preset?.name).toBe("stripe");
     expect(p.extract).toBe("transactions");
-    expect(p.columns).toEqual({ account_id: "Customer", account_name: "Customer Name", date: "Date (UTC)", order_id: "id", amount: "Amount Paid", currency: "Currency" });
+    expect(p.columns).toEqual({
+      account_id: "Customer",
+      account_name: "Customer Name",
+      date: "Date (UTC)",
+      order_id: "id",
+      amount: "Amount Paid",
+      currency: "Currency",
+    });
     expect(p.filter).toEqual([{ header: "Status", in: ["paid"] }]);
     expect(p.filterNotes[0]).toContain("keeps 2 of 4 sampled rows (paid 2), leaves out open 1, void 1");
     expect(p.notes).toContain(
@@ -113,59 +164,101 @@ describe("stripe", () => {
   });
 
   it("subscriptions export → subscriptions with the interval map and the billed statuses", () => {
-    const p = propose("subscriptions.csv", csv(
-      "id,Customer ID,Customer Email,Plan,Product,Quantity,Currency,Interval,Amount,Status,Created (UTC),Start (UTC),Canceled At (UTC),Ended At (UTC)",
-      "sub_1,cus_A,a@example.com,price_basic,Basic,1,usd,month,49.00,active,2024-01-15 10:00,2024-01-15 10:00,,",
-      "sub_2,cus_B,b@example.com,price_pro,Pro,3,usd,year,990.00,canceled,2024-01-16 10:00,2024-01-16 10:00,2024-06-01 09:00,2024-06-01 09:00",
-      "sub_3,cus_C,c@example.com,price_pro,Pro,1,usd,week,9.00,trialing,2024-03-01 10:00,2024-03-01 10:00,,",
-    ));
+    const p = propose(
+      "subscriptions.csv",
+      csv(
+        "id,Customer ID,Customer Email,Plan,Product,Quantity,Currency,Interval,Amount,Status,Created (UTC),Start (UTC),Canceled At (UTC),Ended At (UTC)",
+        "sub_1,cus_A,a@example.com,price_basic,Basic,1,usd,month,49.00,active,2024-01-15 10:00,2024-01-15 10:00,,",
+        "sub_2,cus_B,b@example.com,price_pro,Pro,3,usd,year,990.00,canceled,2024-01-16 10:00,2024-01-16 10:00,2024-06-01 09:00,2024-06-01 09:00",
+        "sub_3,cus_C,c@example.com,price_pro,Pro,1,usd,week,9.00,trialing,2024-03-01 10:00,2024-03-01 10:00,,",
+      ),
+    );
     expect(p.preset?.name).toBe("stripe");
     expect(p.extract).toBe("subscriptions");
     expect(p.columns).toEqual({
-      subscription_id: "id", account_id: "Customer ID", start_date: "Start (UTC)", end_date: "Ended At (UTC)", unit_amount: "Amount", amount: { multiply: ["quantity", "unit_amount"] },
-      interval: { header: "Interval", map: { month: "monthly", year: "annual" } }, quantity: "Quantity", product_id: "Plan", product_name: "Product", status: "Status",
+      subscription_id: "id",
+      account_id: "Customer ID",
+      start_date: "Start (UTC)",
+      end_date: "Ended At (UTC)",
+      unit_amount: "Amount",
+      amount: { multiply: ["quantity", "unit_amount"] },
+      interval: { header: "Interval", map: { month: "monthly", year: "annual" } },
+      quantity: "Quantity",
+      product_id: "Plan",
+      product_name: "Product",
+      status: "Status",
       currency: "Currency",
     });
     expect(p.filter[0]).toEqual({ header: "Status", in: ["active", "past_due", "unpaid", "canceled"] });
-    expect(p.notes).toContain("1 sampled rows have Interval week, which is not monthly, quarterly or annual: those rows will be quarantined");
+    expect(p.notes).toContain(
+      "1 sampled rows have Interval week, which is not monthly, quarterly or annual: those rows will be quarantined",
+    );
     expect(p.notes.some((n) => n.startsWith("1 sampled subscriptions have Quantity above 1"))).toBe(true);
   });
 });
 
 describe("hubspot-deals", () => {
   it("closed-won deals, Deal Type mapped, the company id as account", () => {
-    const p = propose("deals.csv", csv(
-      "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Deal Type,Associated Company,Associated Company IDs",
-      "101,Acme renewal,Closed Won,2024-03-31,Jo Smith,12000,Sales Pipeline,existingbusiness,Acme,9001",
-      "102,Beta new,closedwon,2024-04-15,Jo Smith,5000.50,Sales Pipeline,newbusiness,Beta,9002",
-      "103,Gamma,Closed Lost,2024-04-20,Al Jones,8000,Sales Pipeline,New Business,Gamma,9003",
-      "104,Delta,Appointment Scheduled,2024-05-20,Al Jones,100,Sales Pipeline,,Delta,9004",
-    ));
+    const p = propose(
+      "deals.csv",
+      csv(
+        "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Deal Type,Associated Company,Associated Company IDs",
+        "101,Acme renewal,Closed Won,2024-03-31,Jo Smith,12000,Sales Pipeline,existingbusiness,Acme,9001",
+        "102,Beta new,closedwon,2024-04-15,Jo Smith,5000.50,Sales Pipeline,newbusiness,Beta,9002",
+        "103,Gamma,Closed Lost,2024-04-20,Al Jones,8000,Sales Pipeline,New Business,Gamma,9003",
+        "104,Delta,Appointment Scheduled,2024-05-20,Al Jones,100,Sales Pipeline,,Delta,9004",
+      ),
+    );
     expect(p.preset?.name).toBe("hubspot-deals");
     expect(p.columns).toEqual({
-      account_id: "Associated Company IDs", account_name: "Associated Company", date: "Close Date", order_id: "Record ID", amount: "Amount",
-      deal_type: { header: "Deal Type", map: { newbusiness: "new", existingbusiness: "renewal", "New Business": "new", "Existing Business": "renewal" } },
+      account_id: "Associated Company IDs",
+      account_name: "Associated Company",
+      date: "Close Date",
+      order_id: "Record ID",
+      amount: "Amount",
+      deal_type: {
+        header: "Deal Type",
+        map: { newbusiness: "new", existingbusiness: "renewal", "New Business": "new", "Existing Business": "renewal" },
+      },
       key_account_manager: "Deal owner",
     });
     expect(p.filter).toEqual([{ header: "Deal Stage", in: ["Closed Won", "closedwon"] }]);
-    expect(p.filterNotes[0]).toContain("keeps 2 of 4 sampled rows (Closed Won 1, closedwon 1), leaves out Closed Lost 1, Appointment Scheduled 1");
+    expect(p.filterNotes[0]).toContain(
+      "keeps 2 of 4 sampled rows (Closed Won 1, closedwon 1), leaves out Closed Lost 1, Appointment Scheduled 1",
+    );
   });
 });
 
 describe("salesforce-opportunities", () => {
   it("closed-won opportunities, Type mapped, lead source as channel, industry", () => {
-    const p = propose("opps.csv", csv(
-      "Opportunity Owner,Account Name,Opportunity Name,Type,Lead Source,Amount,Close Date,Stage,Industry,Billing Country",
-      'Ann,Acme Corp,Acme - 2024,New Business,Web,"12,500.00",1/15/2024,Closed Won,Manufacturing,USA',
-      'Ann,Acme Corp,Acme - upsell,Existing Business - Upgrade,Partner,"3,000.00",3/20/2024,Closed Won,Manufacturing,USA',
-      'Bob,Beta Ltd,Beta - 2025,Existing Business,Trade Show,"7,000.00",4/2/2025,Closed Won,Retail,UK',
-      'Bob,Beta Ltd,Beta - lost,New Business,Web,"1,000.00",5/2/2025,Closed Lost,Retail,UK',
-    ));
+    const p = propose(
+      "opps.csv",
+      csv(
+        "Opportunity Owner,Account Name,Opportunity Name,Type,Lead Source,Amount,Close Date,Stage,Industry,Billing Country",
+        'Ann,Acme Corp,Acme - 2024,New Business,Web,"12,500.00",1/15/2024,Closed Won,Manufacturing,USA',
+        'Ann,Acme Corp,Acme - upsell,Existing Business - Upgrade,Partner,"3,000.00",3/20/2024,Closed Won,Manufacturing,USA',
+        'Bob,Beta Ltd,Beta - 2025,Existing Business,Trade Show,"7,000.00",4/2/2025,Closed Won,Retail,UK',
+        'Bob,Beta Ltd,Beta - lost,New Business,Web,"1,000.00",5/2/2025,Closed Lost,Retail,UK',
+      ),
+    );
     expect(p.preset?.name).toBe("salesforce-opportunities");
-    expect(p.columns).toMatchObject({ account_id: "Account Name", date: "Close Date", amount: "Amount", acquisition_channel: "Lead Source", industry: "Industry", country: "Billing Country", key_account_manager: "Opportunity Owner" });
+    expect(p.columns).toMatchObject({
+      account_id: "Account Name",
+      date: "Close Date",
+      amount: "Amount",
+      acquisition_channel: "Lead Source",
+      industry: "Industry",
+      country: "Billing Country",
+      key_account_manager: "Opportunity Owner",
+    });
     const dealType = p.columns.deal_type as { header: string; map: Record<string, string> };
     expect(dealType.header).toBe("Type");
-    expect(dealType.map).toMatchObject({ "New Business": "new", "Existing Business": "renewal", "Existing Business - Upgrade": "expansion", "Existing Customer - Upgrade": "expansion" });
+    expect(dealType.map).toMatchObject({
+      "New Business": "new",
+      "Existing Business": "renewal",
+      "Existing Business - Upgrade": "expansion",
+      "Existing Customer - Upgrade": "expansion",
+    });
     expect(p.filter).toEqual([{ header: "Stage", in: ["Closed Won"] }]);
     expect(p.dateFormat?.value).toBe("%m/%d/%Y");
     expect(p.decimalSeparator.value).toBe(".");

@@ -24,23 +24,44 @@ const propose = (file: string) => proposeFile(sampleFile(file));
 describe("coverage", () => {
   it("the bundled sample covers everything, as coverage.ts says of it", () => {
     const sample = path.resolve(import.meta.dirname, "../../data/sample");
-    const proposals = EXTRACT_NAMES.filter((n) => existsSync(path.join(sample, `${n}.csv`))).map((n) => propose(path.join(sample, `${n}.csv`)));
+    const proposals = EXTRACT_NAMES.filter((n) => existsSync(path.join(sample, `${n}.csv`))).map((n) =>
+      propose(path.join(sample, `${n}.csv`)),
+    );
     const coverage = predictCoverage(proposals);
     expect(coverage).toEqual(FULL_COVERAGE);
     expect(missingGains(coverage)).toEqual([]);
   });
 
   it("order lines with profit: transactional, margin from the lines, segments from the mapped columns", () => {
-    const p = propose(tmp.write("orders.csv", csv("Customer ID,Order Date,Sales,Profit,Segment,Region", "C1,2024-01-01,10,2,Consumer,West")));
+    const p = propose(
+      tmp.write(
+        "orders.csv",
+        csv("Customer ID,Order Date,Sales,Profit,Segment,Region", "C1,2024-01-01,10,2,Consumer,West"),
+      ),
+    );
     const coverage = predictCoverage([p]);
     expect(coverage).toMatchObject({ shape: "transactional", contracts: false, invoices: true, margin: "line_cost" });
-    expect(coverage.attributes).toEqual({ industry: false, region: true, size: false, tier: true, channel: false, key_account: false });
-    expect(missingGains(coverage)).toEqual([MISSING_GAINS.contracts, MISSING_GAINS.marketing_spend, MISSING_GAINS.nps_responses, MISSING_GAINS.time_entries]);
+    expect(coverage.attributes).toEqual({
+      industry: false,
+      region: true,
+      size: false,
+      tier: true,
+      channel: false,
+      key_account: false,
+    });
+    expect(missingGains(coverage)).toEqual([
+      MISSING_GAINS.contracts,
+      MISSING_GAINS.marketing_spend,
+      MISSING_GAINS.nps_responses,
+      MISSING_GAINS.time_entries,
+    ]);
     expect(pageSupport(coverage)).toContain("Cohort retention: repeat-purchase retention by acquisition cohort");
   });
 
   it("subscriptions only: no billed revenue and no margin, and the report says what each would add", () => {
-    const p = propose(tmp.write("subs.csv", csv("Customer ID,Interval,Start Date,Amount", "C1,month,2024-01-01,49.00")));
+    const p = propose(
+      tmp.write("subs.csv", csv("Customer ID,Interval,Start Date,Amount", "C1,month,2024-01-01,49.00")),
+    );
     const coverage = predictCoverage([p]);
     expect(coverage).toMatchObject({ shape: "subscription", contracts: true, invoices: false, margin: null });
     const text = renderReport([p], path.join(tmp.dir, "atlas.config.json"));

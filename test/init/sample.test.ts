@@ -15,7 +15,10 @@ afterAll(() => tmp.remove());
 
 describe("records", () => {
   it("reads quoted delimiters, doubled quotes, quoted newlines, CRLF and skips blank lines", () => {
-    const file = tmp.write("quoted.csv", 'id,name,note\r\n1,"Smith, Jo","said ""hi"""\r\n\r\n2,"two\nlines",x\r\n3,Bob "the" Builder,\r\n');
+    const file = tmp.write(
+      "quoted.csv",
+      'id,name,note\r\n1,"Smith, Jo","said ""hi"""\r\n\r\n2,"two\nlines",x\r\n3,Bob "the" Builder,\r\n',
+    );
     const s = sampleFile(file);
     expect(s.header).toEqual(["id", "name", "note"]);
     expect(s.rows).toEqual([
@@ -81,7 +84,10 @@ describe("encoding", () => {
     const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
     const be = Buffer.from(le);
     be.swap16();
-    for (const [name, bytes] of [["le.csv", le], ["be.csv", be]] as const) {
+    for (const [name, bytes] of [
+      ["le.csv", le],
+      ["be.csv", be],
+    ] as const) {
       const s = sampleFile(tmp.write(name, bytes), { chunkSize: 3 });
       expect(s.encoding.value).toBe("utf-16");
       expect(s.header).toEqual(["customer", "city"]);
@@ -96,12 +102,20 @@ describe("encoding", () => {
 
   it("reads bytes that are not UTF-8 as Windows-1252 and names the first such byte, its offset and line", () => {
     // Café in Latin-1 (0xE9), then the euro sign of Windows-1252 (0x80), past the first block.
-    const bytes = Buffer.concat([Buffer.from("customer,amount\nAcme,1.00\nCaf"), Buffer.from([0xe9]), Buffer.from(" Noir,"), Buffer.from([0x80]), Buffer.from("2\n")]);
+    const bytes = Buffer.concat([
+      Buffer.from("customer,amount\nAcme,1.00\nCaf"),
+      Buffer.from([0xe9]),
+      Buffer.from(" Noir,"),
+      Buffer.from([0x80]),
+      Buffer.from("2\n"),
+    ]);
     const offset = bytes.indexOf(0xe9);
     const file = tmp.write("latin1.csv", bytes);
     const s = sampleFile(file, { chunkSize: 8 });
     expect(s.encoding.value).toBe("latin-1");
-    expect(s.encoding.evidence).toBe(`byte 0xE9 at offset ${offset} (line 3) is not valid UTF-8: read as latin-1 (Windows-1252)`);
+    expect(s.encoding.evidence).toBe(
+      `byte 0xE9 at offset ${offset} (line 3) is not valid UTF-8: read as latin-1 (Windows-1252)`,
+    );
     expect(s.rows).toEqual([
       ["Acme", "1.00"],
       ["Café Noir", "€2"],

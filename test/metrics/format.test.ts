@@ -1,7 +1,14 @@
 import Decimal from "decimal.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatMoneyCompact, formatMoneyDecimal, formatMoneyExact, formatMoneyShort, formatPercent, formatRatio } from "../../src/lib/format.js";
+import {
+  formatMoneyCompact,
+  formatMoneyDecimal,
+  formatMoneyExact,
+  formatMoneyShort,
+  formatPercent,
+  formatRatio,
+} from "../../src/lib/format.js";
 
 describe("money formatting", () => {
   it("formats exact cents without float error", () => {
@@ -23,7 +30,8 @@ describe("money formatting", () => {
     fc.assert(
       fc.property(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), (cents) => {
         expect(formatMoneyExact(cents)).toBe(oracle(cents));
-        if (cents >= BigInt(Number.MIN_SAFE_INTEGER) && cents <= BigInt(Number.MAX_SAFE_INTEGER)) expect(formatMoneyExact(Number(cents))).toBe(oracle(cents));
+        if (cents >= BigInt(Number.MIN_SAFE_INTEGER) && cents <= BigInt(Number.MAX_SAFE_INTEGER))
+          expect(formatMoneyExact(Number(cents))).toBe(oracle(cents));
       }),
     );
     expect(formatMoneyExact(12.5)).toBe("$0.13");

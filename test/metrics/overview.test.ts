@@ -22,7 +22,12 @@ let data: OverviewData;
 const store = mkdtempSync(path.join(os.tmpdir(), "atlas-store-"));
 
 beforeAll(async () => {
-  const { storeDir } = await prepare({ configPath: path.join(TINY, "atlas.config.json"), storeDir: store, quiet: true, force: true });
+  const { storeDir } = await prepare({
+    configPath: path.join(TINY, "atlas.config.json"),
+    storeDir: store,
+    quiet: true,
+    force: true,
+  });
   data = await buildOverview(storeDir);
 });
 afterAll(() => rmSync(store, { recursive: true, force: true }));
@@ -125,24 +130,52 @@ describe("overview metrics on hand-made columns", () => {
   });
 
   it("does not count a transactional account twice when purchases overlap", () => {
-    const trend = monthlyTrend(accounts, rows([[1, m - 5, 100, 0], [1, m - 2, 100, 0]]), m - 6, m);
+    const trend = monthlyTrend(
+      accounts,
+      rows([
+        [1, m - 5, 100, 0],
+        [1, m - 2, 100, 0],
+      ]),
+      m - 6,
+      m,
+    );
     expect(trend.activeAccounts).toEqual([0, 1, 1, 1, 1, 1, 1]);
   });
 
   it("reports null ratios, not zeros or infinities, when there is nothing to divide by", () => {
     const k = overviewMetrics(accounts, rows([]), noSpend, m);
-    expect(k).toMatchObject({ grossMargin: null, logoChurn: null, netRevenueRetention: null, cacCents: null, ltvToCac: null, paybackMonths: null });
+    expect(k).toMatchObject({
+      grossMargin: null,
+      logoChurn: null,
+      netRevenueRetention: null,
+      cacCents: null,
+      ltvToCac: null,
+      paybackMonths: null,
+    });
     expect(k.concentration.topShare).toBeNull();
   });
 
   it("caps retention time at ten years when nobody churned", () => {
-    const r = rows([[0, m - 12, 500, 500], [0, m, 500, 500]]);
+    const r = rows([
+      [0, m - 12, 500, 500],
+      [0, m, 500, 500],
+    ]);
     const k = overviewMetrics(accounts, r, noSpend, m);
     expect(k.logoChurn).toBe(0);
     expect(k.retentionYears).toBe(10);
   });
 
   it("refuses rows that are not sorted by account", () => {
-    expect(() => monthlyTrend(accounts, rows([[1, m, 1, 0], [0, m, 1, 1]]), m, m)).toThrow(/sorted by account/);
+    expect(() =>
+      monthlyTrend(
+        accounts,
+        rows([
+          [1, m, 1, 0],
+          [0, m, 1, 1],
+        ]),
+        m,
+        m,
+      ),
+    ).toThrow(/sorted by account/);
   });
 });

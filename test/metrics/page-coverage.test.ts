@@ -12,21 +12,54 @@ import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
 import { scanText } from "../support/coverage-scan.js";
 
 function extract(name: ExtractName, part: Partial<ExtractReport> = {}): ExtractReport {
-  return { extract: name, file: `${name}.csv`, bytes: 1, rowsRead: 10, accepted: 10, quarantined: 0, reasons: [], money: null, dateCoverage: [], ignoredHeaders: [], provided: true, derivedFrom: null, filtered: [], rounding: null, ...part };
+  return {
+    extract: name,
+    file: `${name}.csv`,
+    bytes: 1,
+    rowsRead: 10,
+    accepted: 10,
+    quarantined: 0,
+    reasons: [],
+    money: null,
+    dateCoverage: [],
+    ignoredHeaders: [],
+    provided: true,
+    derivedFrom: null,
+    filtered: [],
+    rounding: null,
+    ...part,
+  };
 }
 
-const TRANSACTIONAL: DataCoverage = { ...FULL_COVERAGE, shape: "transactional", contracts: false, spend: false, nps: false, timeEntries: false, margin: null, attributes: { ...FULL_COVERAGE.attributes, tier: false, key_account: false } };
+const TRANSACTIONAL: DataCoverage = {
+  ...FULL_COVERAGE,
+  shape: "transactional",
+  contracts: false,
+  spend: false,
+  nps: false,
+  timeEntries: false,
+  margin: null,
+  attributes: { ...FULL_COVERAGE.attributes, tier: false, key_account: false },
+};
 
 describe("pageCoverage", () => {
   it("keeps the report's coverage when every extract has rows", () => {
-    const report = { coverage: FULL_COVERAGE, extracts: (["marketing_spend", "nps_responses", "time_entries", "role_rates"] as const).map((n) => extract(n)) };
+    const report = {
+      coverage: FULL_COVERAGE,
+      extracts: (["marketing_spend", "nps_responses", "time_entries", "role_rates"] as const).map((n) => extract(n)),
+    };
     expect(pageCoverage(report)).toEqual(FULL_COVERAGE);
   });
 
   it("counts a given extract without an accepted row as absent: a header-only spend file gives no CAC", () => {
     const report = {
       coverage: FULL_COVERAGE,
-      extracts: [extract("marketing_spend", { rowsRead: 0, accepted: 0 }), extract("nps_responses", { rowsRead: 5, accepted: 0, quarantined: 5 }), extract("time_entries"), extract("role_rates", { rowsRead: 0, accepted: 0 })],
+      extracts: [
+        extract("marketing_spend", { rowsRead: 0, accepted: 0 }),
+        extract("nps_responses", { rowsRead: 5, accepted: 0, quarantined: 5 }),
+        extract("time_entries"),
+        extract("role_rates", { rowsRead: 0, accepted: 0 }),
+      ],
     };
     expect(pageCoverage(report)).toEqual({ ...FULL_COVERAGE, spend: false, nps: false, timeEntries: false });
   });
@@ -48,11 +81,26 @@ describe("extractStatuses", () => {
       ],
     };
     const s = Object.fromEntries(extractStatuses(report).map((x) => [x.extract, [x.state, x.label, x.gain]]));
-    expect(Object.keys(s)).toEqual(["transactions", "accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"]);
+    expect(Object.keys(s)).toEqual([
+      "transactions",
+      "accounts",
+      "products",
+      "contracts",
+      "invoices",
+      "invoice_lines",
+      "marketing_spend",
+      "nps_responses",
+      "time_entries",
+      "role_rates",
+    ]);
     expect(s.transactions).toEqual(["provided", "provided", null]);
     expect(s.accounts).toEqual(["derived", "derived from transactions", null]);
     expect(s.contracts).toEqual(["not provided", "not provided", `not provided: ${MISSING_GAINS.contracts}`]);
-    expect(s.marketing_spend).toEqual(["empty", "provided, no rows", "not provided: add `marketing_spend` to see CAC, LTV : CAC and payback"]);
+    expect(s.marketing_spend).toEqual([
+      "empty",
+      "provided, no rows",
+      "not provided: add `marketing_spend` to see CAC, LTV : CAC and payback",
+    ]);
     expect(s.nps_responses).toEqual(["empty", "provided, no row accepted", notProvided("nps_responses")]);
     // Not in the report at all: not provided.
     expect(s.time_entries).toEqual(["not provided", "not provided", notProvided("time_entries")]);
@@ -68,8 +116,12 @@ describe("extractStatuses", () => {
 
 describe("segment page wording", () => {
   it("mentions only the sources the data has", () => {
-    expect(segmentCaption(FULL_COVERAGE)).toBe("T12M revenue per segment value; the table adds margin after cost to serve, 12-month logo retention with its n and average predicted value. From invoices, contracts, products, time sheets and the CLV models.");
-    expect(segmentCaption(TRANSACTIONAL)).toBe("T12M revenue per segment value; the table adds 12-month logo retention with its n and average predicted value. From invoices and the CLV models.");
+    expect(segmentCaption(FULL_COVERAGE)).toBe(
+      "T12M revenue per segment value; the table adds margin after cost to serve, 12-month logo retention with its n and average predicted value. From invoices, contracts, products, time sheets and the CLV models.",
+    );
+    expect(segmentCaption(TRANSACTIONAL)).toBe(
+      "T12M revenue per segment value; the table adds 12-month logo retention with its n and average predicted value. From invoices and the CLV models.",
+    );
     expect(scanText(segmentCaption(TRANSACTIONAL), TRANSACTIONAL)).toEqual([]);
   });
 
@@ -81,7 +133,34 @@ describe("segment page wording", () => {
 });
 
 describe("overview KPIs by coverage", () => {
-  const kpis = { asOfMonth: 0, activeAccounts: 5, mrrCents: 0, arrCents: 0, t12mRevenueCents: 100_00, prior12mRevenueCents: 0, revenueGrowth: null, grossMargin: 1, logoChurn: 0.2, accountsActiveYearAgo: 5, grossRevenueRetention: 0.8, netRevenueRetention: 0.9, billedAccounts: 5, invoicesT12m: 8, averageSaleCents: 12_50, salesPerAccountPerYear: 1.6, retentionYears: 5, simpleLtvCents: 100_00, simpleClvCents: 100_00, totalCustomerValueCents: 500_00, newAccountsT12m: 2, spendT12mCents: 0, cacCents: 0, ltvToCac: null, paybackMonths: null, concentration: { topAccounts: 1, billedAccounts: 5, topShare: 0.5 } };
+  const kpis = {
+    asOfMonth: 0,
+    activeAccounts: 5,
+    mrrCents: 0,
+    arrCents: 0,
+    t12mRevenueCents: 100_00,
+    prior12mRevenueCents: 0,
+    revenueGrowth: null,
+    grossMargin: 1,
+    logoChurn: 0.2,
+    accountsActiveYearAgo: 5,
+    grossRevenueRetention: 0.8,
+    netRevenueRetention: 0.9,
+    billedAccounts: 5,
+    invoicesT12m: 8,
+    averageSaleCents: 12_50,
+    salesPerAccountPerYear: 1.6,
+    retentionYears: 5,
+    simpleLtvCents: 100_00,
+    simpleClvCents: 100_00,
+    totalCustomerValueCents: 500_00,
+    newAccountsT12m: 2,
+    spendT12mCents: 0,
+    cacCents: 0,
+    ltvToCac: null,
+    paybackMonths: null,
+    concentration: { topAccounts: 1, billedAccounts: 5, topShare: 0.5 },
+  };
   const data = (coverage: DataCoverage): OverviewData => ({
     asOf: "2026-09-30",
     asOfSource: "config",
@@ -89,35 +168,83 @@ describe("overview KPIs by coverage", () => {
     sources: [],
     coverage,
     kpis,
-    purchases: { activeBuyers: 4, repeatBuyers: 3, orders: 8, revenueCents: 100_00, repeatPurchaseRate: 0.75, purchaseFrequency: 2, averageOrderCents: 12_50 },
+    purchases: {
+      activeBuyers: 4,
+      repeatBuyers: 3,
+      orders: 8,
+      revenueCents: 100_00,
+      repeatPurchaseRate: 0.75,
+      purchaseFrequency: 2,
+      averageOrderCents: 12_50,
+    },
     modelValue: null,
     trend: { month: [], revenueCents: [], arrCents: [], activeAccounts: [], orders: [] },
   });
 
   it("shows purchase figures instead of ARR without contracts, and leaves out CAC and margin with their reasons", () => {
     const k = overviewKpis(data(TRANSACTIONAL));
-    expect(k.map((x) => x.id)).toEqual(["model-value", "t12m-revenue", "gross-margin", "active-buyers", "repeat-purchase-rate", "purchase-frequency", "average-order-value", "ltv-cac", "logo-churn", "revenue-retention", "simple-clv"]);
+    expect(k.map((x) => x.id)).toEqual([
+      "model-value",
+      "t12m-revenue",
+      "gross-margin",
+      "active-buyers",
+      "repeat-purchase-rate",
+      "purchase-frequency",
+      "average-order-value",
+      "ltv-cac",
+      "logo-churn",
+      "revenue-retention",
+      "simple-clv",
+    ]);
     const byId = Object.fromEntries(k.map((x) => [x.id, x]));
-    expect([byId["active-buyers"].value, byId["repeat-purchase-rate"].value, byId["purchase-frequency"].value, byId["average-order-value"].value]).toEqual(["4", "75\u202f%", "2.0", "$12.50"]);
+    expect([
+      byId["active-buyers"].value,
+      byId["repeat-purchase-rate"].value,
+      byId["purchase-frequency"].value,
+      byId["average-order-value"].value,
+    ]).toEqual(["4", "75\u202f%", "2.0", "$12.50"]);
     expect(byId["ltv-cac"].missing).toBe(notProvided("marketing_spend"));
     expect(byId["gross-margin"].missing).toBe(notProvided("cost"));
     expect(byId["simple-clv"].missing).toBe(notProvided("cost"));
     // Nothing shown (outside the not-provided cards) names a figure the data cannot give, and no "$0".
-    const shown = k.filter((x) => !x.missing).map((x) => `${x.label} ${x.value} ${x.note ?? ""} ${x.definition}`).join(" ");
+    const shown = k
+      .filter((x) => !x.missing)
+      .map((x) => `${x.label} ${x.value} ${x.note ?? ""} ${x.definition}`)
+      .join(" ");
     expect(scanText(shown, TRANSACTIONAL)).toEqual([]);
     expect(shown).not.toMatch(/\$0(?![.\d])/);
   });
 
   it("keeps the full set for the sample's coverage", () => {
-    expect(overviewKpis(data(FULL_COVERAGE)).map((x) => x.id)).toEqual(["model-value", "arr", "t12m-revenue", "gross-margin", "active-accounts", "ltv-cac", "logo-churn", "revenue-retention", "simple-clv"]);
+    expect(overviewKpis(data(FULL_COVERAGE)).map((x) => x.id)).toEqual([
+      "model-value",
+      "arr",
+      "t12m-revenue",
+      "gross-margin",
+      "active-accounts",
+      "ltv-cac",
+      "logo-churn",
+      "revenue-retention",
+      "simple-clv",
+    ]);
     expect(overviewKpis(data(FULL_COVERAGE)).every((x) => x.missing === undefined)).toBe(true);
   });
 });
 
 describe("scanText", () => {
   it("finds NaN, Infinity, undefined and figures for data not provided, and nothing in a full sample's wording", () => {
-    const text = "ARR $0 with a NaN axis; CAC $0; payback 0.0 months; NPS 12; cost to serve $3k; value undefined; Infinity";
-    expect(scanText(text, TRANSACTIONAL).map((f) => f.term)).toEqual(["NaN", "Infinity", "undefined", "ARR", "CAC", "payback", "NPS", "cost to serve"]);
+    const text =
+      "ARR $0 with a NaN axis; CAC $0; payback 0.0 months; NPS 12; cost to serve $3k; value undefined; Infinity";
+    expect(scanText(text, TRANSACTIONAL).map((f) => f.term)).toEqual([
+      "NaN",
+      "Infinity",
+      "undefined",
+      "ARR",
+      "CAC",
+      "payback",
+      "NPS",
+      "cost to serve",
+    ]);
     expect(scanText(text, FULL_COVERAGE).map((f) => f.term)).toEqual(["NaN", "Infinity", "undefined"]);
     expect(scanText("MRR now, NPS answers, CAC and payback", FULL_COVERAGE)).toEqual([]);
   });

@@ -11,7 +11,13 @@ const A = 2026 * 12 + 8; // as of September 2026; T12M = October 2025 (A − 11)
 // 3: transactional, A − 30 (Mar 2024); 4: transactional, Feb 2024.
 const accounts = {
   length: 5,
-  businessModel: ["transactional", "transactional", "subscription", "transactional", "transactional"] as BusinessModel[],
+  businessModel: [
+    "transactional",
+    "transactional",
+    "subscription",
+    "transactional",
+    "transactional",
+  ] as BusinessModel[],
   acquiredMonth: [A - 14, A - 3, A - 20, A - 30, 2024 * 12 + 1],
 };
 // [account, month, net revenue, invoices]; rows sorted by account, then month.
@@ -50,7 +56,15 @@ describe("purchaseMetrics", () => {
   });
 
   it("gives null rates, not zeros or NaN, without buyers or orders", () => {
-    expect(purchaseMetrics(accounts, rows, A + 100)).toEqual({ activeBuyers: 0, repeatBuyers: 0, orders: 0, revenueCents: 0, repeatPurchaseRate: null, purchaseFrequency: null, averageOrderCents: null });
+    expect(purchaseMetrics(accounts, rows, A + 100)).toEqual({
+      activeBuyers: 0,
+      repeatBuyers: 0,
+      orders: 0,
+      revenueCents: 0,
+      repeatPurchaseRate: null,
+      purchaseFrequency: null,
+      averageOrderCents: null,
+    });
   });
 });
 
@@ -77,7 +91,13 @@ describe("purchaseCohorts", () => {
     expect(c.map((r) => r.buyers)).toEqual([2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]); // Feb 2025 = period 4
     expect(c[10].revenue_cents).toBe(-50); // Jul 2026: 2026 Q3 = period 10
     // Account 0 (Jul 2025 = 2025 Q3): orders in 2025 Q3, 2026 Q2 (Apr) and 2026 Q3 (Sep).
-    expect(q.filter((r) => r.cohort === 2025 * 12 + 6).map((r) => [r.period, r.buyers, r.revenue_cents])).toEqual([[0, 1, 1000], [1, 0, 0], [2, 0, 0], [3, 1, 400], [4, 1, 300]]);
+    expect(q.filter((r) => r.cohort === 2025 * 12 + 6).map((r) => [r.period, r.buyers, r.revenue_cents])).toEqual([
+      [0, 1, 1000],
+      [1, 0, 0],
+      [2, 0, 0],
+      [3, 1, 400],
+      [4, 1, 300],
+    ]);
   });
 
   it("turns cells into repeat-purchase and revenue retention, null when the first period had no revenue", () => {
@@ -86,6 +106,8 @@ describe("purchaseCohorts", () => {
       { cohort: 2024 * 12, period: 1, size: 2, repeat: 0.5, revenue: 50 / 300 },
       { cohort: 2025 * 12, period: 0, size: 1, repeat: 1, revenue: 1 },
     ]);
-    expect(purchaseCells([{ cohort: 1, period: 0, size: 3, buyers: 0, revenue_cents: 0, base_cents: 0 }])).toEqual([{ cohort: 1, period: 0, size: 3, repeat: 0, revenue: null }]);
+    expect(purchaseCells([{ cohort: 1, period: 0, size: 3, buyers: 0, revenue_cents: 0, base_cents: 0 }])).toEqual([
+      { cohort: 1, period: 0, size: 3, repeat: 0, revenue: null },
+    ]);
   });
 });

@@ -55,17 +55,28 @@ async function independentKpis(): Promise<Record<string, number>> {
   const serve = await one(`SELECT sum(cost) FROM hrs WHERE work_date BETWEEN DATE '2025-10-01' AND DATE '${AS_OF}'`);
   const out: Record<string, number> = {
     activeAccounts: await one("SELECT count(*) FROM now_active"),
-    mrr: await one(`SELECT sum(mrr) FROM con WHERE start_date <= DATE '${AS_OF}' AND (end_date IS NULL OR end_date >= DATE '${AS_OF}')`),
+    mrr: await one(
+      `SELECT sum(mrr) FROM con WHERE start_date <= DATE '${AS_OF}' AND (end_date IS NULL OR end_date >= DATE '${AS_OF}')`,
+    ),
     revenue,
     prior: await one(`SELECT sum(amount) FROM inv WHERE invoice_date BETWEEN DATE '2024-10-01' AND DATE '2025-09-30'`),
     grossMargin: (revenue - goods - serve) / revenue,
     yearAgo: await one("SELECT count(*) FROM year_ago"),
-    logoChurn: 1 - (await one("SELECT count(*) FROM year_ago JOIN now_active USING (account_id)")) / (await one("SELECT count(*) FROM year_ago")),
-    nrr: await one("SELECT sum(greatest(cur, 0)) / sum(prev) FROM per_acc JOIN year_ago USING (account_id) WHERE prev > 0"),
-    grr: await one("SELECT sum(least(greatest(cur, 0), prev)) / sum(prev) FROM per_acc JOIN year_ago USING (account_id) WHERE prev > 0"),
+    logoChurn:
+      1 -
+      (await one("SELECT count(*) FROM year_ago JOIN now_active USING (account_id)")) /
+        (await one("SELECT count(*) FROM year_ago")),
+    nrr: await one(
+      "SELECT sum(greatest(cur, 0)) / sum(prev) FROM per_acc JOIN year_ago USING (account_id) WHERE prev > 0",
+    ),
+    grr: await one(
+      "SELECT sum(least(greatest(cur, 0), prev)) / sum(prev) FROM per_acc JOIN year_ago USING (account_id) WHERE prev > 0",
+    ),
     spend: await one(`SELECT sum(amount) FROM spend WHERE month BETWEEN DATE '2025-10-01' AND DATE '${AS_OF}'`),
     newAccounts: await one(`SELECT count(*) FROM acc WHERE acquired_on BETWEEN DATE '2025-10-01' AND DATE '${AS_OF}'`),
-    billedAccounts: await one(`SELECT count(DISTINCT account_id) FROM inv WHERE ${window} AND document_type = 'invoice'`),
+    billedAccounts: await one(
+      `SELECT count(DISTINCT account_id) FROM inv WHERE ${window} AND document_type = 'invoice'`,
+    ),
     topShare: await one(`
       WITH r AS (SELECT cur, row_number() OVER (ORDER BY cur DESC) AS k, count(*) OVER () AS n FROM per_acc WHERE cur > 0)
       SELECT sum(cur) FILTER (WHERE k <= ceil(0.2 * n)) / sum(cur) FROM r`),
@@ -108,12 +119,16 @@ describe("the overview on data/sample matches independent SQL over the raw CSVs"
     expect(overview.kpis.invoicesT12m).toBe(independent.invoicesById);
     expect(overview.kpis.billedAccounts).toBe(independent.billedAccounts);
   });
-  it("measures concentration of T12M revenue", () => expect(overview.kpis.concentration.topShare).toBeCloseTo(independent.topShare, 9));
+  it("measures concentration of T12M revenue", () =>
+    expect(overview.kpis.concentration.topShare).toBeCloseTo(independent.topShare, 9));
   it("derives simple LTV, CLV and LTV : CAC from those inputs", () => {
     const k = overview.kpis;
     const churn = independent.logoChurn;
     const years = churn > 0.1 ? 1 / churn : 10;
-    const ltv = (independent.revenue / independent.invoicesById) * (independent.invoicesById / independent.billedAccounts) * years;
+    const ltv =
+      (independent.revenue / independent.invoicesById) *
+      (independent.invoicesById / independent.billedAccounts) *
+      years;
     const clv = ltv * independent.grossMargin;
     expect(k.simpleLtvCents! / 100).toBeCloseTo(ltv, 4);
     expect(k.simpleClvCents! / 100).toBeCloseTo(clv, 2);

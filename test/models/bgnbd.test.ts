@@ -38,7 +38,12 @@ describe("BG/NBD fit on CDNOW", () => {
   });
 
   it("reaches the same maximum from widely different starts (log-likelihood within 1e-6 of the best)", () => {
-    const starts = [[1, 1, 1, 1], [0.01, 0.1, 0.1, 10], [10, 100, 5, 0.2], [0.5, 20, 3, 3]];
+    const starts = [
+      [1, 1, 1, 1],
+      [0.01, 0.1, 0.1, 10],
+      [10, 100, 5, 0.2],
+      [0.5, 20, 3, 3],
+    ];
     const each = starts.map((s) => fitBgnbd(data, { starts: [s], standardErrors: false }).logLik);
     const best = Math.max(...each, f.logLik);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
@@ -54,11 +59,13 @@ describe("BG/NBD fit on CDNOW", () => {
     const g = groupRfm(data);
     const th = Float64Array.from([FHL.r, FHL.alpha, FHL.a, FHL.b].map(Math.log));
     const grad = new Float64Array(4);
-    const ll = (t: Float64Array) => bgnbdGroupedLogLik({ r: Math.exp(t[0]), alpha: Math.exp(t[1]), a: Math.exp(t[2]), b: Math.exp(t[3]) }, g);
+    const ll = (t: Float64Array) =>
+      bgnbdGroupedLogLik({ r: Math.exp(t[0]), alpha: Math.exp(t[1]), a: Math.exp(t[2]), b: Math.exp(t[3]) }, g);
     bgnbdGroupedLogLik(FHL, g, grad);
     for (let i = 0; i < 4; i++) {
       const h = 1e-6;
-      const tp = Float64Array.from(th), tm = Float64Array.from(th);
+      const tp = Float64Array.from(th),
+        tm = Float64Array.from(th);
       tp[i] += h;
       tm[i] -= h;
       expect(grad[i]).toBeCloseTo((ll(tp) - ll(tm)) / (2 * h), 3);
@@ -76,7 +83,11 @@ describe("BG/NBD predictions", () => {
     // Independent oracle: posterior expectation ∫∫ (1−p)^x λ^x e^(−λT) (1 − e^(−λpt))/p dG dF
     // / ∫∫ L(λ, p) dG dF with the individual-level BG/NBD likelihood (FHL 2005 eq. 3),
     // by quadrature — no ₂F₁ involved.
-    for (const [x, tx, T, t] of [[2, 30.43, 38.86, 39], [0, 0, 32, 52], [7, 20, 35, 26]]) {
+    for (const [x, tx, T, t] of [
+      [2, 30.43, 38.86, 39],
+      [0, 0, 32, 52],
+      [7, 20, 35, 26],
+    ]) {
       const lam = gammaGrid(FHL.r + x, FHL.alpha + tx, 1200);
       const pg = betaGrid(FHL.a, FHL.b, 1200);
       // weights relative to λ^(r+x−1) e^(−(α+t_x)λ) and p^(a−1)(1−p)^(b−1)
@@ -95,7 +106,8 @@ describe("BG/NBD predictions", () => {
     // 200,000 simulated customers observed for t = 39 weeks; MC standard error from the sample.
     const t = 39;
     const sim = simulateBgnbd(createRng(11), FHL, new Float64Array(200_000).fill(t));
-    let m = 0, m2 = 0;
+    let m = 0,
+      m2 = 0;
     for (const x of sim.frequency) {
       m += x;
       m2 += x * x;
@@ -123,7 +135,9 @@ describe("BG/NBD predictions", () => {
   });
 
   it("rejects recency greater than T, naming the row", () => {
-    expect(() => bgnbdConditionalExpectedPurchases(FHL, 1, { frequency: [1, 2], recency: [1, 9], T: [5, 8] })).toThrow(/invalid recency at row 1: recency 9 > T 8/);
+    expect(() => bgnbdConditionalExpectedPurchases(FHL, 1, { frequency: [1, 2], recency: [1, 9], T: [5, 8] })).toThrow(
+      /invalid recency at row 1: recency 9 > T 8/,
+    );
   });
 });
 

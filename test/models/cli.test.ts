@@ -8,7 +8,12 @@ const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
 
 /** Runs `tsx scripts/clv.ts …` (what `npm run -s clv -- …` runs) from the repo root. */
 function clv(args: string[], input?: string) {
-  const r = spawnSync(tsx, ["scripts/clv.ts", ...args], { cwd: repoRoot, encoding: "utf8", input, env: { ...process.env, TZ: "UTC" } });
+  const r = spawnSync(tsx, ["scripts/clv.ts", ...args], {
+    cwd: repoRoot,
+    encoding: "utf8",
+    input,
+    env: { ...process.env, TZ: "UTC" },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -58,7 +63,26 @@ describe("clv command line", () => {
     const file = path.join(datasets, "cdnow_customers_summary_with_transactions.csv");
     const params = JSON.stringify({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 });
     const spend = JSON.stringify({ p: 6.2488, q: 3.7446, gamma: 15.4477 });
-    const args = ["predict", file, "--model", "bgnbd", "--params", params, "--spend-params", spend, "--t", "39", "--margin", "0.3", "--discount", "0.1", "--draws", "50", "--seed", "1"];
+    const args = [
+      "predict",
+      file,
+      "--model",
+      "bgnbd",
+      "--params",
+      params,
+      "--spend-params",
+      spend,
+      "--t",
+      "39",
+      "--margin",
+      "0.3",
+      "--discount",
+      "0.1",
+      "--draws",
+      "50",
+      "--seed",
+      "1",
+    ];
     const r = clv(args);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
@@ -82,12 +106,27 @@ describe("clv command line", () => {
   it("documents every command in --help", () => {
     const r = clv(["--help"]);
     expect(r.code).toBe(0);
-    for (const w of ["fit sbg", "fit bgnbd", "fit paretonbd", "fit gammagamma", "predict", "summarize", "--calibration-end", "--draws", "--seed"]) expect(r.stdout).toContain(w);
+    for (const w of [
+      "fit sbg",
+      "fit bgnbd",
+      "fit paretonbd",
+      "fit gammagamma",
+      "predict",
+      "summarize",
+      "--calibration-end",
+      "--draws",
+      "--seed",
+    ])
+      expect(r.stdout).toContain(w);
   });
 
   const bad: Array<[string, string[], RegExp]> = [
     ["a missing column", ["fit", "bgnbd", "missing_recency.csv"], /missing column: recency or t_x/],
-    ["recency greater than T", ["fit", "bgnbd", "recency_gt_T.csv"], /line 3, column recency: recency 40\.5 > T 38\.86/],
+    [
+      "recency greater than T",
+      ["fit", "bgnbd", "recency_gt_T.csv"],
+      /line 3, column recency: recency 40\.5 > T 38\.86/,
+    ],
     ["negative spend", ["fit", "gammagamma", "negative_spend.csv"], /line 3, column zbar: negative spend -5/],
     ["a non-numeric value", ["fit", "paretonbd", "non_numeric.csv"], /line 3, column x: not a number: "one"/],
     ["a row with too few fields", ["fit", "bgnbd", "bad_fieldcount.csv"], /line 3: expected 4 fields, found 3/],
@@ -103,7 +142,12 @@ describe("clv command line", () => {
 
   it("rejects an unknown command and a missing option with exit code 1", () => {
     expect(clv(["frobnicate"]).code).toBe(1);
-    const r = clv(["predict", path.join(datasets, "cdnow_customers_summary_with_transactions.csv"), "--model", "bgnbd"]);
+    const r = clv([
+      "predict",
+      path.join(datasets, "cdnow_customers_summary_with_transactions.csv"),
+      "--model",
+      "bgnbd",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing option --params/);
   });

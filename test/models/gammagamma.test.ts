@@ -16,14 +16,25 @@ describe("Gamma-Gamma spend model", () => {
   });
 
   it("reaches the same maximum from several starts (log-likelihood within 1e-6 of the best)", () => {
-    const each = [[1, 1, 1], [20, 2, 100], [0.5, 10, 5]].map((s) => fitGammaGamma(data, { starts: [s], standardErrors: false }).logLik);
+    const each = [
+      [1, 1, 1],
+      [20, 2, 100],
+      [0.5, 10, 5],
+    ].map((s) => fitGammaGamma(data, { starts: [s], standardErrors: false }).logLik);
     const best = Math.max(...each);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
   });
 
   it("has a log-likelihood equal to the hand-written density of note 025 eq. 3 for one customer", () => {
     const [p, q, g, x, z] = [6, 4, 15, 3, 20];
-    const hand = lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * Math.log(g) + (p * x - 1) * Math.log(z) + p * x * Math.log(x) - (p * x + q) * Math.log(g + x * z);
+    const hand =
+      lgamma(p * x + q) -
+      lgamma(p * x) -
+      lgamma(q) +
+      q * Math.log(g) +
+      (p * x - 1) * Math.log(z) +
+      p * x * Math.log(x) -
+      (p * x + q) * Math.log(g + x * z);
     expect(gammaGammaLogLik({ p, q, gamma: g }, { frequency: [x], monetaryValue: [z] })).toBeCloseTo(hand, 12);
   });
 
@@ -37,6 +48,8 @@ describe("Gamma-Gamma spend model", () => {
   });
 
   it("rejects a repeat customer with zero or negative spend, naming the row", () => {
-    expect(() => fitGammaGamma({ frequency: [1, 2], monetaryValue: [10, -3] })).toThrow(/invalid monetary value at row 1/);
+    expect(() => fitGammaGamma({ frequency: [1, 2], monetaryValue: [10, -3] })).toThrow(
+      /invalid monetary value at row 1/,
+    );
   });
 });

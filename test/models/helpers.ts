@@ -15,7 +15,12 @@ export function readCsvNumbers(file: string): { header: string[]; rows: number[]
 /** CDNOW 2,357-customer calibration summary (weeks): FHL 2005 data. */
 export function cdnowRfm() {
   const { rows } = readCsvNumbers("cdnow_customers_summary.csv");
-  return { id: rows.map((r) => r[0]), frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]) };
+  return {
+    id: rows.map((r) => r[0]),
+    frequency: rows.map((r) => r[1]),
+    recency: rows.map((r) => r[2]),
+    T: rows.map((r) => r[3]),
+  };
 }
 
 /** CDNOW summary with zbar (mean repeat-transaction value, US dollars). */
@@ -50,7 +55,8 @@ export function gammaGrid(k: number, c: number, n = 2000): { v: Float64Array; w:
   const lo = Math.log(k / c) - 45 / k;
   const hi = Math.log((k + 80 + 15 * Math.sqrt(k)) / c);
   const h = (hi - lo) / n;
-  const v = new Float64Array(n + 1), w = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1),
+    w = new Float64Array(n + 1);
   let tot = 0;
   const mode = Math.log(k / c);
   for (let i = 0; i <= n; i++) {
@@ -66,9 +72,11 @@ export function gammaGrid(k: number, c: number, n = 2000): { v: Float64Array; w:
 
 /** Same for p ∈ (0, 1) with density ∝ p^(a−1) (1 − p)^(b−1), on y = logit p. */
 export function betaGrid(a: number, b: number, n = 2000): { v: Float64Array; w: Float64Array } {
-  const lo = -50 / a - 5, hi = 50 / b + 5;
+  const lo = -50 / a - 5,
+    hi = 50 / b + 5;
   const h = (hi - lo) / n;
-  const v = new Float64Array(n + 1), w = new Float64Array(n + 1);
+  const v = new Float64Array(n + 1),
+    w = new Float64Array(n + 1);
   let tot = 0;
   for (let i = 0; i <= n; i++) {
     const y = lo + i * h;
@@ -84,7 +92,11 @@ export function betaGrid(a: number, b: number, n = 2000): { v: Float64Array; w: 
 }
 
 /** Σᵢ Σⱼ wᵢ uⱼ f(vᵢ, zⱼ): a 2-D expectation over two independent grids. */
-export function expect2(g1: { v: Float64Array; w: Float64Array }, g2: { v: Float64Array; w: Float64Array }, f: (x: number, y: number) => number): number {
+export function expect2(
+  g1: { v: Float64Array; w: Float64Array },
+  g2: { v: Float64Array; w: Float64Array },
+  f: (x: number, y: number) => number,
+): number {
   let s = 0;
   for (let i = 0; i < g1.v.length; i++) {
     if (g1.w[i] === 0) continue;

@@ -13,7 +13,12 @@ describe("hyp2f1", () => {
   });
 
   it("equals (1 − z)^(−a) when b = c (A&S 15.1.8)", () => {
-    for (const [a, b, z] of [[0.7, 1.3, 0.95], [2.5, 0.4, -4], [12.3, 5.1, 0.6], [0.25, 3.3, 0.999]]) {
+    for (const [a, b, z] of [
+      [0.7, 1.3, 0.95],
+      [2.5, 0.4, -4],
+      [12.3, 5.1, 0.6],
+      [0.25, 3.3, 0.999],
+    ]) {
       expect(rel(hyp2f1(a, b, b, z), Math.pow(1 - z, -a))).toBeLessThan(1e-12);
     }
   });
@@ -50,7 +55,11 @@ describe("hyp2f1", () => {
   });
 
   it("matches Euler's transformation ₂F₁(a,b;c;z) = (1−z)^(c−a−b) ₂F₁(c−a,c−b;c;z) in the tricky region near 1", () => {
-    for (const [a, b, c, z] of [[2.3, 3.1, 4.05, 0.97], [20.5, 1.6, 21.5, 0.98], [0.55, 12.4, 13.4, 0.995]]) {
+    for (const [a, b, c, z] of [
+      [2.3, 3.1, 4.05, 0.97],
+      [20.5, 1.6, 21.5, 0.98],
+      [0.55, 12.4, 13.4, 0.995],
+    ]) {
       const lhs = hyp2f1(a, b, c, z);
       const rhs = Math.pow(1 - z, c - a - b) * hyp2f1(c - a, c - b, c, z);
       expect(rel(lhs, rhs)).toBeLessThan(1e-9);

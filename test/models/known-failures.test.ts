@@ -5,9 +5,19 @@
  * special-function code.
  */
 import { describe, expect, it } from "vitest";
-import { bgnbdConditionalExpectedPurchases, bgnbdExpectedPurchases, bgnbdExpectedPurchasesIfAlive, bgnbdProbabilityAliveOne, fitBgnbd } from "../../src/lib/models/bgnbd.js";
+import {
+  bgnbdConditionalExpectedPurchases,
+  bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesIfAlive,
+  bgnbdProbabilityAliveOne,
+  fitBgnbd,
+} from "../../src/lib/models/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedSpendOne, gammaGammaLogLik } from "../../src/lib/models/gammagamma.js";
-import { fitParetoNbd, paretoNbdLogLikPerCustomer, paretoNbdProbabilityAliveOne } from "../../src/lib/models/paretonbd.js";
+import {
+  fitParetoNbd,
+  paretoNbdLogLikPerCustomer,
+  paretoNbdProbabilityAliveOne,
+} from "../../src/lib/models/paretonbd.js";
 import { fitSbg, sbgExpectedResidualLifetime } from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
 import { monthLength, monthlyDiscountRate, predictClv, predictClvWithBands } from "../../src/lib/models/valuation.js";
@@ -33,8 +43,17 @@ describe("Pareto/NBD with x in the hundreds (₂F₁ overflow or cancellation)",
     const f0 = f(tx);
     return f0 + Math.log(simpson((tau) => Math.exp(f(tau) - f0), tx, T, 200_000));
   }
-  function aliveByQuadrature(r: number, alpha: number, s: number, beta: number, x: number, tx: number, T: number): number {
-    const logOdds = Math.log(s) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + logIntegral(r, alpha, s, beta, x, tx, T);
+  function aliveByQuadrature(
+    r: number,
+    alpha: number,
+    s: number,
+    beta: number,
+    x: number,
+    tx: number,
+    T: number,
+  ): number {
+    const logOdds =
+      Math.log(s) + (r + x) * Math.log(alpha + T) + s * Math.log(beta + T) + logIntegral(r, alpha, s, beta, x, tx, T);
     return 1 / (1 + Math.exp(logOdds));
   }
   const cases = [
@@ -73,10 +92,15 @@ describe("sBG DERL at many renewals and d < 1/9", () => {
       const theta = Math.pow(w, 1 / gamma);
       return theta >= 1 ? 0 : Math.exp((b - 1) * Math.log1p(-theta));
     };
-    const num = simpson((w) => {
-      const theta = Math.pow(w, 1 / gamma);
-      return (weight(w) * (1 - theta)) / (1 - v * (1 - theta));
-    }, 0, 1, 2_000_000);
+    const num = simpson(
+      (w) => {
+        const theta = Math.pow(w, 1 / gamma);
+        return (weight(w) * (1 - theta)) / (1 - v * (1 - theta));
+      },
+      0,
+      1,
+      2_000_000,
+    );
     return num / simpson(weight, 0, 1, 2_000_000);
   }
   it("gives ≈ 10.73 for γ 0.704, δ 1.182, 300 renewals, d 0.1 (it gave −181.1)", () => {
@@ -107,7 +131,10 @@ describe("BG/NBD at a = 1 (a removable singularity)", () => {
     const f = (p: number) => {
       if (p <= 0) return ((r * t) / alpha) * (a === 1 ? Math.exp(-lb) : 0);
       if (p >= 1) return 0;
-      return (-Math.expm1(-r * Math.log1p((p * t) / alpha)) / p) * Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - lb);
+      return (
+        (-Math.expm1(-r * Math.log1p((p * t) / alpha)) / p) *
+        Math.exp((a - 1) * Math.log(p) + (b - 1) * Math.log1p(-p) - lb)
+      );
     };
     return simpson(f, 0, 1, 400_000);
   }
@@ -118,7 +145,8 @@ describe("BG/NBD at a = 1 (a removable singularity)", () => {
       const got = bgnbdExpectedPurchases(p, t);
       expect(Number.isFinite(got)).toBe(true);
       expect(Math.abs(got - expected)).toBeLessThan(1e-8 * expected);
-      for (const a of [1 - 1e-9, 1 + 1e-9, 1 + 2e-4]) expect(Math.abs(bgnbdExpectedPurchases({ ...p, a }, t) - expected)).toBeLessThan(1e-3 * expected);
+      for (const a of [1 - 1e-9, 1 + 1e-9, 1 + 2e-4])
+        expect(Math.abs(bgnbdExpectedPurchases({ ...p, a }, t) - expected)).toBeLessThan(1e-3 * expected);
     }
   });
   it("values a customer at a = 1 as the month-by-month sum of the quadrature's conditional purchases", () => {
@@ -130,7 +158,8 @@ describe("BG/NBD at a = 1 (a removable singularity)", () => {
     // Posterior of an active customer: r + x, α + T, a, b + x (FHL 2005 eq. 10).
     const ifAlive = (t: number) => expectedByQuadrature(p.r + 3, p.alpha + 38.9, 1, p.b + 3, t);
     const v = 1 / (1 + monthlyDiscountRate(0.1));
-    let sum = 0, prev = 0;
+    let sum = 0,
+      prev = 0;
     for (let k = 1; k <= months; k++) {
       const cur = ifAlive(k * monthLength("weeks"));
       sum += (cur - prev) * Math.pow(v, k);
@@ -138,7 +167,10 @@ describe("BG/NBD at a = 1 (a removable singularity)", () => {
     }
     const expected = 0.3 * gammaGammaExpectedSpendOne(spend, 3, 25) * bgnbdProbabilityAliveOne(p, 3, 30.4, 38.9) * sum;
     expect(Math.abs(got.clv[0] - expected)).toBeLessThan(1e-7 * expected);
-    expect(bgnbdConditionalExpectedPurchases(p, 52, data)[0]).toBeCloseTo(bgnbdProbabilityAliveOne(p, 3, 30.4, 38.9) * ifAlive(52), 8);
+    expect(bgnbdConditionalExpectedPurchases(p, 52, data)[0]).toBeCloseTo(
+      bgnbdProbabilityAliveOne(p, 3, 30.4, 38.9) * ifAlive(52),
+      8,
+    );
     expect(bgnbdExpectedPurchasesIfAlive(p, 52, 3, 38.9)).toBeCloseTo(ifAlive(52), 8);
   });
 });
@@ -153,18 +185,28 @@ describe("Gamma-Gamma on degenerate spend", () => {
     expect(ll(1e4)).toBeLessThan(ll(1e6));
   });
   it("refuses a single repeat customer", () => {
-    expect(() => fitGammaGamma({ frequency: [0, 4, 0], monetaryValue: [0, 12.5, 0] })).toThrow(/single repeat customer/);
+    expect(() => fitGammaGamma({ frequency: [0, 4, 0], monetaryValue: [0, 12.5, 0] })).toThrow(
+      /single repeat customer/,
+    );
   });
   it("fits CDNOW with a $0 repeat customer added exactly as CDNOW alone, and counts the excluded row", () => {
     const cdnow = cdnowWithSpend();
     const base = fitGammaGamma(cdnow, { standardErrors: false });
-    const withZero = fitGammaGamma({ frequency: [...cdnow.frequency, 2], monetaryValue: [...cdnow.monetaryValue, 0] }, { standardErrors: false });
+    const withZero = fitGammaGamma(
+      { frequency: [...cdnow.frequency, 2], monetaryValue: [...cdnow.monetaryValue, 0] },
+      { standardErrors: false },
+    );
     expect(withZero.excludedZeroSpend).toBe(1);
     expect(base.excludedZeroSpend).toBeUndefined();
     for (const k of ["p", "q", "gamma"] as const) expect(withZero[k]).toBe(base[k]);
     // and the CLV of that customer is the population-mean-shrunk spend p γ/(p x + q − 1), not an error
     const row = { frequency: [2], recency: [20], T: [30], monetaryValue: [0] };
-    const clv = predictClv("bgnbd", { r: 0.243, alpha: 4.41, a: 0.793, b: 2.43 }, base, row, { unit: "weeks", months: 12, annualDiscount: 0.1, margin: 1 });
+    const clv = predictClv("bgnbd", { r: 0.243, alpha: 4.41, a: 0.793, b: 2.43 }, base, row, {
+      unit: "weeks",
+      months: 12,
+      annualDiscount: 0.1,
+      margin: 1,
+    });
     expect(clv.expectedSpend[0]).toBeCloseTo((base.p * base.gamma) / (2 * base.p + base.q - 1), 10);
   });
 });
@@ -172,12 +214,36 @@ describe("Gamma-Gamma on degenerate spend", () => {
 describe("band draws of the spend model with q ≤ 1 (infinite mean spend)", () => {
   it("replaces every draw with q ≤ 1 (the count replayed from the same seed) and keeps P10 ≥ 0", () => {
     const cdnow = cdnowWithSpend();
-    const data = { ...cdnow, frequency: cdnow.frequency.slice(0, 300), recency: cdnow.recency.slice(0, 300), T: cdnow.T.slice(0, 300), monetaryValue: cdnow.monetaryValue.slice(0, 300) };
+    const data = {
+      ...cdnow,
+      frequency: cdnow.frequency.slice(0, 300),
+      recency: cdnow.recency.slice(0, 300),
+      T: cdnow.T.slice(0, 300),
+      monetaryValue: cdnow.monetaryValue.slice(0, 300),
+    };
     const bg = fitBgnbd(cdnow);
     // q = 1.2 with a log-scale SD of 0.5: P(q ≤ 1) = Φ(−ln 1.2 / 0.5) ≈ 36% of the raw draws.
-    const spend = { p: 6.25, q: 1.2, gamma: 15.44, logLik: 0, covLog: [[0.01, 0, 0], [0, 0.25, 0], [0, 0, 0.01]] };
+    const spend = {
+      p: 6.25,
+      q: 1.2,
+      gamma: 15.44,
+      logLik: 0,
+      covLog: [
+        [0.01, 0, 0],
+        [0, 0.25, 0],
+        [0, 0, 0.01],
+      ],
+    };
     const J = 200;
-    const out = predictClvWithBands("bgnbd", bg, spend, data, { unit: "weeks", months: 12, annualDiscount: 0.1, margin: 0.3, draws: J, rng: createRng(7), binAbove: Infinity });
+    const out = predictClvWithBands("bgnbd", bg, spend, data, {
+      unit: "weeks",
+      months: 12,
+      annualDiscount: 0.1,
+      margin: 0.3,
+      draws: J,
+      rng: createRng(7),
+      binAbove: Infinity,
+    });
     // Replay: the library draws J purchase-model vectors, then J spend vectors, then one replacement at a time.
     const rng = createRng(7);
     drawParameters(rng, ["r", "alpha", "a", "b"], bg, bg.covLog, J);
@@ -211,9 +277,16 @@ describe("data a purchase or renewal model cannot be fitted on", () => {
     expect(() => fitParetoNbd(one)).toThrow(/single customer/);
   });
   it("refuses x > 0 with T = 0, naming the row", () => {
-    expect(() => fitBgnbd({ frequency: [1, 2], recency: [5, 0], T: [10, 0] })).toThrow(/row 1: 2 repeat purchases in an observation of length T = 0/);
+    expect(() => fitBgnbd({ frequency: [1, 2], recency: [5, 0], T: [10, 0] })).toThrow(
+      /row 1: 2 repeat purchases in an observation of length T = 0/,
+    );
   });
   it("refuses sBG cohorts without a single churn", () => {
-    expect(() => fitSbg([[100, 100, 100], [50, 50]])).toThrow(/no customer churned/);
+    expect(() =>
+      fitSbg([
+        [100, 100, 100],
+        [50, 50],
+      ]),
+    ).toThrow(/no customer churned/);
   });
 });

@@ -13,11 +13,15 @@ import { cdnowRfm } from "./helpers.js";
 /** Poisson purchasing with λ ~ Gamma(r, α), no dropout, observed for T. */
 function simulate(seed: number, r: number, alpha: number, n: number) {
   const rng = createRng(seed);
-  const frequency: number[] = [], recency: number[] = [], T: number[] = [];
+  const frequency: number[] = [],
+    recency: number[] = [],
+    T: number[] = [];
   for (let i = 0; i < n; i++) {
     const len = 20 + 180 * rng.next();
     const lambda = gamma(rng, r, alpha);
-    let t = exponential(rng, lambda), x = 0, tx = 0;
+    let t = exponential(rng, lambda),
+      x = 0,
+      tx = 0;
     while (t <= len) {
       x++;
       tx = t;
@@ -41,9 +45,11 @@ describe("NBD", () => {
   it("fits at the zero of the score equations Σ r/α − (r + x)/(α + T) and Σ ψ(r + x) − ψ(r) + ln(α/(α + T))", () => {
     const data = cdnowRfm();
     const f = fitNbd(data);
-    let dA = 0, dR = 0;
+    let dA = 0,
+      dR = 0;
     for (let i = 0; i < data.frequency.length; i++) {
-      const x = data.frequency[i], T = data.T[i];
+      const x = data.frequency[i],
+        T = data.T[i];
       dA += f.r / f.alpha - (f.r + x) / (f.alpha + T);
       for (let k = 0; k < x; k++) dR += 1 / (f.r + k);
       dR += Math.log(f.alpha / (f.alpha + T));

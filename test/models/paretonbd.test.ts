@@ -29,7 +29,11 @@ describe("Pareto/NBD fit on CDNOW", () => {
   });
 
   it("reaches the same maximum from several starts (log-likelihood within 1e-6 of the best)", () => {
-    const starts = [[1, 1, 1, 1], [0.1, 50, 3, 2], [3, 3, 0.2, 40]];
+    const starts = [
+      [1, 1, 1, 1],
+      [0.1, 50, 3, 2],
+      [3, 3, 0.2, 40],
+    ];
     const each = starts.map((s) => fitParetoNbd(data, { starts: [s], standardErrors: false }).logLik);
     const best = Math.max(...each, f.logLik);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
@@ -51,12 +55,21 @@ describe("Pareto/NBD likelihood and predictions against numerical integration", 
     { name: "α > β", p: { r: 0.8, alpha: 14, s: 0.4, beta: 3 } },
     { name: "α = β", p: { r: 1.3, alpha: 7, s: 1.7, beta: 7 } },
   ];
-  const histories = [[0, 0, 30], [2, 30.43, 38.86], [5, 10, 36]];
+  const histories = [
+    [0, 0, 30],
+    [2, 30.43, 38.86],
+    [5, 10, 36],
+  ];
   for (const { name, p } of cases) {
     it(`matches the integrated likelihood when ${name}`, () => {
       for (const [x, tx, T] of histories) {
-        const lam = gammaGrid(p.r, p.alpha, 1200), mu = gammaGrid(p.s, p.beta, 1200);
-        const L = expect2(lam, mu, (l, m) => (Math.pow(l, x) * (m * Math.exp(-(l + m) * tx) + l * Math.exp(-(l + m) * T))) / (l + m));
+        const lam = gammaGrid(p.r, p.alpha, 1200),
+          mu = gammaGrid(p.s, p.beta, 1200);
+        const L = expect2(
+          lam,
+          mu,
+          (l, m) => (Math.pow(l, x) * (m * Math.exp(-(l + m) * tx) + l * Math.exp(-(l + m) * T))) / (l + m),
+        );
         const ll = paretoNbdLogLikPerCustomer(p, { frequency: [x], recency: [tx], T: [T] })[0];
         expect(ll).toBeCloseTo(Math.log(L), 7);
       }
@@ -65,7 +78,8 @@ describe("Pareto/NBD likelihood and predictions against numerical integration", 
     it(`matches integrated P(alive) and E[Y(t) | x, t_x, T] when ${name}`, () => {
       for (const [x, tx, T] of histories) {
         // grids tilted by λ^x e^(−λ t_x) and e^(−μ t_x); the tilt cancels in the ratios
-        const lam = gammaGrid(p.r + x, p.alpha + tx, 1200), mu = gammaGrid(p.s, p.beta + tx, 1200);
+        const lam = gammaGrid(p.r + x, p.alpha + tx, 1200),
+          mu = gammaGrid(p.s, p.beta + tx, 1200);
         const t = 39;
         const alive = (l: number, m: number) => Math.exp(-(l + m) * (T - tx));
         const den = expect2(lam, mu, (l, m) => (m + l * alive(l, m)) / (l + m));
@@ -83,7 +97,8 @@ describe("Pareto/NBD likelihood and predictions against numerical integration", 
   it("matches a Monte Carlo simulation of E[X(t)] (SMC 1987 eq. 17) within 4 standard errors", () => {
     const t = 39;
     const sim = simulateParetoNbd(createRng(5), FIT, new Float64Array(200_000).fill(t));
-    let m = 0, m2 = 0;
+    let m = 0,
+      m2 = 0;
     for (const x of sim.frequency) {
       m += x;
       m2 += x * x;

@@ -63,7 +63,11 @@ describe("RFM summaries", () => {
     expect(toEpochDay("19970101")).toBe(toEpochDay("1997-01-01"));
     expect(fromEpochDay(toEpochDay("2024-02-29"))).toBe("2024-02-29");
     expect(() => toEpochDay("2023-02-29")).toThrow(/invalid date/);
-    expect(() => summarizeTransactions({ id: [1, 1], date: ["2024-01-01", "2024-13-01"] }, { unit: "days" })).toThrow(/invalid date at row 1/);
-    expect(() => summarizeTransactions({ id: [1], date: ["2024-01-01"], amount: [-1] }, { unit: "days" })).toThrow(/invalid amount at row 0/);
+    expect(() => summarizeTransactions({ id: [1, 1], date: ["2024-01-01", "2024-13-01"] }, { unit: "days" })).toThrow(
+      /invalid date at row 1/,
+    );
+    expect(() => summarizeTransactions({ id: [1], date: ["2024-01-01"], amount: [-1] }, { unit: "days" })).toThrow(
+      /invalid amount at row 0/,
+    );
   });
 });

@@ -31,7 +31,13 @@ describe("sBG fit", () => {
   });
 
   it("reaches the same maximum from every start (log-likelihood within 1e-6 of the best)", () => {
-    const starts = [[0.05, 0.05], [1, 1], [20, 0.1], [0.1, 40], [5, 5]];
+    const starts = [
+      [0.05, 0.05],
+      [1, 1],
+      [20, 0.1],
+      [0.1, 40],
+      [5, 5],
+    ];
     const each = starts.map((s) => fitSbg(REGULAR, { starts: [s], standardErrors: false }).logLik);
     const best = Math.max(...each);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
@@ -120,7 +126,8 @@ describe("sBG simulation and uncertainty", () => {
     // finite-sample skew of the MLE (n = 1000), which the asymptotic SE ignores.
     const f = fitSbg(REGULAR);
     const rng = createRng(7);
-    const g: number[] = [], d: number[] = [];
+    const g: number[] = [],
+      d: number[] = [];
     for (let b = 0; b < 300; b++) {
       const fb = fitSbg(simulateSbg(rng, f, 1000, 7), { standardErrors: false });
       g.push(fb.gamma);

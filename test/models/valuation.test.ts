@@ -35,7 +35,12 @@ describe("simple formulas", () => {
 
 describe("purchase-model CLV", () => {
   const data = cdnowWithSpend();
-  const small = { frequency: data.frequency.slice(0, 60), recency: data.recency.slice(0, 60), T: data.T.slice(0, 60), monetaryValue: data.monetaryValue.slice(0, 60) };
+  const small = {
+    frequency: data.frequency.slice(0, 60),
+    recency: data.recency.slice(0, 60),
+    T: data.T.slice(0, 60),
+    monetaryValue: data.monetaryValue.slice(0, 60),
+  };
 
   for (const [model, params, cond] of [
     ["bgnbd", FHL, bgnbdConditionalExpectedPurchases],
@@ -46,7 +51,8 @@ describe("purchase-model CLV", () => {
       // evaluated at each month end, differenced and discounted here.
       const p = predictClv(model, params as never, GG, small, opts);
       const spend = gammaGammaExpectedSpend(GG, small);
-      const dm = monthlyDiscountRate(0.1), D = monthLength("weeks");
+      const dm = monthlyDiscountRate(0.1),
+        D = monthLength("weeks");
       const prev = new Float64Array(60);
       const want = new Float64Array(60);
       for (let k = 1; k <= 12; k++) {
@@ -81,8 +87,13 @@ describe("prediction bands from parameter draws", () => {
       const v = Float64Array.from({ length: n }, () => Math.floor(rng.next() * 50));
       const sorted = Float64Array.from(v).sort();
       for (const q of [0, 0.1, 0.5, 0.9, 1]) {
-        const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(n - 1, lo + 1);
-        expect(quantileSelect(Float64Array.from(v), q)).toBeCloseTo(sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]), 12);
+        const h = (n - 1) * q,
+          lo = Math.floor(h),
+          hi = Math.min(n - 1, lo + 1);
+        expect(quantileSelect(Float64Array.from(v), q)).toBeCloseTo(
+          sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]),
+          12,
+        );
       }
     }
   });
@@ -104,8 +115,11 @@ describe("prediction bands from parameter draws", () => {
   });
 
   it("is reproducible per seed, differs across seeds, and orders P10 ≤ P50 ≤ P90 around the point CLV", () => {
-    const run = (seed: number) => predictClvWithBands("bgnbd", bg, gg, data, { ...opts, draws: 200, rng: createRng(seed) });
-    const a = run(1), b = run(1), c = run(2);
+    const run = (seed: number) =>
+      predictClvWithBands("bgnbd", bg, gg, data, { ...opts, draws: 200, rng: createRng(seed) });
+    const a = run(1),
+      b = run(1),
+      c = run(2);
     expect(Array.from(a.clvP10)).toEqual(Array.from(b.clvP10));
     expect(a.totalP90).toBe(b.totalP90);
     expect(a.totalP90).not.toBe(c.totalP90);
@@ -130,19 +144,35 @@ describe("bands for many distinct histories", () => {
     const { predictClvWithBands } = await import("../../src/lib/models/valuation.js");
     const { createRng } = await import("../../src/lib/random.js");
     // CDNOW summary with spend (Fader & Hardie 2013 inputs).
-    const text = readFileSync(path.resolve(import.meta.dirname, "../../../shared/datasets/cdnow_customers_summary_with_transactions.csv"), "utf8").trim().split("\n").slice(1);
+    const text = readFileSync(
+      path.resolve(import.meta.dirname, "../../../shared/datasets/cdnow_customers_summary_with_transactions.csv"),
+      "utf8",
+    )
+      .trim()
+      .split("\n")
+      .slice(1);
     const rows = text.map((l) => l.split(",").map(Number));
-    const data = { frequency: rows.map((r) => r[1]), recency: rows.map((r) => r[2]), T: rows.map((r) => r[3]), monetaryValue: rows.map((r) => r[4]) };
+    const data = {
+      frequency: rows.map((r) => r[1]),
+      recency: rows.map((r) => r[2]),
+      T: rows.map((r) => r[3]),
+      monetaryValue: rows.map((r) => r[4]),
+    };
     const bg = fitBgnbd(data);
     const repeat = rows.filter((r) => r[1] > 0);
     const gg = fitGammaGamma({ frequency: repeat.map((r) => r[1]), monetaryValue: repeat.map((r) => r[4]) });
     const opts = { unit: "weeks" as const, months: 24, annualDiscount: 0.1, margin: 0.3, draws: 100 };
-    const exact = predictClvWithBands("bgnbd", bg, gg, data, { ...opts, rng: createRng(7), binAbove: Number.POSITIVE_INFINITY });
+    const exact = predictClvWithBands("bgnbd", bg, gg, data, {
+      ...opts,
+      rng: createRng(7),
+      binAbove: Number.POSITIVE_INFINITY,
+    });
     const binned = predictClvWithBands("bgnbd", bg, gg, data, { ...opts, rng: createRng(7), binAbove: 0 });
     expect(binned.totalClv).toBe(exact.totalClv); // the point estimate never uses the bins
     for (const q of ["totalP10", "totalP50", "totalP90"] as const) expect(binned[q] / exact[q]).toBeCloseTo(1, 2);
     let worst = 0;
-    for (let i = 0; i < exact.clv.length; i++) if (exact.clvP50[i] > 1) worst = Math.max(worst, Math.abs(binned.clvP50[i] / exact.clvP50[i] - 1));
+    for (let i = 0; i < exact.clv.length; i++)
+      if (exact.clvP50[i] > 1) worst = Math.max(worst, Math.abs(binned.clvP50[i] / exact.clvP50[i] - 1));
     expect(worst).toBeLessThan(0.01);
   });
 });

@@ -26,7 +26,9 @@ let asOf: string;
 
 async function all<T>(text: string): Promise<T[]> {
   const rows = (await sql.runAndReadAll(text)).getRowObjectsJS();
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
+  return rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
+  ) as T[];
 }
 const store = (name: string) => `read_parquet('${path.join(STORE, name).replaceAll("'", "''")}')`;
 
@@ -47,7 +49,11 @@ async function selected(page: Page, select: string): Promise<string> {
 async function rerender(page: Page, action: () => Promise<unknown>): Promise<void> {
   const before = Number(await page.evaluate(() => document.body.dataset.analystRender ?? "0"));
   await action();
-  await page.waitForFunction((n) => Number(document.body.dataset.analystRender ?? "0") > n && document.body.dataset.analystBusy === "false", before, { timeout: 15_000 });
+  await page.waitForFunction(
+    (n) => Number(document.body.dataset.analystRender ?? "0") > n && document.body.dataset.analystBusy === "false",
+    before,
+    { timeout: 15_000 },
+  );
 }
 
 async function download(page: Page, locator: string): Promise<Buffer> {
@@ -70,8 +76,7 @@ function parseCsv(text: string): Record<string, string>[] {
       if (ch === '"' && text[i + 1] === '"') {
         cell += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ",") {
@@ -82,8 +87,7 @@ function parseCsv(text: string): Record<string, string>[] {
       rows.push(row);
       row = [];
       cell = "";
-    }
-    else cell += ch;
+    } else cell += ch;
   }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
@@ -120,7 +124,11 @@ describe("the analyst pages", () => {
       }),
     );
     expect(session.errors).toEqual([]);
-    expect(session.requests.filter((url) => !url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:"))).toEqual([]);
+    expect(
+      session.requests.filter(
+        (url) => !url.startsWith(server.url) && !url.startsWith("data:") && !url.startsWith("blob:"),
+      ),
+    ).toEqual([]);
     await session.close();
   });
 
@@ -147,12 +155,16 @@ describe("the analyst pages", () => {
         WHERE d.industry = 'Software' AND m.month > DATE '${asOf}' - INTERVAL 12 MONTH AND m.month <= DATE '${asOf}' GROUP BY ALL HAVING sum(m.revenue_cents) > 0),
       c AS (SELECT rev, sum(rev) OVER (ORDER BY rev DESC, account_id) AS cum, sum(rev) OVER () AS tot, row_number() OVER (ORDER BY rev DESC, account_id) AS rn, count(*) OVER () AS n FROM r)
       SELECT min(rn) FILTER (WHERE cum >= 0.8 * tot) AS k, any_value(n) AS n FROM c`);
-    expect(await page.locator('[data-chart="curve"] svg').first().textContent()).toContain(`80% of revenue: ${k} of ${n} accounts`);
+    expect(await page.locator('[data-chart="curve"] svg').first().textContent()).toContain(
+      `80% of revenue: ${k} of ${n} accounts`,
+    );
     // Editable thresholds: 50 / 30 / 20 moves accounts out of A.
     await rerender(page, () => page.locator('[data-input="abc-a"] input[type=number]').fill("50"));
     expect(page.url()).toContain("abc=50-95");
     const edited = parseCsv((await download(page, '[data-table="classes"] [data-download="csv"]')).toString("utf8"));
-    expect(Number(edited.find((r) => r.class === "A")!.accounts)).toBeLessThan(Number(after.find((r) => r.class === "A")!.accounts));
+    expect(Number(edited.find((r) => r.class === "A")!.accounts)).toBeLessThan(
+      Number(after.find((r) => r.class === "A")!.accounts),
+    );
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -176,17 +188,23 @@ describe("the analyst pages", () => {
     expect(Number(cell["logo retention"])).toBeCloseTo(e.active / e.n, 12);
     expect(Number(cell.NRR)).toBeCloseTo(e.mrr1 / e.mrr0, 12);
     // The fitted sBG projections (dashed) follow the observed survival curves.
-    await expect.poll(() => page.locator('[data-chart="survival"] g[stroke-dasharray] path').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-chart="survival"] g[stroke-dasharray] path').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     // Grain: quarters give more cohorts.
     await rerender(page, () => page.locator('[data-input="grain"] input[value="quarter"]').check());
     expect(page.url()).toContain("grain=quarter");
-    expect(await page.locator('[data-chart="triangle"] svg[class^="plot"] g[aria-label="cell"] rect').count()).toBeGreaterThan(csv.length);
+    expect(
+      await page.locator('[data-chart="triangle"] svg[class^="plot"] g[aria-label="cell"] rect').count(),
+    ).toBeGreaterThan(csv.length);
     // Drill-down: the accounts behind a bar.
     const bar = page.locator('[data-chart="movements"] svg[class^="plot"] g[aria-label="rect"] rect').last();
     await bar.hover();
     await bar.click();
     await page.locator("[data-drill-title]").waitFor({ timeout: 10_000 });
-    expect(await page.locator("[data-drill-title]").textContent()).toMatch(/^(new|expansion|contraction|churn|reactivation) in \d{4}-\d{2}: \d+ accounts$/);
+    expect(await page.locator("[data-drill-title]").textContent()).toMatch(
+      /^(new|expansion|contraction|churn|reactivation) in \d{4}-\d{2}: \d+ accounts$/,
+    );
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -222,7 +240,9 @@ describe("the analyst pages", () => {
     const { page: again } = await open(link.slice(server.url.length), fresh);
     expect(await selected(again, '[data-filter="region"] select')).toBe("EMEA");
     expect(await selected(again, '[data-input="by"] select')).toBe("Size");
-    const csvAgain = parseCsv((await download(again, '[data-table="segments"] [data-download="csv"]')).toString("utf8"));
+    const csvAgain = parseCsv(
+      (await download(again, '[data-table="segments"] [data-download="csv"]')).toString("utf8"),
+    );
     expect(csvAgain).toEqual(csv);
     expect(fresh.errors).toEqual([]);
     await fresh.close();
@@ -235,7 +255,10 @@ describe("the analyst pages", () => {
     const notes = page.locator("[data-state-note]");
     expect(await notes.count()).toBe(2);
     expect(await notes.first().isVisible()).toBe(true);
-    expect(await notes.allTextContents()).toEqual([expect.stringMatching(/industry "Atlantis" is not in this data/), expect.stringMatching(/ABC thresholds "99-10" are invalid/)]);
+    expect(await notes.allTextContents()).toEqual([
+      expect.stringMatching(/industry "Atlantis" is not in this data/),
+      expect.stringMatching(/ABC thresholds "99-10" are invalid/),
+    ]);
     expect(await selected(page, '[data-filter="class"] select')).toBe("A");
     expect(await page.locator('[data-chart="curve"] svg[class^="plot"]').count()).toBe(1);
     const { page: old } = await open("/accounts?v=0&industry=Retail", session);
@@ -269,11 +292,18 @@ describe("the analyst pages", () => {
     const patched = new Table({
       idx: names.getChild("idx")!,
       account_id: names.getChild("account_id")!,
-      account_name: vectorFromArray((names.getChild("account_name")!.toArray() as string[]).map((n, i) => (ids[i] === top.account_id ? evil : n)), new Utf8()),
+      account_name: vectorFromArray(
+        (names.getChild("account_name")!.toArray() as string[]).map((n, i) => (ids[i] === top.account_id ? evil : n)),
+        new Utf8(),
+      ),
     });
     const session = await browser.session();
-    await session.context.route(/analyst-names\./, (route) => route.fulfill({ body: Buffer.from(tableToIPC(patched, "stream")), contentType: "application/octet-stream" }));
-    await session.context.route(/analyst-summary\./, (route) => route.fulfill({ body: JSON.stringify(summary), contentType: "application/json" }));
+    await session.context.route(/analyst-names\./, (route) =>
+      route.fulfill({ body: Buffer.from(tableToIPC(patched, "stream")), contentType: "application/octet-stream" }),
+    );
+    await session.context.route(/analyst-summary\./, (route) =>
+      route.fulfill({ body: JSON.stringify(summary), contentType: "application/json" }),
+    );
     const { page } = await open("/accounts", session);
     await rerender(page, () => page.locator('[data-input="search"] input').fill(top.account_id));
     expect(await page.locator("[data-matches]").textContent()).toMatch(/^1 accounts match/);
@@ -284,12 +314,18 @@ describe("the analyst pages", () => {
     expect(await page.locator("main script, main img").count()).toBe(0);
     const csv = (await download(page, '[data-table="accounts"] [data-download="csv"]')).toString("utf8");
     expect(csv).toContain(`"'=HYPERLINK(""http://x"")<img`);
-    const [e] = await all<{ rev: number }>(`SELECT sum(revenue_cents) AS rev FROM ${store("account_month.parquet")} WHERE account_id = '${top.account_id}' AND month > DATE '${asOf}' - INTERVAL 12 MONTH AND month <= DATE '${asOf}'`);
+    const [e] = await all<{ rev: number }>(
+      `SELECT sum(revenue_cents) AS rev FROM ${store("account_month.parquet")} WHERE account_id = '${top.account_id}' AND month > DATE '${asOf}' - INTERVAL 12 MONTH AND month <= DATE '${asOf}'`,
+    );
     const shown = (await page.locator('[data-detail="revenue"]').textContent())!;
     expect(Math.round(Number(shown.replace(/[^0-9.]/g, "")) * 100)).toBe(e.rev);
     // An MRR history for an account with contracts; a transactional account says it has none (no empty chart).
-    const [{ model }] = await all<{ model: string }>(`SELECT business_model AS model FROM ${store("dim_accounts.parquet")} WHERE account_id = '${top.account_id}'`);
-    expect(await page.locator('[data-detail-view] [data-chart="history"] svg[class^="plot"]').count()).toBe(model === "subscription" ? 1 : 0);
+    const [{ model }] = await all<{ model: string }>(
+      `SELECT business_model AS model FROM ${store("dim_accounts.parquet")} WHERE account_id = '${top.account_id}'`,
+    );
+    expect(await page.locator('[data-detail-view] [data-chart="history"] svg[class^="plot"]').count()).toBe(
+      model === "subscription" ? 1 : 0,
+    );
     expect(await page.locator("[data-detail-view] [data-no-contract]").count()).toBe(model === "subscription" ? 0 : 1);
     expect(session.errors).toEqual([]);
     await session.close();
@@ -301,7 +337,10 @@ describe("the analyst pages", () => {
       PAGES.map(async (route) => {
         const { page } = await open(route, phone);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        await page.screenshot({ path: path.join(process.env.ATLAS_SHOTS ?? shots, `${route.slice(1)}-phone-dark.png`), fullPage: true });
+        await page.screenshot({
+          path: path.join(process.env.ATLAS_SHOTS ?? shots, `${route.slice(1)}-phone-dark.png`),
+          fullPage: true,
+        });
         expect(overflow, route).toBeLessThanOrEqual(1);
       }),
     );

@@ -45,7 +45,14 @@ async function pageText(page: Page): Promise<{ text: string; emptyCharts: number
     const clone = main.cloneNode(true) as HTMLElement;
     for (const el of clone.querySelectorAll("[data-not-provided], style, script")) el.remove();
     const marks = ["rect", "bar", "line", "dot", "cell", "area"];
-    const emptyCharts = [...main.querySelectorAll("svg[class^='plot']")].filter((svg) => /^plot-[0-9a-f]+$/.test(svg.getAttribute("class") ?? "")).filter((svg) => ![...svg.querySelectorAll("g[aria-label]")].some((g) => marks.includes(g.getAttribute("aria-label")!) && g.childElementCount > 0)).length;
+    const emptyCharts = [...main.querySelectorAll("svg[class^='plot']")]
+      .filter((svg) => /^plot-[0-9a-f]+$/.test(svg.getAttribute("class") ?? ""))
+      .filter(
+        (svg) =>
+          ![...svg.querySelectorAll("g[aria-label]")].some(
+            (g) => marks.includes(g.getAttribute("aria-label")!) && g.childElementCount > 0,
+          ),
+      ).length;
     return { text: clone.textContent ?? "", emptyCharts, notProvided };
   });
 }
@@ -74,8 +81,16 @@ async function openRoute(page: Page, url: string, route: string): Promise<void> 
 function distFor(shape: Shape): string {
   if (shape === "mixed") return inject("sampleDist");
   const dir = path.join(work, shape);
-  const run = runBuild(["--config", shapeConfig(shape), "--store", path.join(dir, "store"), "--out", path.join(dir, "dist")]);
-  if (run.status !== 0) throw new Error(`building the ${shape} site failed (${run.status}):\n${run.stderr.slice(-4000)}`);
+  const run = runBuild([
+    "--config",
+    shapeConfig(shape),
+    "--store",
+    path.join(dir, "store"),
+    "--out",
+    path.join(dir, "dist"),
+  ]);
+  if (run.status !== 0)
+    throw new Error(`building the ${shape} site failed (${run.status}):\n${run.stderr.slice(-4000)}`);
   return path.join(dir, "dist");
 }
 
@@ -114,7 +129,10 @@ for (const shape of SHAPES) {
         const { text, emptyCharts, notProvided } = await pageText(page);
         if (shots) {
           mkdirSync(shots, { recursive: true });
-          await page.screenshot({ path: path.join(shots, `${shape}-${route.replace(/\W+/g, "") || "overview"}.png`), fullPage: true });
+          await page.screenshot({
+            path: path.join(shots, `${shape}-${route.replace(/\W+/g, "") || "overview"}.png`),
+            fullPage: true,
+          });
         }
         findings[route] = scanText(text, overview.coverage);
         expect(findings[route]).toEqual([]);
@@ -122,7 +140,8 @@ for (const shape of SHAPES) {
         expect(text.length).toBeGreaterThan(200);
         // A full sample says nothing is missing on its analytic pages; the others say what is.
         if (shape === "mixed" && route !== "/quality") expect(notProvided).toBe(0);
-        if (shape === "transactional" && route !== "/pareto" && route !== "/scenarios/" && route !== "/models") expect(notProvided).toBeGreaterThan(0);
+        if (shape === "transactional" && route !== "/pareto" && route !== "/scenarios/" && route !== "/models")
+          expect(notProvided).toBeGreaterThan(0);
         expect(session.errors).toEqual([]);
         await session.close();
       });
@@ -135,7 +154,10 @@ for (const shape of SHAPES) {
       for (const kpi of overviewKpis(overview)) {
         const card = page.locator(`[data-kpi="${kpi.id}"]`).first();
         // The note shows the `backticked` names as code: the same words without the backticks.
-        if (kpi.missing) expect((await card.locator(".not-provided").textContent())?.trim(), kpi.id).toBe(kpi.missing.replaceAll("`", ""));
+        if (kpi.missing)
+          expect((await card.locator(".not-provided").textContent())?.trim(), kpi.id).toBe(
+            kpi.missing.replaceAll("`", ""),
+          );
         else expect((await card.locator("[data-value]").textContent())?.trim(), kpi.id).toBe(kpi.value);
       }
       await session.close();
@@ -147,7 +169,9 @@ for (const shape of SHAPES) {
         const file = path.join(path.dirname(shapeConfig("transactional")), "orders.csv");
         const [header, ...lines] = readFileSync(file, "utf8").trim().split("\n");
         const h = header.split(",");
-        const [acc, date, order, amount] = ["Customer ID", "Order Date", "Order No", "Line Total"].map((c) => h.indexOf(c));
+        const [acc, date, order, amount] = ["Customer ID", "Order Date", "Order No", "Line Total"].map((c) =>
+          h.indexOf(c),
+        );
         const ordersOf = new Map<string, Set<string>>();
         let cents = 0;
         for (const line of lines) {
@@ -165,7 +189,12 @@ for (const shape of SHAPES) {
         const buyers = ordersOf.size;
         const repeat = [...ordersOf.values()].filter((s) => s.size >= 2).length;
         const orders = [...ordersOf.values()].reduce((n, s) => n + s.size, 0);
-        expect(overview.purchases).toMatchObject({ activeBuyers: buyers, repeatBuyers: repeat, orders, revenueCents: cents });
+        expect(overview.purchases).toMatchObject({
+          activeBuyers: buyers,
+          repeatBuyers: repeat,
+          orders,
+          revenueCents: cents,
+        });
         const session = await browser.session();
         const page = await session.newPage();
         await page.goto(server.url + "/", { waitUntil: "networkidle" });
@@ -183,7 +212,9 @@ for (const shape of SHAPES) {
 
     if (shape === "mixed") {
       it("opens every saved scenario cleanly", async () => {
-        const names = readdirSync(path.join(dist, "scenarios")).filter((f) => f.endsWith(".html") && f !== "index.html");
+        const names = readdirSync(path.join(dist, "scenarios")).filter(
+          (f) => f.endsWith(".html") && f !== "index.html",
+        );
         expect(names.length).toBeGreaterThan(0);
         for (const name of names) {
           const session = await browser.session();

@@ -40,13 +40,23 @@ function readableMoney(cell: string): Decimal | null {
 }
 
 const amountArb = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.integer({ min: -2_000_000_000, max: 20_000_000_000 }), fc.integer({ min: 0, max: 4 })).map(([n, scale]) => new Decimal(n).div(10_000).toFixed(scale, Decimal.ROUND_DOWN)) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(fc.integer({ min: -2_000_000_000, max: 20_000_000_000 }), fc.integer({ min: 0, max: 4 }))
+      .map(([n, scale]) => new Decimal(n).div(10_000).toFixed(scale, Decimal.ROUND_DOWN)),
+  },
   { weight: 2, arbitrary: fc.constantFrom("261.96", "22.368", "3.0576", "-383.031", "0.0001", "957.5775", "0") },
   { weight: 1, arbitrary: fc.constantFrom("1.23456", "$3.00", "", "abc", "1e3", "12,5", "9999999999999.0000") },
 );
 
 const dateArb = fc.oneof(
-  { weight: 8, arbitrary: fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2024, 11, 31) }).map((ms) => new Date(ms).toISOString().slice(0, 10).split("-").reverse().join("/")) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2024, 11, 31) })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10).split("-").reverse().join("/")),
+  },
   { weight: 1, arbitrary: fc.constantFrom("31/02/2023", "2023-01-05", "", "13/13/2023", "01/01/2025") },
 );
 
@@ -75,7 +85,9 @@ describe("ingest of generated order lines (moneyDecimals 4)", () => {
         const dir = mkdtempSync(path.join(os.tmpdir(), "atlas-orderlines-"));
         made.push(dir);
         const header = "Row ID,Order ID,Order Date,Customer ID,Customer Name,Quantity,Sales";
-        const body = rows.map((r, i) => [String(i + 1), r.order, r.date, r.customer, r.name, String(r.quantity), r.sales].map(csvField).join(","));
+        const body = rows.map((r, i) =>
+          [String(i + 1), r.order, r.date, r.customer, r.name, String(r.quantity), r.sales].map(csvField).join(","),
+        );
         writeFileSync(path.join(dir, "orders.csv"), [header, ...body].join("\n") + "\n");
         const configFile = path.join(dir, "atlas.config.json");
         writeFileSync(
@@ -89,7 +101,14 @@ describe("ingest of generated order lines (moneyDecimals 4)", () => {
             extracts: {
               transactions: {
                 file: "orders.csv",
-                columns: { account_id: "Customer ID", account_name: "Customer Name", date: "Order Date", order_id: "Order ID", quantity: "Quantity", amount: "Sales" },
+                columns: {
+                  account_id: "Customer ID",
+                  account_name: "Customer Name",
+                  date: "Order Date",
+                  order_id: "Order ID",
+                  quantity: "Quantity",
+                  amount: "Sales",
+                },
               },
             },
           }),
@@ -117,14 +136,24 @@ describe("ingest of generated order lines (moneyDecimals 4)", () => {
           expect(e!.accepted + e!.quarantined).toBe(e!.rowsRead);
           expect(e!.accepted).toBe(acceptedRows);
           const m = e!.money!;
-          expect({ source: new Decimal(m.sourceTotal).toFixed(4), accepted: new Decimal(m.acceptedTotal).toFixed(4), quarantined: new Decimal(m.quarantinedTotal).toFixed(4), balanced: m.balanced }).toEqual({
+          expect({
+            source: new Decimal(m.sourceTotal).toFixed(4),
+            accepted: new Decimal(m.acceptedTotal).toFixed(4),
+            quarantined: new Decimal(m.quarantinedTotal).toFixed(4),
+            balanced: m.balanced,
+          }).toEqual({
             source: source.toFixed(4),
             accepted: accepted.toFixed(4),
             quarantined: source.minus(accepted).toFixed(4),
             balanced: true,
           });
-          const [sum] = await db.all<{ total: string | null; n: string }>("SELECT CAST(sum(amount) AS VARCHAR) AS total, count(*) AS n FROM accepted_transactions");
-          expect({ n: Number(sum.n), total: new Decimal(sum.total ?? 0).toFixed(4) }).toEqual({ n: acceptedRows, total: accepted.toFixed(4) });
+          const [sum] = await db.all<{ total: string | null; n: string }>(
+            "SELECT CAST(sum(amount) AS VARCHAR) AS total, count(*) AS n FROM accepted_transactions",
+          );
+          expect({ n: Number(sum.n), total: new Decimal(sum.total ?? 0).toFixed(4) }).toEqual({
+            n: acceptedRows,
+            total: accepted.toFixed(4),
+          });
         } finally {
           db.close();
         }

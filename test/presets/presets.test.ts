@@ -25,7 +25,10 @@ import { REPO } from "../support/fixtures.js";
 const PRESETS = path.join(REPO, "test", "fixtures", "presets");
 const ORACLE = path.join(PRESETS, "oracle.py");
 const PREPARE_ONLY = process.env.PRESETS_PREPARE_ONLY === "1";
-const HAS_INIT = Boolean((JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.init);
+const HAS_INIT = Boolean(
+  (JSON.parse(readFileSync(path.join(REPO, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts
+    .init,
+);
 
 interface OracleFile {
   file: string;
@@ -55,7 +58,13 @@ interface ReportExtract {
   accepted: number;
   quarantined: number;
   reasons: { code: string; column: string | null; count: number }[];
-  money: { column: string; sourceTotal: string; acceptedTotal: string; quarantinedTotal: string; balanced: boolean } | null;
+  money: {
+    column: string;
+    sourceTotal: string;
+    acceptedTotal: string;
+    quarantinedTotal: string;
+    balanced: boolean;
+  } | null;
   filtered?: { rule: string; count: number }[];
 }
 interface Report {
@@ -78,15 +87,23 @@ const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** `npm run init` writes the config when the script exists; otherwise the fixture's expected config is used as is. */
-function proposeConfig(name: string, files: string[], tmp: string): { config: string; init: { status: number | null; stderr: string; stdout: string } | null } {
+function proposeConfig(
+  name: string,
+  files: string[],
+  tmp: string,
+): { config: string; init: { status: number | null; stderr: string; stdout: string } | null } {
   if (!HAS_INIT) return { config: path.join(PRESETS, name, "expected.config.json"), init: null };
   const out = path.join(tmp, "atlas.config.json");
-  const r = spawnSync("npm", ["run", "-s", "init", "--", ...files.map((f) => path.join(PRESETS, name, f)), "--out", out], {
-    cwd: REPO,
-    env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", TZ: "UTC" },
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
+  const r = spawnSync(
+    "npm",
+    ["run", "-s", "init", "--", ...files.map((f) => path.join(PRESETS, name, f)), "--out", out],
+    {
+      cwd: REPO,
+      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", TZ: "UTC" },
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    },
+  );
   return { config: out, init: { status: r.status, stderr: r.stderr, stdout: r.stdout } };
 }
 
@@ -117,9 +134,19 @@ for (const { name, files } of CASES) {
       if (init && init.status !== 0) return;
       oracle = runOracle(config);
       const started = performance.now();
-      build = runBuild(["--config", config, "--store", store(), "--out", path.join(tmp, "dist"), ...(PREPARE_ONLY ? ["--prepare-only"] : [])]);
+      build = runBuild([
+        "--config",
+        config,
+        "--store",
+        store(),
+        "--out",
+        path.join(tmp, "dist"),
+        ...(PREPARE_ONLY ? ["--prepare-only"] : []),
+      ]);
       buildSeconds = (performance.now() - started) / 1000;
-      process.stderr.write(`preset ${name}: build exit ${build.status} in ${buildSeconds.toFixed(1)} s${PREPARE_ONLY ? " (prepare only)" : ""}\n`);
+      process.stderr.write(
+        `preset ${name}: build exit ${build.status} in ${buildSeconds.toFixed(1)} s${PREPARE_ONLY ? " (prepare only)" : ""}\n`,
+      );
       const file = path.join(store(), "ingest-report.json");
       if (existsSync(file)) report = JSON.parse(readFileSync(file, "utf8")) as Report;
       else if (build.status !== 0) {
@@ -156,15 +183,27 @@ for (const { name, files } of CASES) {
 
     it("reads, accepts, quarantines and filters the rows the oracle does, per file, with the same as-of date", () => {
       expect(report, "no ingest report").not.toBeNull();
-      expect({ asOf: report!.asOf, asOfSource: report!.asOfSource }, `report from ${reportFrom}`).toEqual({ asOf: oracle.asOf, asOfSource: oracle.asOfSource });
+      expect({ asOf: report!.asOf, asOfSource: report!.asOfSource }, `report from ${reportFrom}`).toEqual({
+        asOf: oracle.asOf,
+        asOfSource: oracle.asOfSource,
+      });
       for (const [extract, o] of Object.entries(oracle.files)) {
         const e = report!.extracts.find((x) => x.extract === extract);
         expect(e, `no ${extract} in the ingest report`).toBeDefined();
         // By reason code (the oracle also names the canonical column; the report may name the header).
-        const byCode = (pairs: [string, number][]) => pairs.reduce<Record<string, number>>((acc, [code, n]) => ({ ...acc, [code]: (acc[code] ?? 0) + n }), {});
+        const byCode = (pairs: [string, number][]) =>
+          pairs.reduce<Record<string, number>>((acc, [code, n]) => ({ ...acc, [code]: (acc[code] ?? 0) + n }), {});
         const reasons = byCode(e!.reasons.map((r) => [r.code, r.count]));
         const filtered = (e!.filtered ?? []).reduce((s, f) => s + f.count, 0);
-        expect({ extract, provided: e!.provided, rowsRead: e!.rowsRead, accepted: e!.accepted, quarantined: e!.quarantined, filtered, reasons }).toEqual({
+        expect({
+          extract,
+          provided: e!.provided,
+          rowsRead: e!.rowsRead,
+          accepted: e!.accepted,
+          quarantined: e!.quarantined,
+          filtered,
+          reasons,
+        }).toEqual({
           extract,
           provided: true,
           rowsRead: o.read,
@@ -183,13 +222,21 @@ for (const { name, files } of CASES) {
       for (const [extract, o] of Object.entries(oracle.files)) {
         const m = report!.extracts.find((x) => x.extract === extract)?.money;
         expect(m, `${extract}: no money reconciliation`).toBeTruthy();
-        expect({ extract, accepted: dec(m!.acceptedTotal).toFixed(4), quarantined: dec(m!.quarantinedTotal).toFixed(4), balanced: m!.balanced }).toEqual({
+        expect({
+          extract,
+          accepted: dec(m!.acceptedTotal).toFixed(4),
+          quarantined: dec(m!.quarantinedTotal).toFixed(4),
+          balanced: m!.balanced,
+        }).toEqual({
           extract,
           accepted: dec(o.acceptedAmount).toFixed(4),
           quarantined: dec(o.quarantinedReadableAmount).toFixed(4),
           balanced: true,
         });
-        expect(dec(m!.acceptedTotal).plus(m!.quarantinedTotal).eq(m!.sourceTotal), `${extract}: accepted + quarantined = source`).toBe(true);
+        expect(
+          dec(m!.acceptedTotal).plus(m!.quarantinedTotal).eq(m!.sourceTotal),
+          `${extract}: accepted + quarantined = source`,
+        ).toBe(true);
       }
     });
 
@@ -198,11 +245,24 @@ for (const { name, files } of CASES) {
       const db = await openDb();
       try {
         const f = (file: string) => literal(path.join(store(), file));
-        const accounts = (await db.all<{ account_id: string }>(`SELECT account_id FROM read_parquet(${f("dim_accounts.parquet")}) ORDER BY account_id`)).map((r) => r.account_id);
-        const docs = await db.all<{ document_type: string; n: string }>(`SELECT document_type, count(*) AS n FROM read_parquet(${f("extract_invoices.parquet")}) GROUP BY ALL`);
-        const [lines] = await db.all<{ total: string | null; n: string }>(`SELECT CAST(sum(amount) AS VARCHAR) AS total, count(*) AS n FROM read_parquet(${f("extract_invoice_lines.parquet")})`);
+        const accounts = (
+          await db.all<{ account_id: string }>(
+            `SELECT account_id FROM read_parquet(${f("dim_accounts.parquet")}) ORDER BY account_id`,
+          )
+        ).map((r) => r.account_id);
+        const docs = await db.all<{ document_type: string; n: string }>(
+          `SELECT document_type, count(*) AS n FROM read_parquet(${f("extract_invoices.parquet")}) GROUP BY ALL`,
+        );
+        const [lines] = await db.all<{ total: string | null; n: string }>(
+          `SELECT CAST(sum(amount) AS VARCHAR) AS total, count(*) AS n FROM read_parquet(${f("extract_invoice_lines.parquet")})`,
+        );
         const count = (t: string) => Number(docs.find((d) => d.document_type === t)?.n ?? 0);
-        expect({ accounts: accounts.length, invoices: count("invoice"), creditNotes: count("credit_note"), linesTotal: dec(lines.total).toFixed(4) }).toEqual({
+        expect({
+          accounts: accounts.length,
+          invoices: count("invoice"),
+          creditNotes: count("credit_note"),
+          linesTotal: dec(lines.total).toFixed(4),
+        }).toEqual({
           accounts: oracle.accounts,
           invoices: oracle.invoices,
           creditNotes: oracle.creditNotes,
@@ -222,7 +282,9 @@ for (const { name, files } of CASES) {
       const { db } = await openAnalystDb(store());
       try {
         const labels = ["A", "B", "C", "none"];
-        const rows = await db.all<{ account_id: string; c0: number }>(`SELECT n.account_id, a.c0 FROM accounts_abc a JOIN names n USING (idx) ORDER BY n.account_id`);
+        const rows = await db.all<{ account_id: string; c0: number }>(
+          `SELECT n.account_id, a.c0 FROM accounts_abc a JOIN names n USING (idx) ORDER BY n.account_id`,
+        );
         const classes = Object.fromEntries(rows.map((r) => [r.account_id, labels[Number(r.c0)]]));
         const counts = Object.fromEntries(labels.map((l) => [l, Object.values(classes).filter((c) => c === l).length]));
         expect(counts, `ABC counts over ${oracle.abc.window.join(" … ")}`).toEqual(oracle.abc.counts);
@@ -274,6 +336,12 @@ function outcome(o: Oracle) {
     creditNotes: o.creditNotes,
     revenueTotal: o.revenueTotal,
     classes: o.abc.classes,
-    transactions: t && { read: t.read, accepted: t.accepted, quarantined: t.quarantined, filtered: t.filtered, acceptedAmount: t.acceptedAmount },
+    transactions: t && {
+      read: t.read,
+      accepted: t.accepted,
+      quarantined: t.quarantined,
+      filtered: t.filtered,
+      acceptedAmount: t.acceptedAmount,
+    },
   };
 }

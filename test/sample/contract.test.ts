@@ -9,9 +9,45 @@ import { FILES, cents, generateTo, readTable, removeDir, type Table } from "./he
 
 /** Canonical columns, in order, copied from data/README.md. */
 const CANONICAL: Record<(typeof FILES)[number], string[]> = {
-  "accounts.csv": ["account_id", "account_name", "industry", "employees", "seats", "region", "tier", "business_model", "acquisition_channel", "acquired_on", "key_account_manager", "contact_name", "contact_email", "contact_phone", "notes"],
-  "products.csv": ["product_id", "product_name", "category", "list_price", "unit_cost", "currency", "launched_on", "withdrawn_on"],
-  "contracts.csv": ["contract_id", "account_id", "product_id", "billing_term", "start_date", "end_date", "seats", "mrr", "currency", "change_type"],
+  "accounts.csv": [
+    "account_id",
+    "account_name",
+    "industry",
+    "employees",
+    "seats",
+    "region",
+    "tier",
+    "business_model",
+    "acquisition_channel",
+    "acquired_on",
+    "key_account_manager",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "notes",
+  ],
+  "products.csv": [
+    "product_id",
+    "product_name",
+    "category",
+    "list_price",
+    "unit_cost",
+    "currency",
+    "launched_on",
+    "withdrawn_on",
+  ],
+  "contracts.csv": [
+    "contract_id",
+    "account_id",
+    "product_id",
+    "billing_term",
+    "start_date",
+    "end_date",
+    "seats",
+    "mrr",
+    "currency",
+    "change_type",
+  ],
   "invoices.csv": ["invoice_id", "account_id", "invoice_date", "currency", "document_type"],
   "invoice_lines.csv": ["invoice_id", "line_no", "product_id", "quantity", "unit_price", "amount", "line_type"],
   "marketing_spend.csv": ["month", "channel", "category", "amount", "currency"],
@@ -94,15 +130,24 @@ describe("the generated sample", () => {
   it("numbers the lines of every invoice 1..n and leaves no invoice without lines", () => {
     const lines = new Map<string, number[]>();
     for (const r of t.invoice_lines) lines.set(r.invoice_id, [...(lines.get(r.invoice_id) ?? []), Number(r.line_no)]);
-    expect(none(t.invoices, (inv) => {
-      const nos = lines.get(inv.invoice_id) ?? [];
-      return nos.length > 0 && nos.every((n, i) => n === i + 1);
-    })).toEqual([]);
+    expect(
+      none(t.invoices, (inv) => {
+        const nos = lines.get(inv.invoice_id) ?? [];
+        return nos.length > 0 && nos.every((n, i) => n === i + 1);
+      }),
+    ).toEqual([]);
   });
 
   it("writes money with exactly two decimals and amount = quantity × unit price to the cent", () => {
     expect(
-      none(t.invoice_lines, (r) => MONEY.test(r.unit_price) && MONEY.test(r.amount) && /^-?\d+$/.test(r.quantity) && cents(r.amount) === Number(r.quantity) * cents(r.unit_price)),
+      none(
+        t.invoice_lines,
+        (r) =>
+          MONEY.test(r.unit_price) &&
+          MONEY.test(r.amount) &&
+          /^-?\d+$/.test(r.quantity) &&
+          cents(r.amount) === Number(r.quantity) * cents(r.unit_price),
+      ),
     ).toEqual([]);
     expect(none(t.contracts, (r) => MONEY.test(r.mrr) && cents(r.mrr) % Number(r.seats) === 0)).toEqual([]);
     expect(none(t.products, (r) => MONEY.test(r.list_price) && MONEY.test(r.unit_cost))).toEqual([]);
@@ -110,12 +155,17 @@ describe("the generated sample", () => {
   });
 
   it("uses USD everywhere", () => {
-    for (const name of ["products", "contracts", "invoices", "marketing_spend", "role_rates"]) expect(none(t[name], (r) => r.currency === "USD")).toEqual([]);
+    for (const name of ["products", "contracts", "invoices", "marketing_spend", "role_rates"])
+      expect(none(t[name], (r) => r.currency === "USD")).toEqual([]);
   });
 
   it("makes credit-note lines negative and invoice lines non-negative, at about 0.5% of documents", () => {
     const type = new Map(t.invoices.map((r) => [r.invoice_id, r.document_type]));
-    expect(none(t.invoice_lines, (r) => (type.get(r.invoice_id) === "credit_note" ? cents(r.amount) < 0 : cents(r.amount) >= 0))).toEqual([]);
+    expect(
+      none(t.invoice_lines, (r) =>
+        type.get(r.invoice_id) === "credit_note" ? cents(r.amount) < 0 : cents(r.amount) >= 0,
+      ),
+    ).toEqual([]);
     const credits = t.invoices.filter((r) => r.document_type === "credit_note").length;
     expect(credits).toBeGreaterThan(0);
     expect(credits / t.invoices.length).toBeLessThan(0.012);
@@ -138,7 +188,9 @@ describe("the generated sample", () => {
     const acquired = new Map(t.accounts.map((r) => [r.account_id, r.acquired_on]));
     const byLine = new Map<string, Record<string, string>[]>();
     expect(none(t.contracts, (r) => inWindow(r.start_date) && r.start_date >= acquired.get(r.account_id)!)).toEqual([]);
-    expect(none(t.contracts, (r) => r.end_date === "" || (inWindow(r.end_date) && r.end_date >= r.start_date))).toEqual([]);
+    expect(none(t.contracts, (r) => r.end_date === "" || (inWindow(r.end_date) && r.end_date >= r.start_date))).toEqual(
+      [],
+    );
     for (const r of t.contracts) {
       const line = `${r.account_id}/${r.product_id.startsWith("PLN-") ? "plan" : r.product_id}`;
       byLine.set(line, [...(byLine.get(line) ?? []), r]);
@@ -146,7 +198,8 @@ describe("the generated sample", () => {
     const overlaps: string[] = [];
     for (const [line, rows] of byLine) {
       rows.sort((a, b) => a.start_date.localeCompare(b.start_date));
-      for (let i = 1; i < rows.length; i++) if (rows[i - 1].end_date === "" || rows[i - 1].end_date >= rows[i].start_date) overlaps.push(line);
+      for (let i = 1; i < rows.length; i++)
+        if (rows[i - 1].end_date === "" || rows[i - 1].end_date >= rows[i].start_date) overlaps.push(line);
       if (!/^(new|addon)$/.test(rows[0].change_type)) overlaps.push(`${line} starts with ${rows[0].change_type}`);
     }
     expect(overlaps).toEqual([]);
@@ -154,10 +207,18 @@ describe("the generated sample", () => {
 
   it("uses only the documented categories and codes", () => {
     expect(new Set(t.accounts.map((r) => r.business_model))).toEqual(new Set(["subscription", "transactional"]));
-    expect(none(t.accounts, (r) => (r.business_model === "transactional" ? r.tier === "" : ["Starter", "Pro", "Enterprise"].includes(r.tier)))).toEqual([]);
-    expect(none(t.accounts, (r) => /^\d+$/.test(r.employees) && /^\d+$/.test(r.seats) && Number(r.seats) >= 1)).toEqual([]);
+    expect(
+      none(t.accounts, (r) =>
+        r.business_model === "transactional" ? r.tier === "" : ["Starter", "Pro", "Enterprise"].includes(r.tier),
+      ),
+    ).toEqual([]);
+    expect(none(t.accounts, (r) => /^\d+$/.test(r.employees) && /^\d+$/.test(r.seats) && Number(r.seats) >= 1)).toEqual(
+      [],
+    );
     expect(new Set(t.contracts.map((r) => r.billing_term))).toEqual(new Set(["monthly", "annual"]));
-    expect(new Set(t.contracts.map((r) => r.change_type))).toEqual(new Set(["new", "renewal", "upgrade", "downgrade", "price_increase", "addon", "reactivation"]));
+    expect(new Set(t.contracts.map((r) => r.change_type))).toEqual(
+      new Set(["new", "renewal", "upgrade", "downgrade", "price_increase", "addon", "reactivation"]),
+    );
     expect(new Set(t.products.map((r) => r.category))).toEqual(new Set(["subscription", "service", "product"]));
     expect(new Set(t.invoice_lines.map((r) => r.line_type))).toEqual(new Set(["subscription", "service", "product"]));
     expect(new Set(t.marketing_spend.map((r) => r.category))).toEqual(new Set(["sales", "marketing"]));
@@ -167,7 +228,12 @@ describe("the generated sample", () => {
     const model = new Map(t.accounts.map((r) => [r.account_id, r.business_model]));
     const account = new Map(t.invoices.map((r) => [r.invoice_id, r.account_id]));
     expect(none(t.contracts, (r) => model.get(r.account_id) === "subscription")).toEqual([]);
-    expect(none(t.invoice_lines, (r) => model.get(account.get(r.invoice_id)!) === (r.line_type === "product" ? "transactional" : "subscription"))).toEqual([]);
+    expect(
+      none(
+        t.invoice_lines,
+        (r) => model.get(account.get(r.invoice_id)!) === (r.line_type === "product" ? "transactional" : "subscription"),
+      ),
+    ).toEqual([]);
   });
 
   it("records NPS scores as integers from 0 to 10 and positive hours", () => {

@@ -12,7 +12,15 @@ const run = (seed: number) => {
   dirs.push(dir);
   return dir;
 };
-const hashes = (dir: string) => Object.fromEntries(FILES.map((f) => [f, createHash("sha256").update(readFileSync(join(dir, f))).digest("hex")]));
+const hashes = (dir: string) =>
+  Object.fromEntries(
+    FILES.map((f) => [
+      f,
+      createHash("sha256")
+        .update(readFileSync(join(dir, f)))
+        .digest("hex"),
+    ]),
+  );
 
 afterAll(() => dirs.forEach(removeDir));
 
@@ -24,7 +32,8 @@ describe("the sample generator", () => {
   it("writes different files for a different seed", () => {
     const a = hashes(run(42));
     const b = hashes(run(43));
-    for (const f of ["accounts.csv", "contracts.csv", "invoices.csv", "invoice_lines.csv", "marketing_spend.csv"]) expect(b[f]).not.toBe(a[f]);
+    for (const f of ["accounts.csv", "contracts.csv", "invoices.csv", "invoice_lines.csv", "marketing_spend.csv"])
+      expect(b[f]).not.toBe(a[f]);
   });
 
   it("reproduces the committed data/sample exactly with the default arguments", () => {
@@ -44,7 +53,9 @@ describe("the sample command line", () => {
   });
 
   it("accepts flags with a space or an equals sign", () => {
-    expect(parseSampleArgs(["--accounts", "100000", "--years=3", "--seed", "7", "--as-of=2025-12-31", "--out", "/tmp/x"])).toEqual({
+    expect(
+      parseSampleArgs(["--accounts", "100000", "--years=3", "--seed", "7", "--as-of=2025-12-31", "--out", "/tmp/x"]),
+    ).toEqual({
       accounts: 100000,
       years: 3,
       seed: 7,

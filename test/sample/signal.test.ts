@@ -31,11 +31,14 @@ beforeAll(() => {
   dir = generateTo({ accounts: 1500, years: 6, seed: 42, asOf: AS_OF });
   for (const f of FILES) t[f.replace(".csv", "")] = readTable(dir, f);
   const plans = new Map<string, Record<string, string>[]>();
-  for (const r of t.contracts) if (r.product_id.startsWith("PLN-")) plans.set(r.account_id, [...(plans.get(r.account_id) ?? []), r]);
+  for (const r of t.contracts)
+    if (r.product_id.startsWith("PLN-")) plans.set(r.account_id, [...(plans.get(r.account_id) ?? []), r]);
   const accounts = new Map(t.accounts.map((a) => [a.account_id, a]));
   spells = [...plans].map(([account, rows]) => {
     const starts = new Set(rows.map((r) => day(r.start_date)));
-    const ends = rows.filter((r) => r.end_date !== "" && !starts.has(day(r.end_date) + 1)).map((r) => day(r.end_date) + 1);
+    const ends = rows
+      .filter((r) => r.end_date !== "" && !starts.has(day(r.end_date) + 1))
+      .map((r) => day(r.end_date) + 1);
     const acquired = day(accounts.get(account)!.acquired_on);
     const stop = ends.length ? Math.min(...ends) : day(AS_OF) + 1;
     const first = rows.find((r) => r.change_type === "new")!;
@@ -77,7 +80,9 @@ describe("the sample's signal", () => {
   });
 
   it("churns accounts with a key account manager less", () => {
-    expect(monthlyChurn(spells.filter((s) => s.keyAccount))).toBeLessThan(0.7 * monthlyChurn(spells.filter((s) => !s.keyAccount)));
+    expect(monthlyChurn(spells.filter((s) => s.keyAccount))).toBeLessThan(
+      0.7 * monthlyChurn(spells.filter((s) => !s.keyAccount)),
+    );
   });
 
   it("shows the list-price increase as price_increase rows on or after its date, 8% above the old price", () => {
@@ -86,7 +91,9 @@ describe("the sample's signal", () => {
     expect(rows.filter((r) => r.start_date < PRICE_INCREASE)).toEqual([]);
     const perSeat = (r: Record<string, string>) => cents(r.mrr) / Number(r.seats);
     expect(new Set(rows.map(perSeat))).toEqual(new Set([2700, 5940, 10260]));
-    const before = t.contracts.filter((r) => r.product_id.startsWith("PLN-") && r.start_date < PRICE_INCREASE).map(perSeat);
+    const before = t.contracts
+      .filter((r) => r.product_id.startsWith("PLN-") && r.start_date < PRICE_INCREASE)
+      .map(perSeat);
     expect(new Set(before)).toEqual(new Set([2500, 5500, 9500]));
   });
 
@@ -94,7 +101,9 @@ describe("the sample's signal", () => {
     const addon = t.contracts.filter((r) => r.product_id === "ADD-ANALYTICS");
     expect(addon.filter((r) => r.start_date < ADDON_LAUNCH)).toEqual([]);
     const invoiceDate = new Map(t.invoices.map((r) => [r.invoice_id, r.invoice_date]));
-    expect(t.invoice_lines.filter((r) => r.product_id === "ADD-ANALYTICS" && invoiceDate.get(r.invoice_id)! < ADDON_LAUNCH)).toEqual([]);
+    expect(
+      t.invoice_lines.filter((r) => r.product_id === "ADD-ANALYTICS" && invoiceDate.get(r.invoice_id)! < ADDON_LAUNCH),
+    ).toEqual([]);
     const adopters = new Set(addon.filter((r) => r.change_type === "addon").map((r) => r.account_id)).size;
     const subscribers = t.accounts.filter((a) => a.business_model === "subscription").length;
     expect(adopters / subscribers).toBeGreaterThan(0.05);
@@ -103,19 +112,23 @@ describe("the sample's signal", () => {
 
   it("sells the new product only after its launch and the withdrawn one only before its withdrawal", () => {
     const invoiceDate = new Map(t.invoices.map((r) => [r.invoice_id, r.invoice_date]));
-    const sold = (id: string) => t.invoice_lines.filter((r) => r.product_id === id).map((r) => invoiceDate.get(r.invoice_id)!);
+    const sold = (id: string) =>
+      t.invoice_lines.filter((r) => r.product_id === id).map((r) => invoiceDate.get(r.invoice_id)!);
     const launched = t.products.find((p) => p.launched_on === NEW_PRODUCT_LAUNCH)!;
     const withdrawn = t.products.find((p) => p.withdrawn_on !== "")!;
     expect(withdrawn.withdrawn_on).toBe(WITHDRAWN_AFTER);
     expect(sold(launched.product_id).length).toBeGreaterThan(0);
     expect(Math.min(...sold(launched.product_id).map(day))).toBeGreaterThanOrEqual(day(NEW_PRODUCT_LAUNCH));
     // credit notes may follow a last order by a few weeks
-    const orders = t.invoice_lines.filter((r) => r.product_id === withdrawn.product_id && cents(r.amount) > 0).map((r) => invoiceDate.get(r.invoice_id)!);
+    const orders = t.invoice_lines
+      .filter((r) => r.product_id === withdrawn.product_id && cents(r.amount) > 0)
+      .map((r) => invoiceDate.get(r.invoice_id)!);
     expect(orders.filter((d) => d > WITHDRAWN_AFTER)).toEqual([]);
   });
 
   it("acquires more accounts in later years, about a quarter of them transactional", () => {
-    const inYear = (from: string, to: string) => t.accounts.filter((a) => a.acquired_on >= from && a.acquired_on <= to).length;
+    const inYear = (from: string, to: string) =>
+      t.accounts.filter((a) => a.acquired_on >= from && a.acquired_on <= to).length;
     expect(inYear("2025-10-01", "2026-09-30")).toBeGreaterThan(1.8 * inYear("2020-10-01", "2021-09-30"));
     const transactional = t.accounts.filter((a) => a.business_model === "transactional").length / t.accounts.length;
     expect(transactional).toBeGreaterThan(0.18);
@@ -142,7 +155,8 @@ describe("the sample's signal", () => {
 
   it("costs far more to acquire through Direct Sales than through the Marketplace", () => {
     const cac = (channel: string) =>
-      t.marketing_spend.filter((r) => r.channel === channel).reduce((s, r) => s + cents(r.amount), 0) / t.accounts.filter((a) => a.acquisition_channel === channel).length;
+      t.marketing_spend.filter((r) => r.channel === channel).reduce((s, r) => s + cents(r.amount), 0) /
+      t.accounts.filter((a) => a.acquisition_channel === channel).length;
     expect(cac("Direct Sales")).toBeGreaterThan(5 * cac("Marketplace"));
     expect(cac("Partner")).toBeGreaterThan(cac("Inbound"));
   });
@@ -157,7 +171,8 @@ describe("the sample's signal", () => {
       margin.set(a, (margin.get(a) ?? 0) + cents(l.amount) - Number(l.quantity) * cost.get(l.product_id)!);
     }
     const serve = new Map<string, number>();
-    for (const e of t.time_entries) serve.set(e.account_id, (serve.get(e.account_id) ?? 0) + Number(e.hours) * rate.get(e.role)!);
+    for (const e of t.time_entries)
+      serve.set(e.account_id, (serve.get(e.account_id) ?? 0) + Number(e.hours) * rate.get(e.role)!);
     const losing = [...margin].filter(([a, m]) => (serve.get(a) ?? 0) > m).length;
     expect(losing).toBeGreaterThan(10);
     const totalServe = [...serve.values()].reduce((a, b) => a + b, 0);

@@ -7,7 +7,18 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
 import { expectedPayments } from "../../src/lib/valuation/contract.js";
-import { applyLever, mostAffected, neutralEffects, periodsFor, ScenarioEvaluator, selectionMasks, survivalSeries, type AccountArrays, type ScenarioBase, type ScenarioPool } from "../../src/lib/scenarios/engine.js";
+import {
+  applyLever,
+  mostAffected,
+  neutralEffects,
+  periodsFor,
+  ScenarioEvaluator,
+  selectionMasks,
+  survivalSeries,
+  type AccountArrays,
+  type ScenarioBase,
+  type ScenarioPool,
+} from "../../src/lib/scenarios/engine.js";
 import { SCENARIO_VERSION, type LedgerEntry, type Scenario } from "../../src/lib/scenarios/model.js";
 import { scenarioReport } from "../../src/lib/scenarios/report.js";
 
@@ -58,7 +69,8 @@ function makeBase(): { base: ScenarioBase; accounts: AccountArrays } {
   const col = (k: number) => rows.map((r) => r[k]);
   const factor = (g: number) => {
     const { pool, renewals } = base.groups[g];
-    return survivalSeries(POOLS[pool], renewals, neutralEffects(periodsFor(POOLS[pool], HORIZON)), HORIZON, DISCOUNT).valueFactor;
+    return survivalSeries(POOLS[pool], renewals, neutralEffects(periodsFor(POOLS[pool], HORIZON)), HORIZON, DISCOUNT)
+      .valueFactor;
   };
   const value = rows.map((r) => (r[8] < 0 ? 0 : r[4] === 1 ? 5_000_000 : 0.7 * r[9] * factor(r[8])));
   return {
@@ -85,7 +97,8 @@ function makeBase(): { base: ScenarioBase; accounts: AccountArrays } {
   };
 }
 
-const entry = (e: Partial<LedgerEntry> & Pick<LedgerEntry, "lever" | "params">): LedgerEntry => ({ segment: {}, reason: "test", author: "test", date: "2026-10-01", ...e }) as LedgerEntry;
+const entry = (e: Partial<LedgerEntry> & Pick<LedgerEntry, "lever" | "params">): LedgerEntry =>
+  ({ segment: {}, reason: "test", author: "test", date: "2026-10-01", ...e }) as LedgerEntry;
 const scenarioOf = (...ledger: LedgerEntry[]): Scenario => ({ version: SCENARIO_VERSION, title: "t", ledger });
 
 describe("segment selection", () => {
@@ -93,13 +106,57 @@ describe("segment selection", () => {
   const selected = (e: LedgerEntry) => [...selectionMasks([e], base, accounts)].flatMap((m, i) => (m ? [i] : []));
 
   it("selects by every attribute, AND across attributes and OR within one", () => {
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] } }))).toEqual([0, 1]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { industry: ["Manufacturing"], region: ["EMEA"] } }))).toEqual([0]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { industry: ["Retail", "Software"] } }))).toEqual([2, 3, 4]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { businessModel: ["transactional"] } }))).toEqual([3]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { abc: ["A"] } }))).toEqual([0, 2]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { products: ["ADD-ANALYTICS"] } }))).toEqual([1]);
-    expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { minSeats: 101 } }))).toEqual([1, 2]);
+    expect(
+      selected(
+        entry({
+          lever: "priceChange",
+          params: { pricePct: 1, elasticity: 0 },
+          segment: { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] },
+        }),
+      ),
+    ).toEqual([0, 1]);
+    expect(
+      selected(
+        entry({
+          lever: "priceChange",
+          params: { pricePct: 1, elasticity: 0 },
+          segment: { industry: ["Manufacturing"], region: ["EMEA"] },
+        }),
+      ),
+    ).toEqual([0]);
+    expect(
+      selected(
+        entry({
+          lever: "priceChange",
+          params: { pricePct: 1, elasticity: 0 },
+          segment: { industry: ["Retail", "Software"] },
+        }),
+      ),
+    ).toEqual([2, 3, 4]);
+    expect(
+      selected(
+        entry({
+          lever: "priceChange",
+          params: { pricePct: 1, elasticity: 0 },
+          segment: { businessModel: ["transactional"] },
+        }),
+      ),
+    ).toEqual([3]);
+    expect(
+      selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { abc: ["A"] } })),
+    ).toEqual([0, 2]);
+    expect(
+      selected(
+        entry({
+          lever: "priceChange",
+          params: { pricePct: 1, elasticity: 0 },
+          segment: { products: ["ADD-ANALYTICS"] },
+        }),
+      ),
+    ).toEqual([1]);
+    expect(
+      selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 }, segment: { minSeats: 101 } })),
+    ).toEqual([1, 2]);
     expect(selected(entry({ lever: "priceChange", params: { pricePct: 1, elasticity: 0 } }))).toEqual([0, 1, 2, 3, 4]);
   });
 });
@@ -110,7 +167,13 @@ describe("levers", () => {
   const baseline = ev.evaluate(scenarioOf());
 
   it("a zero-effect scenario equals the baseline exactly", () => {
-    const r = ev.evaluate(scenarioOf(entry({ lever: "priceChange", params: { pricePct: 0, elasticity: 3 } }), entry({ lever: "massAdjustment", params: { mode: "percent", amount: 0 } }), entry({ lever: "competitorEntry", params: { churnUpliftPct: 0, startMonth: 3, rampMonths: 6 } })));
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({ lever: "priceChange", params: { pricePct: 0, elasticity: 3 } }),
+        entry({ lever: "massAdjustment", params: { mode: "percent", amount: 0 } }),
+        entry({ lever: "competitorEntry", params: { churnUpliftPct: 0, startMonth: 3, rampMonths: 6 } }),
+      ),
+    );
     expect([...r.values]).toEqual([...baseline.values]);
     expect(r.base).toEqual(baseline.base);
     expect([...r.projection.revenueCents]).toEqual([...baseline.projection.revenueCents]);
@@ -118,7 +181,9 @@ describe("levers", () => {
 
   it("a 10% price rise with zero elasticity raises value by exactly 10% of the affected margin", () => {
     const segment = { industry: ["Manufacturing"] };
-    const r = ev.evaluate(scenarioOf(entry({ lever: "priceChange", segment, params: { pricePct: 10, elasticity: 0 } })));
+    const r = ev.evaluate(
+      scenarioOf(entry({ lever: "priceChange", segment, params: { pricePct: 10, elasticity: 0 } })),
+    );
     const affected = accounts.valueCents[0] + accounts.valueCents[1];
     expect(r.base.valueCents - baseline.base.valueCents).toBeCloseTo(0.1 * affected, 4);
     expect(r.values[0]).toBeCloseTo(1.1 * accounts.valueCents[0], 6);
@@ -129,10 +194,17 @@ describe("levers", () => {
     const pool = POOLS[0];
     const n = 3;
     const h = 1.5;
-    const r = ev.evaluate(scenarioOf(entry({ lever: "macro", segment: { region: ["EMEA"] }, params: { discountRatePts: 0, churnShockPct: 50 } })));
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({ lever: "macro", segment: { region: ["EMEA"] }, params: { discountRatePts: 0, churnShockPct: 50 } }),
+      ),
+    );
     // Direct: r(t) = S(t)/S(t−1) from the closed-form survival; churn (1 − r) scaled by h.
     const v = Math.pow(1.1, -1 / 12);
-    let R = 1, F = 0, F0 = 0, R0 = 1;
+    let R = 1,
+      F = 0,
+      F0 = 0,
+      R0 = 1;
     for (let k = 1; k <= 60; k++) {
       const rt = sbgSurvival(pool, n + k) / sbgSurvival(pool, n + k - 1);
       R *= 1 - h * (1 - rt);
@@ -151,8 +223,15 @@ describe("levers", () => {
     const neutral = survivalSeries(pool, 3, neutralEffects(K), HORIZON, DISCOUNT);
     // With h = 1 the expected payments are the model's own (src/lib/valuation/contract.ts).
     expect(neutral.payments).toBeCloseTo(expectedPayments(pool, 3, 60), 10);
-    const doubled = survivalSeries(pool, 3, { ...neutralEffects(K), hazard: new Float64Array(K).fill(2) }, HORIZON, DISCOUNT);
-    let expected = 0, R = 1;
+    const doubled = survivalSeries(
+      pool,
+      3,
+      { ...neutralEffects(K), hazard: new Float64Array(K).fill(2) },
+      HORIZON,
+      DISCOUNT,
+    );
+    let expected = 0,
+      R = 1;
     for (let k = 1; k <= 60; k++) {
       R *= 1 - 2 * (1 - sbgSurvival(pool, 3 + k) / sbgSurvival(pool, 2 + k));
       expected += R;
@@ -169,30 +248,69 @@ describe("levers", () => {
     const K = periodsFor(pool, HORIZON);
     const hazard = new Float64Array(K).fill(1);
     const effects = { hazard, revenue: new Float64Array(K).fill(1), discountChange: 0 };
-    applyLever(entry({ lever: "competitorEntry", params: { churnUpliftPct: 60, startMonth: 6, rampMonths: 4 } }), effects, 1);
+    applyLever(
+      entry({ lever: "competitorEntry", params: { churnUpliftPct: 60, startMonth: 6, rampMonths: 4 } }),
+      effects,
+      1,
+    );
     // t_k = k months: no uplift through month 6, then 15%, 30%, 45%, 60%, 60% …
-    expect([...hazard.slice(0, 12)].map((x) => Math.round(x * 1000) / 1000)).toEqual([1, 1, 1, 1, 1, 1, 1.15, 1.3, 1.45, 1.6, 1.6, 1.6]);
+    expect([...hazard.slice(0, 12)].map((x) => Math.round(x * 1000) / 1000)).toEqual([
+      1, 1, 1, 1, 1, 1, 1.15, 1.3, 1.45, 1.6, 1.6, 1.6,
+    ]);
   });
 
   it("a new product's uplift ramps in over the ramp-up months", () => {
-    const r = ev.evaluate(scenarioOf(entry({ lever: "newProduct", segment: { businessModel: ["transactional"] }, params: { adoptionPct: 50, upliftPct: 20, rampMonths: 0 } })));
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "newProduct",
+          segment: { businessModel: ["transactional"] },
+          params: { adoptionPct: 50, upliftPct: 20, rampMonths: 0 },
+        }),
+      ),
+    );
     expect(r.values[3]).toBeCloseTo(accounts.valueCents[3] * 1.1, 6);
-    const ramped = ev.evaluate(scenarioOf(entry({ lever: "newProduct", segment: { businessModel: ["transactional"] }, params: { adoptionPct: 50, upliftPct: 20, rampMonths: 12 } })));
+    const ramped = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "newProduct",
+          segment: { businessModel: ["transactional"] },
+          params: { adoptionPct: 50, upliftPct: 20, rampMonths: 12 },
+        }),
+      ),
+    );
     expect(ramped.values[3]).toBeGreaterThan(accounts.valueCents[3]);
     expect(ramped.values[3]).toBeLessThan(r.values[3]);
   });
 
   it("a withdrawn product loses its revenue share and raises churn", () => {
-    const r = ev.evaluate(scenarioOf(entry({ lever: "productWithdrawn", segment: { products: ["ADD-ANALYTICS"] }, params: { revenueLostPct: 10, churnUpliftPct: 0 } })));
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "productWithdrawn",
+          segment: { products: ["ADD-ANALYTICS"] },
+          params: { revenueLostPct: 10, churnUpliftPct: 0 },
+        }),
+      ),
+    );
     expect(r.values[1]).toBeCloseTo(accounts.valueCents[1] * 0.9, 6);
-    const churn = ev.evaluate(scenarioOf(entry({ lever: "productWithdrawn", segment: { products: ["ADD-ANALYTICS"] }, params: { revenueLostPct: 10, churnUpliftPct: 50 } })));
+    const churn = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "productWithdrawn",
+          segment: { products: ["ADD-ANALYTICS"] },
+          params: { revenueLostPct: 10, churnUpliftPct: 50 },
+        }),
+      ),
+    );
     expect(churn.values[1]).toBeLessThan(r.values[1]);
   });
 
   it("a higher discount rate lowers value; the annual contract is discounted per year", () => {
     const r = ev.evaluate(scenarioOf(entry({ lever: "macro", params: { discountRatePts: 5, churnShockPct: 0 } })));
     const pool = POOLS[1];
-    let F = 0, R = 1;
+    let F = 0,
+      R = 1;
     for (let k = 1; k <= 5; k++) {
       R *= sbgSurvival(pool, 2 + k) / sbgSurvival(pool, 1 + k);
       F += R / 1.15 ** k;
@@ -202,7 +320,11 @@ describe("levers", () => {
 
   it("mass adjustments apply in ledger order: +10% then +$1,000 differs from +$1,000 then +10%", () => {
     const pct = entry({ lever: "massAdjustment", segment: { abc: ["A"] }, params: { mode: "percent", amount: 10 } });
-    const amt = entry({ lever: "massAdjustment", segment: { abc: ["A"] }, params: { mode: "amount", amount: 100_000 } });
+    const amt = entry({
+      lever: "massAdjustment",
+      segment: { abc: ["A"] },
+      params: { mode: "amount", amount: 100_000 },
+    });
     const a = ev.evaluate(scenarioOf(pct, amt)).values[0];
     const b = ev.evaluate(scenarioOf(amt, pct)).values[0];
     expect(a).toBeCloseTo(accounts.valueCents[0] * 1.1 + 100_000, 6);
@@ -210,7 +332,10 @@ describe("levers", () => {
     // Model levers commute.
     const price = entry({ lever: "priceChange", params: { pricePct: 5, elasticity: 1 } });
     const shock = entry({ lever: "macro", params: { discountRatePts: 1, churnShockPct: 20 } });
-    expect(ev.evaluate(scenarioOf(price, shock)).values[0]).toBeCloseTo(ev.evaluate(scenarioOf(shock, price)).values[0], 6);
+    expect(ev.evaluate(scenarioOf(price, shock)).values[0]).toBeCloseTo(
+      ev.evaluate(scenarioOf(shock, price)).values[0],
+      6,
+    );
   });
 
   it("an amount is weighted by P(alive) and never revives a churned account", () => {
@@ -222,7 +347,14 @@ describe("levers", () => {
   });
 
   it("a new channel adds its discounted value and moves LTV : CAC", () => {
-    const r = ev.evaluate(scenarioOf(entry({ lever: "newChannel", params: { acquisitionsPerMonth: 2, months: 12, cacCents: 100_000, valueCents: 1_000_000 } })));
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "newChannel",
+          params: { acquisitionsPerMonth: 2, months: 12, cacCents: 100_000, valueCents: 1_000_000 },
+        }),
+      ),
+    );
     const v = Math.pow(1.1, -1 / 12);
     let annuity = 0;
     for (let j = 1; j <= 12; j++) annuity += v ** j;
@@ -232,7 +364,10 @@ describe("levers", () => {
     expect(baseline.ltvCac.cacCents).toBe(500_000);
     expect(baseline.ltvCac.ltvCents).toBeCloseTo((20_000 + accounts.valueCents[0] + accounts.valueCents[3]) / 2, 6);
     expect(r.ltvCac.cacCents).toBeCloseTo((1_000_000 + 24 * 100_000) / 26, 6);
-    expect(r.ltvCac.ltvCents).toBeCloseTo((20_000 + accounts.valueCents[0] + accounts.valueCents[3] + 24 * 1_000_000) / 26, 6);
+    expect(r.ltvCac.ltvCents).toBeCloseTo(
+      (20_000 + accounts.valueCents[0] + accounts.valueCents[3] + 24 * 1_000_000) / 26,
+      6,
+    );
   });
 
   it("bands: accounts of one pool add up, pools add in quadrature", () => {
@@ -245,17 +380,35 @@ describe("levers", () => {
   });
 
   it("lists the most affected accounts, largest absolute change first", () => {
-    const r = ev.evaluate(scenarioOf(entry({ lever: "priceChange", segment: { tier: ["Pro"] }, params: { pricePct: -20, elasticity: 0 } })));
+    const r = ev.evaluate(
+      scenarioOf(entry({ lever: "priceChange", segment: { tier: ["Pro"] }, params: { pricePct: -20, elasticity: 0 } })),
+    );
     const top = mostAffected(accounts, r.values, 5);
-    expect(top.map((t) => t.accountId)).toEqual([accounts.valueCents[0] > accounts.valueCents[1] ? "ACC-1" : "ACC-2", accounts.valueCents[0] > accounts.valueCents[1] ? "ACC-2" : "ACC-1"]);
+    expect(top.map((t) => t.accountId)).toEqual([
+      accounts.valueCents[0] > accounts.valueCents[1] ? "ACC-1" : "ACC-2",
+      accounts.valueCents[0] > accounts.valueCents[1] ? "ACC-2" : "ACC-1",
+    ]);
     expect(top[0].changeCents).toBeLessThan(0);
   });
 
   it("reports baseline against scenario per segment, class and year", () => {
-    const report = scenarioReport(ev, scenarioOf(entry({ lever: "priceChange", segment: { industry: ["Manufacturing"] }, params: { pricePct: 10, elasticity: 0 } })), ["industry"]);
+    const report = scenarioReport(
+      ev,
+      scenarioOf(
+        entry({
+          lever: "priceChange",
+          segment: { industry: ["Manufacturing"] },
+          params: { pricePct: 10, elasticity: 0 },
+        }),
+      ),
+      ["industry"],
+    );
     const mfg = report.breakdowns[0].rows.find((r) => r.label === "Manufacturing")!;
     expect(mfg.scenario.valueCents).toBeCloseTo(mfg.baseline.valueCents * 1.1, 4);
-    expect(report.breakdowns[0].rows.find((r) => r.label === "Software")!.scenario.valueCents).toBeCloseTo(accounts.valueCents[2], 6);
+    expect(report.breakdowns[0].rows.find((r) => r.label === "Software")!.scenario.valueCents).toBeCloseTo(
+      accounts.valueCents[2],
+      6,
+    );
     expect(report.projection).toHaveLength(10);
     expect(report.entries).toEqual([{ selected: 2, valued: 2 }]);
   });
@@ -265,23 +418,78 @@ describe("invariants (fast-check)", () => {
   const { base, accounts } = makeBase();
   const ev = new ScenarioEvaluator(base, accounts);
   const baseline = ev.evaluate(scenarioOf());
-  const segmentArb = fc.record({ industry: fc.subarray(base.dictionary.industry as string[]), tier: fc.subarray(base.dictionary.tier as string[]) }, { requiredKeys: [] });
-  const leverArb: fc.Arbitrary<LedgerEntry> = fc.oneof(
-    fc.record({ lever: fc.constant("priceChange" as const), segment: segmentArb, params: fc.record({ pricePct: fc.integer({ min: -50, max: 100 }), elasticity: fc.double({ min: 0, max: 5, noNaN: true }) }) }),
-    fc.record({ lever: fc.constant("competitorEntry" as const), segment: segmentArb, params: fc.record({ churnUpliftPct: fc.integer({ min: 0, max: 300 }), startMonth: fc.integer({ min: 0, max: 48 }), rampMonths: fc.integer({ min: 0, max: 36 }) }) }),
-    fc.record({ lever: fc.constant("newProduct" as const), segment: segmentArb, params: fc.record({ adoptionPct: fc.integer({ min: 0, max: 100 }), upliftPct: fc.integer({ min: 0, max: 200 }), rampMonths: fc.integer({ min: 0, max: 36 }) }) }),
-    fc.record({ lever: fc.constant("macro" as const), segment: segmentArb, params: fc.record({ discountRatePts: fc.integer({ min: -5, max: 15 }), churnShockPct: fc.integer({ min: -50, max: 300 }) }) }),
-    fc.record({ lever: fc.constant("massAdjustment" as const), segment: segmentArb, params: fc.record({ mode: fc.constantFrom("percent" as const, "amount" as const), amount: fc.integer({ min: -100, max: 100 }) }) }),
-  ).map((e) => entry(e as LedgerEntry));
+  const segmentArb = fc.record(
+    {
+      industry: fc.subarray(base.dictionary.industry as string[]),
+      tier: fc.subarray(base.dictionary.tier as string[]),
+    },
+    { requiredKeys: [] },
+  );
+  const leverArb: fc.Arbitrary<LedgerEntry> = fc
+    .oneof(
+      fc.record({
+        lever: fc.constant("priceChange" as const),
+        segment: segmentArb,
+        params: fc.record({
+          pricePct: fc.integer({ min: -50, max: 100 }),
+          elasticity: fc.double({ min: 0, max: 5, noNaN: true }),
+        }),
+      }),
+      fc.record({
+        lever: fc.constant("competitorEntry" as const),
+        segment: segmentArb,
+        params: fc.record({
+          churnUpliftPct: fc.integer({ min: 0, max: 300 }),
+          startMonth: fc.integer({ min: 0, max: 48 }),
+          rampMonths: fc.integer({ min: 0, max: 36 }),
+        }),
+      }),
+      fc.record({
+        lever: fc.constant("newProduct" as const),
+        segment: segmentArb,
+        params: fc.record({
+          adoptionPct: fc.integer({ min: 0, max: 100 }),
+          upliftPct: fc.integer({ min: 0, max: 200 }),
+          rampMonths: fc.integer({ min: 0, max: 36 }),
+        }),
+      }),
+      fc.record({
+        lever: fc.constant("macro" as const),
+        segment: segmentArb,
+        params: fc.record({
+          discountRatePts: fc.integer({ min: -5, max: 15 }),
+          churnShockPct: fc.integer({ min: -50, max: 300 }),
+        }),
+      }),
+      fc.record({
+        lever: fc.constant("massAdjustment" as const),
+        segment: segmentArb,
+        params: fc.record({
+          mode: fc.constantFrom("percent" as const, "amount" as const),
+          amount: fc.integer({ min: -100, max: 100 }),
+        }),
+      }),
+    )
+    .map((e) => entry(e as LedgerEntry));
 
   it("zero-size levers leave every value at the baseline", () => {
     fc.assert(
-      fc.property(fc.array(segmentArb, { maxLength: 4 }), fc.array(fc.integer({ min: 0, max: 48 }), { minLength: 4, maxLength: 4 }), (segments, months) => {
-        const ledger = segments.map((segment, i) =>
-          i % 2 === 0 ? entry({ lever: "competitorEntry", segment, params: { churnUpliftPct: 0, startMonth: months[i], rampMonths: months[(i + 1) % 4] } }) : entry({ lever: "priceChange", segment, params: { pricePct: 0, elasticity: 2 } }),
-        );
-        expect([...ev.evaluate(scenarioOf(...ledger)).values]).toEqual([...baseline.values]);
-      }),
+      fc.property(
+        fc.array(segmentArb, { maxLength: 4 }),
+        fc.array(fc.integer({ min: 0, max: 48 }), { minLength: 4, maxLength: 4 }),
+        (segments, months) => {
+          const ledger = segments.map((segment, i) =>
+            i % 2 === 0
+              ? entry({
+                  lever: "competitorEntry",
+                  segment,
+                  params: { churnUpliftPct: 0, startMonth: months[i], rampMonths: months[(i + 1) % 4] },
+                })
+              : entry({ lever: "priceChange", segment, params: { pricePct: 0, elasticity: 2 } }),
+          );
+          expect([...ev.evaluate(scenarioOf(...ledger)).values]).toEqual([...baseline.values]);
+        },
+      ),
     );
   });
 
@@ -293,7 +501,8 @@ describe("invariants (fast-check)", () => {
           expect(a.p10Cents).toBeLessThanOrEqual(a.valueCents + 1e-6);
           expect(a.valueCents).toBeLessThanOrEqual(a.p90Cents + 1e-6);
         }
-        for (let y = 0; y < 5; y++) expect(r.projection.p10Cents[y]).toBeLessThanOrEqual(r.projection.p90Cents[y] + 1e-6);
+        for (let y = 0; y < 5; y++)
+          expect(r.projection.p10Cents[y]).toBeLessThanOrEqual(r.projection.p90Cents[y] + 1e-6);
         for (const v of r.values) expect(v).toBeGreaterThanOrEqual(0);
       }),
     );
@@ -301,21 +510,41 @@ describe("invariants (fast-check)", () => {
 
   it("value is monotone in margin: a larger revenue uplift never lowers any account", () => {
     fc.assert(
-      fc.property(segmentArb, fc.integer({ min: -50, max: 99 }), fc.integer({ min: 1, max: 50 }), (segment, p, extra) => {
-        const lo = ev.evaluate(scenarioOf(entry({ lever: "priceChange", segment, params: { pricePct: p, elasticity: 0 } }))).values;
-        const hi = ev.evaluate(scenarioOf(entry({ lever: "priceChange", segment, params: { pricePct: Math.min(100, p + extra), elasticity: 0 } }))).values;
-        for (let i = 0; i < lo.length; i++) expect(hi[i]).toBeGreaterThanOrEqual(lo[i] - 1e-9);
-      }),
+      fc.property(
+        segmentArb,
+        fc.integer({ min: -50, max: 99 }),
+        fc.integer({ min: 1, max: 50 }),
+        (segment, p, extra) => {
+          const lo = ev.evaluate(
+            scenarioOf(entry({ lever: "priceChange", segment, params: { pricePct: p, elasticity: 0 } })),
+          ).values;
+          const hi = ev.evaluate(
+            scenarioOf(
+              entry({ lever: "priceChange", segment, params: { pricePct: Math.min(100, p + extra), elasticity: 0 } }),
+            ),
+          ).values;
+          for (let i = 0; i < lo.length; i++) expect(hi[i]).toBeGreaterThanOrEqual(lo[i] - 1e-9);
+        },
+      ),
     );
   });
 
   it("more churn never raises any account's value", () => {
     fc.assert(
-      fc.property(segmentArb, fc.integer({ min: 0, max: 200 }), fc.integer({ min: 1, max: 100 }), (segment, u, extra) => {
-        const lo = ev.evaluate(scenarioOf(entry({ lever: "macro", segment, params: { discountRatePts: 0, churnShockPct: u } }))).values;
-        const hi = ev.evaluate(scenarioOf(entry({ lever: "macro", segment, params: { discountRatePts: 0, churnShockPct: u + extra } }))).values;
-        for (let i = 0; i < lo.length; i++) expect(hi[i]).toBeLessThanOrEqual(lo[i] + 1e-9);
-      }),
+      fc.property(
+        segmentArb,
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 1, max: 100 }),
+        (segment, u, extra) => {
+          const lo = ev.evaluate(
+            scenarioOf(entry({ lever: "macro", segment, params: { discountRatePts: 0, churnShockPct: u } })),
+          ).values;
+          const hi = ev.evaluate(
+            scenarioOf(entry({ lever: "macro", segment, params: { discountRatePts: 0, churnShockPct: u + extra } })),
+          ).values;
+          for (let i = 0; i < lo.length; i++) expect(hi[i]).toBeLessThanOrEqual(lo[i] + 1e-9);
+        },
+      ),
     );
   });
 });

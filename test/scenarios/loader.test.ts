@@ -9,7 +9,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../../loaders/db.js";
 import { readContractAccounts } from "../../loaders/models/inputs.js";
-import { accountsFromArrow, accountsToArrow, readScenarioInputs, type ScenarioInputs } from "../../loaders/outputs/scenarios/base.js";
+import {
+  accountsFromArrow,
+  accountsToArrow,
+  readScenarioInputs,
+  type ScenarioInputs,
+} from "../../loaders/outputs/scenarios/base.js";
 import { readSavedScenarios, SAVED_DIR, savedScenarioNames } from "../../loaders/outputs/scenarios/saved.js";
 import { prepare } from "../../loaders/pipeline.js";
 import { extractParquet, STORE_FILES } from "../../loaders/store.js";
@@ -29,9 +34,15 @@ describe("scenario inputs from the sample store", () => {
   it("reproduce each running contract's value from margin, payment and the pool's F₀", async () => {
     const { base, accounts } = inputs;
     const db = await openDb();
-    await db.run(`CREATE VIEW dim_accounts AS SELECT * FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.accounts))})`);
-    await db.run(`CREATE VIEW account_month AS SELECT * FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.accountMonth))})`);
-    await db.run(`CREATE VIEW accepted_contracts AS SELECT * FROM read_parquet(${literal(path.join(storeDir, extractParquet("contracts")))})`);
+    await db.run(
+      `CREATE VIEW dim_accounts AS SELECT * FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.accounts))})`,
+    );
+    await db.run(
+      `CREATE VIEW account_month AS SELECT * FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.accountMonth))})`,
+    );
+    await db.run(
+      `CREATE VIEW accepted_contracts AS SELECT * FROM read_parquet(${literal(path.join(storeDir, extractParquet("contracts")))})`,
+    );
     const contracts = new Map((await readContractAccounts(db, base.asOf)).map((c) => [c.accountId, c]));
     db.close();
     let checked = 0;
@@ -43,7 +54,13 @@ describe("scenario inputs from the sample store", () => {
       if (pool.kind !== "sbg") continue;
       const c = contracts.get(accounts.accountId[i])!;
       expect(renewals).toBe(Math.floor((monthIndexOf(base.asOf) - c.currentStart!) / pool.periodMonths));
-      const f0 = survivalSeries(pool, renewals, neutralEffects(periodsFor(pool, base.horizonMonths)), base.horizonMonths, base.annualDiscountRate).valueFactor;
+      const f0 = survivalSeries(
+        pool,
+        renewals,
+        neutralEffects(periodsFor(pool, base.horizonMonths)),
+        base.horizonMonths,
+        base.annualDiscountRate,
+      ).valueFactor;
       expect(accounts.valueCents[i] / (base.margins[0] * c.mrrCents * pool.periodMonths * f0)).toBeCloseTo(1, 9);
       checked++;
     }
@@ -52,7 +69,11 @@ describe("scenario inputs from the sample store", () => {
 
   it("sum to the models' portfolio value, and survive the Arrow stream unchanged", async () => {
     const models = JSON.parse((await import("node:fs")).readFileSync(path.join(storeDir, STORE_FILES.models), "utf8"));
-    const evaluation = new ScenarioEvaluator(inputs.base, inputs.accounts).evaluate({ version: 1, title: "", ledger: [] });
+    const evaluation = new ScenarioEvaluator(inputs.base, inputs.accounts).evaluate({
+      version: 1,
+      title: "",
+      ledger: [],
+    });
     expect(evaluation.base.valueCents).toBeCloseTo(models.portfolio.valueCents, 0);
     const back = accountsFromArrow(accountsToArrow(inputs.accounts));
     expect(back.length).toBe(inputs.accounts.length);
@@ -75,13 +96,39 @@ describe("saved scenarios", () => {
 
   it("stops with a message naming the file and the field", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "atlas-scenarios-"));
-    const good = { version: 1, title: "t", ledger: [{ lever: "priceChange", segment: { industry: ["Manufacturing"] }, params: { pricePct: 8, elasticity: 0 }, reason: "why", author: "me", date: "2026-10-01" }] };
-    writeFileSync(path.join(dir, "bad-field.json"), JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], params: { pricePct: "8%" } }] }));
-    expect(() => readSavedScenarios(inputs, dir)).toThrow(/bad-field\.json: ledger\[0\]\.params\.pricePct: must be a number/);
-    writeFileSync(path.join(dir, "bad-field.json"), JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], reason: "" }] }));
+    const good = {
+      version: 1,
+      title: "t",
+      ledger: [
+        {
+          lever: "priceChange",
+          segment: { industry: ["Manufacturing"] },
+          params: { pricePct: 8, elasticity: 0 },
+          reason: "why",
+          author: "me",
+          date: "2026-10-01",
+        },
+      ],
+    };
+    writeFileSync(
+      path.join(dir, "bad-field.json"),
+      JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], params: { pricePct: "8%" } }] }),
+    );
+    expect(() => readSavedScenarios(inputs, dir)).toThrow(
+      /bad-field\.json: ledger\[0\]\.params\.pricePct: must be a number/,
+    );
+    writeFileSync(
+      path.join(dir, "bad-field.json"),
+      JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], reason: "" }] }),
+    );
     expect(() => readSavedScenarios(inputs, dir)).toThrow(/bad-field\.json: ledger\[0\]\.reason: is required/);
-    writeFileSync(path.join(dir, "bad-field.json"), JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], segment: { industry: ["Mining"] } }] }));
-    expect(() => readSavedScenarios(inputs, dir)).toThrow(/bad-field\.json: ledger\[0\]\.segment\.industry: "Mining" is not in this data/);
+    writeFileSync(
+      path.join(dir, "bad-field.json"),
+      JSON.stringify({ ...good, ledger: [{ ...good.ledger[0], segment: { industry: ["Mining"] } }] }),
+    );
+    expect(() => readSavedScenarios(inputs, dir)).toThrow(
+      /bad-field\.json: ledger\[0\]\.segment\.industry: "Mining" is not in this data/,
+    );
     writeFileSync(path.join(dir, "bad-field.json"), "{ not json");
     expect(() => readSavedScenarios(inputs, dir)).toThrow(/bad-field\.json: not valid JSON/);
   });

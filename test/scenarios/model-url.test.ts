@@ -1,7 +1,13 @@
 /** The ledger's validation and the scenario in the URL: round trip, damaged and old links. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emptyScenario, ScenarioError, validateScenario, type Scenario, type SegmentDictionary } from "../../src/lib/scenarios/model.js";
+import {
+  emptyScenario,
+  ScenarioError,
+  validateScenario,
+  type Scenario,
+  type SegmentDictionary,
+} from "../../src/lib/scenarios/model.js";
 import { decodeScenarioSearch, encodeScenarioSearch, fromBase64Url, toBase64Url } from "../../src/lib/scenarios/url.js";
 
 const DICT: SegmentDictionary = {
@@ -17,14 +23,30 @@ const SCENARIO: Scenario = {
   version: 1,
   title: "Prix +8 % — «mid-size» manufacturing",
   ledger: [
-    { lever: "priceChange", segment: { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] }, params: { pricePct: 8, elasticity: 0.5 }, reason: "List price unchanged since 2023", author: "Finance", date: "2026-10-05" },
-    { lever: "massAdjustment", segment: { tier: ["Enterprise"], minSeats: 101 }, params: { mode: "percent", amount: 12 }, reason: "New licence model", author: "Sales", date: "2026-10-06" },
+    {
+      lever: "priceChange",
+      segment: { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] },
+      params: { pricePct: 8, elasticity: 0.5 },
+      reason: "List price unchanged since 2023",
+      author: "Finance",
+      date: "2026-10-05",
+    },
+    {
+      lever: "massAdjustment",
+      segment: { tier: ["Enterprise"], minSeats: 101 },
+      params: { mode: "percent", amount: 12 },
+      reason: "New licence model",
+      author: "Sales",
+      date: "2026-10-06",
+    },
   ],
 };
 
 describe("validating a scenario", () => {
   it("accepts a well-formed scenario unchanged", () => {
-    expect(validateScenario(JSON.parse(JSON.stringify(SCENARIO)), { dictionary: DICT, requireReasons: true })).toEqual(SCENARIO);
+    expect(validateScenario(JSON.parse(JSON.stringify(SCENARIO)), { dictionary: DICT, requireReasons: true })).toEqual(
+      SCENARIO,
+    );
   });
 
   const errorOf = (raw: unknown, options = {}) => {
@@ -36,17 +58,30 @@ describe("validating a scenario", () => {
     }
     return null;
   };
-  const withEntry = (change: Record<string, unknown>) => ({ ...SCENARIO, ledger: [SCENARIO.ledger[0], { ...SCENARIO.ledger[1], ...change }] });
+  const withEntry = (change: Record<string, unknown>) => ({
+    ...SCENARIO,
+    ledger: [SCENARIO.ledger[0], { ...SCENARIO.ledger[1], ...change }],
+  });
 
   it("names the field at fault", () => {
     expect(errorOf({ ...SCENARIO, version: 0 })).toMatch(/^version \|.*another version/);
     expect(errorOf(withEntry({ lever: "discount" }))).toMatch(/^ledger\[1\]\.lever \| .*invalid lever "discount"/);
-    expect(errorOf(withEntry({ params: { mode: "percent", amount: 2000 } }))).toMatch(/^ledger\[1\]\.params\.amount \|/);
-    expect(errorOf({ ...SCENARIO, ledger: [{ ...SCENARIO.ledger[0], params: { pricePct: 500, elasticity: 0 } }] })).toMatch(/^ledger\[0\]\.params\.pricePct \| .*500 is outside -50 … 100/);
-    expect(errorOf(withEntry({ segment: { industry: ["Mining"] } }))).toMatch(/^ledger\[1\]\.segment\.industry \| .*"Mining" is not in this data/);
-    expect(errorOf(withEntry({ segment: { colour: ["red"] } }))).toMatch(/^ledger\[1\]\.segment\.colour \| .*not a known field/);
+    expect(errorOf(withEntry({ params: { mode: "percent", amount: 2000 } }))).toMatch(
+      /^ledger\[1\]\.params\.amount \|/,
+    );
+    expect(
+      errorOf({ ...SCENARIO, ledger: [{ ...SCENARIO.ledger[0], params: { pricePct: 500, elasticity: 0 } }] }),
+    ).toMatch(/^ledger\[0\]\.params\.pricePct \| .*500 is outside -50 … 100/);
+    expect(errorOf(withEntry({ segment: { industry: ["Mining"] } }))).toMatch(
+      /^ledger\[1\]\.segment\.industry \| .*"Mining" is not in this data/,
+    );
+    expect(errorOf(withEntry({ segment: { colour: ["red"] } }))).toMatch(
+      /^ledger\[1\]\.segment\.colour \| .*not a known field/,
+    );
     expect(errorOf(withEntry({ date: "05/10/2026" }))).toMatch(/^ledger\[1\]\.date \|/);
-    expect(errorOf(withEntry({ reason: "  " }), { requireReasons: true })).toMatch(/^ledger\[1\]\.reason \| .*required/);
+    expect(errorOf(withEntry({ reason: "  " }), { requireReasons: true })).toMatch(
+      /^ledger\[1\]\.reason \| .*required/,
+    );
     expect(errorOf(withEntry({ reason: "" }))).toBeNull();
   });
 });
@@ -79,8 +114,10 @@ describe("the scenario in the URL", () => {
   });
 
   it("base64url round-trips any text", () => {
-    fc.assert(fc.property(fc.string({ unit: "grapheme" }), (text) => {
-      expect(fromBase64Url(toBase64Url(text))).toBe(text);
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme" }), (text) => {
+        expect(fromBase64Url(toBase64Url(text))).toBe(text);
+      }),
+    );
   });
 });

@@ -20,17 +20,25 @@ import { REPO } from "../support/fixtures.js";
 const dist = inject("sampleDist");
 const site = useSite(dist);
 
-const kpiCents = async (page: Page, id: string) => Number(await page.locator(`[data-kpi="${id}"] [data-value]`).getAttribute("data-cents"));
+const kpiCents = async (page: Page, id: string) =>
+  Number(await page.locator(`[data-kpi="${id}"] [data-value]`).getAttribute("data-cents"));
 const kpiText = async (page: Page, id: string) => (await page.locator(`[data-kpi="${id}"]`).innerText()).trim();
 
-async function addEntry(page: Page, lever: string, segment: Record<string, string[]>, params: Record<string, number>, reason: string): Promise<void> {
+async function addEntry(
+  page: Page,
+  lever: string,
+  segment: Record<string, string[]>,
+  params: Record<string, number>,
+  reason: string,
+): Promise<void> {
   await page.locator("select[name=lever]").selectOption(lever);
   await page.locator("[data-action=add]").click();
   for (const [dim, values] of Object.entries(segment)) {
     await page.locator(`[data-editor] details[data-dim="${dim}"] > summary`).click();
     for (const v of values) await page.locator(`[data-editor] input[name="${dim}"][value="${v}"]`).check();
   }
-  for (const [name, value] of Object.entries(params)) await page.locator(`[data-editor] input[type=range][name="${name}"]`).fill(String(value));
+  for (const [name, value] of Object.entries(params))
+    await page.locator(`[data-editor] input[type=range][name="${name}"]`).fill(String(value));
   await page.locator("[data-editor] textarea[name=reason]").fill(reason);
   await page.locator("[data-editor] input[name=author]").fill("Browser test");
 }
@@ -45,16 +53,31 @@ async function independentTotal(): Promise<{ baseline: number; scenario: number 
   const file = (name: string) => `read_parquet('${path.join(DEFAULT_STORE_DIR, name).replaceAll("'", "''")}')`;
   const db = await (await DuckDBInstance.create(":memory:")).connect();
   const asOfMonth = monthIndexOf(models.asOf);
-  const rows = (await db.runAndReadAll(`
+  const rows = (
+    await db.runAndReadAll(`
     WITH m AS (SELECT account_id, CAST(year(month) * 12 + month(month) - 1 AS INTEGER) AS mi FROM ${file(STORE_FILES.accountMonth)} WHERE mrr_cents > 0),
     runs AS (SELECT account_id, mi, mi - row_number() OVER (PARTITION BY account_id ORDER BY mi) AS run FROM m),
     current AS (SELECT account_id, min(mi) AS run_start FROM runs GROUP BY account_id, run HAVING max(mi) = ${asOfMonth})
     SELECT a.account_id, a.industry, a.size_band, a.tier, a.region, a.business_model, v.model, v.segment, v.clv_cents AS value, c.run_start
-    FROM ${file(STORE_FILES.accounts)} a JOIN ${file(STORE_FILES.accountValue)} v USING (account_id) LEFT JOIN current c USING (account_id)`)).getRowObjectsJS() as Array<{
-    account_id: string; industry: string; size_band: string; tier: string; region: string; business_model: string; model: string; segment: string; value: number; run_start: number | null;
+    FROM ${file(STORE_FILES.accounts)} a JOIN ${file(STORE_FILES.accountValue)} v USING (account_id) LEFT JOIN current c USING (account_id)`)
+  ).getRowObjectsJS() as Array<{
+    account_id: string;
+    industry: string;
+    size_band: string;
+    tier: string;
+    region: string;
+    business_model: string;
+    model: string;
+    segment: string;
+    value: number;
+    run_start: number | null;
   }>;
   const params = new Map<string, { gamma: number; delta: number }>();
-  for (const f of models.contractFits) params.set(f.pooledAt === "segment" ? f.key : f.pooledAt === "tier" ? `${f.billingTerm} · ${f.tier}` : f.billingTerm, { gamma: f.gamma, delta: f.delta });
+  for (const f of models.contractFits)
+    params.set(
+      f.pooledAt === "segment" ? f.key : f.pooledAt === "tier" ? `${f.billingTerm} · ${f.tier}` : f.billingTerm,
+      { gamma: f.gamma, delta: f.delta },
+    );
   let baseline = 0;
   let scenario = 0;
   for (const r of rows) {
@@ -67,7 +90,10 @@ async function independentTotal(): Promise<{ baseline: number; scenario: number 
       const L = r.segment.startsWith("annual") ? 12 : 1;
       const n = Math.floor((asOfMonth - r.run_start!) / L);
       const periods = Math.floor(models.horizonMonths / L);
-      let R = 1, R0 = 1, F = 0, F0 = 0;
+      let R = 1,
+        R0 = 1,
+        F = 0,
+        F0 = 0;
       for (let k = 1; k <= periods; k++) {
         const t = k * L; // competitor: +50% from month 6, ramped over 6 months
         const h = 1 + 0.5 * Math.min(1, Math.max(0, (t - 6) / 6));
@@ -97,9 +123,27 @@ describe("the scenario workbench", () => {
     expect(await kpiCents(page, "baseline")).toBeCloseTo(expected.baseline, 0);
     expect(await kpiCents(page, "scenario")).toBe(await kpiCents(page, "baseline"));
 
-    await addEntry(page, "priceChange", { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] }, { pricePct: 8, elasticity: 0 }, "Pro price unchanged since 2023");
-    await addEntry(page, "massAdjustment", { region: ["EMEA"], businessModel: ["transactional"] }, { amount: -5 }, "EMEA distributor margin squeeze");
-    await addEntry(page, "competitorEntry", { tier: ["Enterprise"] }, { churnUpliftPct: 50, startMonth: 6, rampMonths: 6 }, "Competitor launch next spring");
+    await addEntry(
+      page,
+      "priceChange",
+      { industry: ["Manufacturing"], size: ["Mid (50–999)"], tier: ["Pro"] },
+      { pricePct: 8, elasticity: 0 },
+      "Pro price unchanged since 2023",
+    );
+    await addEntry(
+      page,
+      "massAdjustment",
+      { region: ["EMEA"], businessModel: ["transactional"] },
+      { amount: -5 },
+      "EMEA distributor margin squeeze",
+    );
+    await addEntry(
+      page,
+      "competitorEntry",
+      { tier: ["Enterprise"] },
+      { churnUpliftPct: 50, startMonth: 6, rampMonths: 6 },
+      "Competitor launch next spring",
+    );
 
     expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(3);
     const scenario = await kpiCents(page, "scenario");
@@ -114,9 +158,18 @@ describe("the scenario workbench", () => {
     await page.locator('[data-workbench][data-url-pending="0"]').waitFor();
     link = page.url();
     expect(link).toMatch(/\/scenarios\/\?s=[A-Za-z0-9_-]+$/);
-    shown = { scenario: await kpiText(page, "scenario"), change: await kpiText(page, "change"), ltv: await kpiText(page, "ltv-cac"), abc: await page.locator("table[data-table=by-abc]").innerText() };
+    shown = {
+      scenario: await kpiText(page, "scenario"),
+      change: await kpiText(page, "change"),
+      ltv: await kpiText(page, "ltv-cac"),
+      abc: await page.locator("table[data-table=by-abc]").innerText(),
+    };
     expect(session.errors).toEqual([]);
-    expect(session.requests.filter((u) => !u.startsWith(site.server.url) && !u.startsWith("data:") && !u.startsWith("blob:"))).toEqual([]);
+    expect(
+      session.requests.filter(
+        (u) => !u.startsWith(site.server.url) && !u.startsWith("data:") && !u.startsWith("blob:"),
+      ),
+    ).toEqual([]);
     await session.close();
   });
 
@@ -142,7 +195,11 @@ describe("the scenario workbench", () => {
     const saved = JSON.parse(readFileSync(file!, "utf8"));
     expect((await download).suggestedFilename()).toBe("three-levers.json");
     expect(saved.version).toBe(1);
-    expect(saved.ledger.map((e: { lever: string }) => e.lever)).toEqual(["massAdjustment", "priceChange", "competitorEntry"]);
+    expect(saved.ledger.map((e: { lever: string }) => e.lever)).toEqual([
+      "massAdjustment",
+      "priceChange",
+      "competitorEntry",
+    ]);
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -163,7 +220,9 @@ describe("the scenario workbench", () => {
 
 describe("saved scenario pages", () => {
   it("renders data/scenarios/competitor-enterprise-spring.json as its own page with its ledger and reasons", async () => {
-    const source = JSON.parse(readFileSync(path.join(REPO, "data", "scenarios", "competitor-enterprise-spring.json"), "utf8"));
+    const source = JSON.parse(
+      readFileSync(path.join(REPO, "data", "scenarios", "competitor-enterprise-spring.json"), "utf8"),
+    );
     const session = await site.browser.session();
     const page = await session.newPage();
     await page.goto(`${site.server.url}/scenarios/competitor-enterprise-spring`, { waitUntil: "networkidle" });
@@ -188,7 +247,9 @@ describe("saved scenario pages", () => {
     const session = await site.browser.session();
     const page = await session.newPage();
     await page.goto(`${site.server.url}/scenarios/`, { waitUntil: "networkidle" });
-    expect((await page.locator("[data-saved]").evaluateAll((as) => as.map((a) => a.getAttribute("data-saved")))).sort()).toEqual(["competitor-enterprise-spring", "price-rise-mid-manufacturing-pro"]);
+    expect(
+      (await page.locator("[data-saved]").evaluateAll((as) => as.map((a) => a.getAttribute("data-saved")))).sort(),
+    ).toEqual(["competitor-enterprise-spring", "price-rise-mid-manufacturing-pro"]);
     await session.close();
   });
 });

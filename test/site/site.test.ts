@@ -59,7 +59,10 @@ describe("the site built from the bundled sample", () => {
         if (entry.isDirectory()) walk(full);
         else if (/\.(html|css)$/.test(entry.name)) {
           const text = readFileSync(full, "utf8");
-          for (const match of text.matchAll(/(?:src|href)\s*=\s*["'](https?:)?\/\/[^"']+|url\(\s*["']?(https?:)?\/\/[^)]+\)|@import\s+url\(["']?https?:/g)) offenders.push(`${path.relative(dist, full)}: ${match[0]}`);
+          for (const match of text.matchAll(
+            /(?:src|href)\s*=\s*["'](https?:)?\/\/[^"']+|url\(\s*["']?(https?:)?\/\/[^)]+\)|@import\s+url\(["']?https?:/g,
+          ))
+            offenders.push(`${path.relative(dist, full)}: ${match[0]}`);
         }
       }
     };
@@ -112,7 +115,10 @@ describe("the site built from the bundled sample", () => {
     expect(await charts.count()).toBe(3);
     const bars = await page.locator("main svg[class^='plot'] g[aria-label='rect'] rect").count();
     expect(bars).toBe(overview.trend.month.length);
-    const lineLength = await page.locator("main svg[class^='plot'] g[aria-label='line'] path").first().evaluate((p) => (p as SVGPathElement).getTotalLength());
+    const lineLength = await page
+      .locator("main svg[class^='plot'] g[aria-label='line'] path")
+      .first()
+      .evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(lineLength).toBeGreaterThan(100);
     await session.close();
   });
@@ -123,8 +129,14 @@ describe("the site built from the bundled sample", () => {
     const page = await session.newPage();
     await page.goto(server.url + "/models", { waitUntil: "networkidle" });
     expect(await page.locator("table[data-table=sbg] tbody tr").count()).toBe(models.contractFits.length);
-    expect(await page.locator("[data-reading=portfolio] [data-value]").textContent()).toBe(overviewKpis(overview).find((k) => k.id === "model-value")!.value);
-    const dots = () => page.locator("main svg[class^='plot'] g[aria-label='dot'] circle").first().evaluate((c) => c.parentElement!.childElementCount);
+    expect(await page.locator("[data-reading=portfolio] [data-value]").textContent()).toBe(
+      overviewKpis(overview).find((k) => k.id === "model-value")!.value,
+    );
+    const dots = () =>
+      page
+        .locator("main svg[class^='plot'] g[aria-label='dot'] circle")
+        .first()
+        .evaluate((c) => c.parentElement!.childElementCount);
     const before = await dots();
     expect(before).toBeGreaterThan(3);
     const select = page.locator("main select").first();
@@ -132,7 +144,9 @@ describe("the site built from the bundled sample", () => {
     const annual = options.findIndex((o) => o.startsWith("annual"));
     await select.selectOption({ index: annual });
     await expect.poll(dots).not.toBe(before); // annual segments have a few yearly points, monthly ones dozens
-    expect(await page.locator("[data-reading=holdout]").textContent()).toMatch(/expected [\d,]+ repeat purchases; [\d,]+ happened/);
+    expect(await page.locator("[data-reading=holdout]").textContent()).toMatch(
+      /expected [\d,]+ repeat purchases; [\d,]+ happened/,
+    );
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -185,11 +199,18 @@ describe("a changed extract", () => {
 
     // A $5,000,000.00 invoice in the last month for an existing account, plus one orphan line.
     const account = readFileSync(path.join(data, "accounts.csv"), "utf8").split("\n")[1].split(",")[0];
-    writeFileSync(path.join(data, "invoices.csv"), readFileSync(path.join(data, "invoices.csv"), "utf8") + `INV-FRESH-1,${account},2026-09-15,USD,invoice\n`);
-    const product = readFileSync(path.join(data, "products.csv"), "utf8").split("\n").find((l) => l.includes(",service,"))!.split(",")[0];
+    writeFileSync(
+      path.join(data, "invoices.csv"),
+      readFileSync(path.join(data, "invoices.csv"), "utf8") + `INV-FRESH-1,${account},2026-09-15,USD,invoice\n`,
+    );
+    const product = readFileSync(path.join(data, "products.csv"), "utf8")
+      .split("\n")
+      .find((l) => l.includes(",service,"))!
+      .split(",")[0];
     writeFileSync(
       path.join(data, "invoice_lines.csv"),
-      readFileSync(path.join(data, "invoice_lines.csv"), "utf8") + `INV-FRESH-1,1,${product},1,5000000.00,5000000.00,service\nINV-NOWHERE,1,${product},1,10.00,10.00,service\n`,
+      readFileSync(path.join(data, "invoice_lines.csv"), "utf8") +
+        `INV-FRESH-1,1,${product},1,5000000.00,5000000.00,service\nINV-NOWHERE,1,${product},1,10.00,10.00,service\n`,
     );
     build(["--data", data, "--store", store, "--out", dist]);
     const after = loaderOutput<OverviewData>(dist, "overview");
@@ -199,7 +220,9 @@ describe("a changed extract", () => {
     const page = await session.newPage();
     await page.goto(server.url + "/", { waitUntil: "networkidle" });
     expect(await kpiValue(page, "t12m-revenue")).toBe(overviewKpis(after).find((k) => k.id === "t12m-revenue")!.value);
-    expect(await kpiValue(page, "t12m-revenue")).not.toBe(overviewKpis(before).find((k) => k.id === "t12m-revenue")!.value);
+    expect(await kpiValue(page, "t12m-revenue")).not.toBe(
+      overviewKpis(before).find((k) => k.id === "t12m-revenue")!.value,
+    );
 
     const quality = loaderOutput<IngestReport>(dist, "quality");
     const lines = quality.extracts.find((e) => e.extract === "invoice_lines")!;
@@ -213,7 +236,9 @@ describe("a changed extract", () => {
     expect(await page.locator("[data-explorer-status]").textContent()).toMatch(/^1 quarantined rows? loaded/);
     expect(await page.locator("[data-explorer-results] tbody tr").count()).toBe(1);
     await page.locator("[data-explorer] input[type=search]").fill("no such message");
-    await expect.poll(() => page.locator("[data-explorer-results]").textContent()).toMatch(/No quarantined row matches/);
+    await expect
+      .poll(() => page.locator("[data-explorer-results]").textContent())
+      .toMatch(/No quarantined row matches/);
     expect(session.errors).toEqual([]);
     await session.close();
   }, 600_000);

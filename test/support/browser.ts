@@ -17,7 +17,14 @@ export interface Session {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<{ browser: Browser; session: (options?: { colorScheme?: "light" | "dark"; viewport?: { width: number; height: number } }) => Promise<Session>; close(): Promise<void> }> {
+export async function launch(): Promise<{
+  browser: Browser;
+  session: (options?: {
+    colorScheme?: "light" | "dark";
+    viewport?: { width: number; height: number };
+  }) => Promise<Session>;
+  close(): Promise<void>;
+}> {
   // Playwright gives every launch a fresh, empty profile directory (the equivalent of a new --user-data-dir).
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -35,7 +42,10 @@ export async function launch(): Promise<{ browser: Browser; session: (options?: 
   return {
     browser,
     async session(options = {}) {
-      const context = await browser.newContext({ colorScheme: options.colorScheme ?? "light", viewport: options.viewport ?? { width: 1280, height: 900 } });
+      const context = await browser.newContext({
+        colorScheme: options.colorScheme ?? "light",
+        viewport: options.viewport ?? { width: 1280, height: 900 },
+      });
       const requests: string[] = [];
       const errors: string[] = [];
       context.on("request", (request) => requests.push(request.url()));
@@ -89,7 +99,9 @@ export async function watchedPage(browser: Chromium): Promise<Watched> {
   await session.context.addInitScript(() => {
     const w = window as unknown as { __csp: string[] };
     w.__csp = [];
-    document.addEventListener("securitypolicyviolation", (e) => w.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      w.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
+    );
   });
   const page = await session.newPage();
   const dialogs: string[] = [];
@@ -97,7 +109,12 @@ export async function watchedPage(browser: Chromium): Promise<Watched> {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  return { session, page, dialogs, violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
+  return {
+    session,
+    page,
+    dialogs,
+    violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+  };
 }
 
 /** Scrolls to the bottom in steps so that everything loaded on visibility() loads, then lets it settle. */
@@ -113,5 +130,7 @@ export async function settle(page: Page): Promise<void> {
 
 /** The session's requests to any origin other than the site's (data: and blob: URLs are the page's own). */
 export function foreignRequests(session: Session, origin: string): string[] {
-  return session.requests.filter((url) => !url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:"));
+  return session.requests.filter(
+    (url) => !url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:"),
+  );
 }

@@ -10,11 +10,15 @@ export interface BuildRun {
 }
 
 export function runBuild(args: string[]): BuildRun {
-  const result = spawnSync(process.execPath, [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "build.ts"), ...args], {
-    cwd: REPO,
-    env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", TZ: "UTC" },
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(REPO, "node_modules", "tsx", "dist", "cli.mjs"), path.join(REPO, "scripts", "build.ts"), ...args],
+    {
+      cwd: REPO,
+      env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", TZ: "UTC" },
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    },
+  );
   return { status: result.status, stderr: result.stderr, stdout: result.stdout };
 }

@@ -18,8 +18,18 @@ export function forbiddenTerms(c: DataCoverage): { term: string; pattern: RegExp
     { term: "NaN", pattern: /\bNaN\b/g },
     { term: "Infinity", pattern: /Infinity/g },
     { term: "undefined", pattern: /\bundefined\b/g },
-    ...(c.contracts ? [] : [{ term: "ARR", pattern: /\bARR\b/g }, { term: "MRR", pattern: /\bMRR\b/g }]),
-    ...(c.spend ? [] : [{ term: "CAC", pattern: /\bCAC\b/g }, { term: "payback", pattern: /payback/gi }]),
+    ...(c.contracts
+      ? []
+      : [
+          { term: "ARR", pattern: /\bARR\b/g },
+          { term: "MRR", pattern: /\bMRR\b/g },
+        ]),
+    ...(c.spend
+      ? []
+      : [
+          { term: "CAC", pattern: /\bCAC\b/g },
+          { term: "payback", pattern: /payback/gi },
+        ]),
     ...(c.nps ? [] : [{ term: "NPS", pattern: /\bNPS\b/g }]),
     ...(c.timeEntries ? [] : [{ term: "cost to serve", pattern: /cost to serve/gi }]),
   ];
@@ -29,7 +39,11 @@ export function forbiddenTerms(c: DataCoverage): { term: string; pattern: RegExp
 export function scanText(text: string, c: DataCoverage): Finding[] {
   const out: Finding[] = [];
   for (const { term, pattern } of forbiddenTerms(c)) {
-    for (const m of text.matchAll(pattern)) out.push({ term, context: text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, " ") });
+    for (const m of text.matchAll(pattern))
+      out.push({
+        term,
+        context: text.slice(Math.max(0, m.index - 40), m.index + m[0].length + 40).replace(/\s+/g, " "),
+      });
   }
   return out;
 }

@@ -27,8 +27,11 @@ export default function setup(project: TestProject) {
   const dist = path.join(dir, "dist");
   const started = performance.now();
   const run = runBuild(["--out", dist]);
-  if (run.status !== 0) throw new Error(`building the sample site failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
-  process.stderr.write(`global setup: built the sample site in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (run.status !== 0)
+    throw new Error(`building the sample site failed (exit ${run.status}):\n${run.stderr.slice(-4000)}`);
+  process.stderr.write(
+    `global setup: built the sample site in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   project.provide("sampleDist", dist);
   return () => {
     if (dir) rmSync(dir, { recursive: true, force: true });

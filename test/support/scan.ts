@@ -34,7 +34,10 @@ export function grepFixed(needles: readonly string[], dir: string): string[] {
     writeFileSync(list, `${needles.join("\n")}\n`);
     const run = spawnSync("grep", ["-rFao", "-f", list, dir], { encoding: "utf8", maxBuffer: 64 << 20 });
     if (run.status === 2) throw new Error(`grep failed: ${run.stderr}`);
-    return run.stdout.split("\n").filter(Boolean).map((l) => path.relative(dir, l));
+    return run.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => path.relative(dir, l));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -44,7 +47,10 @@ export function grepFixed(needles: readonly string[], dir: string): string[] {
 export function grepPattern(pattern: string, dir: string): string[] {
   const run = spawnSync("grep", ["-rEaol", pattern, dir], { encoding: "utf8", maxBuffer: 64 << 20 });
   if (run.status === 2) throw new Error(`grep failed: ${run.stderr}`);
-  return run.stdout.split("\n").filter(Boolean).map((l) => path.relative(dir, l));
+  return run.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => path.relative(dir, l));
 }
 
 /** Each string as written, and as HTML or JSON would escape it. */
@@ -67,7 +73,10 @@ function accountValues(columns: readonly string[], minLength: number): string[] 
 
 /** The personal strings of the sample: account names, contact names, e-mails, phones, notes, manager names (8+ characters). */
 export function personalStrings(): string[] {
-  return accountValues(["account_name", "contact_name", "contact_email", "contact_phone", "notes", "key_account_manager"], 8);
+  return accountValues(
+    ["account_name", "contact_name", "contact_email", "contact_phone", "notes", "key_account_manager"],
+    8,
+  );
 }
 
 /** Every account id of the sample. */

@@ -39,7 +39,10 @@ export async function serveStatic(root: string, port = 0): Promise<StaticServer>
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
     createReadStream(file).pipe(res);
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

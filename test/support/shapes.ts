@@ -33,7 +33,17 @@ export const BUSINESS_SHAPE: Record<Shape, "mixed" | "transactional" | "subscrip
 const STRIPE = path.join(REPO, "test", "fixtures", "presets", "stripe");
 export const SAMPLE_DIR = path.join(REPO, "data", "sample");
 
-const FILES = ["accounts", "products", "contracts", "invoices", "invoice_lines", "marketing_spend", "nps_responses", "time_entries", "role_rates"] as const;
+const FILES = [
+  "accounts",
+  "products",
+  "contracts",
+  "invoices",
+  "invoice_lines",
+  "marketing_spend",
+  "nps_responses",
+  "time_entries",
+  "role_rates",
+] as const;
 type FileName = (typeof FILES)[number];
 
 interface Table {
@@ -66,7 +76,9 @@ function parseLine(line: string): string[] {
 const quote = (cell: string) => (/[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell);
 
 function read(dir: string, name: FileName): Table {
-  const lines = readFileSync(path.join(dir, `${name}.csv`), "utf8").split(/\r?\n/).filter((l) => l.length > 0);
+  const lines = readFileSync(path.join(dir, `${name}.csv`), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.length > 0);
   return { header: parseLine(lines[0]), rows: lines.slice(1).map(parseLine) };
 }
 
@@ -79,12 +91,25 @@ const col = (t: Table, name: string) => {
 /** The sample's tables filtered to the subscription accounts and what belongs to them. */
 function subscriptionTables(t: Record<FileName, Table>): Partial<Record<FileName, Table>> {
   const a = t.accounts;
-  const keep = new Set(a.rows.filter((r) => r[col(a, "business_model")] === "subscription").map((r) => r[col(a, "account_id")]));
+  const keep = new Set(
+    a.rows.filter((r) => r[col(a, "business_model")] === "subscription").map((r) => r[col(a, "account_id")]),
+  );
   const byAccount = (x: Table) => ({ header: x.header, rows: x.rows.filter((r) => keep.has(r[col(x, "account_id")])) });
   const invoices = byAccount(t.invoices);
   const invoiceIds = new Set(invoices.rows.map((r) => r[col(invoices, "invoice_id")]));
-  const lines = { header: t.invoice_lines.header, rows: t.invoice_lines.rows.filter((r) => invoiceIds.has(r[col(t.invoice_lines, "invoice_id")])) };
-  return { accounts: byAccount(a), products: t.products, contracts: byAccount(t.contracts), invoices, invoice_lines: lines, marketing_spend: t.marketing_spend, nps_responses: byAccount(t.nps_responses) };
+  const lines = {
+    header: t.invoice_lines.header,
+    rows: t.invoice_lines.rows.filter((r) => invoiceIds.has(r[col(t.invoice_lines, "invoice_id")])),
+  };
+  return {
+    accounts: byAccount(a),
+    products: t.products,
+    contracts: byAccount(t.contracts),
+    invoices,
+    invoice_lines: lines,
+    marketing_spend: t.marketing_spend,
+    nps_responses: byAccount(t.nps_responses),
+  };
 }
 
 /** Columns of the order-lines export and the config's mapping of them. */
@@ -155,10 +180,16 @@ export function shapeConfig(shape: Shape): string {
   let extracts: Record<string, unknown>;
   if (shape === "subscriptions-export") {
     writeFileSync(path.join(dir, "subscriptions.csv"), readFileSync(path.join(STRIPE, "subscriptions.csv")));
-    const stripe = JSON.parse(readFileSync(path.join(STRIPE, "expected.config.json"), "utf8")) as { format: unknown; extracts: { subscriptions: unknown } };
+    const stripe = JSON.parse(readFileSync(path.join(STRIPE, "expected.config.json"), "utf8")) as {
+      format: unknown;
+      extracts: { subscriptions: unknown };
+    };
     extracts = { subscriptions: stripe.extracts.subscriptions };
     const config = path.join(dir, "atlas.config.json");
-    writeFileSync(config, JSON.stringify({ sourceDir: ".", currency: "USD", format: stripe.format, extracts }, null, 2));
+    writeFileSync(
+      config,
+      JSON.stringify({ sourceDir: ".", currency: "USD", format: stripe.format, extracts }, null, 2),
+    );
     MADE.set(shape, config);
     return config;
   } else if (shape === "transactional") {

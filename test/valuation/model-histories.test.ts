@@ -26,11 +26,18 @@ afterAll(() => stores.forEach((s) => rmSync(s, { recursive: true, force: true })
 async function build(name: string): Promise<{ models: ModelsData; values: AccountValue[] }> {
   const store = mkdtempSync(path.join(os.tmpdir(), `atlas-${name}-`));
   stores.push(store);
-  const { storeDir } = await prepare({ sourceDir: path.join(FIXTURES, name), storeDir: store, quiet: true, force: true });
+  const { storeDir } = await prepare({
+    sourceDir: path.join(FIXTURES, name),
+    storeDir: store,
+    quiet: true,
+    force: true,
+  });
   const models = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
   const instance = await DuckDBInstance.create(":memory:");
   const c = await instance.connect();
-  const values = (await c.runAndReadAll(`SELECT * FROM read_parquet('${path.join(storeDir, STORE_FILES.accountValue)}')`)).getRowObjectsJS() as unknown as AccountValue[];
+  const values = (
+    await c.runAndReadAll(`SELECT * FROM read_parquet('${path.join(storeDir, STORE_FILES.accountValue)}')`)
+  ).getRowObjectsJS() as unknown as AccountValue[];
   c.closeSync();
   instance.closeSync();
   return { models, values };
@@ -38,8 +45,15 @@ async function build(name: string): Promise<{ models: ModelsData; values: Accoun
 
 /** Per account: margin (amount − quantity × unit cost 12.00) by month "YYYY-MM", from the CSVs. */
 function marginsByMonth(name: string): Map<string, Map<string, number>> {
-  const read = (file: string) => readFileSync(path.join(FIXTURES, name, file), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
-  const invoiceOf = new Map(read("invoices.csv").map(([id, account, date]) => [id, { account, month: date.slice(0, 7) }]));
+  const read = (file: string) =>
+    readFileSync(path.join(FIXTURES, name, file), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","));
+  const invoiceOf = new Map(
+    read("invoices.csv").map(([id, account, date]) => [id, { account, month: date.slice(0, 7) }]),
+  );
   const out = new Map<string, Map<string, number>>();
   for (const [id, , , quantity, , amount] of read("invoice_lines.csv")) {
     const inv = invoiceOf.get(id)!;
@@ -62,7 +76,8 @@ function expectedHistorical(name: string): { perAccount: Map<string, number>; re
   const recent = new Set(Array.from({ length: 12 }, (_, i) => monthsBack(AS_OF.slice(0, 7), i)));
   const before = new Set(Array.from({ length: 12 }, (_, i) => monthsBack(AS_OF.slice(0, 7), 12 + i)));
   const firstMonth = [...months.values()].flatMap((m) => [...m.keys()]).sort()[0];
-  let base = 0, kept = 0;
+  let base = 0,
+    kept = 0;
   for (const m of months.values()) {
     const wasActive = [...m.keys()].some((k) => before.has(k));
     if (!wasActive) continue;
@@ -122,7 +137,12 @@ describe("a 4-year order history without dropout (BG/NBD runs to a boundary)", (
     expect(p.nbd!.logLik).toBeCloseTo(p.bgnbd.logLik, 6);
 
     // RFM from the CSVs: distinct invoice days per account, weeks to the as-of date.
-    const read = (file: string) => readFileSync(path.join(FIXTURES, "orders-4y", file), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+    const read = (file: string) =>
+      readFileSync(path.join(FIXTURES, "orders-4y", file), "utf8")
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.split(","));
     const days = new Map<string, Set<string>>();
     for (const [, account, date] of read("invoices.csv")) days.set(account, (days.get(account) ?? new Set()).add(date));
     const asOf = Date.parse(`${AS_OF}T00:00:00Z`);
@@ -132,7 +152,8 @@ describe("a 4-year order history without dropout (BG/NBD runs to a boundary)", (
     });
     // The NBD maximum: ∂ℓ/∂α = Σ r/α − (r + x)/(α + T) = 0 and ∂ℓ/∂r = Σ [Σ_{k<x} 1/(r + k)] + ln α − ln(α + T) = 0.
     const { r, alpha } = p.nbd!;
-    let dAlpha = 0, dR = 0;
+    let dAlpha = 0,
+      dR = 0;
     for (const { x, T } of rfm) {
       dAlpha += r / alpha - (r + x) / (alpha + T);
       for (let k = 0; k < x; k++) dR += 1 / (r + k);
@@ -146,8 +167,11 @@ describe("a 4-year order history without dropout (BG/NBD runs to a boundary)", (
     const lines = read("invoice_lines.csv");
     const invoiceDay = new Map(read("invoices.csv").map(([id, account, date]) => [id, `${account}|${date}`]));
     const byDay = new Map<string, number>();
-    for (const [id, , , , , amount] of lines) byDay.set(invoiceDay.get(id)!, (byDay.get(invoiceDay.get(id)!) ?? 0) + Math.round(Number(amount) * 100));
-    const own = [...byDay.entries()].filter(([k]) => k.startsWith(`${top.account}|`)).sort((a, b) => a[0].localeCompare(b[0]));
+    for (const [id, , , , , amount] of lines)
+      byDay.set(invoiceDay.get(id)!, (byDay.get(invoiceDay.get(id)!) ?? 0) + Math.round(Number(amount) * 100));
+    const own = [...byDay.entries()]
+      .filter(([k]) => k.startsWith(`${top.account}|`))
+      .sort((a, b) => a[0].localeCompare(b[0]));
     const zbar = own.slice(1).reduce((s, [, c]) => s + c, 0) / top.x;
     const spend = (gg.p * (gg.gamma + top.x * zbar)) / (gg.p * top.x + gg.q - 1);
     const v = 1 / Math.pow(1.1, 1 / 12);

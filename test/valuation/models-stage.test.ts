@@ -93,7 +93,8 @@ describe("the models stage on data/sample", () => {
     const renewals = (2026 - start.getUTCFullYear()) * 12 + (8 - start.getUTCMonth());
     const dm = Math.pow(1.1, 1 / 12) - 1;
     let sum = 0;
-    for (let k = 1; k <= 60; k++) sum += sbgSurvival(fit, renewals + k) / sbgSurvival(fit, renewals) / Math.pow(1 + dm, k);
+    for (let k = 1; k <= 60; k++)
+      sum += sbgSurvival(fit, renewals + k) / sbgSurvival(fit, renewals) / Math.pow(1 + dm, k);
     const expected = models.margins.subscription * acct.mrr * 100 * sum;
     const actual = values.find((v) => v.account_id === acct.account_id)!;
     expect(actual.clv_cents).toBeCloseTo(expected, 4);
@@ -115,13 +116,18 @@ describe("the models stage on data/sample", () => {
       FROM days GROUP BY account_id HAVING count(*) > 3 AND max(d) > DATE '2026-01-01' ORDER BY account_id LIMIT 1`);
     const weeksPerMonth = 365.25 / 12 / 7;
     const v = 1 / Math.pow(1.1, 1 / 12);
-    let discounted = 0, prev = 0;
+    let discounted = 0,
+      prev = 0;
     for (let k = 1; k <= 60; k++) {
       const cur = bgnbdExpectedPurchasesIfAlive(bg, k * weeksPerMonth, h.x, h.T);
       discounted += (cur - prev) * Math.pow(v, k);
       prev = cur;
     }
-    const expected = models.margins.transactional * gammaGammaExpectedSpendOne(gg, h.x, h.zbar) * bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T) * discounted;
+    const expected =
+      models.margins.transactional *
+      gammaGammaExpectedSpendOne(gg, h.x, h.zbar) *
+      bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T) *
+      discounted;
     const actual = values.find((x) => x.account_id === h.account_id)!;
     expect(actual.model).toBe("bgnbd");
     expect(actual.clv_cents / expected).toBeCloseTo(1, 6);

@@ -35,7 +35,10 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
         FROM read_parquet(${literal(path.join(storeDir, STORE_FILES.spendMonth))}) GROUP BY ALL ORDER BY ALL`,
       params: [],
     });
-    const [{ n }] = await rows<{ n: number }>(db, { sql: "SELECT CAST(count(*) AS INTEGER) AS n FROM accounts", params: [] });
+    const [{ n }] = await rows<{ n: number }>(db, {
+      sql: "SELECT CAST(count(*) AS INTEGER) AS n FROM accounts",
+      params: [],
+    });
     const concentration = await rows<ConcentrationRow>(db, Q.concentrationCurve(none));
     const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
     const coverage = pageCoverage(report);
@@ -43,7 +46,10 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
     let cohorts: AnalystSummary["purchaseCohorts"] = null;
     if (!coverage.contracts) {
       const tables = await readStoreTables(db, storeDir);
-      cohorts = { year: purchaseCohorts(tables.accounts, tables.accountMonth, 12, asOfMonth), quarter: purchaseCohorts(tables.accounts, tables.accountMonth, 3, asOfMonth) };
+      cohorts = {
+        year: purchaseCohorts(tables.accounts, tables.accountMonth, 12, asOfMonth),
+        quarter: purchaseCohorts(tables.accounts, tables.accountMonth, 3, asOfMonth),
+      };
     }
     return {
       asOf,
@@ -79,7 +85,11 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
  * multiples of a step ≥ `minGroup` (and a multiple of the query's own sampling step, so those
  * rows are there) and at least `minGroup` below the last rank, plus the last rank. The 80% mark moves to the first kept point at or past 80% of revenue.
  */
-export function coarseConcentration(curve: readonly ConcentrationRow[], minGroup = CURVE_MIN_GROUP, target = 0.8): ConcentrationRow[] {
+export function coarseConcentration(
+  curve: readonly ConcentrationRow[],
+  minGroup = CURVE_MIN_GROUP,
+  target = 0.8,
+): ConcentrationRow[] {
   if (curve.length === 0) return [];
   const n = curve[0].accounts;
   const sampled = Math.max(1, Math.floor(n / 400));

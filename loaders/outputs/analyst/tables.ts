@@ -10,7 +10,18 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Float32, Float64, Int16, Int32, Int8, Table, Utf8, tableToIPC, vectorFromArray, type DataType } from "apache-arrow";
+import {
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int8,
+  Table,
+  Utf8,
+  tableToIPC,
+  vectorFromArray,
+  type DataType,
+} from "apache-arrow";
 import { mrrMovements, MOVEMENT_CODE } from "../../../src/lib/analysis/mrr.js";
 import * as Q from "../../../src/lib/analysis/sql.js";
 import { monthIndexOf } from "../../../src/lib/months.js";
@@ -32,12 +43,25 @@ interface Columns {
 }
 
 /** Opens a DuckDB with the analyst tables (`accounts`, `names`, `mrr`, `nps`, and `accounts_abc` with the ABC classes for the configured thresholds) built from the store. */
-export async function openAnalystDb(storeDir: string): Promise<{ db: Db; dictionaries: Dictionaries; asOf: string; asOfMonth: number; hasModel: boolean; thresholds: [number, number]; currency: string }> {
+export async function openAnalystDb(storeDir: string): Promise<{
+  db: Db;
+  dictionaries: Dictionaries;
+  asOf: string;
+  asOfMonth: number;
+  hasModel: boolean;
+  thresholds: [number, number];
+  currency: string;
+}> {
   const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
   const asOfMonth = monthIndexOf(report.asOf);
   const f = (name: string) => literal(path.join(storeDir, name));
   const db = await openDb();
-  const dim = async (col: string) => (await db.all<{ v: string }>(`SELECT DISTINCT ${col} AS v FROM read_parquet(${f(STORE_FILES.accounts)}) WHERE ${col} IS NOT NULL ORDER BY v`)).map((r) => r.v);
+  const dim = async (col: string) =>
+    (
+      await db.all<{ v: string }>(
+        `SELECT DISTINCT ${col} AS v FROM read_parquet(${f(STORE_FILES.accounts)}) WHERE ${col} IS NOT NULL ORDER BY v`,
+      )
+    ).map((r) => r.v);
   const sizes = new Set(await dim("size_band"));
   const dictionaries: Dictionaries = {
     industry: await dim("industry"),
@@ -47,7 +71,8 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
     channel: await dim("channel"),
   };
   const hasModel = existsSync(path.join(storeDir, ACCOUNT_VALUE_FILE));
-  const code = (col: string, values: string[]) => `CAST(coalesce(list_position(${literal(JSON.stringify(values))}::VARCHAR[], ${col}) - 1, -1) AS TINYINT)`;
+  const code = (col: string, values: string[]) =>
+    `CAST(coalesce(list_position(${literal(JSON.stringify(values))}::VARCHAR[], ${col}) - 1, -1) AS TINYINT)`;
   const mi = (col: string) => `(year(${col}) * 12 + month(${col}) - 1)`;
   const A = asOfMonth;
   const win = (k: number) => `m BETWEEN ${A - 12 * k - 11} AND ${A - 12 * k}`;
@@ -60,11 +85,15 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
     FROM read_parquet(${f("extract_nps_responses.parquet")}) r JOIN dim d USING (account_id) ORDER BY d.idx, r.responded_on, r.response_id`);
 
   // MRR events, classified by the tested pure function.
-  const series = (await db.connection.runAndReadAll(`SELECT d.idx, am.m, CAST(am.mrr_cents AS DOUBLE) AS mrr FROM am JOIN dim d USING (account_id) WHERE d.business_model = 'subscription' ORDER BY d.idx, am.m`)).getColumnsObjectJS() as { idx: number[]; m: number[]; mrr: number[] };
+  const series = (
+    await db.connection.runAndReadAll(
+      `SELECT d.idx, am.m, CAST(am.mrr_cents AS DOUBLE) AS mrr FROM am JOIN dim d USING (account_id) WHERE d.business_model = 'subscription' ORDER BY d.idx, am.m`,
+    )
+  ).getColumnsObjectJS() as { idx: number[]; m: number[]; mrr: number[] };
   await db.run(`CREATE TABLE mrr (idx INTEGER, month SMALLINT, mrr DOUBLE, delta DOUBLE, movement TINYINT)`);
   const appender = await db.connection.createAppender("mrr");
   const firstChurn = new Map<number, number>();
-  for (let i = 0; i < series.idx.length; ) {
+  for (let i = 0; i < series.idx.length;) {
     let j = i;
     while (j < series.idx.length && series.idx[j] === series.idx[i]) j++;
     const idx = series.idx[i];
@@ -84,13 +113,17 @@ export async function openAnalystDb(storeDir: string): Promise<{ db: Db; diction
   await db.run(`CREATE TABLE mrr2 AS SELECT idx, month, mrr, delta, movement,
       CAST(coalesce(lead(month) OVER (PARTITION BY idx ORDER BY month), ${A + 1}) AS SMALLINT) AS until FROM mrr ORDER BY idx, month`);
   await db.run(`DROP TABLE mrr; ALTER TABLE mrr2 RENAME TO mrr`);
-  await db.run(`CREATE TABLE first_churn AS SELECT idx, CAST(min(month) AS SMALLINT) AS first_churn FROM mrr WHERE movement = ${MOVEMENT_CODE.churn} GROUP BY idx`);
+  await db.run(
+    `CREATE TABLE first_churn AS SELECT idx, CAST(min(month) AS SMALLINT) AS first_churn FROM mrr WHERE movement = ${MOVEMENT_CODE.churn} GROUP BY idx`,
+  );
 
   const model = hasModel
     ? `LEFT JOIN (SELECT account_id, CAST(clv_cents AS DOUBLE) AS clv, CAST(clv_p10_cents AS DOUBLE) AS clv_p10, CAST(clv_p90_cents AS DOUBLE) AS clv_p90,
           CAST(probability_alive AS FLOAT) AS p_alive, CAST(model AS VARCHAR) AS model FROM read_parquet(${f(ACCOUNT_VALUE_FILE)})) v USING (account_id)`
     : "";
-  const modelCols = hasModel ? "v.clv, v.clv_p10, v.clv_p90, v.p_alive, v.model" : "CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS DOUBLE) AS clv_p10, CAST(NULL AS DOUBLE) AS clv_p90, CAST(NULL AS FLOAT) AS p_alive, CAST(NULL AS VARCHAR) AS model";
+  const modelCols = hasModel
+    ? "v.clv, v.clv_p10, v.clv_p90, v.p_alive, v.model"
+    : "CAST(NULL AS DOUBLE) AS clv, CAST(NULL AS DOUBLE) AS clv_p10, CAST(NULL AS DOUBLE) AS clv_p90, CAST(NULL AS FLOAT) AS p_alive, CAST(NULL AS VARCHAR) AS model";
   await db.run(`CREATE TABLE accounts AS
     WITH agg AS (SELECT account_id,
         ${[0, 1, 2, 3].map((k) => `coalesce(sum(revenue_cents) FILTER (WHERE ${win(k)}), 0) AS rev${k}`).join(", ")},
@@ -140,7 +173,9 @@ export async function rows<T>(db: Db, s: Q.Statement): Promise<T[]> {
   await select(db, s);
   const out = (await db.connection.runAndReadAll(s.sql, s.params as never)).getRowObjectsJS();
   // BIGINT → number, as DuckDB-WASM gives it (castBigIntToDouble).
-  return out.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v]))) as T[];
+  return out.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
+  ) as T[];
 }
 
 async function select(db: Db, s: Q.Statement): Promise<void> {
@@ -155,22 +190,66 @@ async function columns(db: Db, sql: string): Promise<Columns> {
 }
 
 function ipc(cols: Columns, types: Record<string, DataType>): Uint8Array {
-  const vectors = Object.fromEntries(Object.entries(types).map(([name, type]) => [name, vectorFromArray(cols[name].map((v) => (typeof v === "bigint" ? Number(v) : v)) as never[], type)]));
+  const vectors = Object.fromEntries(
+    Object.entries(types).map(([name, type]) => [
+      name,
+      vectorFromArray(cols[name].map((v) => (typeof v === "bigint" ? Number(v) : v)) as never[], type),
+    ]),
+  );
   return tableToIPC(new Table(vectors), "stream");
 }
 
 export const ACCOUNT_TYPES = (): Record<string, DataType> => ({
-  idx: new Int32(), industry: new Int8(), size: new Int8(), region: new Int8(), tier: new Int8(), channel: new Int8(), key_account: new Int8(),
-  subscription: new Int8(), cohort: new Int16(), first_churn: new Int16(), active_now: new Int8(), active_ya: new Int8(),
-  rev0: new Float64(), rev1: new Float64(), rev2: new Float64(), rev3: new Float64(), margin0: new Float64(), cts0: new Float64(), hours0: new Float32(), orders0: new Int32(),
-  mrr_now: new Float64(), margin_first12: new Float64(), margin_total: new Float64(), nps_n: new Int16(), nps_last: new Int8(),
-  clv: new Float64(), clv_p10: new Float64(), clv_p90: new Float64(), p_alive: new Float32(),
+  idx: new Int32(),
+  industry: new Int8(),
+  size: new Int8(),
+  region: new Int8(),
+  tier: new Int8(),
+  channel: new Int8(),
+  key_account: new Int8(),
+  subscription: new Int8(),
+  cohort: new Int16(),
+  first_churn: new Int16(),
+  active_now: new Int8(),
+  active_ya: new Int8(),
+  rev0: new Float64(),
+  rev1: new Float64(),
+  rev2: new Float64(),
+  rev3: new Float64(),
+  margin0: new Float64(),
+  cts0: new Float64(),
+  hours0: new Float32(),
+  orders0: new Int32(),
+  mrr_now: new Float64(),
+  margin_first12: new Float64(),
+  margin_total: new Float64(),
+  nps_n: new Int16(),
+  nps_last: new Int8(),
+  clv: new Float64(),
+  clv_p10: new Float64(),
+  clv_p90: new Float64(),
+  p_alive: new Float32(),
 });
 
 const CLASS_TYPES = (): Record<string, DataType> => Object.fromEntries(Q.CLASS_COLUMNS.map((c) => [c, new Int8()]));
 
 /** The columns the cohort page needs (segments, cohort, churn, revenue windows for the classes): ~48 bytes per account. */
-export const CORE_COLUMNS = ["idx", "industry", "size", "region", "tier", "channel", "key_account", "subscription", "cohort", "first_churn", "rev0", "rev1", "rev2", "rev3"] as const;
+export const CORE_COLUMNS = [
+  "idx",
+  "industry",
+  "size",
+  "region",
+  "tier",
+  "channel",
+  "key_account",
+  "subscription",
+  "cohort",
+  "first_churn",
+  "rev0",
+  "rev1",
+  "rev2",
+  "rev3",
+] as const;
 
 export type AnalystTable = "accounts" | "accounts-core" | "names" | "mrr" | "nps";
 
@@ -179,17 +258,39 @@ function analystTable(table: AnalystTable): { sql: string; types: Record<string,
   switch (table) {
     // Both carry the ABC classes for the configured thresholds (c0 … c3): the page need not compute them.
     case "accounts":
-      return { sql: `SELECT * EXCLUDE (model) FROM accounts_abc ORDER BY idx`, types: { ...ACCOUNT_TYPES(), ...CLASS_TYPES() } };
+      return {
+        sql: `SELECT * EXCLUDE (model) FROM accounts_abc ORDER BY idx`,
+        types: { ...ACCOUNT_TYPES(), ...CLASS_TYPES() },
+      };
     case "accounts-core": {
       const types = ACCOUNT_TYPES();
-      return { sql: `SELECT ${CORE_COLUMNS.join(", ")}, ${Q.CLASS_COLUMNS.join(", ")} FROM accounts_abc ORDER BY idx`, types: { ...Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])), ...CLASS_TYPES() } };
+      return {
+        sql: `SELECT ${CORE_COLUMNS.join(", ")}, ${Q.CLASS_COLUMNS.join(", ")} FROM accounts_abc ORDER BY idx`,
+        types: { ...Object.fromEntries(CORE_COLUMNS.map((c) => [c, types[c]])), ...CLASS_TYPES() },
+      };
     }
     case "names":
-      return { sql: `SELECT * FROM names ORDER BY idx`, types: { idx: new Int32(), account_id: new Utf8(), account_name: new Utf8() } };
+      return {
+        sql: `SELECT * FROM names ORDER BY idx`,
+        types: { idx: new Int32(), account_id: new Utf8(), account_name: new Utf8() },
+      };
     case "mrr":
-      return { sql: `SELECT * FROM mrr ORDER BY idx, month`, types: { idx: new Int32(), month: new Int16(), mrr: new Float64(), delta: new Float64(), movement: new Int8(), until: new Int16() } };
+      return {
+        sql: `SELECT * FROM mrr ORDER BY idx, month`,
+        types: {
+          idx: new Int32(),
+          month: new Int16(),
+          mrr: new Float64(),
+          delta: new Float64(),
+          movement: new Int8(),
+          until: new Int16(),
+        },
+      };
     case "nps":
-      return { sql: `SELECT idx, month, score FROM nps ORDER BY idx, month`, types: { idx: new Int32(), month: new Int16(), score: new Int8() } };
+      return {
+        sql: `SELECT idx, month, score FROM nps ORDER BY idx, month`,
+        types: { idx: new Int32(), month: new Int16(), score: new Int8() },
+      };
     default:
       throw new Error(`invalid analyst table: ${table as string}`);
   }

@@ -36,7 +36,10 @@ export interface ScenarioInputs {
 /** Products beyond this many (by accounts holding them) cannot be selected: a mask is 32 bits. */
 export const MAX_PRODUCTS = 32;
 
-export async function readScenarioInputs(storeDir: string, abcThresholds: readonly [number, number]): Promise<ScenarioInputs> {
+export async function readScenarioInputs(
+  storeDir: string,
+  abcThresholds: readonly [number, number],
+): Promise<ScenarioInputs> {
   const models = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
   const db = await openDb();
   try {
@@ -44,18 +47,28 @@ export async function readScenarioInputs(storeDir: string, abcThresholds: readon
     await db.run(`CREATE VIEW dim_accounts AS SELECT * FROM ${file(STORE_FILES.accounts)}`);
     await db.run(`CREATE VIEW account_month AS SELECT * FROM ${file(STORE_FILES.accountMonth)}`);
     await db.run(`CREATE VIEW accepted_contracts AS SELECT * FROM ${file(extractParquet("contracts"))}`);
-    const spendProvided = pageCoverage(JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport).spend;
+    const spendProvided = pageCoverage(
+      JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport,
+    ).spend;
     return await read(db, file, models, abcThresholds, withholdsAccountRows(storeDir), spendProvided);
   } finally {
     db.close();
   }
 }
 
-async function read(db: Db, file: (name: string) => string, models: ModelsData, abcThresholds: readonly [number, number], aggregateOnly: boolean, spendProvided: boolean): Promise<ScenarioInputs> {
+async function read(
+  db: Db,
+  file: (name: string) => string,
+  models: ModelsData,
+  abcThresholds: readonly [number, number],
+  aggregateOnly: boolean,
+  spendProvided: boolean,
+): Promise<ScenarioInputs> {
   const asOf = models.asOf;
   const asOfMonth = monthIndexOf(asOf);
   const asOfSql = `DATE ${literal(asOf)}`;
-  const rows = (await db.connection.runAndReadAll(`
+  const rows = (
+    await db.connection.runAndReadAll(`
     WITH t12 AS (
       SELECT account_id, sum(revenue_cents) AS revenue, sum(revenue_cents) FILTER (WHERE month > ${asOfSql} - INTERVAL 12 MONTH) AS t12m,
         sum(revenue_cents - cogs_cents - cost_to_serve_cents) AS margin
@@ -68,22 +81,47 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
       coalesce(v.probability_alive, 0) AS palive,
       CAST(coalesce(t.t12m, 0) AS DOUBLE) AS t12m, CAST(coalesce(t.margin, 0) AS DOUBLE) AS margin
     FROM dim_accounts a LEFT JOIN ${file(STORE_FILES.accountValue)} v USING (account_id) LEFT JOIN t12 t USING (account_id)
-    ORDER BY a.account_id`)).getColumnsObjectJS() as {
-    account_id: string[]; industry: string[]; size_band: string[]; region: string[]; tier: string[]; business_model: string[];
-    seats: number[]; recent: number[]; model: string[]; pool: string[]; value: number[]; p10: number[]; p90: number[]; palive: number[]; t12m: number[]; margin: number[];
+    ORDER BY a.account_id`)
+  ).getColumnsObjectJS() as {
+    account_id: string[];
+    industry: string[];
+    size_band: string[];
+    region: string[];
+    tier: string[];
+    business_model: string[];
+    seats: number[];
+    recent: number[];
+    model: string[];
+    pool: string[];
+    value: number[];
+    p10: number[];
+    p90: number[];
+    palive: number[];
+    t12m: number[];
+    margin: number[];
   };
   const n = rows.account_id.length;
 
   // Products held: on a running contract at the as-of date, or invoiced in the 12 months to it.
-  const held = (await db.connection.runAndReadAll(`
+  const held = (
+    await db.connection.runAndReadAll(`
     SELECT account_id, product_id FROM accepted_contracts WHERE start_date <= ${asOfSql} AND (end_date IS NULL OR end_date >= ${asOfSql})
     UNION
     SELECT i.account_id, l.product_id FROM ${file(extractParquet("invoice_lines"))} l JOIN ${file(extractParquet("invoices"))} i USING (invoice_id)
-    WHERE i.document_type = 'invoice' AND i.invoice_date > ${asOfSql} - INTERVAL 12 MONTH AND i.invoice_date <= ${asOfSql}`)).getColumnsObjectJS() as { account_id: string[]; product_id: string[] };
-  const catalogue = (await db.connection.runAndReadAll(`SELECT product_id, product_name FROM ${file(extractParquet("products"))} ORDER BY product_id`)).getColumnsObjectJS() as { product_id: string[]; product_name: string[] };
+    WHERE i.document_type = 'invoice' AND i.invoice_date > ${asOfSql} - INTERVAL 12 MONTH AND i.invoice_date <= ${asOfSql}`)
+  ).getColumnsObjectJS() as { account_id: string[]; product_id: string[] };
+  const catalogue = (
+    await db.connection.runAndReadAll(
+      `SELECT product_id, product_name FROM ${file(extractParquet("products"))} ORDER BY product_id`,
+    )
+  ).getColumnsObjectJS() as { product_id: string[]; product_name: string[] };
   const holders = new Map<string, number>();
   for (const p of held.product_id) holders.set(p, (holders.get(p) ?? 0) + 1);
-  const products = [...holders.entries()].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, MAX_PRODUCTS).map(([p]) => p).sort();
+  const products = [...holders.entries()]
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .slice(0, MAX_PRODUCTS)
+    .map(([p]) => p)
+    .sort();
   const productIndex = new Map(products.map((p, i) => [p, i]));
   const index = new Map(rows.account_id.map((id, i) => [id, i]));
   const productMask = new Uint32Array(n);
@@ -117,24 +155,46 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
   const pools: ScenarioPool[] = [];
   const poolIndex = new Map<string, number>();
   for (const f of models.contractFits) {
-    const key = f.pooledAt === "segment" ? f.key : f.pooledAt === "tier" ? `${f.billingTerm} · ${f.tier}` : f.billingTerm;
+    const key =
+      f.pooledAt === "segment" ? f.key : f.pooledAt === "tier" ? `${f.billingTerm} · ${f.tier}` : f.billingTerm;
     if (poolIndex.has(key)) continue;
     poolIndex.set(key, pools.length);
-    pools.push({ key, kind: "sbg", gamma: f.gamma, delta: f.delta, churn: 0, periodMonths: f.billingTerm === "annual" ? 12 : 1 });
+    pools.push({
+      key,
+      kind: "sbg",
+      gamma: f.gamma,
+      delta: f.delta,
+      churn: 0,
+      periodMonths: f.billingTerm === "annual" ? 12 : 1,
+    });
   }
   const bg = models.purchases?.bgnbd;
   if (bg) {
     // NBD (the fallback when BG/NBD runs to its no-dropout boundary) has no dropout.
     const weeklyDropout = models.purchases?.purchaseModel === "nbd" ? 0 : (bg.r / bg.alpha) * (bg.a / (bg.a + bg.b));
     poolIndex.set("transactional", pools.length);
-    pools.push({ key: "transactional", kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.exp((-weeklyDropout * 52) / 12), periodMonths: 1 });
+    pools.push({
+      key: "transactional",
+      kind: "flat",
+      gamma: 0,
+      delta: 0,
+      churn: 1 - Math.exp((-weeklyDropout * 52) / 12),
+      periodMonths: 1,
+    });
   }
   // Accounts no model could value carry a historical value (trailing margin × observed retention): a flat pool per business model.
   for (const model of ["subscription", "transactional"] as const) {
     if (!models.historical) break;
     const R = models.historical.retention[model] ?? 1;
     poolIndex.set(`historical · ${model}`, pools.length);
-    pools.push({ key: `historical · ${model}`, kind: "flat", gamma: 0, delta: 0, churn: 1 - Math.pow(R, 1 / 12), periodMonths: 1 });
+    pools.push({
+      key: `historical · ${model}`,
+      kind: "flat",
+      gamma: 0,
+      delta: 0,
+      churn: 1 - Math.pow(R, 1 / 12),
+      periodMonths: 1,
+    });
   }
   const contracts = new Map((await readContractAccounts(db, asOf)).map((c) => [c.accountId, c]));
   const groups: Array<{ pool: number; renewals: number }> = [];
@@ -143,11 +203,15 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
   for (let i = 0; i < n; i++) {
     if (!(rows.value[i] > 0)) continue;
     const p = poolIndex.get(rows.model[i] === "bgnbd" || rows.model[i] === "nbd" ? "transactional" : rows.pool[i]);
-    if (p === undefined) throw new Error(`scenarios: account ${rows.account_id[i]} has value from pool "${rows.pool[i]}", which models.json does not describe`);
+    if (p === undefined)
+      throw new Error(
+        `scenarios: account ${rows.account_id[i]} has value from pool "${rows.pool[i]}", which models.json does not describe`,
+      );
     let renewals = 0;
     if (pools[p].kind === "sbg") {
       const c = contracts.get(rows.account_id[i]);
-      if (!c || c.currentStart === null) throw new Error(`scenarios: account ${rows.account_id[i]} has contract value but no running contract`);
+      if (!c || c.currentStart === null)
+        throw new Error(`scenarios: account ${rows.account_id[i]} has contract value but no running contract`);
       renewals = Math.floor((asOfMonth - c.currentStart) / pools[p].periodMonths);
     }
     const key = `${p}#${renewals}`;
@@ -160,10 +224,14 @@ async function read(db: Db, file: (name: string) => string, models: ModelsData, 
   }
 
   const abc = abcClasses(rows.t12m, abcThresholds);
-  const economics = (await db.all<{ spend: number; acquired: number }>(`
+  const economics = (
+    await db.all<{ spend: number; acquired: number }>(`
     SELECT CAST((SELECT coalesce(sum(spend_cents), 0) FROM ${file(STORE_FILES.spendMonth)} WHERE month > ${asOfSql} - INTERVAL 12 MONTH AND month <= ${asOfSql}) AS DOUBLE) AS spend,
-      CAST((SELECT count(*) FROM dim_accounts WHERE acquired_on > ${asOfSql} - INTERVAL 12 MONTH AND acquired_on <= ${asOfSql}) AS INTEGER) AS acquired`))[0];
-  const margins = dictionary.businessModel.map((m) => (m === "subscription" ? models.margins.subscription : m === "transactional" ? models.margins.transactional : 0));
+      CAST((SELECT count(*) FROM dim_accounts WHERE acquired_on > ${asOfSql} - INTERVAL 12 MONTH AND acquired_on <= ${asOfSql}) AS INTEGER) AS acquired`)
+  )[0];
+  const margins = dictionary.businessModel.map((m) =>
+    m === "subscription" ? models.margins.subscription : m === "transactional" ? models.margins.transactional : 0,
+  );
 
   return {
     base: {
@@ -209,9 +277,21 @@ const rank = (order: string[], x: string) => {
 
 /** Column name → Arrow type of the per-account stream (explicit, so an empty store still types). */
 const COLUMNS = {
-  size: new Uint8(), industry: new Uint8(), region: new Uint8(), tier: new Uint8(), businessModel: new Uint8(), abc: new Uint8(), recent: new Uint8(),
-  products: new Uint32(), seats: new Int32(), group: new Int32(),
-  valueCents: new Float64(), p10Cents: new Float64(), p90Cents: new Float64(), probabilityAlive: new Float64(), marginToDateCents: new Float64(),
+  size: new Uint8(),
+  industry: new Uint8(),
+  region: new Uint8(),
+  tier: new Uint8(),
+  businessModel: new Uint8(),
+  abc: new Uint8(),
+  recent: new Uint8(),
+  products: new Uint32(),
+  seats: new Int32(),
+  group: new Int32(),
+  valueCents: new Float64(),
+  p10Cents: new Float64(),
+  p90Cents: new Float64(),
+  probabilityAlive: new Float64(),
+  marginToDateCents: new Float64(),
 } as const;
 
 /** What `scenario-accounts.arrows` ships: every account, or none from an aggregate-only store. */
@@ -222,16 +302,29 @@ export function publishedAccountsArrow(inputs: ScenarioInputs): Uint8Array {
 const NO_ACCOUNTS: AccountArrays = {
   length: 0,
   accountId: [],
-  size: new Uint8Array(0), industry: new Uint8Array(0), region: new Uint8Array(0), tier: new Uint8Array(0), businessModel: new Uint8Array(0), abc: new Uint8Array(0), recent: new Uint8Array(0),
-  products: new Uint32Array(0), seats: new Int32Array(0), group: new Int32Array(0),
-  valueCents: new Float64Array(0), p10Cents: new Float64Array(0), p90Cents: new Float64Array(0), probabilityAlive: new Float64Array(0), marginToDateCents: new Float64Array(0),
+  size: new Uint8Array(0),
+  industry: new Uint8Array(0),
+  region: new Uint8Array(0),
+  tier: new Uint8Array(0),
+  businessModel: new Uint8Array(0),
+  abc: new Uint8Array(0),
+  recent: new Uint8Array(0),
+  products: new Uint32Array(0),
+  seats: new Int32Array(0),
+  group: new Int32Array(0),
+  valueCents: new Float64Array(0),
+  p10Cents: new Float64Array(0),
+  p90Cents: new Float64Array(0),
+  probabilityAlive: new Float64Array(0),
+  marginToDateCents: new Float64Array(0),
 };
 
 /** The per-account columns as an Arrow IPC stream (`.arrows`). */
 export function accountsToArrow(a: AccountArrays): Uint8Array {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const vectors: Record<string, any> = { accountId: vectorFromArray(a.accountId as string[], new Utf8()) };
-  for (const [name, type] of Object.entries(COLUMNS)) vectors[name] = vectorFromArray(Array.from(a[name as keyof typeof COLUMNS] as ArrayLike<number>), type);
+  for (const [name, type] of Object.entries(COLUMNS))
+    vectors[name] = vectorFromArray(Array.from(a[name as keyof typeof COLUMNS] as ArrayLike<number>), type);
   return tableToIPC(new Table(vectors), "stream");
 }
 
@@ -242,8 +335,20 @@ export function accountsFromArrow(bytes: Uint8Array): AccountArrays {
   return {
     length: table.numRows,
     accountId: col<string[]>("accountId"),
-    size: col("size"), industry: col("industry"), region: col("region"), tier: col("tier"), businessModel: col("businessModel"), abc: col("abc"), recent: col("recent"),
-    products: col("products"), seats: col("seats"), group: col("group"),
-    valueCents: col("valueCents"), p10Cents: col("p10Cents"), p90Cents: col("p90Cents"), probabilityAlive: col("probabilityAlive"), marginToDateCents: col("marginToDateCents"),
+    size: col("size"),
+    industry: col("industry"),
+    region: col("region"),
+    tier: col("tier"),
+    businessModel: col("businessModel"),
+    abc: col("abc"),
+    recent: col("recent"),
+    products: col("products"),
+    seats: col("seats"),
+    group: col("group"),
+    valueCents: col("valueCents"),
+    p10Cents: col("p10Cents"),
+    p90Cents: col("p90Cents"),
+    probabilityAlive: col("probabilityAlive"),
+    marginToDateCents: col("marginToDateCents"),
   };
 }

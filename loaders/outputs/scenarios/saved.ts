@@ -33,7 +33,10 @@ export interface SavedScenario {
 /** The names of the saved scenarios (for the config's dynamicPaths). */
 export function savedScenarioNames(dir: string | null = SAVED_DIR): string[] {
   if (dir === null || !existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.slice(0, -5))
+    .sort();
 }
 
 /** `dir`: the config's scenarios folder (null: the data has no saved scenarios). */
@@ -42,7 +45,10 @@ export function readSavedScenarios(inputs: ScenarioInputs, dir: string | null = 
   const baseline = new Map();
   return savedScenarioNames(dir).map((name) => {
     const file = path.relative(REPO_ROOT, path.join(dir!, `${name}.json`)) || `${name}.json`;
-    if (!NAME_PATTERN.test(name)) throw new AtlasError(`${file}: the file name must be lower-case words and digits joined by hyphens (it becomes the page address)`);
+    if (!NAME_PATTERN.test(name))
+      throw new AtlasError(
+        `${file}: the file name must be lower-case words and digits joined by hyphens (it becomes the page address)`,
+      );
     let raw: unknown;
     try {
       raw = JSON.parse(readFileSync(path.join(dir!, `${name}.json`), "utf8"));

@@ -12,7 +12,8 @@ export type AbcClass = (typeof CLASSES)[number];
 export type AbcThresholds = readonly [number, number];
 
 export function checkThresholds(t: readonly number[]): AbcThresholds {
-  if (t.length !== 2 || !(t[0] > 0) || !(t[1] > t[0]) || !(t[1] <= 1)) throw new RangeError(`invalid ABC thresholds: ${t.join(", ")} (need 0 < A < B ≤ 1)`);
+  if (t.length !== 2 || !(t[0] > 0) || !(t[1] > t[0]) || !(t[1] <= 1))
+    throw new RangeError(`invalid ABC thresholds: ${t.join(", ")} (need 0 < A < B ≤ 1)`);
   return [t[0], t[1]];
 }
 
@@ -51,8 +52,13 @@ export interface ConcentrationPoint {
  * The concentration (Lorenz, largest first) curve of positive revenues and the 80% point:
  * the smallest share of accounts, largest first, whose revenue reaches `target` of the total.
  */
-export function concentration(revenueCents: ArrayLike<number>, target = 0.8): { points: ConcentrationPoint[]; accountsForTarget: number; shareForTarget: number | null; accounts: number } {
-  const values = Array.from(revenueCents).filter((v) => v > 0).sort((x, y) => y - x);
+export function concentration(
+  revenueCents: ArrayLike<number>,
+  target = 0.8,
+): { points: ConcentrationPoint[]; accountsForTarget: number; shareForTarget: number | null; accounts: number } {
+  const values = Array.from(revenueCents)
+    .filter((v) => v > 0)
+    .sort((x, y) => y - x);
   const n = values.length;
   const total = values.reduce((s, v) => s + v, 0);
   const points: ConcentrationPoint[] = [{ accountShare: 0, revenueShare: 0 }];

@@ -37,7 +37,10 @@ export function triangleCells(rows: readonly TriangleRow[]): TriangleCell[] {
  * t months after acquisition (never-churned accounts have age null), t = 0 … horizon.
  * alive[0] is the cohort size.
  */
-export function survivalFromAges(rows: readonly { year: number; age: number | null; n: number }[], horizonOf: (year: number) => number): Map<number, number[]> {
+export function survivalFromAges(
+  rows: readonly { year: number; age: number | null; n: number }[],
+  horizonOf: (year: number) => number,
+): Map<number, number[]> {
   const out = new Map<number, number[]>();
   const byYear = new Map<number, { age: number | null; n: number }[]>();
   for (const r of rows) {

@@ -14,7 +14,11 @@ export function escapeCsvCell(value: CsvValue): string {
   return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function toCsv(rows: readonly Record<string, CsvValue>[], columns: readonly string[], header: readonly string[] = columns): string {
+export function toCsv(
+  rows: readonly Record<string, CsvValue>[],
+  columns: readonly string[],
+  header: readonly string[] = columns,
+): string {
   const lines = [header.map(escapeCsvCell).join(",")];
   for (const row of rows) lines.push(columns.map((c) => escapeCsvCell(row[c])).join(","));
   return `${lines.join("\r\n")}\r\n`;

@@ -34,10 +34,14 @@ export interface ChannelEconomics {
   readonly paybackMonths: number | null;
 }
 
-export function channelEconomics(rows: readonly ChannelPeriodInput[], spend: readonly SpendInput[]): ChannelEconomics[] {
+export function channelEconomics(
+  rows: readonly ChannelPeriodInput[],
+  spend: readonly SpendInput[],
+): ChannelEconomics[] {
   const key = (c: string, p: string) => `${c}\u0000${p}`;
   const spendBy = new Map<string, number>();
-  for (const s of spend) spendBy.set(key(s.channel, s.period), (spendBy.get(key(s.channel, s.period)) ?? 0) + s.spendCents);
+  for (const s of spend)
+    spendBy.set(key(s.channel, s.period), (spendBy.get(key(s.channel, s.period)) ?? 0) + s.spendCents);
   const seen = new Set<string>();
   const out: ChannelEconomics[] = [];
   const add = (r: ChannelPeriodInput) => {
@@ -64,7 +68,14 @@ export function channelEconomics(rows: readonly ChannelPeriodInput[], spend: rea
   for (const s of spend) {
     if (seen.has(key(s.channel, s.period))) continue;
     seen.add(key(s.channel, s.period));
-    add({ channel: s.channel, period: s.period, newAccounts: 0, marginToDateCents: 0, predictedCents: null, marginFirst12Cents: 0 });
+    add({
+      channel: s.channel,
+      period: s.period,
+      newAccounts: 0,
+      marginToDateCents: 0,
+      predictedCents: null,
+      marginFirst12Cents: 0,
+    });
   }
   return out.sort((x, y) => x.channel.localeCompare(y.channel) || x.period.localeCompare(y.period));
 }

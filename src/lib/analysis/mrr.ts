@@ -13,7 +13,13 @@ import type { MonthIndex } from "../months.js";
 export const MOVEMENTS = ["new", "expansion", "contraction", "churn", "reactivation"] as const;
 export type Movement = (typeof MOVEMENTS)[number];
 /** Codes stored in the Arrow table (1-based, 0 is never used). */
-export const MOVEMENT_CODE: Readonly<Record<Movement, number>> = { new: 1, expansion: 2, contraction: 3, churn: 4, reactivation: 5 };
+export const MOVEMENT_CODE: Readonly<Record<Movement, number>> = {
+  new: 1,
+  expansion: 2,
+  contraction: 3,
+  churn: 4,
+  reactivation: 5,
+};
 
 export interface MrrEvent {
   readonly month: MonthIndex;
@@ -28,14 +34,27 @@ export interface MrrEvent {
  * `months` ascending, `mrrCents` the MRR at each month's end; `asOfMonth` closes the series
  * (a churn is recorded in the month after the last month with MRR, if that month ≤ as-of).
  */
-export function mrrMovements(months: ArrayLike<MonthIndex>, mrrCents: ArrayLike<number>, asOfMonth: MonthIndex): MrrEvent[] {
+export function mrrMovements(
+  months: ArrayLike<MonthIndex>,
+  mrrCents: ArrayLike<number>,
+  asOfMonth: MonthIndex,
+): MrrEvent[] {
   const events: MrrEvent[] = [];
   let prevMonth = -Infinity;
   let prev = 0;
   let everActive = false;
   const push = (month: MonthIndex, mrr: number) => {
     if (mrr === prev) return;
-    const movement: Movement = prev === 0 ? (everActive ? "reactivation" : "new") : mrr === 0 ? "churn" : mrr > prev ? "expansion" : "contraction";
+    const movement: Movement =
+      prev === 0
+        ? everActive
+          ? "reactivation"
+          : "new"
+        : mrr === 0
+          ? "churn"
+          : mrr > prev
+            ? "expansion"
+            : "contraction";
     events.push({ month, mrrCents: mrr, deltaCents: mrr - prev, movement });
     if (mrr > 0) everActive = true;
     prev = mrr;

@@ -53,12 +53,22 @@ export function classesStatement(a: number, b: number): Statement {
   return {
     sql: `CREATE OR REPLACE TABLE accounts_abc AS
       WITH t AS (SELECT CAST(? AS DOUBLE) AS a, CAST(? AS DOUBLE) AS b), ${ks.map(classWindow).join(",\n")}
-      SELECT accounts.*, ${ks.map((k) => `CAST(c${k} AS TINYINT) AS c${k}`).join(", ")} FROM accounts JOIN c0 USING (idx) ${ks.slice(1).map((k) => `JOIN c${k} USING (idx)`).join(" ")} ORDER BY idx`,
+      SELECT accounts.*, ${ks.map((k) => `CAST(c${k} AS TINYINT) AS c${k}`).join(", ")} FROM accounts JOIN c0 USING (idx) ${ks
+        .slice(1)
+        .map((k) => `JOIN c${k} USING (idx)`)
+        .join(" ")} ORDER BY idx`,
     params: [a, b],
   };
 }
 
-const DIM_COLUMN: Readonly<Record<FilterDim, string>> = { industry: "industry", size: "size", region: "region", tier: "tier", channel: "channel", class: "c0" };
+const DIM_COLUMN: Readonly<Record<FilterDim, string>> = {
+  industry: "industry",
+  size: "size",
+  region: "region",
+  tier: "tier",
+  channel: "channel",
+  class: "c0",
+};
 
 /**
  * The one-row table `selection` holds what the user has selected: a filter code per dimension
@@ -84,7 +94,17 @@ export type SelectionColumn = keyof typeof SELECTION_COLUMNS;
 const SELECTION_NAMES = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
 
 /** What `selection` holds until set: all accounts, yearly cohorts, no search. */
-export const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1, g: 12, as_of: 0, search: "" };
+export const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = {
+  industry: -1,
+  size: -1,
+  region: -1,
+  tier: -1,
+  channel: -1,
+  class: -1,
+  g: 12,
+  as_of: 0,
+  search: "",
+};
 
 const SELECTION_RANGE: Readonly<Record<"INTEGER" | "VARCHAR", readonly [string, string]>> = {
   INTEGER: ["-2147483648", "2147483647"],
@@ -101,7 +121,8 @@ const literalOf = (v: SqlValue) => (typeof v === "string" ? `'${v.replaceAll("'"
  * statistics, so after these the plans hold for any value.
  */
 export const SELECTION_SETUP: readonly string[] = (() => {
-  const set = (value: (c: SelectionColumn) => string) => `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(${value(c)} AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
+  const set = (value: (c: SelectionColumn) => string) =>
+    `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(${value(c)} AS ${SELECTION_COLUMNS[c]})`).join(", ")}`;
   return [
     `CREATE TABLE selection AS SELECT ${SELECTION_NAMES.map((c) => `CAST(${SELECTION_RANGE[SELECTION_COLUMNS[c]][0]} AS ${SELECTION_COLUMNS[c]}) AS ${c}`).join(", ")}`,
     set((c) => SELECTION_RANGE[SELECTION_COLUMNS[c]][1]),
@@ -111,7 +132,10 @@ export const SELECTION_SETUP: readonly string[] = (() => {
 
 /** Sets every column of `selection` (always the same text, so a client prepares it once). */
 export function selectionUpdate(values: Readonly<Record<SelectionColumn, SqlValue>>): Statement {
-  return { sql: `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`, params: SELECTION_NAMES.map((c) => values[c]) };
+  return {
+    sql: `UPDATE selection SET ${SELECTION_NAMES.map((c) => `${c} = CAST(? AS ${SELECTION_COLUMNS[c]})`).join(", ")}`,
+    params: SELECTION_NAMES.map((c) => values[c]),
+  };
 }
 
 /**
@@ -261,7 +285,12 @@ export function classMigration(filters: FilterCodes, from: 1 | 2 | 3): Statement
   };
 }
 
-export const SORT_COLUMNS = { revenue: "rev0", value: "coalesce(clv, -1e300)", margin: "margin0", mrr: "mrr_now" } as const;
+export const SORT_COLUMNS = {
+  revenue: "rev0",
+  value: "coalesce(clv, -1e300)",
+  margin: "margin0",
+  mrr: "mrr_now",
+} as const;
 export type SortKey = keyof typeof SORT_COLUMNS;
 
 /**
@@ -278,7 +307,11 @@ export function accountList(filters: FilterCodes, search: string, sort: SortKey,
       ? "SELECT * FROM fa"
       : "SELECT fa.* FROM fa JOIN names n USING (idx), selection s WHERE contains(lower(n.account_name), lower(s.search)) OR contains(lower(n.account_id), lower(s.search))";
   const order = SORT_COLUMNS[sort];
-  const w = withFiltered(filters, `, hits AS (${hits}), top AS (SELECT * FROM hits ORDER BY ${order} DESC, idx LIMIT ${limit})`, search === "" ? {} : { search });
+  const w = withFiltered(
+    filters,
+    `, hits AS (${hits}), top AS (SELECT * FROM hits ORDER BY ${order} DESC, idx LIMIT ${limit})`,
+    search === "" ? {} : { search },
+  );
   return {
     sql: `${w.sql} SELECT n.account_id, n.account_name, top.industry, top.size, top.region, top.tier, top.channel, CAST(top.c0 AS INTEGER) AS class,
         CAST(top.rev0 AS DOUBLE) AS revenue_cents, CAST(top.margin0 AS DOUBLE) AS margin_cents, CAST(top.mrr_now AS DOUBLE) AS mrr_cents,
@@ -289,7 +322,14 @@ export function accountList(filters: FilterCodes, search: string, sort: SortKey,
   };
 }
 
-export const SEGMENT_COLUMN: Readonly<Record<SegmentDim, string>> = { industry: "industry", size: "size", region: "region", tier: "tier", channel: "channel", key_account: "key_account" };
+export const SEGMENT_COLUMN: Readonly<Record<SegmentDim, string>> = {
+  industry: "industry",
+  size: "size",
+  region: "region",
+  tier: "tier",
+  channel: "channel",
+  key_account: "key_account",
+};
 
 /** Per segment value: accounts, active, T12M revenue and margin, 12-month logo retention, predicted value. */
 export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
@@ -371,7 +411,11 @@ export function channelYears(filters: FilterCodes): Statement {
 /** Accounts filtered, for the scatter: count first; when large, a binned version. */
 export function marginCount(filters: FilterCodes): Statement {
   const w = withFiltered(filters);
-  return { sql: `${w.sql} SELECT CAST(count(*) AS INTEGER) AS n FROM fa WHERE rev0 <> 0 OR cts0 > 0`, params: [], selection: w.selection };
+  return {
+    sql: `${w.sql} SELECT CAST(count(*) AS INTEGER) AS n FROM fa WHERE rev0 <> 0 OR cts0 > 0`,
+    params: [],
+    selection: w.selection,
+  };
 }
 
 export function marginPoints(filters: FilterCodes): Statement {
@@ -414,9 +458,15 @@ export function accountDetail(accountId: string): Statement {
 }
 
 export function accountEvents(idx: number): Statement {
-  return { sql: `SELECT CAST(month AS INTEGER) AS month, CAST(mrr AS DOUBLE) AS mrr_cents, CAST(delta AS DOUBLE) AS delta_cents, CAST(movement AS INTEGER) AS movement FROM mrr WHERE idx = CAST(? AS INTEGER) ORDER BY month`, params: [idx] };
+  return {
+    sql: `SELECT CAST(month AS INTEGER) AS month, CAST(mrr AS DOUBLE) AS mrr_cents, CAST(delta AS DOUBLE) AS delta_cents, CAST(movement AS INTEGER) AS movement FROM mrr WHERE idx = CAST(? AS INTEGER) ORDER BY month`,
+    params: [idx],
+  };
 }
 
 export function accountNps(idx: number): Statement {
-  return { sql: `SELECT CAST(month AS INTEGER) AS month, CAST(score AS INTEGER) AS score FROM nps WHERE idx = CAST(? AS INTEGER) ORDER BY month`, params: [idx] };
+  return {
+    sql: `SELECT CAST(month AS INTEGER) AS month, CAST(score AS INTEGER) AS score FROM nps WHERE idx = CAST(? AS INTEGER) ORDER BY month`,
+    params: [idx],
+  };
 }

@@ -59,7 +59,8 @@ export function encodeState(state: PageState, domain: StateDomain): string {
     if (v !== undefined) p.set(dim, v);
   }
   if (state.grain !== domain.defaults.grain) p.set("grain", state.grain);
-  if (state.abc[0] !== domain.defaults.abc[0] || state.abc[1] !== domain.defaults.abc[1]) p.set("abc", `${state.abc[0]}-${state.abc[1]}`);
+  if (state.abc[0] !== domain.defaults.abc[0] || state.abc[1] !== domain.defaults.abc[1])
+    p.set("abc", `${state.abc[0]}-${state.abc[1]}`);
   if (state.by !== domain.defaults.by) p.set("by", state.by);
   if (state.account !== null) p.set("account", state.account);
   const text = p.toString();
@@ -73,7 +74,9 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
   if ([...p.keys()].length === 0) return { state: base, notes };
   const version = p.get("v");
   if (version !== String(STATE_VERSION)) {
-    notes.push(`This link was made for another version of the page (v=${version ?? "none"}); showing the default view.`);
+    notes.push(
+      `This link was made for another version of the page (v=${version ?? "none"}); showing the default view.`,
+    );
     return { state: base, notes };
   }
   const filters: Partial<Record<FilterDim, string>> = {};
@@ -82,7 +85,10 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     if (v === null) continue;
     const allowed: readonly string[] = dim === "class" ? CLASSES : domain.values[dim];
     if (allowed.includes(v)) filters[dim] = v;
-    else notes.push(`The link's ${dim} "${v}" is not in this data; showing all ${dim === "class" ? "classes" : `${dim} values`}.`);
+    else
+      notes.push(
+        `The link's ${dim} "${v}" is not in this data; showing all ${dim === "class" ? "classes" : `${dim} values`}.`,
+      );
   }
   let grain = base.grain;
   const g = p.get("grain");
@@ -97,7 +103,10 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     const a = m ? Number(m[1]) : NaN;
     const b = m ? Number(m[2]) : NaN;
     if (m && a > 0 && b > a && b <= 100) abc = [a, b];
-    else notes.push(`The link's ABC thresholds "${t}" are invalid; showing ${abc[0]} / ${abc[1] - abc[0]} / ${100 - abc[1]}.`);
+    else
+      notes.push(
+        `The link's ABC thresholds "${t}" are invalid; showing ${abc[0]} / ${abc[1] - abc[0]} / ${100 - abc[1]}.`,
+      );
   }
   let by = base.by;
   const s = p.get("by");

@@ -8,7 +8,13 @@ export interface OverviewData {
   readonly asOf: string;
   readonly asOfSource: "config" | "data";
   readonly currency: string;
-  readonly sources: ReadonlyArray<{ extract: string; file: string; rowsRead: number; accepted: number; quarantined: number }>;
+  readonly sources: ReadonlyArray<{
+    extract: string;
+    file: string;
+    rowsRead: number;
+    accepted: number;
+    quarantined: number;
+  }>;
   /** What the data supports (src/lib/page-coverage.ts): figures for data not provided are left out. */
   readonly coverage: DataCoverage;
   readonly kpis: OverviewMetrics;
@@ -23,5 +29,11 @@ export interface OverviewData {
     readonly annualDiscountRate: number;
   } | null;
   /** One entry per month, "YYYY-MM", oldest first. */
-  readonly trend: { month: string[]; revenueCents: number[]; arrCents: number[]; activeAccounts: number[]; orders: number[] };
+  readonly trend: {
+    month: string[];
+    revenueCents: number[];
+    arrCents: number[];
+    activeAccounts: number[];
+    orders: number[];
+  };
 }

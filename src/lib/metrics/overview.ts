@@ -50,7 +50,11 @@ export interface OverviewMetrics {
   readonly cacCents: number | null;
   readonly ltvToCac: number | null;
   readonly paybackMonths: number | null;
-  readonly concentration: { readonly topAccounts: number; readonly billedAccounts: number; readonly topShare: number | null };
+  readonly concentration: {
+    readonly topAccounts: number;
+    readonly billedAccounts: number;
+    readonly topShare: number | null;
+  };
 }
 
 export interface MonthlyTrend {
@@ -60,14 +64,21 @@ export interface MonthlyTrend {
   readonly activeAccounts: number[];
 }
 
-export function overviewMetrics(accounts: AccountColumns, rows: AccountMonthColumns, spend: SpendColumns, asOfMonth: MonthIndex): OverviewMetrics {
+export function overviewMetrics(
+  accounts: AccountColumns,
+  rows: AccountMonthColumns,
+  spend: SpendColumns,
+  asOfMonth: MonthIndex,
+): OverviewMetrics {
   const n = accounts.length;
   const mrrNow = new Float64Array(n);
   const revCur = new Float64Array(n);
   const revPrev = new Float64Array(n);
   const activeNow = new Uint8Array(n);
   const activeYearAgo = new Uint8Array(n);
-  let cogs = 0, costToServe = 0, invoices = 0;
+  let cogs = 0,
+    costToServe = 0,
+    invoices = 0;
   const billed = new Uint8Array(n);
   const first = asOfMonth - 11;
   const prevFirst = asOfMonth - 23;
@@ -96,8 +107,17 @@ export function overviewMetrics(accounts: AccountColumns, rows: AccountMonthColu
     }
   }
 
-  let activeAccounts = 0, mrr = 0, t12m = 0, prior = 0, startActive = 0, retained = 0, billedAccounts = 0;
-  let nrrNum = 0, grrNum = 0, rrDen = 0, newAccounts = 0;
+  let activeAccounts = 0,
+    mrr = 0,
+    t12m = 0,
+    prior = 0,
+    startActive = 0,
+    retained = 0,
+    billedAccounts = 0;
+  let nrrNum = 0,
+    grrNum = 0,
+    rrDen = 0,
+    newAccounts = 0;
   const positiveRevenue: number[] = [];
   for (let a = 0; a < n; a++) {
     activeAccounts += activeNow[a];
@@ -126,17 +146,25 @@ export function overviewMetrics(accounts: AccountColumns, rows: AccountMonthColu
   const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
   const grossMargin = ratio(t12m - cogs - costToServe, t12m);
   const logoChurn = startActive > 0 ? 1 - retained / startActive : null;
-  const retentionYears = logoChurn === null ? null : logoChurn > 1 / MAX_RETENTION_YEARS ? 1 / logoChurn : MAX_RETENTION_YEARS;
+  const retentionYears =
+    logoChurn === null ? null : logoChurn > 1 / MAX_RETENTION_YEARS ? 1 / logoChurn : MAX_RETENTION_YEARS;
   const averageSale = ratio(t12m, invoices);
   const salesPerYear = ratio(invoices, billedAccounts);
-  const simpleLtv = averageSale !== null && salesPerYear !== null && retentionYears !== null ? averageSale * salesPerYear * retentionYears : null;
+  const simpleLtv =
+    averageSale !== null && salesPerYear !== null && retentionYears !== null
+      ? averageSale * salesPerYear * retentionYears
+      : null;
   const simpleClv = simpleLtv !== null && grossMargin !== null ? simpleLtv * grossMargin : null;
   const cac = ratio(spendT12m, newAccounts);
-  const monthlyMarginPerAccount = averageSale !== null && salesPerYear !== null && grossMargin !== null ? (averageSale * salesPerYear * grossMargin) / 12 : null;
+  const monthlyMarginPerAccount =
+    averageSale !== null && salesPerYear !== null && grossMargin !== null
+      ? (averageSale * salesPerYear * grossMargin) / 12
+      : null;
 
   positiveRevenue.sort((x, y) => y - x);
   const topAccounts = Math.ceil(TOP_SHARE * positiveRevenue.length);
-  let topRevenue = 0, allPositive = 0;
+  let topRevenue = 0,
+    allPositive = 0;
   for (let i = 0; i < positiveRevenue.length; i++) {
     allPositive += positiveRevenue[i];
     if (i < topAccounts) topRevenue += positiveRevenue[i];
@@ -167,7 +195,10 @@ export function overviewMetrics(accounts: AccountColumns, rows: AccountMonthColu
     spendT12mCents: spendT12m,
     cacCents: cac,
     ltvToCac: simpleClv !== null && cac !== null && cac > 0 ? simpleClv / cac : null,
-    paybackMonths: cac !== null && monthlyMarginPerAccount !== null && monthlyMarginPerAccount > 0 ? cac / monthlyMarginPerAccount : null,
+    paybackMonths:
+      cac !== null && monthlyMarginPerAccount !== null && monthlyMarginPerAccount > 0
+        ? cac / monthlyMarginPerAccount
+        : null,
     concentration: { topAccounts, billedAccounts: positiveRevenue.length, topShare: ratio(topRevenue, allPositive) },
   };
 }
@@ -176,7 +207,12 @@ export function overviewMetrics(accounts: AccountColumns, rows: AccountMonthColu
  * Revenue, MRR and active accounts for every month from `fromMonth` to `asOfMonth`, with
  * the same activity rule as `overviewMetrics`. Rows must be sorted by account, then month.
  */
-export function monthlyTrend(accounts: AccountColumns, rows: AccountMonthColumns, fromMonth: MonthIndex, asOfMonth: MonthIndex): MonthlyTrend {
+export function monthlyTrend(
+  accounts: AccountColumns,
+  rows: AccountMonthColumns,
+  fromMonth: MonthIndex,
+  asOfMonth: MonthIndex,
+): MonthlyTrend {
   const length = Math.max(0, asOfMonth - fromMonth + 1);
   const revenue = new Array<number>(length).fill(0);
   const mrr = new Array<number>(length).fill(0);
@@ -219,5 +255,10 @@ export function monthlyTrend(accounts: AccountColumns, rows: AccountMonthColumns
     running += active[k];
     activeAccounts.push(running);
   }
-  return { month: Array.from({ length }, (_, k) => fromMonth + k), revenueCents: revenue, mrrCents: mrr, activeAccounts };
+  return {
+    month: Array.from({ length }, (_, k) => fromMonth + k),
+    revenueCents: revenue,
+    mrrCents: mrr,
+    activeAccounts,
+  };
 }

@@ -31,7 +31,11 @@ export interface PurchaseMetrics {
 }
 
 /** T12M purchase figures over the transactional accounts. */
-export function purchaseMetrics(accounts: Pick<AccountColumns, "length" | "businessModel">, rows: Pick<AccountMonthColumns, "length" | "account" | "month" | "revenueCents" | "invoices">, asOfMonth: MonthIndex): PurchaseMetrics {
+export function purchaseMetrics(
+  accounts: Pick<AccountColumns, "length" | "businessModel">,
+  rows: Pick<AccountMonthColumns, "length" | "account" | "month" | "revenueCents" | "invoices">,
+  asOfMonth: MonthIndex,
+): PurchaseMetrics {
   const orders = new Float64Array(accounts.length);
   let revenue = 0;
   for (let i = 0; i < rows.length; i++) {
@@ -41,7 +45,9 @@ export function purchaseMetrics(accounts: Pick<AccountColumns, "length" | "busin
     orders[a] += rows.invoices[i];
     revenue += rows.revenueCents[i];
   }
-  let buyers = 0, repeat = 0, total = 0;
+  let buyers = 0,
+    repeat = 0,
+    total = 0;
   for (let a = 0; a < accounts.length; a++) {
     total += orders[a];
     if (orders[a] >= 1) buyers++;
@@ -108,7 +114,14 @@ export function purchaseCohorts(
     const base = byPeriod?.get(0)?.revenue ?? 0;
     for (let p = 0; p < periods(cs); p++) {
       const cell = byPeriod?.get(p);
-      out.push({ cohort: cs, period: p, size: sizes.get(cs)!, buyers: cell?.buyers.size ?? 0, revenue_cents: cell?.revenue ?? 0, base_cents: base });
+      out.push({
+        cohort: cs,
+        period: p,
+        size: sizes.get(cs)!,
+        buyers: cell?.buyers.size ?? 0,
+        revenue_cents: cell?.revenue ?? 0,
+        base_cents: base,
+      });
     }
   }
   return out;

@@ -70,7 +70,10 @@ export function bgnbdGroupedLogLik(p: BgnbdParams, g: GroupedRfm, grad?: Float64
   const la = Math.log(a);
   const lalpha = Math.log(alpha);
   let ll = 0;
-  let gr = 0, gal = 0, ga = 0, gb = 0;
+  let gr = 0,
+    gal = 0,
+    ga = 0,
+    gb = 0;
   const wantGrad = grad !== undefined;
   for (let i = 0; i < g.size; i++) {
     const x = g.x[i];
@@ -122,7 +125,9 @@ export function bgnbdLogLikPerCustomer(p: BgnbdParams, data: RfmColumns): Float6
   const out = new Float64Array(n);
   const lb0 = lbeta(a, b);
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    const x = data.frequency[i],
+      tx = data.recency[i],
+      T = data.T[i];
     checkRfmRow(i, x, tx, T);
     const c = lgamma(r + x) - lgamma(r) + r * Math.log(alpha);
     const t1 = lbeta(a, b + x) - lb0 + c - (r + x) * Math.log(alpha + T);
@@ -151,12 +156,21 @@ export function fitBgnbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): 
     meanX += (g.weight[i] * g.x[i]) / g.total;
   }
   const scale = Math.max(meanT, 1e-3) / Math.max(meanX + 0.5, 0.5); // α ≈ r / (purchase rate)
-  const toP = (th: Float64Array): BgnbdParams => ({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), a: Math.exp(th[2]), b: Math.exp(th[3]) });
+  const toP = (th: Float64Array): BgnbdParams => ({
+    r: Math.exp(th[0]),
+    alpha: Math.exp(th[1]),
+    a: Math.exp(th[2]),
+    b: Math.exp(th[3]),
+  });
   const ll = (th: Float64Array) => bgnbdGroupedLogLik(toP(th), g);
   const grad = (th: Float64Array, out: Float64Array) => bgnbdGroupedLogLik(toP(th), g, out);
   const fit = fitOnLogScale(
     ll,
-    [[1, scale, 1, 1], [0.3, 0.3 * scale, 0.5, 3], [3, 3 * scale, 2, 0.5]],
+    [
+      [1, scale, 1, 1],
+      [0.3, 0.3 * scale, 0.5, 3],
+      [3, 3 * scale, 2, 0.5],
+    ],
     opts,
     grad,
     "bfgs",
@@ -186,10 +200,13 @@ export function bgnbdExpectedPurchases(p: BgnbdParams, t: number): number {
  */
 function expectedPurchasesNearAOne(p: BgnbdParams, z: number): number {
   const { r, a, b } = p;
-  const C = a + b - 1, e1 = C - r;
+  const C = a + b - 1,
+    e1 = C - r;
   const L = Math.log1p(-z);
   const first = Math.abs(a - 1) < 1e-12 ? -L : -Math.expm1((a - 1) * L) / (a - 1);
-  let d = e1 / C, zn = z, sum = 0;
+  let d = e1 / C,
+    zn = z,
+    sum = 0;
   for (let n = 1; n < 10_000_000; n++) {
     const t = d * zn;
     sum += t;
@@ -242,7 +259,9 @@ export function bgnbdConditionalExpectedPurchases(p: BgnbdParams, t: number, dat
   const n = data.frequency.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    const x = data.frequency[i],
+      tx = data.recency[i],
+      T = data.T[i];
     checkRfmRow(i, x, tx, T);
     out[i] = bgnbdProbabilityAliveOne(p, x, tx, T) * bgnbdExpectedPurchasesIfAlive(p, t, x, T);
   }
@@ -255,14 +274,20 @@ export function bgnbdConditionalExpectedPurchases(p: BgnbdParams, t: number, dat
  * after each repeat purchase the customer leaves with probability p. `T[i]` is customer i's
  * observation length. Returns frequency, recency and T.
  */
-export function simulateBgnbd(rng: Rng, p: BgnbdParams, T: Column): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
+export function simulateBgnbd(
+  rng: Rng,
+  p: BgnbdParams,
+  T: Column,
+): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
   const n = T.length;
   const frequency = new Float64Array(n);
   const recency = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const lambda = drawGamma(rng, p.r, p.alpha);
     const drop = drawBeta(rng, p.a, p.b);
-    let t = 0, x = 0, tx = 0;
+    let t = 0,
+      x = 0,
+      tx = 0;
     for (;;) {
       t += exponential(rng, lambda);
       if (t > T[i]) break;

@@ -14,7 +14,11 @@ export interface CsvTable {
 
 /** Error with the file position of a bad value (line is 1-based, the header being line 1). */
 export class CsvError extends Error {
-  constructor(message: string, readonly line?: number, readonly column?: string) {
+  constructor(
+    message: string,
+    readonly line?: number,
+    readonly column?: string,
+  ) {
     super(message);
     this.name = "CsvError";
   }
@@ -55,7 +59,8 @@ export function parseCsv(text: string): CsvTable {
   for (let i = h + 1; i < all.length; i++) {
     if (all[i].trim() === "") continue;
     const f = splitLine(all[i]);
-    if (f.length !== header.length) throw new CsvError(`line ${i + 1}: expected ${header.length} fields, found ${f.length}`, i + 1);
+    if (f.length !== header.length)
+      throw new CsvError(`line ${i + 1}: expected ${header.length} fields, found ${f.length}`, i + 1);
     rows.push(f);
     lines.push(i + 1);
   }
@@ -79,7 +84,8 @@ export function findColumn(t: CsvTable, aliases: readonly string[]): number {
 /** Index of a required column; throws naming the accepted names when it is missing. */
 export function requireColumn(t: CsvTable, aliases: readonly string[]): number {
   const i = findColumn(t, aliases);
-  if (i < 0) throw new CsvError(`missing column: ${aliases.join(" or ")} (header: ${t.header.join(",")})`, 1, aliases[0]);
+  if (i < 0)
+    throw new CsvError(`missing column: ${aliases.join(" or ")} (header: ${t.header.join(",")})`, 1, aliases[0]);
   return i;
 }
 
@@ -87,14 +93,19 @@ export function requireColumn(t: CsvTable, aliases: readonly string[]): number {
  * A numeric column as Float64Array. Every value must be a finite number; `check` may add a
  * rule (return an error text). Errors read "line 12, column recency: …".
  */
-export function numericColumn(t: CsvTable, aliases: readonly string[], check?: (v: number, row: number) => string | undefined): Float64Array {
+export function numericColumn(
+  t: CsvTable,
+  aliases: readonly string[],
+  check?: (v: number, row: number) => string | undefined,
+): Float64Array {
   const c = requireColumn(t, aliases);
   const name = t.header[c];
   const out = new Float64Array(t.rows.length);
   for (let r = 0; r < t.rows.length; r++) {
     const s = t.rows[r][c];
     const v = s === "" ? NaN : Number(s);
-    if (!Number.isFinite(v)) throw new CsvError(`line ${t.lines[r]}, column ${name}: not a number: "${s}"`, t.lines[r], name);
+    if (!Number.isFinite(v))
+      throw new CsvError(`line ${t.lines[r]}, column ${name}: not a number: "${s}"`, t.lines[r], name);
     const msg = check?.(v, r);
     if (msg) throw new CsvError(`line ${t.lines[r]}, column ${name}: ${msg}`, t.lines[r], name);
     out[r] = v;
@@ -109,7 +120,11 @@ export function textColumn(t: CsvTable, aliases: readonly string[]): string[] {
 }
 
 /** Formats rows as CSV text with a header; numbers printed with up to `digits` significant digits. */
-export function formatCsv(header: readonly string[], columns: ReadonlyArray<ArrayLike<string | number>>, digits = 10): string {
+export function formatCsv(
+  header: readonly string[],
+  columns: ReadonlyArray<ArrayLike<string | number>>,
+  digits = 10,
+): string {
   const n = columns.length ? columns[0].length : 0;
   const fmt = (v: string | number) => {
     if (typeof v === "number") return Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : "";

@@ -44,11 +44,13 @@ export interface GroupedRfm {
 
 /** Throws a RangeError naming the row (0-based) and column when an RFM entry is invalid. */
 export function checkRfmRow(i: number, x: number, tx: number, T: number): void {
-  if (!Number.isInteger(x) || x < 0) throw new RangeError(`invalid frequency at row ${i}: ${x} (must be a non-negative integer)`);
+  if (!Number.isInteger(x) || x < 0)
+    throw new RangeError(`invalid frequency at row ${i}: ${x} (must be a non-negative integer)`);
   if (!(tx >= 0) || !Number.isFinite(tx)) throw new RangeError(`invalid recency at row ${i}: ${tx} (must be ≥ 0)`);
   if (!(T >= 0) || !Number.isFinite(T)) throw new RangeError(`invalid T at row ${i}: ${T} (must be ≥ 0)`);
   if (tx > T) throw new RangeError(`invalid recency at row ${i}: recency ${tx} > T ${T}`);
-  if (x > 0 && T === 0) throw new RangeError(`invalid T at row ${i}: ${x} repeat purchases in an observation of length T = 0`);
+  if (x > 0 && T === 0)
+    throw new RangeError(`invalid T at row ${i}: ${x} repeat purchases in an observation of length T = 0`);
 }
 
 /**
@@ -60,13 +62,18 @@ export function checkRfmRow(i: number, x: number, tx: number, T: number): void {
 export function checkFitData(g: GroupedRfm, model: string): void {
   if (g.total === 0) throw new RangeError("invalid data: no customers");
   if (g.total < 2) throw new RangeError(`invalid data: a single customer; ${model} needs a population of customers`);
-  let repeat = 0, observed = 0;
+  let repeat = 0,
+    observed = 0;
   for (let i = 0; i < g.size; i++) {
     if (g.x[i] > 0) repeat += g.weight[i];
     if (g.T[i] > 0) observed += g.weight[i];
   }
-  if (observed === 0) throw new RangeError(`invalid data: every customer has T = 0 (no time observed); ${model} cannot be fitted`);
-  if (repeat === 0) throw new RangeError(`invalid data: no customer made a repeat purchase (all frequencies are 0); ${model} cannot estimate purchase rates or dropout`);
+  if (observed === 0)
+    throw new RangeError(`invalid data: every customer has T = 0 (no time observed); ${model} cannot be fitted`);
+  if (repeat === 0)
+    throw new RangeError(
+      `invalid data: no customer made a repeat purchase (all frequencies are 0); ${model} cannot estimate purchase rates or dropout`,
+    );
 }
 
 /**
@@ -76,7 +83,9 @@ export function checkFitData(g: GroupedRfm, model: string): void {
 export function groupRfm(data: RfmColumns, weights?: Column): GroupedRfm {
   const n = data.frequency.length;
   if (data.recency.length !== n || data.T.length !== n || (weights && weights.length !== n))
-    throw new RangeError(`invalid columns: lengths differ (frequency ${n}, recency ${data.recency.length}, T ${data.T.length})`);
+    throw new RangeError(
+      `invalid columns: lengths differ (frequency ${n}, recency ${data.recency.length}, T ${data.T.length})`,
+    );
   const tMap = new Map<number, number>();
   const txMap = new Map<number, number>();
   const tValues: number[] = [];

@@ -42,10 +42,12 @@ export function fitOnLogScale(
   gradient?: ObjectiveWithGradient,
   defaultMethod: OptimizerMethod = "nelder-mead+bfgs",
 ): RawFit {
-  const logStarts = (opts.starts ?? starts).map((s) => s.map((v) => {
-    if (!(v > 0)) throw new RangeError(`invalid start value ${v}: parameters must be positive`);
-    return Math.log(v);
-  }));
+  const logStarts = (opts.starts ?? starts).map((s) =>
+    s.map((v) => {
+      if (!(v > 0)) throw new RangeError(`invalid start value ${v}: parameters must be positive`);
+      return Math.log(v);
+    }),
+  );
   const res = maximize(logLik, logStarts, { method: opts.method ?? defaultMethod, gradient });
   const values = Array.from(res.theta, Math.exp);
   const out: RawFit = { values, logLik: res.value };
@@ -63,7 +65,10 @@ export function fitOnLogScale(
 }
 
 /** Builds the frozen parameter object `{ name: value, …, logLik, se, covLog }`. */
-export function freezeParams<K extends string>(names: readonly K[], fit: RawFit): Readonly<Record<K, number>> & { readonly logLik: number } & FitUncertainty<K> {
+export function freezeParams<K extends string>(
+  names: readonly K[],
+  fit: RawFit,
+): Readonly<Record<K, number>> & { readonly logLik: number } & FitUncertainty<K> {
   const obj: Record<string, unknown> = {};
   names.forEach((k, i) => (obj[k] = fit.values[i]));
   obj.logLik = fit.logLik;

@@ -20,9 +20,9 @@ export interface GammaGammaParams {
 }
 
 export type GammaGammaFit = GammaGammaParams & { readonly logLik: number } & FitUncertainty<"p" | "q" | "gamma"> & {
-  /** Repeat customers left out of the fit because their mean spend is $0 (absent when none). */
-  readonly excludedZeroSpend?: number;
-};
+    /** Repeat customers left out of the fit because their mean spend is $0 (absent when none). */
+    readonly excludedZeroSpend?: number;
+  };
 
 export const GAMMAGAMMA_PARAM_NAMES = ["p", "q", "gamma"] as const;
 
@@ -39,12 +39,16 @@ export interface SpendColumns {
  */
 function groupSpend(data: SpendColumns): { x: Float64Array; z: Float64Array; w: Float64Array; zeroSpend: number } {
   const n = data.frequency.length;
-  if (data.monetaryValue.length !== n) throw new RangeError("invalid columns: frequency and monetary value lengths differ");
+  if (data.monetaryValue.length !== n)
+    throw new RangeError("invalid columns: frequency and monetary value lengths differ");
   const map = new Map<string, number>();
-  const xs: number[] = [], zs: number[] = [], ws: number[] = [];
+  const xs: number[] = [],
+    zs: number[] = [],
+    ws: number[] = [];
   let zeroSpend = 0;
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], z = data.monetaryValue[i];
+    const x = data.frequency[i],
+      z = data.monetaryValue[i];
     if (!Number.isInteger(x) || x < 0) throw new RangeError(`invalid frequency at row ${i}: ${x}`);
     if (x === 0) continue;
     if (z === 0) {
@@ -69,8 +73,17 @@ function logLikGrouped(pr: GammaGammaParams, g: { x: Float64Array; z: Float64Arr
   const c = -lgamma(q) + q * Math.log(gamma);
   let ll = 0;
   for (let i = 0; i < g.x.length; i++) {
-    const x = g.x[i], z = g.z[i], px = p * x;
-    ll += g.w[i] * (lgamma(px + q) - lgamma(px) + c + (px - 1) * Math.log(z) + px * Math.log(x) - (px + q) * Math.log(gamma + x * z));
+    const x = g.x[i],
+      z = g.z[i],
+      px = p * x;
+    ll +=
+      g.w[i] *
+      (lgamma(px + q) -
+        lgamma(px) +
+        c +
+        (px - 1) * Math.log(z) +
+        px * Math.log(x) -
+        (px + q) * Math.log(gamma + x * z));
   }
   return ll;
 }
@@ -87,14 +100,24 @@ export function gammaGammaLogLik(params: GammaGammaParams, data: SpendColumns): 
 /** Maximum-likelihood p, q, γ on customers with x > 0 (zbar must be > 0 for them). */
 export function fitGammaGamma(data: SpendColumns, opts: FitOptions = {}): GammaGammaFit {
   const g = groupSpend(data);
-  if (g.x.length === 0) throw new RangeError(`invalid data: no repeat customers (frequency > 0) with a positive spend${g.zeroSpend ? ` (${g.zeroSpend} with $0 excluded)` : ""}`);
+  if (g.x.length === 0)
+    throw new RangeError(
+      `invalid data: no repeat customers (frequency > 0) with a positive spend${g.zeroSpend ? ` (${g.zeroSpend} with $0 excluded)` : ""}`,
+    );
   let customers = 0;
   for (let i = 0; i < g.w.length; i++) customers += g.w[i];
   // One customer, or one mean spend shared by all: the likelihood rises without bound as the
   // spread within and between customers shrinks (p, q → ∞), so any "fit" is an artefact.
-  if (customers < 2) throw new RangeError("invalid data: a single repeat customer; Gamma-Gamma needs at least 2 to separate within- and between-customer spread");
-  if (g.z.every((z) => z === g.z[0])) throw new RangeError(`invalid data: every repeat customer has the same mean spend (${g.z[0]}); Gamma-Gamma cannot be fitted to spend without variation`);
-  let mean = 0, tot = 0;
+  if (customers < 2)
+    throw new RangeError(
+      "invalid data: a single repeat customer; Gamma-Gamma needs at least 2 to separate within- and between-customer spread",
+    );
+  if (g.z.every((z) => z === g.z[0]))
+    throw new RangeError(
+      `invalid data: every repeat customer has the same mean spend (${g.z[0]}); Gamma-Gamma cannot be fitted to spend without variation`,
+    );
+  let mean = 0,
+    tot = 0;
   for (let i = 0; i < g.x.length; i++) {
     mean += g.w[i] * g.z[i];
     tot += g.w[i];
@@ -102,7 +125,15 @@ export function fitGammaGamma(data: SpendColumns, opts: FitOptions = {}): GammaG
   mean /= tot;
   const ll = (th: Float64Array) => logLikGrouped({ p: Math.exp(th[0]), q: Math.exp(th[1]), gamma: Math.exp(th[2]) }, g);
   // With q = 3, the population mean p γ/(q − 1) equals the sample mean at γ = 2 · mean / p.
-  const fit = fitOnLogScale(ll, [[1, 3, (2 * mean) / 1], [5, 3, (2 * mean) / 5], [2, 10, (9 * mean) / 2]], opts);
+  const fit = fitOnLogScale(
+    ll,
+    [
+      [1, 3, (2 * mean) / 1],
+      [5, 3, (2 * mean) / 5],
+      [2, 10, (9 * mean) / 2],
+    ],
+    opts,
+  );
   const out = freezeParams(GAMMAGAMMA_PARAM_NAMES, fit) as GammaGammaFit;
   return g.zeroSpend > 0 ? Object.freeze({ ...out, excludedZeroSpend: g.zeroSpend }) : out;
 }

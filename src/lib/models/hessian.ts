@@ -61,8 +61,7 @@ export function hessianFromGradient(fg: ObjectiveWithGradient, x: ArrayLike<numb
     t[i] = x[i];
     for (let j = 0; j < n; j++) H[j][i] = (gp[j] - gm[j]) / (2 * h);
   }
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
   return H;
 }
 

@@ -21,7 +21,7 @@ function series(a: number, b: number, c: number, z: number): number {
   let term = 1;
   let sum = 1;
   for (let n = 0; n < MAX_TERMS; n++) {
-    term *= ((a + n) * (b + n)) / ((c + n) * (n + 1)) * z;
+    term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
     sum += term;
     if (term === 0) return sum;
     // Stop when the tail is negligible. The term ratio ρₙ = (a+n)(b+n)z/((c+n)(n+1)) tends to
@@ -29,7 +29,8 @@ function series(a: number, b: number, c: number, z: number): number {
     if (Math.abs(term) <= 1e-16 * Math.abs(sum)) {
       const m = n + 1;
       const rho = Math.max(Math.abs((((a + m) * (b + m)) / ((c + m) * (m + 1))) * z), Math.abs(z));
-      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= 1e-16 * Math.abs(sum) && (a + m) * (b + m) * (c + m) > 0) return sum;
+      if (rho < 1 && (Math.abs(term) * rho) / (1 - rho) <= 1e-16 * Math.abs(sum) && (a + m) * (b + m) * (c + m) > 0)
+        return sum;
     }
   }
   throw new RangeError(`hyp2f1(${a}, ${b}; ${c}; ${z}): series did not converge in ${MAX_TERMS} terms`);

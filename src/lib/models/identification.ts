@@ -36,7 +36,8 @@ export interface IdentificationOptions {
   readonly flatDirectionLimit?: number;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4))));
+const fmt = (v: number) =>
+  Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
 
 export function checkIdentification<K extends string>(
   names: readonly K[],
@@ -47,18 +48,28 @@ export function checkIdentification<K extends string>(
   const sym = (k: K) => opts.symbols?.[k] ?? k;
   let unusable = false;
   if (!Number.isFinite(fit.logLik) || names.some((k) => !(Number.isFinite(fit[k]) && fit[k] > 0))) {
-    return { weak: true, unusable: true, warnings: [`The fit did not reach finite parameter values (${names.map((k) => `${sym(k)} = ${fit[k]}`).join(", ")}; log-likelihood ${fit.logLik}).`] };
+    return {
+      weak: true,
+      unusable: true,
+      warnings: [
+        `The fit did not reach finite parameter values (${names.map((k) => `${sym(k)} = ${fit[k]}`).join(", ")}; log-likelihood ${fit.logLik}).`,
+      ],
+    };
   }
   for (const k of names) {
     const [lo, hi] = opts.bounds?.[k] ?? DEFAULT_BOUNDS;
     if (fit[k] < lo || fit[k] > hi) {
       unusable = true;
-      warnings.push(`${sym(k)} = ${fmt(fit[k])} is at the edge of its range (outside ${fmt(lo)} – ${fmt(hi)}): the likelihood keeps rising as ${sym(k)} runs to ${fit[k] < lo ? "0" : "infinity"}, so the data cannot pin it down.`);
+      warnings.push(
+        `${sym(k)} = ${fmt(fit[k])} is at the edge of its range (outside ${fmt(lo)} – ${fmt(hi)}): the likelihood keeps rising as ${sym(k)} runs to ${fit[k] < lo ? "0" : "infinity"}, so the data cannot pin it down.`,
+      );
     }
   }
   if (!fit.se || !fit.covLog) {
     unusable = true;
-    warnings.push("The likelihood is flat in some direction at its maximum (its curvature is not positive definite): there are no standard errors.");
+    warnings.push(
+      "The likelihood is flat in some direction at its maximum (its curvature is not positive definite): there are no standard errors.",
+    );
     return { weak: true, unusable, warnings };
   }
   const limit = opts.relativeSeLimit ?? RELATIVE_SE_LIMIT;
@@ -67,13 +78,17 @@ export function checkIdentification<K extends string>(
     const se = fit.se[k];
     if (!Number.isFinite(se) || se > limit * fit[k]) {
       flagged = true;
-      warnings.push(`${sym(k)} = ${fmt(fit[k])} ± ${fmt(se)}: the standard error is ${Number.isFinite(se) ? `${Math.round((100 * se) / fit[k])}%` : "infinite"} of the estimate (limit ${Math.round(100 * limit)}%), so ${sym(k)} is weakly identified.`);
+      warnings.push(
+        `${sym(k)} = ${fmt(fit[k])} ± ${fmt(se)}: the standard error is ${Number.isFinite(se) ? `${Math.round((100 * se) / fit[k])}%` : "infinite"} of the estimate (limit ${Math.round(100 * limit)}%), so ${sym(k)} is weakly identified.`,
+      );
     }
   }
   const lambda = largestEigenvalue(fit.covLog);
   const flat = opts.flatDirectionLimit ?? FLAT_DIRECTION_LIMIT;
   if (!flagged && !(Math.sqrt(lambda) <= flat)) {
-    warnings.push(`A combination of the parameters is poorly determined: along the likelihood's flattest direction they can move together by a factor of ${fmt(Math.exp(Math.sqrt(lambda)))} (one standard error) with little loss of fit.`);
+    warnings.push(
+      `A combination of the parameters is poorly determined: along the likelihood's flattest direction they can move together by a factor of ${fmt(Math.exp(Math.sqrt(lambda)))} (one standard error) with little loss of fit.`,
+    );
   }
   return { weak: warnings.length > 0, unusable, warnings };
 }
@@ -92,14 +107,17 @@ export function largestEigenvalue(m: readonly (readonly number[])[]): number {
         if (a[p][q] === 0) continue;
         const theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k][p], akq = a[k][q];
+          const akp = a[k][p],
+            akq = a[k][q];
           a[k][p] = c * akp - s * akq;
           a[k][q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p][k], aqk = a[q][k];
+          const apk = a[p][k],
+            aqk = a[q][k];
           a[p][k] = c * apk - s * aqk;
           a[q][k] = s * apk + c * aqk;
         }

@@ -32,9 +32,13 @@ export function nbdGroupedLogLik(p: NbdParams, g: GroupedRfm, grad?: Float64Arra
     dgr[x] = dgr[x - 1] + 1 / (r + x - 1);
   }
   const la = Math.log(alpha);
-  let ll = 0, gr = 0, ga = 0;
+  let ll = 0,
+    gr = 0,
+    ga = 0;
   for (let i = 0; i < g.size; i++) {
-    const x = g.x[i], w = g.weight[i], A = alpha + g.T[i];
+    const x = g.x[i],
+      w = g.weight[i],
+      A = alpha + g.T[i];
     const lA = Math.log(A);
     ll += w * (lgr[x] + r * la - (r + x) * lA);
     if (grad) {
@@ -57,7 +61,8 @@ export function nbdLogLik(p: NbdParams, data: RfmColumns | GroupedRfm): number {
 export function fitNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): NbdFit {
   const g = "size" in data ? data : groupRfm(data);
   checkFitData(g, "NBD");
-  let meanT = 0, meanX = 0;
+  let meanT = 0,
+    meanX = 0;
   for (let i = 0; i < g.size; i++) {
     meanT += (g.weight[i] * g.T[i]) / g.total;
     meanX += (g.weight[i] * g.x[i]) / g.total;
@@ -66,7 +71,11 @@ export function fitNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): Nb
   const toP = (th: Float64Array): NbdParams => ({ r: Math.exp(th[0]), alpha: Math.exp(th[1]) });
   const fit = fitOnLogScale(
     (th) => nbdGroupedLogLik(toP(th), g),
-    [[1, scale], [0.3, 0.3 * scale], [3, 3 * scale]],
+    [
+      [1, scale],
+      [0.3, 0.3 * scale],
+      [3, 3 * scale],
+    ],
     opts,
     (th, out) => nbdGroupedLogLik(toP(th), g, out),
     "bfgs",

@@ -331,6 +331,7 @@ export function maximize(f: Objective, starts: ArrayLike<number>[], opts: Maximi
   }
   let best = results[0];
   for (const r of results) if (r.value > best.value || !Number.isFinite(best.value)) best = r;
-  if (!Number.isFinite(best.value)) throw new RangeError("optimisation failed: the log-likelihood is not finite at any start");
+  if (!Number.isFinite(best.value))
+    throw new RangeError("optimisation failed: the log-likelihood is not finite at any start");
   return { theta: best.theta, value: best.value, starts: results, evaluations };
 }

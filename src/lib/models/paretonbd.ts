@@ -51,10 +51,12 @@ const MAX_TERMS = 10_000_000;
  * overflows nor cancels, and its tail after a term u is below u z / (1 − z).
  */
 export function logHyp2f1APlusOne(a: number, b: number, z: number): number {
-  if (!(a > 0 && b > 0 && b < a + 1 && z >= 0 && z < 1)) throw new RangeError(`invalid arguments for ln 2F1(a, b; a + 1; z): a ${a}, b ${b}, z ${z}`);
+  if (!(a > 0 && b > 0 && b < a + 1 && z >= 0 && z < 1))
+    throw new RangeError(`invalid arguments for ln 2F1(a, b; a + 1; z): a ${a}, b ${b}, z ${z}`);
   if (z === 0) return 0;
   const e = a + 1 - b;
-  let term = 1, sum = 1;
+  let term = 1,
+    sum = 1;
   const tail = z / (1 - z);
   for (let n = 0; n < MAX_TERMS; n++) {
     term *= ((e + n) / (a + 1 + n)) * z;
@@ -87,7 +89,9 @@ export function paretoNbdLogLikPerCustomer(p: ParetoNbdParams, data: RfmColumns)
   const n = data.frequency.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    const x = data.frequency[i],
+      tx = data.recency[i],
+      T = data.T[i];
     checkRfmRow(i, x, tx, T);
     out[i] = logLikOne(p, x, x === 0 ? 0 : tx, T);
   }
@@ -145,7 +149,8 @@ function groupedLogLik(p: ParetoNbdParams, ix: ParetoIndex): number {
   const base = r * Math.log(alpha) + s * Math.log(beta);
   let ll = 0;
   for (let i = 0; i < g.size; i++) {
-    const x = g.x[i], T = g.T[i];
+    const x = g.x[i],
+      T = g.T[i];
     const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
     const t2 = Math.log(s / (r + s + x)) + logTermDiff(terms[ix.txPair[i]], terms[ix.tPair[i]]);
     ll += g.weight[i] * (lgr[x] + base + logAddExp(t1, t2));
@@ -171,7 +176,17 @@ export function fitParetoNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {
   const m = Math.max(meanT, 1e-3) / 4;
   const ll = (th: Float64Array) =>
     groupedLogLik({ r: Math.exp(th[0]), alpha: Math.exp(th[1]), s: Math.exp(th[2]), beta: Math.exp(th[3]) }, ix);
-  const fit = fitOnLogScale(ll, [[1, m, 1, m], [0.5, 2 * m, 0.5, 0.5 * m], [2, 0.5 * m, 2, 2 * m]], opts, undefined, "bfgs");
+  const fit = fitOnLogScale(
+    ll,
+    [
+      [1, m, 1, m],
+      [0.5, 2 * m, 0.5, 0.5 * m],
+      [2, 0.5 * m, 2, 2 * m],
+    ],
+    opts,
+    undefined,
+    "bfgs",
+  );
   return freezeParams(PARETONBD_PARAM_NAMES, fit) as ParetoNbdFit;
 }
 
@@ -196,7 +211,9 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number): numbe
  */
 export function paretoNbdExpectedPurchasesIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
-  return (((p.r + x) * (p.beta + T)) / (p.alpha + T)) * oneMinusPowOver(p.s - 1, Math.log((p.beta + T) / (p.beta + T + t)));
+  return (
+    (((p.r + x) * (p.beta + T)) / (p.alpha + T)) * oneMinusPowOver(p.s - 1, Math.log((p.beta + T) / (p.beta + T + t)))
+  );
 }
 
 /**
@@ -207,7 +224,8 @@ export function paretoNbdProbabilityAliveOne(p: ParetoNbdParams, x: number, tx: 
   if (x === 0) tx = 0;
   const la0 = logA0(p, x, tx, T);
   if (la0 === -Infinity) return 1;
-  const logOdds = Math.log(p.s / (p.r + p.s + x)) + (p.r + x) * Math.log(p.alpha + T) + p.s * Math.log(p.beta + T) + la0;
+  const logOdds =
+    Math.log(p.s / (p.r + p.s + x)) + (p.r + x) * Math.log(p.alpha + T) + p.s * Math.log(p.beta + T) + la0;
   return 1 / (1 + Math.exp(logOdds));
 }
 
@@ -230,7 +248,9 @@ export function paretoNbdConditionalExpectedPurchases(p: ParetoNbdParams, t: num
   const n = data.frequency.length;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = data.frequency[i], tx = data.recency[i], T = data.T[i];
+    const x = data.frequency[i],
+      tx = data.recency[i],
+      T = data.T[i];
     checkRfmRow(i, x, tx, T);
     out[i] = paretoNbdProbabilityAliveOne(p, x, tx, T) * paretoNbdExpectedPurchasesIfAlive(p, t, x, T);
   }
@@ -241,7 +261,11 @@ export function paretoNbdConditionalExpectedPurchases(p: ParetoNbdParams, t: num
  * Simulates customers exactly from the Pareto/NBD story: λ ~ Gamma(r, α), μ ~ Gamma(s, β),
  * lifetime τ ~ Exponential(μ), Poisson(λ) purchases on (0, min(τ, T)].
  */
-export function simulateParetoNbd(rng: Rng, p: ParetoNbdParams, T: Column): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
+export function simulateParetoNbd(
+  rng: Rng,
+  p: ParetoNbdParams,
+  T: Column,
+): { frequency: Float64Array; recency: Float64Array; T: Float64Array } {
   const n = T.length;
   const frequency = new Float64Array(n);
   const recency = new Float64Array(n);
@@ -249,7 +273,9 @@ export function simulateParetoNbd(rng: Rng, p: ParetoNbdParams, T: Column): { fr
     const lambda = drawGamma(rng, p.r, p.alpha);
     const mu = drawGamma(rng, p.s, p.beta);
     const end = Math.min(exponential(rng, mu), T[i]);
-    let t = 0, x = 0, tx = 0;
+    let t = 0,
+      x = 0,
+      tx = 0;
     for (;;) {
       t += exponential(rng, lambda);
       if (t > end) break;

@@ -49,7 +49,9 @@ export function toEpochDay(d: DateInput): number {
   const s = d.trim();
   const m = ISO.exec(s) ?? COMPACT.exec(s);
   if (!m) throw new RangeError(`invalid date: "${d}" (expected YYYY-MM-DD)`);
-  const y = Number(m[1]), mo = Number(m[2]), da = Number(m[3]);
+  const y = Number(m[1]),
+    mo = Number(m[2]),
+    da = Number(m[3]);
   const ms = Date.UTC(y, mo - 1, da);
   const back = new Date(ms);
   if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da)
@@ -99,7 +101,8 @@ export interface RfmSummary {
 export function summarizeTransactions(tx: TransactionColumns, opts: RfmSummaryOptions): RfmSummary {
   const u = unitDays(opts.unit);
   const n = tx.id.length;
-  if (tx.date.length !== n || (tx.amount && tx.amount.length !== n)) throw new RangeError("invalid columns: id, date and amount lengths differ");
+  if (tx.date.length !== n || (tx.amount && tx.amount.length !== n))
+    throw new RangeError("invalid columns: id, date and amount lengths differ");
   const days = new Float64Array(n);
   let maxDay = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -110,13 +113,15 @@ export function summarizeTransactions(tx: TransactionColumns, opts: RfmSummaryOp
     }
     if (tx.amount) {
       const a = tx.amount[i];
-      if (!(a >= 0) || !Number.isFinite(a)) throw new RangeError(`invalid amount at row ${i}: ${a} (must be a number ≥ 0)`);
+      if (!(a >= 0) || !Number.isFinite(a))
+        throw new RangeError(`invalid amount at row ${i}: ${a} (must be a number ≥ 0)`);
     }
     if (days[i] > maxDay) maxDay = days[i];
   }
   const calEnd = opts.calibrationEnd === undefined ? maxDay : toEpochDay(opts.calibrationEnd);
   const holdEnd = opts.holdoutEnd === undefined ? maxDay : toEpochDay(opts.holdoutEnd);
-  if (opts.calibrationEnd !== undefined && holdEnd < calEnd) throw new RangeError("invalid holdout end: before the calibration end");
+  if (opts.calibrationEnd !== undefined && holdEnd < calEnd)
+    throw new RangeError("invalid holdout end: before the calibration end");
   // Per customer: purchase-day totals (Map day → amount).
   const customers = new Map<string | number, Map<number, number>>();
   for (let i = 0; i < n; i++) {
@@ -126,7 +131,11 @@ export function summarizeTransactions(tx: TransactionColumns, opts: RfmSummaryOp
     m.set(days[i], (m.get(days[i]) ?? 0) + (tx.amount ? tx.amount[i] : 0));
   }
   const ids: Array<string | number> = [];
-  const f: number[] = [], r: number[] = [], T: number[] = [], mv: number[] = [], fh: number[] = [];
+  const f: number[] = [],
+    r: number[] = [],
+    T: number[] = [],
+    mv: number[] = [],
+    fh: number[] = [];
   for (const [id, m] of customers) {
     const cal = [...m.keys()].filter((d) => d <= calEnd).sort((a, b) => a - b);
     if (cal.length === 0) continue; // first purchase after the calibration period

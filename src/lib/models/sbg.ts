@@ -36,8 +36,12 @@ function checkCohort(alive: Column, c: number): void {
   if (alive.length < 2) throw new RangeError(`invalid cohort ${c}: need at least periods 0 and 1`);
   for (let t = 0; t < alive.length; t++) {
     const v = alive[t];
-    if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`invalid alive count in cohort ${c} at period ${t}: ${v}`);
-    if (t > 0 && v > alive[t - 1]) throw new RangeError(`invalid alive count in cohort ${c} at period ${t}: ${v} > ${alive[t - 1]} (survivors cannot increase)`);
+    if (!(v >= 0) || !Number.isFinite(v))
+      throw new RangeError(`invalid alive count in cohort ${c} at period ${t}: ${v}`);
+    if (t > 0 && v > alive[t - 1])
+      throw new RangeError(
+        `invalid alive count in cohort ${c} at period ${t}: ${v} > ${alive[t - 1]} (survivors cannot increase)`,
+      );
   }
 }
 
@@ -101,9 +105,18 @@ export function fitSbg(cohorts: SbgCohort | readonly SbgCohort[], opts: FitOptio
   list.forEach(checkCohort);
   // Without a single churn the likelihood rises without bound as the churn rate goes to 0 (γ → 0):
   // there is nothing to estimate.
-  if (list.every((alive) => alive[alive.length - 1] === alive[0])) throw new RangeError("invalid cohorts: no customer churned, so γ and δ cannot be estimated");
+  if (list.every((alive) => alive[alive.length - 1] === alive[0]))
+    throw new RangeError("invalid cohorts: no customer churned, so γ and δ cannot be estimated");
   const ll = (th: Float64Array) => sbgLogLik({ gamma: Math.exp(th[0]), delta: Math.exp(th[1]) }, list);
-  const fit = fitOnLogScale(ll, [[1, 1], [0.5, 5], [3, 0.5]], opts);
+  const fit = fitOnLogScale(
+    ll,
+    [
+      [1, 1],
+      [0.5, 5],
+      [3, 0.5],
+    ],
+    opts,
+  );
   return freezeParams(SBG_PARAM_NAMES, fit) as SbgFit;
 }
 
@@ -136,7 +149,8 @@ export function sbgExpectedResidualLifetime(p: SbgParams, renewals: number, disc
   const { gamma, delta } = p;
   if (discount === 0) {
     // ₂F₁(1, δ + n; γ + δ + n; 1) = (γ + δ + n − 1)/(γ − 1) (Gauss), so DERL = (δ + n − 1)/(γ − 1).
-    if (!(gamma > 1)) throw new RangeError(`invalid discount rate 0: the expected lifetime is infinite for γ = ${gamma} ≤ 1`);
+    if (!(gamma > 1))
+      throw new RangeError(`invalid discount rate 0: the expected lifetime is infinite for γ = ${gamma} ≤ 1`);
     return (delta + n - 1) / (gamma - 1);
   }
   // Summed term by term: term₀ = S(n)/S(n − 1) = (δ + n − 1)/(γ + δ + n − 1), termₖ = termₖ₋₁ · v ·

@@ -10,7 +10,12 @@ import type { Rng } from "../random.js";
 import { bgnbdExpectedPurchasesIfAlive, BGNBD_PARAM_NAMES, type BgnbdParams } from "./bgnbd.js";
 import { quantileSorted, type Column, type RfmColumns, checkRfmRow } from "./data.js";
 import { GAMMAGAMMA_PARAM_NAMES, type GammaGammaParams } from "./gammagamma.js";
-import { PARETONBD_PARAM_NAMES, paretoNbdExpectedPurchasesIfAlive, paretoNbdProbabilityAliveOne, type ParetoNbdParams } from "./paretonbd.js";
+import {
+  PARETONBD_PARAM_NAMES,
+  paretoNbdExpectedPurchasesIfAlive,
+  paretoNbdProbabilityAliveOne,
+  type ParetoNbdParams,
+} from "./paretonbd.js";
 import { unitDays, type TimeUnit } from "./rfm.js";
 import { sbgSurvival, type SbgParams } from "./sbg.js";
 import { drawParameters } from "./uncertainty.js";
@@ -56,7 +61,10 @@ function checkMargin(m: number): void {
  * i.e. the discounted payments of the next H months, each paid if the account is still active.
  * As H → ∞ this is margin × MRR × DERL(n, d_m) / (1 + d_m) (sbg.ts; a test checks it).
  */
-export function sbgClv(p: SbgParams, opts: { renewals: number; mrr: number; months: number; margin: number; annualDiscount: number }): number {
+export function sbgClv(
+  p: SbgParams,
+  opts: { renewals: number; mrr: number; months: number; margin: number; annualDiscount: number },
+): number {
   checkMargin(opts.margin);
   const dm = monthlyDiscountRate(opts.annualDiscount);
   const s0 = sbgSurvival(p, opts.renewals);
@@ -117,13 +125,22 @@ interface Prepared {
 
 function prepare(d: AccountColumns): Prepared {
   const n = d.frequency.length;
-  if (d.recency.length !== n || d.T.length !== n || d.monetaryValue.length !== n) throw new RangeError("invalid columns: lengths differ");
-  const x = new Int32Array(n), z = new Float64Array(n), pair = new Int32Array(n), hist = new Int32Array(n);
+  if (d.recency.length !== n || d.T.length !== n || d.monetaryValue.length !== n)
+    throw new RangeError("invalid columns: lengths differ");
+  const x = new Int32Array(n),
+    z = new Float64Array(n),
+    pair = new Int32Array(n),
+    hist = new Int32Array(n);
   const pairs = new Map<string, number>();
   const hists = new Map<string, number>();
-  const px: number[] = [], pt: number[] = [], hx: number[] = [], htx: number[] = [], ht: number[] = [];
+  const px: number[] = [],
+    pt: number[] = [],
+    hx: number[] = [],
+    htx: number[] = [],
+    ht: number[] = [];
   for (let i = 0; i < n; i++) {
-    const xi = d.frequency[i], T = d.T[i];
+    const xi = d.frequency[i],
+      T = d.T[i];
     checkRfmRow(i, xi, d.recency[i], T);
     const tx = xi === 0 ? 0 : d.recency[i];
     const m = d.monetaryValue[i];
@@ -154,7 +171,8 @@ function prepare(d: AccountColumns): Prepared {
     if (l) l.push(k);
     else byT.set(T, [k]);
   });
-  const tIndex = new Map<number, number>(), txIndex = new Map<number, number>();
+  const tIndex = new Map<number, number>(),
+    txIndex = new Map<number, number>();
   const idOf = (m: Map<number, number>, v: number) => {
     let id = m.get(v);
     if (id === undefined) m.set(v, (id = m.size));
@@ -167,10 +185,17 @@ function prepare(d: AccountColumns): Prepared {
     txValues: Float64Array.from(txIndex.keys()),
     histTId,
     histTxId,
-    n, x, z, pair, hist,
+    n,
+    x,
+    z,
+    pair,
+    hist,
     tGroups: Array.from(byT.values(), (l) => Int32Array.from(l)),
-    pairX: Int32Array.from(px), pairT: Float64Array.from(pt),
-    histX: Int32Array.from(hx), histTx: Float64Array.from(htx), histT: Float64Array.from(ht),
+    pairX: Int32Array.from(px),
+    pairT: Float64Array.from(pt),
+    histX: Int32Array.from(hx),
+    histTx: Float64Array.from(htx),
+    histT: Float64Array.from(ht),
   };
 }
 
@@ -186,9 +211,19 @@ function prepare(d: AccountColumns): Prepared {
  *   Σ_k [E_k − E_{k−1}] vᵏ = (C/(a − 1)) [W − Σₙ cₙ Mₙ],  W = Σ_k w_k,  Mₙ = Σ_k w_k (1 − z_k)^(a−1) z_kⁿ,
  * and Mₙ depends on T only, so each extra x costs one short series.
  */
-function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta: number, H: number, v: number, out: Float64Array, outIdx: ArrayLike<number>): void {
+function bgnbdDiscounted(
+  p: BgnbdParams,
+  T: number,
+  xs: ArrayLike<number>,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+  outIdx: ArrayLike<number>,
+): void {
   const A = p.alpha + T;
-  const e1 = p.a + p.b - 1 - p.r, e2 = p.a - 1;
+  const e1 = p.a + p.b - 1 - p.r,
+    e2 = p.a - 1;
   const zH = (H * delta) / (A + H * delta);
   if (H === 0) {
     for (let j = 0; j < xs.length; j++) out[outIdx[j]] = 0;
@@ -197,7 +232,9 @@ function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta
   if (zH > 0.9) {
     // slow series: month by month with the general ₂F₁
     for (let j = 0; j < xs.length; j++) {
-      let s = 0, vk = 1, prev = 0;
+      let s = 0,
+        vk = 1,
+        prev = 0;
       for (let k = 1; k <= H; k++) {
         vk *= v;
         const cur = bgnbdExpectedPurchasesIfAlive(p, k * delta, xs[j], T);
@@ -212,7 +249,8 @@ function bgnbdDiscounted(p: BgnbdParams, T: number, xs: ArrayLike<number>, delta
   const M = new Float64Array(nMax + 1);
   // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
   // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
-  let W0 = 0, vk = 1;
+  let W0 = 0,
+    vk = 1;
   for (let k = 1; k <= H; k++) {
     vk *= v;
     const w = k < H ? vk * (1 - v) : vk;
@@ -248,13 +286,34 @@ type ModelParams = BgnbdParams | ParetoNbdParams | NbdParams;
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
  * where E(·) is the expected purchases if alive; for each (x, t_x, T) history: P(alive).
  */
-function evaluate(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, alive: Float64Array | Float32Array, disc: Float64Array, eT: Float64Array | null): void {
+function evaluate(
+  model: PurchaseModel,
+  mp: ModelParams,
+  prep: Prepared,
+  delta: number,
+  H: number,
+  v: number,
+  t: number,
+  alive: Float64Array | Float32Array,
+  disc: Float64Array,
+  eT: Float64Array | null,
+): void {
   evaluateDiscounted(model, mp, prep, delta, H, v, t, disc, eT);
   evaluateAlive(model, mp, prep, alive);
 }
 
 /** `disc` (and `eT`) per (x, T) pair, as in {@link evaluate}. */
-function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepared, delta: number, H: number, v: number, t: number, disc: Float64Array, eT: Float64Array | null): void {
+function evaluateDiscounted(
+  model: PurchaseModel,
+  mp: ModelParams,
+  prep: Prepared,
+  delta: number,
+  H: number,
+  v: number,
+  t: number,
+  disc: Float64Array,
+  eT: Float64Array | null,
+): void {
   const np = prep.pairX.length;
   switch (model) {
     case "bgnbd": {
@@ -270,7 +329,9 @@ function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepare
     case "paretonbd": {
       const p = mp as ParetoNbdParams;
       for (let k = 0; k < np; k++) {
-        let s = 0, vk = 1, prev = 0;
+        let s = 0,
+          vk = 1,
+          prev = 0;
         for (let m = 1; m <= H; m++) {
           vk *= v;
           const cur = paretoNbdExpectedPurchasesIfAlive(p, m * delta, prep.pairX[k], prep.pairT[k]);
@@ -285,8 +346,9 @@ function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepare
     case "nbd": {
       // E(t) = (r + x) t/(α + T) if alive (always): Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
       const p = mp as NbdParams;
-      let geo = 0, vk = 1;
-      for (let m = 1; m <= H; m++) geo += (vk *= v);
+      let geo = 0,
+        vk = 1;
+      for (let m = 1; m <= H; m++) geo += vk *= v;
       for (let k = 0; k < np; k++) {
         const rate = (p.r + prep.pairX[k]) / (p.alpha + prep.pairT[k]);
         disc[k] = rate * delta * geo;
@@ -300,7 +362,12 @@ function evaluateDiscounted(model: PurchaseModel, mp: ModelParams, prep: Prepare
 }
 
 /** P(alive) per (x, t_x, T) history, as in {@link evaluate}. */
-function evaluateAlive(model: PurchaseModel, mp: ModelParams, prep: Prepared, alive: Float64Array | Float32Array): void {
+function evaluateAlive(
+  model: PurchaseModel,
+  mp: ModelParams,
+  prep: Prepared,
+  alive: Float64Array | Float32Array,
+): void {
   const nh = prep.histX.length;
   switch (model) {
     case "bgnbd": {
@@ -311,13 +378,18 @@ function evaluateAlive(model: PurchaseModel, mp: ModelParams, prep: Prepared, al
       const la = Math.log(p.a);
       for (let h = 0; h < nh; h++) {
         const x = prep.histX[h];
-        alive[h] = x === 0 ? 1 : 1 / (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
+        alive[h] =
+          x === 0
+            ? 1
+            : 1 /
+              (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
       }
       break;
     }
     case "paretonbd": {
       const p = mp as ParetoNbdParams;
-      for (let h = 0; h < nh; h++) alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
+      for (let h = 0; h < nh; h++)
+        alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
       break;
     }
     case "nbd":
@@ -343,9 +415,12 @@ interface PairBins {
  */
 function binPairs(prep: Prepared, tWidth: number): PairBins | null {
   const np = prep.pairX.length;
-  const keyOf = (x: number, T: number) => `${x <= 10 ? x : 10 + Math.floor(Math.log(x / 10) / Math.log(1.15))}|${Math.floor(T / tWidth)}`;
+  const keyOf = (x: number, T: number) =>
+    `${x <= 10 ? x : 10 + Math.floor(Math.log(x / 10) / Math.log(1.15))}|${Math.floor(T / tWidth)}`;
   const bins = new Map<string, number>();
-  const sumX: number[] = [], sumT: number[] = [], count: number[] = [];
+  const sumX: number[] = [],
+    sumT: number[] = [],
+    count: number[] = [];
   const binOf = new Int32Array(np);
   for (let k = 0; k < np; k++) {
     const key = keyOf(prep.pairX[k], prep.pairT[k]);
@@ -371,7 +446,8 @@ function binPairs(prep: Prepared, tWidth: number): PairBins | null {
 
 /** Moves the k-th smallest of a[lo..hi] to a[k] (Hoare's quickselect, median-of-three pivot). */
 function select(a: Float64Array, k: number): void {
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
     // median of three as pivot
@@ -379,7 +455,8 @@ function select(a: Float64Array, k: number): void {
     if (a[hi] < a[lo]) swap(a, hi, lo);
     if (a[hi] < a[mid]) swap(a, hi, mid);
     const pivot = a[mid];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
@@ -478,22 +555,47 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
  * (T, T + t] (BG/NBD: FHL 2005 eq. 10; Pareto/NBD: SMC 1987 eq. 22) and E[Mᵢ] the Gamma-Gamma
  * conditional mean spend (note 025 eq. 5). Purchases and spend are assumed independent.
  */
-export function predictClv(model: PurchaseModel, params: ModelParams, spend: GammaGammaParams, data: AccountColumns, opts: ClvOptions): ClvPrediction {
+export function predictClv(
+  model: PurchaseModel,
+  params: ModelParams,
+  spend: GammaGammaParams,
+  data: AccountColumns,
+  opts: ClvOptions,
+): ClvPrediction {
   checkOpts(opts);
-  return predictPrepared(model, paramsOf(model, params as unknown as Record<string, number>), spend, prepare(data), opts);
+  return predictPrepared(
+    model,
+    paramsOf(model, params as unknown as Record<string, number>),
+    spend,
+    prepare(data),
+    opts,
+  );
 }
 
-function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGammaParams | null, prep: Prepared, opts: ClvOptions): ClvPrediction {
+function predictPrepared(
+  model: PurchaseModel,
+  mp: ModelParams,
+  spend: GammaGammaParams | null,
+  prep: Prepared,
+  opts: ClvOptions,
+): ClvPrediction {
   if (opts.fixedSpend) {
     if (opts.fixedSpend.length !== prep.n) throw new RangeError("invalid fixedSpend: one value per account is needed");
-  } else if (!spend || !(spend.q > 1 && spend.p > 0 && spend.gamma > 0)) throw new RangeError(`invalid spend parameters: p ${spend?.p}, q ${spend?.q}, γ ${spend?.gamma} (the mean spend needs p, γ > 0 and q > 1)`);
+  } else if (!spend || !(spend.q > 1 && spend.p > 0 && spend.gamma > 0))
+    throw new RangeError(
+      `invalid spend parameters: p ${spend?.p}, q ${spend?.q}, γ ${spend?.gamma} (the mean spend needs p, γ > 0 and q > 1)`,
+    );
   const delta = monthLength(opts.unit);
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const t = opts.t ?? opts.months * delta;
   const np = prep.pairX.length;
-  const aliveH = new Float64Array(prep.histX.length), disc = new Float64Array(np), eT = new Float64Array(np);
+  const aliveH = new Float64Array(prep.histX.length),
+    disc = new Float64Array(np),
+    eT = new Float64Array(np);
   evaluate(model, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
-  const expectedPurchases = new Float64Array(prep.n), expectedSpend = new Float64Array(prep.n), clv = new Float64Array(prep.n);
+  const expectedPurchases = new Float64Array(prep.n),
+    expectedSpend = new Float64Array(prep.n),
+    clv = new Float64Array(prep.n);
   const alive = new Float64Array(prep.n);
   let total = 0;
   for (let i = 0; i < prep.n; i++) {
@@ -502,7 +604,9 @@ function predictPrepared(model: PurchaseModel, mp: ModelParams, spend: GammaGamm
     expectedSpend[i] = opts.fixedSpend ? opts.fixedSpend[i] : spendOf(spend!, prep.x[i], prep.z[i]);
     clv[i] = opts.margin * expectedSpend[i] * alive[i] * disc[prep.pair[i]];
     if (!(Number.isFinite(clv[i]) && Number.isFinite(expectedPurchases[i]) && alive[i] >= 0 && alive[i] <= 1)) {
-      throw new RangeError(`invalid prediction at row ${i}: the ${model} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`);
+      throw new RangeError(
+        `invalid prediction at row ${i}: the ${model} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`,
+      );
     }
     total += clv[i];
   }
@@ -533,9 +637,18 @@ export function predictClvWithBands(
   const point = predictPrepared(model, mp, spend, prep, opts);
   const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : model === "nbd" ? NBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
   const J = opts.draws;
-  const mDraws = drawParameters(opts.rng, names as readonly string[], mp as unknown as Record<string, number>, params.covLog, J);
+  const mDraws = drawParameters(
+    opts.rng,
+    names as readonly string[],
+    mp as unknown as Record<string, number>,
+    params.covLog,
+    J,
+  );
   // With a fixed spend per account there are no spend draws (the spend columns below are unused).
-  const sDraws = spend && !opts.fixedSpend ? drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J) : Array.from({ length: J }, () => ({ p: 1, q: 2, gamma: 1 }));
+  const sDraws =
+    spend && !opts.fixedSpend
+      ? drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J)
+      : Array.from({ length: J }, () => ({ p: 1, q: 2, gamma: 1 }));
   const delta = monthLength(opts.unit);
   const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
   const n = prep.n;
@@ -569,9 +682,13 @@ export function predictClvWithBands(
   const maxRejected = Math.max(100, 10 * J);
   let rejectedDraws = 0;
   const reject = (what: string) => {
-    if (++rejectedDraws > maxRejected) throw new RangeError(`invalid parameter draws: more than ${maxRejected} of the ${model} and spend parameter draws fell outside the valid region or gave non-finite values (last: ${what}); the fit is too uncertain for bands`);
+    if (++rejectedDraws > maxRejected)
+      throw new RangeError(
+        `invalid parameter draws: more than ${maxRejected} of the ${model} and spend parameter draws fell outside the valid region or gave non-finite values (last: ${what}); the fit is too uncertain for bands`,
+      );
   };
-  const validSpend = (s: Record<string, number>) => s.p > 0 && s.gamma > 0 && s.q > 1 && Number.isFinite(s.p) && Number.isFinite(s.q) && Number.isFinite(s.gamma);
+  const validSpend = (s: Record<string, number>) =>
+    s.p > 0 && s.gamma > 0 && s.q > 1 && Number.isFinite(s.p) && Number.isFinite(s.q) && Number.isFinite(s.gamma);
   for (let j = 0; j < J; j++) {
     while (!validSpend(sDraws[j])) {
       reject(`spend p ${sDraws[j].p}, q ${sDraws[j].q}, γ ${sDraws[j].gamma}`);
@@ -587,20 +704,29 @@ export function predictClvWithBands(
         try {
           evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
           evaluateAlive(model, pj, prep, al);
-          if (!d.every(Number.isFinite) || !al.every((a) => a >= 0 && a <= 1)) problem = `non-finite predictions at ${JSON.stringify(pj)}`;
+          if (!d.every(Number.isFinite) || !al.every((a) => a >= 0 && a <= 1))
+            problem = `non-finite predictions at ${JSON.stringify(pj)}`;
         } catch (error) {
           problem = `${(error as Error).message} at ${JSON.stringify(pj)}`;
         }
       }
       if (problem === null) break;
       reject(problem);
-      mDraws[j] = drawParameters(opts.rng, names as readonly string[], mp as unknown as Record<string, number>, params.covLog, 1)[0];
+      mDraws[j] = drawParameters(
+        opts.rng,
+        names as readonly string[],
+        mp as unknown as Record<string, number>,
+        params.covLog,
+        1,
+      )[0];
     }
     if (bins && scale) for (let k = 0; k < np; k++) discAll[k * J + j] = scale[k] * d[bins.binOf[k]];
     else for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
     for (let h = 0; h < nh; h++) aliveAll[h * J + j] = al[h];
   }
-  const clvP10 = new Float64Array(n), clvP50 = new Float64Array(n), clvP90 = new Float64Array(n);
+  const clvP10 = new Float64Array(n),
+    clvP50 = new Float64Array(n),
+    clvP90 = new Float64Array(n);
   const totals = new Float64Array(J);
   const vals = new Float64Array(J);
   const sP = Float64Array.from(sDraws, (s) => s.p);
@@ -609,7 +735,10 @@ export function predictClvWithBands(
   const margin = opts.margin;
   const fixed = opts.fixedSpend ?? null;
   for (let i = 0; i < n; i++) {
-    const x = prep.x[i], z = prep.z[i], po = prep.pair[i] * J, ho = prep.hist[i] * J;
+    const x = prep.x[i],
+      z = prep.z[i],
+      po = prep.pair[i] * J,
+      ho = prep.hist[i] * J;
     for (let j = 0; j < J; j++) {
       const m = fixed ? fixed[i] : (sP[j] * (sG[j] + x * z)) / (sP[j] * x + sQ[j] - 1);
       const c = margin * m * aliveAll[ho + j] * discAll[po + j];

@@ -2,7 +2,15 @@
 import { formatMoneyCompact } from "../format.js";
 import { leverInfo, SEGMENT_DIMS, type LedgerEntry, type Segment, type SegmentDim } from "./model.js";
 
-export const DIM_LABELS: Record<SegmentDim, string> = { size: "Size", industry: "Industry", region: "Region", tier: "Tier", businessModel: "Business model", products: "Holds", abc: "ABC class" };
+export const DIM_LABELS: Record<SegmentDim, string> = {
+  size: "Size",
+  industry: "Industry",
+  region: "Region",
+  tier: "Tier",
+  businessModel: "Business model",
+  products: "Holds",
+  abc: "ABC class",
+};
 
 const signed = (x: number, unit = "%") => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x)}${unit}`;
 
@@ -31,7 +39,9 @@ export function describeParams(entry: LedgerEntry, currency = "USD"): string {
     case "macro":
       return `discount rate ${signed(entry.params.discountRatePts, " pts")}, churn ${signed(entry.params.churnShockPct)}`;
     case "massAdjustment":
-      return entry.params.mode === "percent" ? `value ${signed(entry.params.amount)}` : `value ${entry.params.amount < 0 ? "−" : "+"}${formatMoneyCompact(Math.abs(entry.params.amount), currency)} per account`;
+      return entry.params.mode === "percent"
+        ? `value ${signed(entry.params.amount)}`
+        : `value ${entry.params.amount < 0 ? "−" : "+"}${formatMoneyCompact(Math.abs(entry.params.amount), currency)} per account`;
     default:
       throw new Error(`invalid lever: ${String((entry as { lever: unknown }).lever)}`);
   }

@@ -132,7 +132,11 @@ const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 const ramp = (t: number, months: number) => (months <= 0 ? (t > 0 ? 1 : 0) : clamp01(t / months));
 
 /** Multiplies one lever's effect into `effects` on the grid t_k = k · periodMonths. */
-export function applyLever(entry: LedgerEntry, effects: { hazard: Float64Array; revenue: Float64Array; discountChange: number }, periodMonths: number): void {
+export function applyLever(
+  entry: LedgerEntry,
+  effects: { hazard: Float64Array; revenue: Float64Array; discountChange: number },
+  periodMonths: number,
+): void {
   const { hazard, revenue } = effects;
   const K = hazard.length;
   switch (entry.lever) {
@@ -161,7 +165,8 @@ export function applyLever(entry: LedgerEntry, effects: { hazard: Float64Array; 
     }
     case "competitorEntry": {
       const u = entry.params.churnUpliftPct / 100;
-      for (let k = 0; k < K; k++) hazard[k] *= 1 + u * ramp((k + 1) * periodMonths - entry.params.startMonth, entry.params.rampMonths);
+      for (let k = 0; k < K; k++)
+        hazard[k] *= 1 + u * ramp((k + 1) * periodMonths - entry.params.startMonth, entry.params.rampMonths);
       return;
     }
     case "macro": {
@@ -208,11 +213,18 @@ export interface SeriesResult {
  * The value factor of an account with `renewals` renewals in `pool` under `effects` (on the
  * grid t_k = k · pool.periodMonths, at least max(H, 5 years) long).
  */
-export function survivalSeries(pool: ScenarioPool, renewals: number, effects: PeriodEffects, horizonMonths: number, annualDiscountRate: number): SeriesResult {
+export function survivalSeries(
+  pool: ScenarioPool,
+  renewals: number,
+  effects: PeriodEffects,
+  horizonMonths: number,
+  annualDiscountRate: number,
+): SeriesResult {
   const L = pool.periodMonths;
   const H = Math.floor(horizonMonths / L);
   const K = Math.max(H, Math.ceil((PROJECTION_YEARS * 12) / L));
-  if (effects.hazard.length < K || effects.revenue.length < K) throw new RangeError(`invalid effects: ${effects.hazard.length} periods, ${K} needed`);
+  if (effects.hazard.length < K || effects.revenue.length < K)
+    throw new RangeError(`invalid effects: ${effects.hazard.length} periods, ${K} needed`);
   const d = annualDiscountRate + effects.discountChange;
   const v = Math.pow(1 + Math.max(d, -0.99), -L / 12);
   const yearly = new Float64Array(PROJECTION_YEARS);
@@ -249,7 +261,14 @@ export function neutralEffects(K: number): PeriodEffects {
 /** Per-account bit masks: bit j set when ledger entry j selects the account. */
 export function selectionMasks(ledger: readonly LedgerEntry[], base: ScenarioBase, a: AccountArrays): Uint32Array {
   const masks = new Uint32Array(a.length);
-  const columns: Record<Exclude<SegmentDim, "products">, Uint8Array> = { size: a.size, industry: a.industry, region: a.region, tier: a.tier, businessModel: a.businessModel, abc: a.abc };
+  const columns: Record<Exclude<SegmentDim, "products">, Uint8Array> = {
+    size: a.size,
+    industry: a.industry,
+    region: a.region,
+    tier: a.tier,
+    businessModel: a.businessModel,
+    abc: a.abc,
+  };
   ledger.forEach((entry, j) => {
     const tests: Array<{ column: Uint8Array; allowed: Uint8Array }> = [];
     let productMask = 0;
@@ -306,11 +325,20 @@ export interface Evaluation {
   readonly by: { readonly dim: BreakdownDim; readonly rows: Aggregate[] };
   readonly abc: Aggregate[];
   /** Per year 1 … 5: expected billings, cents, with band. */
-  readonly projection: { readonly revenueCents: Float64Array; readonly p10Cents: Float64Array; readonly p90Cents: Float64Array };
+  readonly projection: {
+    readonly revenueCents: Float64Array;
+    readonly p10Cents: Float64Array;
+    readonly p90Cents: Float64Array;
+  };
   /** Per account scenario value, cents. */
   readonly values: Float64Array;
   /** LTV of the last 12 months' acquisitions (margin to date + value), CAC, ratio. */
-  readonly ltvCac: { readonly accounts: number; readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
+  readonly ltvCac: {
+    readonly accounts: number;
+    readonly ltvCents: number | null;
+    readonly cacCents: number | null;
+    readonly ratio: number | null;
+  };
   /** Accounts selected by each ledger entry (all accounts, and those carrying value). */
   readonly entryAccounts: ReadonlyArray<{ readonly selected: number; readonly valued: number }>;
 }
@@ -343,11 +371,23 @@ export class ScenarioEvaluator {
     this.accounts = accounts;
     this.baseFactor = Float64Array.from(base.groups, (g) => {
       const pool = base.pools[g.pool];
-      return survivalSeries(pool, g.renewals, neutralEffects(periodsFor(pool, base.horizonMonths)), base.horizonMonths, base.annualDiscountRate).valueFactor;
+      return survivalSeries(
+        pool,
+        g.renewals,
+        neutralEffects(periodsFor(pool, base.horizonMonths)),
+        base.horizonMonths,
+        base.annualDiscountRate,
+      ).valueFactor;
     });
     this.baseYearly = base.groups.map((g) => {
       const pool = base.pools[g.pool];
-      return survivalSeries(pool, g.renewals, neutralEffects(periodsFor(pool, base.horizonMonths)), base.horizonMonths, base.annualDiscountRate).yearly;
+      return survivalSeries(
+        pool,
+        g.renewals,
+        neutralEffects(periodsFor(pool, base.horizonMonths)),
+        base.horizonMonths,
+        base.annualDiscountRate,
+      ).yearly;
     });
   }
 
@@ -377,7 +417,8 @@ export class ScenarioEvaluator {
     this.combo = combo;
     this.maskKey = key;
     this.entryCounts = ledger.map((_, j) => {
-      let selected = 0, valued = 0;
+      let selected = 0,
+        valued = 0;
       const bit = 1 << j;
       for (let i = 0; i < masks.length; i++) {
         if (masks[i] & bit) {
@@ -436,7 +477,10 @@ export class ScenarioEvaluator {
       const group = base.groups[g];
       const pool = base.pools[group.pool];
       const f0 = this.baseFactor[g];
-      const series = (mask & modelBits) === 0 ? null : survivalSeries(pool, group.renewals, effectsFor(mask, pool), base.horizonMonths, base.annualDiscountRate);
+      const series =
+        (mask & modelBits) === 0
+          ? null
+          : survivalSeries(pool, group.renewals, effectsFor(mask, pool), base.horizonMonths, base.annualDiscountRate);
       ratio[c] = series === null ? 1 : f0 > 0 ? series.valueFactor / f0 : 1;
       const yearly = series?.yearly ?? this.baseYearly[g];
       for (let y = 0; y < Y; y++) revenuePerPayment[c * Y + y] = f0 > 0 ? yearly[y] / f0 : 0;
@@ -449,20 +493,33 @@ export class ScenarioEvaluator {
     const P = base.pools.length;
     const values = new Float64Array(a.length);
     const sum = { n: 0, v: 0, lo: new Float64Array(P), hi: new Float64Array(P) };
-    const byV = new Float64Array(nBy), byN = new Float64Array(nBy), byLo = new Float64Array(nBy * P), byHi = new Float64Array(nBy * P);
-    const abcV = new Float64Array(4), abcN = new Float64Array(4), abcLo = new Float64Array(4 * P), abcHi = new Float64Array(4 * P);
-    const rev = new Float64Array(Y), revLo = new Float64Array(Y * P), revHi = new Float64Array(Y * P);
-    let recentN = 0, recentLtv = 0;
+    const byV = new Float64Array(nBy),
+      byN = new Float64Array(nBy),
+      byLo = new Float64Array(nBy * P),
+      byHi = new Float64Array(nBy * P);
+    const abcV = new Float64Array(4),
+      abcN = new Float64Array(4),
+      abcLo = new Float64Array(4 * P),
+      abcHi = new Float64Array(4 * P);
+    const rev = new Float64Array(Y),
+      revLo = new Float64Array(Y * P),
+      revHi = new Float64Array(Y * P);
+    let recentN = 0,
+      recentLtv = 0;
     for (let i = 0; i < a.length; i++) {
       const c = this.combo[i];
       const V = a.valueCents[i];
       const g = a.group[i];
       const pa = a.probabilityAlive[i];
-      let x = 0, lo = 0, hi = 0;
+      let x = 0,
+        lo = 0,
+        hi = 0;
       if (V > 0 || (pa > 0 && affB[c] !== 0)) {
         const r = ratio[c];
-        const A = affA[c], B = affB[c] * pa;
-        const lo0 = Math.min(a.p10Cents[i], V), hi0 = Math.max(a.p90Cents[i], V);
+        const A = affA[c],
+          B = affB[c] * pa;
+        const lo0 = Math.min(a.p10Cents[i], V),
+          hi0 = Math.max(a.p90Cents[i], V);
         x = Math.max(0, A * V * r + B);
         lo = Math.max(0, A * lo0 * r + B);
         hi = Math.max(0, A * hi0 * r + B);
@@ -476,7 +533,8 @@ export class ScenarioEvaluator {
       sum.n++;
       sum.v += x;
       const p = g >= 0 ? base.groups[g].pool : 0;
-      const dl = x - lo, dh = hi - x;
+      const dl = x - lo,
+        dh = hi - x;
       sum.lo[p] += dl;
       sum.hi[p] += dh;
       const b = byColumn[i];
@@ -494,7 +552,8 @@ export class ScenarioEvaluator {
         const modelValue = V * ratio[c];
         const scale = modelValue > 0 ? (V * x) / modelValue : 0;
         const margin = base.margins[a.businessModel[i]] || 1;
-        const lowShare = x > 0 ? lo / x : 0, highShare = x > 0 ? hi / x : 0;
+        const lowShare = x > 0 ? lo / x : 0,
+          highShare = x > 0 ? hi / x : 0;
         for (let y = 0; y < Y; y++) {
           const rv = (scale / margin) * revenuePerPayment[c * Y + y];
           rev[y] += rv;
@@ -505,7 +564,12 @@ export class ScenarioEvaluator {
     }
 
     // New sales channels: acquisitions valued at acquisition, discounted to today.
-    let channelAccounts = 0, channelValue = 0, channelCost = 0, channelYearAccounts = 0, channelYearValue = 0, channelYearCost = 0;
+    let channelAccounts = 0,
+      channelValue = 0,
+      channelCost = 0,
+      channelYearAccounts = 0,
+      channelYearValue = 0,
+      channelYearCost = 0;
     const channelRevenue = new Float64Array(Y);
     const vMonth = Math.pow(1 + base.annualDiscountRate, -1 / 12);
     const subscriptionMargin = base.margins[Math.max(0, base.dictionary.businessModel.indexOf("subscription"))] || 1;
@@ -522,11 +586,13 @@ export class ScenarioEvaluator {
       channelYearCost += N * Math.min(M, 12) * cacCents;
       // Revenue: each new account's value spread evenly over five years at the subscription margin.
       const perMonth = W / (subscriptionMargin * 60);
-      for (let j = 1; j <= M; j++) for (let t = j + 1; t <= Math.min(j + 60, Y * 12); t++) channelRevenue[Math.ceil(t / 12) - 1] += N * perMonth;
+      for (let j = 1; j <= M; j++)
+        for (let t = j + 1; t <= Math.min(j + 60, Y * 12); t++) channelRevenue[Math.ceil(t / 12) - 1] += N * perMonth;
     }
 
     const combine = (v: number, n: number, lo: Float64Array, hi: Float64Array, offset = 0): Aggregate => {
-      let l = 0, h = 0;
+      let l = 0,
+        h = 0;
       for (let p = 0; p < P; p++) {
         l += lo[offset + p] ** 2;
         h += hi[offset + p] ** 2;
@@ -534,7 +600,11 @@ export class ScenarioEvaluator {
       return { accounts: n, valueCents: v, p10Cents: v - Math.sqrt(l), p90Cents: v + Math.sqrt(h) };
     };
     const baseAgg = combine(sum.v, sum.n, sum.lo, sum.hi);
-    const projection = { revenueCents: new Float64Array(Y), p10Cents: new Float64Array(Y), p90Cents: new Float64Array(Y) };
+    const projection = {
+      revenueCents: new Float64Array(Y),
+      p10Cents: new Float64Array(Y),
+      p90Cents: new Float64Array(Y),
+    };
     for (let y = 0; y < Y; y++) {
       const agg = combine(rev[y], 0, revLo, revHi, y * P);
       projection.revenueCents[y] = agg.valueCents + channelRevenue[y];
@@ -551,12 +621,22 @@ export class ScenarioEvaluator {
     return {
       base: baseAgg,
       newChannel: { accounts: channelAccounts, valueCents: channelValue, costCents: channelCost },
-      total: { accounts: baseAgg.accounts, valueCents: baseAgg.valueCents + channelValue, p10Cents: baseAgg.p10Cents + channelValue, p90Cents: baseAgg.p90Cents + channelValue },
+      total: {
+        accounts: baseAgg.accounts,
+        valueCents: baseAgg.valueCents + channelValue,
+        p10Cents: baseAgg.p10Cents + channelValue,
+        p90Cents: baseAgg.p90Cents + channelValue,
+      },
       by: { dim: by, rows: Array.from({ length: nBy }, (_, b) => combine(byV[b], byN[b], byLo, byHi, b * P)) },
       abc: Array.from({ length: 4 }, (_, k) => combine(abcV[k], abcN[k], abcLo, abcHi, k * P)),
       projection,
       values,
-      ltvCac: { accounts: newAccounts, ltvCents: ltv, cacCents: cac, ratio: ltv !== null && cac !== null && cac > 0 ? ltv / cac : null },
+      ltvCac: {
+        accounts: newAccounts,
+        ltvCents: ltv,
+        cacCents: cac,
+        ratio: ltv !== null && cac !== null && cac > 0 ? ltv / cac : null,
+      },
       entryAccounts,
     };
   }
@@ -564,7 +644,10 @@ export class ScenarioEvaluator {
 
 /** Periods computed per account: the valuation horizon and at least the five projected years. */
 export function periodsFor(pool: ScenarioPool, horizonMonths: number): number {
-  return Math.max(Math.floor(horizonMonths / pool.periodMonths), Math.ceil((PROJECTION_YEARS * 12) / pool.periodMonths));
+  return Math.max(
+    Math.floor(horizonMonths / pool.periodMonths),
+    Math.ceil((PROJECTION_YEARS * 12) / pool.periodMonths),
+  );
 }
 
 export interface AffectedAccount {
@@ -589,5 +672,11 @@ export function mostAffected(accounts: AccountArrays, scenarioValues: Float64Arr
       if (top.length > count) top.pop();
     }
   }
-  return top.map((i) => ({ index: i, accountId: accounts.accountId[i], baselineCents: accounts.valueCents[i], scenarioCents: scenarioValues[i], changeCents: scenarioValues[i] - accounts.valueCents[i] }));
+  return top.map((i) => ({
+    index: i,
+    accountId: accounts.accountId[i],
+    baselineCents: accounts.valueCents[i],
+    scenarioCents: scenarioValues[i],
+    changeCents: scenarioValues[i] - accounts.valueCents[i],
+  }));
 }

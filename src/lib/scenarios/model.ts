@@ -11,7 +11,15 @@
 export const SCENARIO_VERSION = 1;
 
 /** The levers, each a named strategy applied in ./engine.ts. */
-export const LEVERS = ["newProduct", "productWithdrawn", "priceChange", "competitorEntry", "newChannel", "macro", "massAdjustment"] as const;
+export const LEVERS = [
+  "newProduct",
+  "productWithdrawn",
+  "priceChange",
+  "competitorEntry",
+  "newChannel",
+  "macro",
+  "massAdjustment",
+] as const;
 export type Lever = (typeof LEVERS)[number];
 
 /** Account attributes a segment can be selected by (values are labels from the data). */
@@ -222,34 +230,52 @@ export interface ValidateOptions {
 export function validateScenario(raw: unknown, options: ValidateOptions = {}): Scenario {
   if (!isObject(raw)) throw new ScenarioError("(root)", "must be a JSON object");
   allowKeys(raw, ["version", "title", "description", "ledger"], "(root)");
-  if (raw.version !== SCENARIO_VERSION) throw new ScenarioError("version", `must be ${SCENARIO_VERSION} (got ${JSON.stringify(raw.version)}); the scenario was made for another version`);
+  if (raw.version !== SCENARIO_VERSION)
+    throw new ScenarioError(
+      "version",
+      `must be ${SCENARIO_VERSION} (got ${JSON.stringify(raw.version)}); the scenario was made for another version`,
+    );
   const title = raw.title ?? "Untitled scenario";
-  if (typeof title !== "string" || title.length > 200) throw new ScenarioError("title", "must be text of at most 200 characters");
-  if (raw.description !== undefined && (typeof raw.description !== "string" || raw.description.length > 4000)) throw new ScenarioError("description", "must be text of at most 4000 characters");
+  if (typeof title !== "string" || title.length > 200)
+    throw new ScenarioError("title", "must be text of at most 200 characters");
+  if (raw.description !== undefined && (typeof raw.description !== "string" || raw.description.length > 4000))
+    throw new ScenarioError("description", "must be text of at most 4000 characters");
   if (!Array.isArray(raw.ledger)) throw new ScenarioError("ledger", "must be a list of adjustments");
-  if (raw.ledger.length > MAX_ENTRIES) throw new ScenarioError("ledger", `has ${raw.ledger.length} entries; at most ${MAX_ENTRIES} are supported`);
+  if (raw.ledger.length > MAX_ENTRIES)
+    throw new ScenarioError("ledger", `has ${raw.ledger.length} entries; at most ${MAX_ENTRIES} are supported`);
   const ledger = raw.ledger.map((e, i) => validateEntry(e, `ledger[${i}]`, options));
-  return { version: SCENARIO_VERSION, title, ...(raw.description !== undefined ? { description: raw.description as string } : {}), ledger };
+  return {
+    version: SCENARIO_VERSION,
+    title,
+    ...(raw.description !== undefined ? { description: raw.description as string } : {}),
+    ledger,
+  };
 }
 
 /** Ledger entries per scenario (each is one bit of a per-account mask in the engine). */
 export const MAX_ENTRIES = 24;
 
 function allowKeys(o: Record<string, unknown>, keys: readonly string[], at: string): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ScenarioError(at === "(root)" ? k : `${at}.${k}`, `is not a known field (known: ${keys.join(", ")})`);
+  for (const k of Object.keys(o))
+    if (!keys.includes(k))
+      throw new ScenarioError(at === "(root)" ? k : `${at}.${k}`, `is not a known field (known: ${keys.join(", ")})`);
 }
 
 function validateEntry(raw: unknown, at: string, options: ValidateOptions): LedgerEntry {
   if (!isObject(raw)) throw new ScenarioError(at, "must be an object");
   allowKeys(raw, ["lever", "segment", "params", "reason", "author", "date"], at);
   const lever = raw.lever;
-  if (typeof lever !== "string" || !(LEVERS as readonly string[]).includes(lever)) throw new ScenarioError(`${at}.lever`, `invalid lever ${JSON.stringify(lever)} (known: ${LEVERS.join(", ")})`);
+  if (typeof lever !== "string" || !(LEVERS as readonly string[]).includes(lever))
+    throw new ScenarioError(`${at}.lever`, `invalid lever ${JSON.stringify(lever)} (known: ${LEVERS.join(", ")})`);
   const reason = raw.reason ?? "";
   const author = raw.author ?? "";
   const date = raw.date ?? "";
-  if (typeof reason !== "string" || reason.length > 2000) throw new ScenarioError(`${at}.reason`, "must be text of at most 2000 characters");
-  if (typeof author !== "string" || author.length > 200) throw new ScenarioError(`${at}.author`, "must be text of at most 200 characters");
-  if (typeof date !== "string" || (date !== "" && !(ISO_DATE.test(date) && !Number.isNaN(Date.parse(date))))) throw new ScenarioError(`${at}.date`, "must be a date written YYYY-MM-DD");
+  if (typeof reason !== "string" || reason.length > 2000)
+    throw new ScenarioError(`${at}.reason`, "must be text of at most 2000 characters");
+  if (typeof author !== "string" || author.length > 200)
+    throw new ScenarioError(`${at}.author`, "must be text of at most 200 characters");
+  if (typeof date !== "string" || (date !== "" && !(ISO_DATE.test(date) && !Number.isNaN(Date.parse(date)))))
+    throw new ScenarioError(`${at}.date`, "must be a date written YYYY-MM-DD");
   if (options.requireReasons) {
     if (reason.trim() === "") throw new ScenarioError(`${at}.reason`, "is required: say why this adjustment is made");
     if (author.trim() === "") throw new ScenarioError(`${at}.author`, "is required");
@@ -267,14 +293,21 @@ function validateSegment(raw: unknown, at: string, dictionary?: SegmentDictionar
   for (const dim of SEGMENT_DIMS) {
     const v = raw[dim];
     if (v === undefined) continue;
-    if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw new ScenarioError(`${at}.${dim}`, "must be a list of labels");
+    if (!Array.isArray(v) || !v.every((x) => typeof x === "string"))
+      throw new ScenarioError(`${at}.${dim}`, "must be a list of labels");
     if (dictionary) {
-      for (const label of v) if (!dictionary[dim].includes(label)) throw new ScenarioError(`${at}.${dim}`, `"${label}" is not in this data (values: ${dictionary[dim].join(", ")})`);
+      for (const label of v)
+        if (!dictionary[dim].includes(label))
+          throw new ScenarioError(
+            `${at}.${dim}`,
+            `"${label}" is not in this data (values: ${dictionary[dim].join(", ")})`,
+          );
     }
     if (v.length > 0) out[dim] = [...new Set(v as string[])];
   }
   if (raw.minSeats !== undefined) {
-    if (typeof raw.minSeats !== "number" || !Number.isInteger(raw.minSeats) || raw.minSeats < 0) throw new ScenarioError(`${at}.minSeats`, "must be a whole number ≥ 0");
+    if (typeof raw.minSeats !== "number" || !Number.isInteger(raw.minSeats) || raw.minSeats < 0)
+      throw new ScenarioError(`${at}.minSeats`, "must be a whole number ≥ 0");
     if (raw.minSeats > 0) out.minSeats = raw.minSeats;
   }
   return out;
@@ -288,11 +321,14 @@ function validateParams(lever: Lever, raw: unknown, at: string): LedgerEntry["pa
   const out: Record<string, unknown> = { ...defaults };
   if (lever === "massAdjustment") {
     const mode = raw.mode ?? "percent";
-    if (mode !== "percent" && mode !== "amount") throw new ScenarioError(`${at}.mode`, `invalid mode ${JSON.stringify(mode)} (percent or amount)`);
+    if (mode !== "percent" && mode !== "amount")
+      throw new ScenarioError(`${at}.mode`, `invalid mode ${JSON.stringify(mode)} (percent or amount)`);
     out.mode = mode;
     const amount = raw.amount ?? 0;
-    if (typeof amount !== "number" || !Number.isFinite(amount)) throw new ScenarioError(`${at}.amount`, "must be a number");
-    if (mode === "percent" && !(amount >= -100 && amount <= 1000)) throw new ScenarioError(`${at}.amount`, `${amount}% is outside −100 … 1000`);
+    if (typeof amount !== "number" || !Number.isFinite(amount))
+      throw new ScenarioError(`${at}.amount`, "must be a number");
+    if (mode === "percent" && !(amount >= -100 && amount <= 1000))
+      throw new ScenarioError(`${at}.amount`, `${amount}% is outside −100 … 1000`);
     if (mode === "amount" && Math.abs(amount) > 1e12) throw new ScenarioError(`${at}.amount`, "is too large");
     out.amount = amount;
     return out as unknown as LedgerEntry["params"];

@@ -26,25 +26,57 @@ export interface ScenarioReport {
   };
   readonly breakdowns: ReadonlyArray<{ readonly dim: BreakdownDim; readonly rows: readonly ComparedRow[] }>;
   readonly abc: readonly ComparedRow[];
-  readonly projection: ReadonlyArray<{ readonly year: number; readonly series: "baseline" | "scenario"; readonly revenueCents: number; readonly p10Cents: number; readonly p90Cents: number }>;
-  readonly mostAffected: ReadonlyArray<{ readonly accountId: string; readonly segment: string; readonly baselineCents: number; readonly scenarioCents: number; readonly changeCents: number }>;
+  readonly projection: ReadonlyArray<{
+    readonly year: number;
+    readonly series: "baseline" | "scenario";
+    readonly revenueCents: number;
+    readonly p10Cents: number;
+    readonly p90Cents: number;
+  }>;
+  readonly mostAffected: ReadonlyArray<{
+    readonly accountId: string;
+    readonly segment: string;
+    readonly baselineCents: number;
+    readonly scenarioCents: number;
+    readonly changeCents: number;
+  }>;
   readonly ltvCac: {
     /** False when no marketing spend was provided (no CAC to compare with). */
     readonly provided: boolean;
-    readonly baseline: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
-    readonly scenario: { readonly ltvCents: number | null; readonly cacCents: number | null; readonly ratio: number | null };
+    readonly baseline: {
+      readonly ltvCents: number | null;
+      readonly cacCents: number | null;
+      readonly ratio: number | null;
+    };
+    readonly scenario: {
+      readonly ltvCents: number | null;
+      readonly cacCents: number | null;
+      readonly ratio: number | null;
+    };
   };
   /** Accounts each ledger entry selects (all, and those carrying value). */
   readonly entries: ReadonlyArray<{ readonly selected: number; readonly valued: number }>;
 }
 
-export const BREAKDOWN_LABELS: Record<BreakdownDim, string> = { size: "Size", industry: "Industry", region: "Region", tier: "Tier", businessModel: "Business model", abc: "ABC class" };
+export const BREAKDOWN_LABELS: Record<BreakdownDim, string> = {
+  size: "Size",
+  industry: "Industry",
+  region: "Region",
+  tier: "Tier",
+  businessModel: "Business model",
+  abc: "ABC class",
+};
 
 /**
  * Compares `scenario` with the baseline (an empty ledger) on `dims` breakdowns. The baseline
  * evaluation may be passed in (the page computes it once).
  */
-export function scenarioReport(evaluator: ScenarioEvaluator, scenario: Scenario, dims: readonly BreakdownDim[], options: { topAccounts?: number; baseline?: Map<BreakdownDim, ReturnType<ScenarioEvaluator["evaluate"]>> } = {}): ScenarioReport {
+export function scenarioReport(
+  evaluator: ScenarioEvaluator,
+  scenario: Scenario,
+  dims: readonly BreakdownDim[],
+  options: { topAccounts?: number; baseline?: Map<BreakdownDim, ReturnType<ScenarioEvaluator["evaluate"]>> } = {},
+): ScenarioReport {
   const { base, accounts } = evaluator;
   const empty: Scenario = { version: scenario.version, title: "baseline", ledger: [] };
   const baselineOf = (dim: BreakdownDim) => {
@@ -56,28 +88,69 @@ export function scenarioReport(evaluator: ScenarioEvaluator, scenario: Scenario,
     return b;
   };
   const dimsToRun = dims.length > 0 ? dims : (["tier"] as BreakdownDim[]);
-  const runs = dimsToRun.map((dim) => ({ dim, baseline: baselineOf(dim), scenario: evaluator.evaluate(scenario, { by: dim }) }));
+  const runs = dimsToRun.map((dim) => ({
+    dim,
+    baseline: baselineOf(dim),
+    scenario: evaluator.evaluate(scenario, { by: dim }),
+  }));
   const first = runs[0];
   const compare = (labels: readonly string[], b: readonly Aggregate[], s: readonly Aggregate[]): ComparedRow[] =>
-    labels.map((label, i) => ({ label, baseline: b[i], scenario: s[i] })).filter((r) => r.baseline.accounts > 0 || r.scenario.accounts > 0);
+    labels
+      .map((label, i) => ({ label, baseline: b[i], scenario: s[i] }))
+      .filter((r) => r.baseline.accounts > 0 || r.scenario.accounts > 0);
   const projection: Array<ScenarioReport["projection"][number]> = [];
-  for (const [series, ev] of [["baseline", first.baseline], ["scenario", first.scenario]] as const) {
-    for (let y = 0; y < PROJECTION_YEARS; y++) projection.push({ year: y + 1, series, revenueCents: ev.projection.revenueCents[y], p10Cents: ev.projection.p10Cents[y], p90Cents: ev.projection.p90Cents[y] });
+  for (const [series, ev] of [
+    ["baseline", first.baseline],
+    ["scenario", first.scenario],
+  ] as const) {
+    for (let y = 0; y < PROJECTION_YEARS; y++)
+      projection.push({
+        year: y + 1,
+        series,
+        revenueCents: ev.projection.revenueCents[y],
+        p10Cents: ev.projection.p10Cents[y],
+        p90Cents: ev.projection.p90Cents[y],
+      });
   }
   const d = base.dictionary;
-  const segmentOf = (i: number) => [d.tier[accounts.tier[i]], d.size[accounts.size[i]], d.industry[accounts.industry[i]], d.region[accounts.region[i]]].join(" · ");
+  const segmentOf = (i: number) =>
+    [
+      d.tier[accounts.tier[i]],
+      d.size[accounts.size[i]],
+      d.industry[accounts.industry[i]],
+      d.region[accounts.region[i]],
+    ].join(" · ");
   const { ltvCents, cacCents, ratio } = first.baseline.ltvCac;
   return {
     currency: base.currency,
     asOf: base.asOf,
     horizonMonths: base.horizonMonths,
     annualDiscountRate: base.annualDiscountRate,
-    portfolio: { baseline: first.baseline.total, base: first.scenario.base, newChannel: first.scenario.newChannel, scenario: first.scenario.total },
+    portfolio: {
+      baseline: first.baseline.total,
+      base: first.scenario.base,
+      newChannel: first.scenario.newChannel,
+      scenario: first.scenario.total,
+    },
     breakdowns: runs.map((r) => ({ dim: r.dim, rows: compare(d[r.dim], r.baseline.by.rows, r.scenario.by.rows) })),
     abc: compare(d.abc, first.baseline.abc, first.scenario.abc),
     projection,
-    mostAffected: mostAffected(accounts, first.scenario.values, options.topAccounts ?? 10).map((m) => ({ accountId: m.accountId, segment: segmentOf(m.index), baselineCents: m.baselineCents, scenarioCents: m.scenarioCents, changeCents: m.changeCents })),
-    ltvCac: { provided: base.economics.spendProvided !== false, baseline: { ltvCents, cacCents, ratio }, scenario: { ltvCents: first.scenario.ltvCac.ltvCents, cacCents: first.scenario.ltvCac.cacCents, ratio: first.scenario.ltvCac.ratio } },
+    mostAffected: mostAffected(accounts, first.scenario.values, options.topAccounts ?? 10).map((m) => ({
+      accountId: m.accountId,
+      segment: segmentOf(m.index),
+      baselineCents: m.baselineCents,
+      scenarioCents: m.scenarioCents,
+      changeCents: m.changeCents,
+    })),
+    ltvCac: {
+      provided: base.economics.spendProvided !== false,
+      baseline: { ltvCents, cacCents, ratio },
+      scenario: {
+        ltvCents: first.scenario.ltvCac.ltvCents,
+        cacCents: first.scenario.ltvCac.cacCents,
+        ratio: first.scenario.ltvCac.ratio,
+      },
+    },
     entries: first.scenario.entryAccounts,
   };
 }

@@ -31,7 +31,8 @@ export function fromBase64Url(encoded: string): string {
  * reopened link encodes to the very same URL.
  */
 export function encodeScenarioSearch(scenario: Scenario): string {
-  if (scenario.ledger.length === 0 && scenario.title === emptyScenario().title && scenario.description === undefined) return "";
+  if (scenario.ledger.length === 0 && scenario.title === emptyScenario().title && scenario.description === undefined)
+    return "";
   let canonical: Scenario = scenario;
   try {
     canonical = validateScenario(scenario);
@@ -50,7 +51,10 @@ export interface DecodedScenario {
 export function decodeScenarioSearch(search: string, dictionary?: SegmentDictionary): DecodedScenario {
   const value = new URLSearchParams(search).get(URL_PARAM);
   if (value === null || value === "") return { scenario: emptyScenario(), message: null };
-  const fail = (why: string): DecodedScenario => ({ scenario: emptyScenario(), message: `This link's scenario could not be opened (${why}); showing the baseline instead.` });
+  const fail = (why: string): DecodedScenario => ({
+    scenario: emptyScenario(),
+    message: `This link's scenario could not be opened (${why}); showing the baseline instead.`,
+  });
   if (value.length > MAX_ENCODED_LENGTH) return fail("it is too long");
   let json: unknown;
   try {

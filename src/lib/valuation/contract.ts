@@ -25,7 +25,8 @@ export function survivorCohorts(lifetimes: readonly Lifetime[]): number[][] {
   const byLength = new Map<number, number[]>();
   for (const { periodsObserved: L, churnedAfter: c } of lifetimes) {
     if (!(Number.isInteger(L) && L >= 0)) throw new RangeError(`invalid periods observed: ${L}`);
-    if (c !== null && !(Number.isInteger(c) && c >= 1 && c <= L)) throw new RangeError(`invalid churn period ${c} for ${L} periods observed`);
+    if (c !== null && !(Number.isInteger(c) && c >= 1 && c <= L))
+      throw new RangeError(`invalid churn period ${c} for ${L} periods observed`);
     let alive = byLength.get(L);
     if (!alive) byLength.set(L, (alive = new Array<number>(L + 1).fill(0)));
     const last = c === null ? L : c - 1; // alive at t = 0 … last
@@ -90,7 +91,8 @@ export function contractValue(p: SbgParams, o: ContractValueOptions): number {
   if (!(o.margin >= 0 && o.margin <= 1)) throw new RangeError(`invalid margin: ${o.margin}`);
   const s0 = sbgSurvival(p, o.renewals);
   let sum = 0;
-  for (let k = 1; k <= o.periods; k++) sum += sbgSurvival(p, o.renewals + k) / s0 / Math.pow(1 + o.discountPerPeriod, k);
+  for (let k = 1; k <= o.periods; k++)
+    sum += sbgSurvival(p, o.renewals + k) / s0 / Math.pow(1 + o.discountPerPeriod, k);
   return o.margin * o.paymentPerPeriod * sum;
 }
 

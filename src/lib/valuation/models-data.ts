@@ -109,7 +109,12 @@ export interface PurchaseDiagnostics {
   /** Weeks after the calibration end, and cumulative repeat purchases: actual and expected (conditional on each history). */
   readonly weekly: { readonly week: number[]; readonly actual: number[]; readonly expected: number[] };
   /** Mean holdout repeat purchases per customer by calibration frequency ("0" … "7+"). */
-  readonly byFrequency: Array<{ readonly frequency: string; readonly customers: number; readonly actual: number; readonly expected: number }>;
+  readonly byFrequency: Array<{
+    readonly frequency: string;
+    readonly customers: number;
+    readonly actual: number;
+    readonly expected: number;
+  }>;
 }
 
 export interface PurchaseModelSummary {
@@ -122,18 +127,41 @@ export interface PurchaseModelSummary {
   readonly warnings: { readonly bgnbd: string[]; readonly gammaGamma: string[] };
   /** The model that values the purchases: BG/NBD, or NBD (no dropout) when BG/NBD runs to that boundary. */
   readonly purchaseModel: "bgnbd" | "nbd";
-  readonly nbd: { readonly r: number; readonly alpha: number; readonly logLik: number; readonly se: Record<string, number> | null } | null;
+  readonly nbd: {
+    readonly r: number;
+    readonly alpha: number;
+    readonly logLik: number;
+    readonly se: Record<string, number> | null;
+  } | null;
   /** "gamma-gamma", or "observed mean" when Gamma-Gamma could not be used and each account's own mean spend values its purchases. */
   readonly spendModel: "gamma-gamma" | "observed mean";
   /** What was used instead of a fit, and why (null when every fit was used). */
   readonly fallback: string | null;
   /** Parameter draws replaced because they left the valid region or gave non-finite values. */
   readonly rejectedDraws: number;
-  readonly bgnbd: { readonly r: number; readonly alpha: number; readonly a: number; readonly b: number; readonly logLik: number; readonly se: Record<string, number> | null };
-  readonly gammaGamma: { readonly p: number; readonly q: number; readonly gamma: number; readonly logLik: number; readonly se: Record<string, number> | null } | null;
+  readonly bgnbd: {
+    readonly r: number;
+    readonly alpha: number;
+    readonly a: number;
+    readonly b: number;
+    readonly logLik: number;
+    readonly se: Record<string, number> | null;
+  };
+  readonly gammaGamma: {
+    readonly p: number;
+    readonly q: number;
+    readonly gamma: number;
+    readonly logLik: number;
+    readonly se: Record<string, number> | null;
+  } | null;
   readonly holdout: PurchaseDiagnostics | null;
   /** P(alive) over repeat purchases x and weeks of the last purchase t_x, for an account first seen T weeks ago. */
-  readonly aliveGrid: { readonly T: number; readonly frequency: number[]; readonly recency: number[]; readonly p: Array<Array<number | null>> };
+  readonly aliveGrid: {
+    readonly T: number;
+    readonly frequency: number[];
+    readonly recency: number[];
+    readonly p: Array<Array<number | null>>;
+  };
   readonly valueCents: number;
   readonly band: Band;
 }
