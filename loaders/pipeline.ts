@@ -119,7 +119,7 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       log(`derive: account × month tables as of ${report.asOf}`);
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
-      log("models: fitting sBG per contract segment and BG/NBD + Gamma-Gamma for transactional accounts");
+      log("models: fitting sBG per contract segment, and the purchase models + Gamma-Gamma for transactional accounts");
       const modelled = await runModels(db, report.asOf, report.currency, config.valuation, log);
       // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
       const models = config.publish.aggregateOnly

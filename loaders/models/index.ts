@@ -1,5 +1,5 @@
 /**
- * The models stage of the pipeline: sBG for contract accounts, BG/NBD + Gamma-Gamma for
+ * The models stage of the pipeline: sBG for contract accounts, a purchase model + Gamma-Gamma for
  * transactional ones, valued over the configured horizon with P10–P90 bands. Leaves the
  * table `account_value` in DuckDB and returns the content of `models.json`.
  *
@@ -33,7 +33,11 @@ export async function runModels(
   const purchaseRows = await readPurchases(db);
   step(`read ${purchaseRows.accountId.length.toLocaleString("en-US")} purchase days of transactional accounts`);
   const purchases = valuePurchases(purchaseRows, asOf, margins.transactional, config, step);
-  step(purchases.summary ? "BG/NBD + Gamma-Gamma fitted and valued" : "transactional accounts not valued by a model");
+  step(
+    purchases.summary
+      ? "purchase model + Gamma-Gamma fitted and valued"
+      : "transactional accounts not valued by a model",
+  );
   const modelled = [...contracts.values, ...purchases.values];
   const notValued = [...contracts.notValued, ...(purchases.notValued ? [purchases.notValued] : [])];
 

@@ -1,26 +1,29 @@
 /**
- * Transactional accounts: BG/NBD for the number of future purchase days and Gamma-Gamma for
- * their value (weeks as the time unit), fitted on every purchase up to the as-of date; a
- * second BG/NBD fit on all but the last year checks the forecast against what happened.
+ * Transactional accounts: a purchase model for the number of future purchase days and
+ * Gamma-Gamma for their value (weeks as the time unit). The purchase models (BG/NBD,
+ * Pareto/NBD, …; purchase-models.ts) are fitted on all but the last year and scored on that
+ * year (selection.ts); the best one identified on every purchase up to the as-of date values
+ * the accounts.
  */
-import {
-  BGNBD_PARAM_NAMES,
-  bgnbdConditionalExpectedPurchases,
-  bgnbdProbabilityAliveOne,
-  fitBgnbd,
-  type BgnbdFit,
-} from "../../src/lib/models/bgnbd.js";
 import { fitGammaGamma, GAMMAGAMMA_PARAM_NAMES, type GammaGammaFit } from "../../src/lib/models/gammagamma.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";
 import { fitNbd, NBD_PARAM_NAMES, type NbdFit } from "../../src/lib/models/nbd.js";
-import { summarizeTransactions, toEpochDay, fromEpochDay } from "../../src/lib/models/rfm.js";
-import { predictClvWithBands } from "../../src/lib/models/valuation.js";
+import {
+  PURCHASE_MODEL_SPECS,
+  purchaseModelSpec,
+  type PurchaseFit,
+  type PurchaseModelSpec,
+} from "../../src/lib/models/purchase-models.js";
+import { summarizeTransactions, toEpochDay, fromEpochDay, type RfmSummary } from "../../src/lib/models/rfm.js";
+import { compareOnHoldout, rankedModels, type ComparisonResult } from "../../src/lib/models/selection.js";
+import { predictClvWithBands, type PurchaseModel } from "../../src/lib/models/valuation.js";
 import { createRng } from "../../src/lib/random.js";
 import type {
   AccountValue,
   HistoryCheck,
   NotValued,
   PurchaseDiagnostics,
+  PurchaseFitSummary,
   PurchaseModelSummary,
 } from "../../src/lib/valuation/models-data.js";
 import type { ValuationConfig } from "../config.js";
@@ -41,7 +44,7 @@ export interface PurchaseResult {
   readonly notValued: NotValued | null;
 }
 
-const BG_SYMBOLS = { r: "r", alpha: "α", a: "a", b: "b" };
+const NBD_SYMBOLS = { r: "r", alpha: "α" };
 const GG_SYMBOLS = { p: "p", q: "q", gamma: "γ" };
 
 /** Weeks from the first purchase of any account to the as-of date. */
@@ -76,7 +79,7 @@ export function valuePurchases(
       values: [],
       totalDraws,
       notes,
-      notValued: { segment: "transactional", model: "bgnbd", accounts, reason },
+      notValued: { segment: "transactional", model: "purchase", accounts, reason },
     };
   };
   const repeat = rfm.frequency.filter((x) => x > 0).length;
@@ -96,42 +99,82 @@ export function valuePurchases(
       `${failed.map((c) => `${formatCount(c.found)} ${c.what} (at least ${c.needed} needed)`).join(" and ")}.`,
     );
 
-  let bgnbd: BgnbdFit;
-  try {
-    bgnbd = fitBgnbd(rfm);
-  } catch (error) {
-    return notValued(`the BG/NBD fit failed (${(error as Error).message}).`);
+  // The purchase model: the candidates compete on a holdout year; the best one identified on the
+  // whole history values the accounts; NBD (no dropout) when none is.
+  const holdout = compareModels(rows, asOf, notes);
+  step(holdout ? `purchase models compared on the holdout year` : "holdout comparison skipped");
+  const fullFits = new Map<string, PurchaseFit | Error>();
+  const fitFull = (spec: PurchaseModelSpec) => {
+    if (!fullFits.has(spec.name))
+      try {
+        fullFits.set(spec.name, spec.fit(rfm));
+      } catch (error) {
+        fullFits.set(spec.name, error as Error);
+      }
+    return fullFits.get(spec.name)!;
+  };
+  let order: PurchaseModelSpec[];
+  let choice: string;
+  if (holdout?.comparison.chosen) {
+    order = rankedModels(holdout.comparison).map(purchaseModelSpec);
+    choice = holdout.comparison.reason;
+  } else {
+    // Without a holdout verdict, the likelihood on the whole history decides: every candidate
+    // has four parameters, so this is also the AIC choice.
+    const ll = (spec: PurchaseModelSpec) => {
+      const f = fitFull(spec);
+      return f instanceof Error ? -Infinity : f.logLik;
+    };
+    order = [...PURCHASE_MODEL_SPECS].sort((a, b) => ll(b) - ll(a));
+    choice = `${holdout ? "No purchase model was identified on the history before the holdout year" : "The history is too short to test the models on a holdout year"}, so the model with the highest likelihood on the whole history is used (every candidate has four parameters: this is also the AIC choice).`;
   }
-  step("BG/NBD fitted");
-  // α has the time unit: its plausible range scales with the length of the history.
-  const bgCheck = checkIdentification(BGNBD_PARAM_NAMES, bgnbd, {
-    symbols: BG_SYMBOLS,
-    bounds: { alpha: [1e-4 * Math.max(1, weeks), 1e4 * Math.max(1, weeks)] },
-  });
-  // BG/NBD on a boundary: fall back to the simpler NBD (no dropout), the limit it runs to.
+  const fits: PurchaseFitSummary[] = [];
+  const problems: string[] = [];
+  let chosen: { spec: PurchaseModelSpec; fit: PurchaseFit } | null = null;
+  for (const spec of order) {
+    const fit = fitFull(spec);
+    if (fit instanceof Error) {
+      problems.push(`${spec.label}: the fit failed (${fit.message}).`);
+      continue;
+    }
+    const check = checkIdentification(spec.paramNames, fit, { symbols: spec.symbols, bounds: spec.bounds(weeks) });
+    const usable = !chosen && !check.unusable;
+    if (usable) chosen = { spec, fit };
+    else if (!chosen) problems.push(`${spec.label}: ${check.warnings.join(" ")}`);
+    fits.push(fitSummary(spec.name, spec.label, spec.paramNames, spec.symbols, fit, check.warnings, usable));
+  }
+  step(chosen ? `${chosen.spec.label} fitted on the whole history` : "no purchase model with dropout identified");
+  if (chosen && chosen.spec.name !== order[0].name)
+    choice += ` ${order[0].label} is not identified on the whole history, so ${chosen.spec.label}, the next best, values the accounts.`;
   let nbd: NbdFit | null = null;
   let purchaseFallback: string | null = null;
-  if (bgCheck.unusable) {
-    const bgWhy = `BG/NBD is not identified by these data: ${bgCheck.warnings.join(" ")}`;
+  if (!chosen) {
+    const why = `No purchase model with dropout is identified by these data. ${problems.join(" ")}`;
     try {
       nbd = fitNbd(rfm);
     } catch (error) {
       return notValued(
-        `${bgWhy} The simpler NBD model (no dropout) could not be fitted either (${(error as Error).message}).`,
+        `${why} The simpler NBD model (no dropout) could not be fitted either (${(error as Error).message}).`,
       );
     }
     const nbdCheck = checkIdentification(NBD_PARAM_NAMES, nbd, {
-      symbols: BG_SYMBOLS,
+      symbols: NBD_SYMBOLS,
       bounds: { alpha: [1e-4 * Math.max(1, weeks), 1e4 * Math.max(1, weeks)] },
     });
     if (nbdCheck.weak)
       return notValued(
-        `${bgWhy} The simpler NBD model (no dropout) is not identified either: ${nbdCheck.warnings.join(" ")}`,
+        `${why} The simpler NBD model (no dropout) is not identified either: ${nbdCheck.warnings.join(" ")}`,
       );
-    purchaseFallback = `${bgWhy} Purchases are valued with the simpler NBD model instead (Poisson purchasing with Gamma-distributed rates and no dropout: the limit BG/NBD runs to as its dropout probability goes to 0), so every account's P(alive) is 100%.`;
+    purchaseFallback = `${why} Purchases are valued with the simpler NBD model instead (Poisson purchasing with Gamma-distributed rates and no dropout: the limit the models with dropout run to as their dropout goes to 0), so every account's P(alive) is 100%.`;
+    choice = purchaseFallback;
     notes.push(purchaseFallback);
-    step("NBD fitted (BG/NBD on a boundary)");
+    fits.unshift(
+      fitSummary("nbd", "NBD (no dropout)", NBD_PARAM_NAMES, NBD_SYMBOLS, nbd as never, nbdCheck.warnings, true),
+    );
+    step("NBD fitted (no model with dropout identified)");
   }
+  const model: PurchaseModel = chosen ? chosen.spec.name : "nbd";
+  const modelFit = (chosen?.fit ?? nbd)!;
 
   const spendRows = { frequency: [] as number[], monetaryValue: [] as number[] };
   for (let i = 0; i < rfm.frequency.length; i++) {
@@ -174,7 +217,7 @@ export function valuePurchases(
   }
   let prediction: ReturnType<typeof predictClvWithBands>;
   try {
-    prediction = predictClvWithBands(nbd ? "nbd" : "bgnbd", nbd ?? bgnbd, gammaGamma, rfm, {
+    prediction = predictClvWithBands(model, modelFit as never, gammaGamma, rfm, {
       unit: "weeks",
       months: config.horizonMonths,
       annualDiscount: config.annualDiscountRate,
@@ -196,7 +239,7 @@ export function valuePurchases(
     );
   const values: AccountValue[] = rfm.id.map((id, i) => ({
     account_id: String(id),
-    model: nbd ? "nbd" : "bgnbd",
+    model,
     segment: "transactional",
     clv_cents: prediction.clv[i],
     clv_p10_cents: prediction.clvP10[i],
@@ -205,26 +248,25 @@ export function valuePurchases(
     probability_alive: prediction.probabilityAlive[i],
     expected_purchases_12m: prediction.expectedPurchases[i],
   }));
-  let holdout: PurchaseDiagnostics | null = null;
-  try {
-    holdout = holdoutCheck(rows, asOf, notes);
-  } catch (error) {
-    notes.push(`The forecast check was skipped: its fit failed (${(error as Error).message}).`);
-  }
-  step("holdout check");
+  const diagnostics =
+    chosen && holdout?.fits.has(model)
+      ? holdoutDiagnostics(rows, asOf, holdout.cal, chosen.spec, holdout.fits.get(model)!)
+      : null;
+  step("holdout diagnostics");
   return {
     summary: {
       accounts,
       repeatCustomers: repeat,
       unit: "weeks",
       checks,
-      warnings: { bgnbd: bgCheck.warnings, gammaGamma: ggWarnings },
+      warnings: { gammaGamma: ggWarnings },
       spendModel: gammaGamma ? "gamma-gamma" : "observed mean",
-      purchaseModel: nbd ? "nbd" : "bgnbd",
-      nbd: nbd ? { r: nbd.r, alpha: nbd.alpha, logLik: nbd.logLik, se: nbd.se ?? null } : null,
+      purchaseModel: model,
+      choice,
+      fits,
+      comparison: holdout?.comparison ?? null,
       fallback: [purchaseFallback, fallback].filter((f) => f !== null).join(" ") || null,
       rejectedDraws: prediction.rejectedDraws,
-      bgnbd: { r: bgnbd.r, alpha: bgnbd.alpha, a: bgnbd.a, b: bgnbd.b, logLik: bgnbd.logLik, se: bgnbd.se ?? null },
       gammaGamma: gammaGamma
         ? {
             p: gammaGamma.p,
@@ -234,8 +276,11 @@ export function valuePurchases(
             se: gammaGamma.se ?? null,
           }
         : null,
-      holdout,
-      aliveGrid: aliveGrid(nbd ? () => 1 : (x, tx, T) => bgnbdProbabilityAliveOne(bgnbd, x, tx, T), rfm.T),
+      holdout: diagnostics,
+      aliveGrid: aliveGrid(
+        chosen ? (x, tx, T) => chosen.spec.probabilityAliveOne(chosen.fit, x, tx, T) : () => 1,
+        rfm.T,
+      ),
       valueCents: prediction.totalClv,
       band: { p10: prediction.totalP10, p50: prediction.totalP50, p90: prediction.totalP90 },
     },
@@ -248,14 +293,18 @@ export function valuePurchases(
 
 const formatCount = (v: number) => v.toLocaleString("en-US");
 
+interface HoldoutRun extends ComparisonResult {
+  /** The calibration summary (purchases up to the calibration end; holdout purchase counts after it). */
+  readonly cal: RfmSummary;
+}
+
 /**
- * Fits on purchases up to one year before the as-of date and compares, week by week and by
- * calibration frequency, the expected repeat purchases (conditional on each history) with
- * the purchases that happened in that year.
+ * Fits every candidate on the purchases up to one year before the as-of date and scores each
+ * on the year that follows (selection.ts); null, with a note, when that calibration history is
+ * too short for any fit.
  */
-function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): PurchaseDiagnostics | null {
-  const end = toEpochDay(asOf);
-  const calibrationEnd = fromEpochDay(end - HOLDOUT_WEEKS * 7);
+function compareModels(rows: PurchaseRows, asOf: string, notes: string[]): HoldoutRun | null {
+  const calibrationEnd = fromEpochDay(toEpochDay(asOf) - HOLDOUT_WEEKS * 7);
   const cal = summarizeTransactions(
     { id: rows.accountId, date: rows.day },
     { unit: "weeks", calibrationEnd, holdoutEnd: asOf },
@@ -264,18 +313,26 @@ function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): Purcha
   const calWeeks = calibrationWeeks(cal.T);
   if (calRepeat < MIN_REPEAT_CUSTOMERS || calWeeks < MIN_CALIBRATION_WEEKS) {
     notes.push(
-      `The forecast check was skipped: before the holdout year there are ${formatCount(Math.floor(calWeeks))} weeks of history and ${formatCount(calRepeat)} repeat buyers (at least ${MIN_CALIBRATION_WEEKS} weeks and ${MIN_REPEAT_CUSTOMERS} repeat buyers are needed).`,
+      `The purchase models were not compared on a holdout year: before it there are ${formatCount(Math.floor(calWeeks))} weeks of history and ${formatCount(calRepeat)} repeat buyers (at least ${MIN_CALIBRATION_WEEKS} weeks and ${MIN_REPEAT_CUSTOMERS} repeat buyers are needed).`,
     );
     return null;
   }
-  const fit = fitBgnbd(cal, { standardErrors: false });
-  if (![fit.r, fit.alpha, fit.a, fit.b].every((v) => Number.isFinite(v) && v > 1e-6 && v < 1e8)) {
-    notes.push(
-      `The forecast check was skipped: the BG/NBD fit on the history before the holdout year ran to a boundary (r ${fit.r.toPrecision(3)}, α ${fit.alpha.toPrecision(3)}, a ${fit.a.toPrecision(3)}, b ${fit.b.toPrecision(3)}).`,
-    );
-    return null;
-  }
-  const calDay = toEpochDay(calibrationEnd);
+  return { ...compareOnHoldout(cal, PURCHASE_MODEL_SPECS, calibrationEnd, calWeeks), cal };
+}
+
+/**
+ * The chosen model's holdout forecast, week by week and by calibration frequency, against the
+ * purchases that happened in that year.
+ */
+function holdoutDiagnostics(
+  rows: PurchaseRows,
+  asOf: string,
+  cal: RfmSummary,
+  spec: PurchaseModelSpec,
+  fit: PurchaseFit,
+): PurchaseDiagnostics {
+  const end = toEpochDay(asOf);
+  const calDay = end - HOLDOUT_WEEKS * 7;
   const index = new Map(cal.id.map((id, i) => [id, i]));
   // Actual: distinct purchase days per account after the calibration end, by week.
   const weeklyActual = new Float64Array(HOLDOUT_WEEKS + 1);
@@ -294,14 +351,14 @@ function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): Purcha
   let cumulative = 0;
   for (let w = 1; w <= HOLDOUT_WEEKS; w++) {
     cumulative += weeklyActual[w];
-    const e = bgnbdConditionalExpectedPurchases(fit, w, cal);
+    const e = spec.conditionalExpected(fit, w, cal);
     let sum = 0;
     for (let i = 0; i < e.length; i++) sum += e[i];
     week.push(w);
     actual.push(cumulative);
     expected.push(sum);
   }
-  const horizon = bgnbdConditionalExpectedPurchases(fit, HOLDOUT_WEEKS, cal);
+  const horizon = spec.conditionalExpected(fit, HOLDOUT_WEEKS, cal);
   const groups = new Map<string, { customers: number; actual: number; expected: number }>();
   for (let i = 0; i < cal.frequency.length; i++) {
     const label = cal.frequency[i] >= 7 ? "7+" : String(cal.frequency[i]);
@@ -323,11 +380,34 @@ function holdoutCheck(rows: PurchaseRows, asOf: string, notes: string[]): Purcha
       };
     });
   return {
-    calibrationEnd,
+    model: spec.name,
+    label: spec.label,
+    calibrationEnd: fromEpochDay(calDay),
     holdoutWeeks: HOLDOUT_WEEKS,
-    params: { r: fit.r, alpha: fit.alpha, a: fit.a, b: fit.b },
+    params: Object.fromEntries(spec.paramNames.map((k) => [k, fit[k]])),
     weekly: { week, actual, expected },
     byFrequency,
+  };
+}
+
+function fitSummary(
+  model: string,
+  label: string,
+  names: readonly string[],
+  symbols: Readonly<Record<string, string>>,
+  fit: Readonly<Record<string, number>> & { logLik: number; se?: Readonly<Record<string, number>> },
+  warnings: string[],
+  used: boolean,
+): PurchaseFitSummary {
+  return {
+    model,
+    label,
+    params: Object.fromEntries(names.map((k) => [k, fit[k]])),
+    symbols,
+    se: fit.se ? { ...fit.se } : null,
+    logLik: fit.logLik,
+    warnings,
+    used,
   };
 }
 

@@ -54,6 +54,7 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
         models.portfolio.accountsValued > 0
           ? {
               valueCents: models.portfolio.valueCents,
+              historicalShare: models.portfolio.historicalShare,
               band: models.portfolio.band,
               activeAccountsValued: models.portfolio.activeAccountsValued,
               horizonMonths: models.horizonMonths,

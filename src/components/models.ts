@@ -12,6 +12,7 @@ import type {
   HistoryCheck,
   ModelsData,
   PurchaseDiagnostics,
+  PurchaseFitSummary,
   PurchaseModelSummary,
 } from "../lib/valuation/models-data.js";
 
@@ -58,7 +59,7 @@ export function notValuedTable(m: ModelsData): HTMLElement {
           (n) =>
             html`<tr>
               <td>${n.segment}</td>
-              <td>${n.model === "sbg" ? "sBG" : "BG/NBD"}</td>
+              <td>${n.model === "sbg" ? "sBG" : "purchase models"}</td>
               <td>${formatNumber(n.accounts)}</td>
               <td>${n.reason}</td>
             </tr>`,
@@ -232,9 +233,12 @@ export function survivalReading(fit: ContractFit): HTMLElement {
 }
 
 export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
-  const se = p.bgnbd.se ?? {};
   const gg = p.gammaGamma;
-  return html`<table class="quality" data-table="bgnbd">
+  const params = (f: PurchaseFitSummary) =>
+    Object.entries(f.params)
+      .map(([k, v]) => `${f.symbols[k] ?? k} ${plusMinus(v, f.se?.[k])}`)
+      .join(", ");
+  return html`<table class="quality" data-table="purchase-fits">
       <thead>
         <tr>
           <th>Model</th>
@@ -244,26 +248,18 @@ export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
         </tr>
       </thead>
       <tbody>
-        <tr>
-          <td>BG/NBD (purchases, weeks)</td>
-          <td>
-            r ${plusMinus(p.bgnbd.r, se.r)}, α ${plusMinus(p.bgnbd.alpha, se.alpha)}, a ${plusMinus(p.bgnbd.a, se.a)}, b
-            ${plusMinus(p.bgnbd.b, se.b)}
-            ${p.warnings?.bgnbd.length ? html`<br /><small class="fit-warning"><strong>${p.purchaseModel === "nbd" ? "Not used, on a boundary" : "Weakly identified"}:</strong> ${p.warnings.bgnbd.join(" ")}</small>` : ""}
-          </td>
-          <td>${p.bgnbd.logLik.toFixed(1)}</td>
-          <td>${formatNumber(p.accounts)}</td>
-        </tr>
-        ${
-          p.nbd
-            ? html`<tr data-model="nbd">
-                <td>NBD, no dropout (purchases, weeks) — values the accounts</td>
-                <td>r ${plusMinus(p.nbd.r, p.nbd.se?.r)}, α ${plusMinus(p.nbd.alpha, p.nbd.se?.alpha)}</td>
-                <td>${p.nbd.logLik.toFixed(1)}</td>
-                <td>${formatNumber(p.accounts)}</td>
-              </tr>`
-            : ""
-        }
+        ${p.fits.map(
+          (f) =>
+            html`<tr data-model=${f.model} data-used=${f.used ? "yes" : "no"}>
+              <td>${f.label} (purchases, weeks)${f.used ? html` — <strong>values the accounts</strong>` : ""}</td>
+              <td>
+                ${params(f)}
+                ${f.warnings.length ? html`<br /><small class="fit-warning"><strong>${f.used ? "Weakly identified" : "Not used, not identified"}:</strong> ${f.warnings.join(" ")}</small>` : ""}
+              </td>
+              <td>${f.logLik.toFixed(1)}</td>
+              <td>${formatNumber(p.accounts)}</td>
+            </tr>`,
+        )}
         ${
           gg
             ? html`<tr>
@@ -287,6 +283,53 @@ export function purchaseTable(p: PurchaseModelSummary): HTMLElement {
       History:
       ${checksText(p.checks)}.${p.fallback ? ` ${p.fallback}` : ""}${p.rejectedDraws ? ` ${p.rejectedDraws} parameter draws outside the valid region were replaced.` : ""}
     </p>` as HTMLElement;
+}
+
+/** The purchase models side by side on the holdout year, and which one values the accounts and why. */
+export function comparisonTable(p: PurchaseModelSummary): HTMLElement {
+  const c = p.comparison;
+  if (!c) return html`<p class="reading" data-reading="model-choice">${p.choice}</p>` as HTMLElement;
+  const error = (v: number | null) => (v === null ? "—" : v.toFixed(2));
+  return html`<table class="quality" data-table="model-comparison">
+      <caption>
+        Fitted on purchases up to ${c.calibrationEnd}, scored on the ${formatNumber(c.holdoutLength)} weeks after it
+        (${formatNumber(c.accounts)} accounts, ${formatNumber(c.actualTotal)} purchase days happened)
+      </caption>
+      <thead>
+        <tr>
+          <th>Model</th>
+          <th>Customers leave</th>
+          <th>Mean absolute error per account</th>
+          <th>Forecast total</th>
+          <th>Log-likelihood (calibration)</th>
+          <th>Status</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${c.rows.map(
+          (r) =>
+            html`<tr data-model=${r.model} data-chosen=${r.model === c.chosen ? "yes" : "no"}>
+              <td>${r.model === c.chosen ? html`<strong>${r.label}</strong>` : r.label}</td>
+              <td>${r.dropout}</td>
+              <td>${error(r.meanAbsoluteError)}</td>
+              <td>${r.expectedTotal === null ? "—" : formatNumber(r.expectedTotal)}</td>
+              <td>${r.logLik === null ? "—" : r.logLik.toFixed(1)}</td>
+              <td>
+                ${r.model === c.chosen ? "chosen" : r.status}${r.note ? html`<br /><small>${r.note}</small>` : ""}
+              </td>
+            </tr>`,
+        )}
+        <tr data-model="naive">
+          <td>Naive: each account keeps its past rate</td>
+          <td>—</td>
+          <td>${error(c.naive.meanAbsoluteError)}</td>
+          <td>${formatNumber(c.naive.expectedTotal)}</td>
+          <td>—</td>
+          <td>reference</td>
+        </tr>
+      </tbody>
+    </table>
+    <p class="reading" data-reading="model-choice">Measure: ${c.measure}. ${p.choice}</p>` as HTMLElement;
 }
 
 export function holdoutChart(h: PurchaseDiagnostics, { width = 640, height = 280 }: ChartOptions = {}) {
@@ -339,8 +382,8 @@ export function holdoutReading(h: PurchaseDiagnostics): HTMLElement {
   const expected = h.weekly.expected.at(-1) ?? 0;
   const error = actual > 0 ? expected / actual - 1 : null;
   return html`<p class="reading" data-reading="holdout">
-    To test the purchase model, it was fitted again on the history up to ${h.calibrationEnd} only and asked to forecast
-    the following ${h.holdoutWeeks} weeks. It expected ${formatNumber(expected)} repeat purchases;
+    To test the purchase model (${h.label}), it was fitted again on the history up to ${h.calibrationEnd} only and asked
+    to forecast the following ${h.holdoutWeeks} weeks. It expected ${formatNumber(expected)} repeat purchases;
     ${formatNumber(actual)} happened
     (${error === null ? "no purchases to compare" : `${error >= 0 ? "+" : ""}${formatPercent(error)}`}). The bars
     compare the forecast with what happened for accounts grouped by how often they had bought before: a good model

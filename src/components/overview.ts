@@ -153,6 +153,14 @@ export function overviewKpis(data: OverviewData): Kpi[] {
   return [modelValueKpi(data), ...activity, ltvCac, ...retention, simple];
 }
 
+/** How much of the value no model could give (accounts valued at trailing margin × observed retention). */
+function historicalNote(share: number): string {
+  if (!(share > 0)) return "";
+  if (share >= 1)
+    return "; all of it a historical value (trailing margin × observed retention): no model could value these accounts, see the Models page";
+  return `; ${formatPercent(share, share < 0.01 ? 1 : 0)} of it a historical value (trailing margin × observed retention) for accounts no model could value`;
+}
+
 /** The model-based value of the customer base with its P10–P90 band (or why it is missing). */
 function modelValueKpi({ modelValue: m, currency, coverage }: OverviewData): Kpi {
   if (m === null) {
@@ -170,7 +178,7 @@ function modelValueKpi({ modelValue: m, currency, coverage }: OverviewData): Kpi
     label: DEFINITIONS.modelValue.label,
     value: money(m.valueCents),
     // Without any cost the models value billings at 100% margin: said, so it is not read as margin.
-    note: `P10–P90 ${money(m.band.p10)} – ${money(m.band.p90)}; next ${m.horizonMonths / 12} years, ${formatPercent(m.annualDiscountRate, 0)} discount${coverage.margin === null ? "; billings, not margin: no cost was provided" : ""}`,
+    note: `P10–P90 ${money(m.band.p10)} – ${money(m.band.p90)}; next ${m.horizonMonths / 12} years, ${formatPercent(m.annualDiscountRate, 0)} discount${coverage.margin === null ? "; billings, not margin: no cost was provided" : ""}${historicalNote(m.historicalShare)}`,
     definition: DEFINITIONS.modelValue.text,
   };
 }

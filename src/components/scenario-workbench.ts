@@ -463,7 +463,7 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
       )}
       ${card("Adjustment", editorBox)}
     </div>
-    ${card("Expected billings, next five years", html`<p class="chart-caption">Baseline and scenario, with P10–P90 of the models' parameters. From contracts (sBG) and invoices (BG/NBD).</p>`, projectionBox)}
+    ${card("Expected billings, next five years", html`<p class="chart-caption">Baseline and scenario, with P10–P90 of the models' parameters. From contracts (sBG) and invoices (the purchase model).</p>`, projectionBox)}
     <div class="grid grid-cols-2">
       ${card(html`<div class="scenario-actions">${byTitle} ${bySelect}</div>`, byChartBox, byTableBox)}
       ${card("Change by ABC class", html`<p class="chart-caption">Classes by trailing-12-month revenue today (A: first 80%, B: next 15%).</p>`, abcBox)}

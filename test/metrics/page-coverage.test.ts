@@ -215,6 +215,25 @@ describe("overview KPIs by coverage", () => {
     expect(shown).not.toMatch(/\$0(?![.\d])/);
   });
 
+  it("says how much of the model value is the historical fallback, and nothing when none is", () => {
+    const withValue = (historicalShare: number) => ({
+      ...data(FULL_COVERAGE),
+      modelValue: {
+        valueCents: 1_000_000_00,
+        historicalShare,
+        band: { p10: 900_000_00, p50: 1_000_000_00, p90: 1_100_000_00 },
+        activeAccountsValued: 10,
+        horizonMonths: 60,
+        annualDiscountRate: 0.1,
+      },
+    });
+    const note = (share: number) => overviewKpis(withValue(share)).find((k) => k.id === "model-value")!.note!;
+    expect(note(0)).not.toContain("historical");
+    expect(note(0.23)).toContain("; 23\u202f% of it a historical value (trailing margin × observed retention)");
+    expect(note(0.004)).toContain("0.4\u202f% of it a historical value");
+    expect(note(1)).toContain("all of it a historical value");
+  });
+
   it("keeps the full set for the sample's coverage", () => {
     expect(overviewKpis(data(FULL_COVERAGE)).map((x) => x.id)).toEqual([
       "model-value",

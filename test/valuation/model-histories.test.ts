@@ -96,7 +96,7 @@ function expectedHistorical(name: string): { perAccount: Map<string, number>; re
 
 function expectEverySegmentValuedOrExplained(models: ModelsData, values: AccountValue[]) {
   for (const v of values) {
-    expect(["sbg", "bgnbd", "nbd", "historical"]).toContain(v.model);
+    expect(["sbg", "bgnbd", "mbgnbd", "paretonbd", "nbd", "historical"]).toContain(v.model);
     expect(Number.isFinite(v.clv_cents)).toBe(true);
   }
   for (const n of models.notValued) expect(n.reason.length).toBeGreaterThan(20);
@@ -130,11 +130,15 @@ describe("a 4-year order history without dropout (BG/NBD runs to a boundary)", (
     expect(models.notValued).toEqual([]);
     const p = models.purchases!;
     expect(p.purchaseModel).toBe("nbd");
-    expect(p.warnings.bgnbd.join(" ")).toMatch(/a = [0-9.e+-]+ is at the edge of its range/);
+    const fit = (model: string) => p.fits.find((f) => f.model === model)!;
+    expect(fit("bgnbd").warnings.join(" ")).toMatch(/a = [0-9.e+-]+ is at the edge of its range/);
+    // Every model with dropout runs to its no-dropout boundary here, so none is used.
+    for (const f of p.fits) expect(f.used).toBe(f.model === "nbd");
+    expect(p.choice).toContain("No purchase model with dropout is identified");
     expect(p.fallback).toContain("simpler NBD model");
     expect(values.every((v) => v.model === "nbd" && v.probability_alive === 1)).toBe(true);
     // The boundary BG/NBD and NBD have the same maximum: BG/NBD's likelihood tends to NBD's as a → 0.
-    expect(p.nbd!.logLik).toBeCloseTo(p.bgnbd.logLik, 6);
+    expect(fit("nbd").logLik).toBeCloseTo(fit("bgnbd").logLik, 6);
 
     // RFM from the CSVs: distinct invoice days per account, weeks to the as-of date.
     const read = (file: string) =>
@@ -151,7 +155,7 @@ describe("a 4-year order history without dropout (BG/NBD runs to a boundary)", (
       return { account, x: sorted.length - 1, T: (asOf - Date.parse(`${sorted[0]}T00:00:00Z`)) / 86_400_000 / 7 };
     });
     // The NBD maximum: ∂ℓ/∂α = Σ r/α − (r + x)/(α + T) = 0 and ∂ℓ/∂r = Σ [Σ_{k<x} 1/(r + k)] + ln α − ln(α + T) = 0.
-    const { r, alpha } = p.nbd!;
+    const { r, alpha } = fit("nbd").params;
     let dAlpha = 0,
       dR = 0;
     for (const { x, T } of rfm) {

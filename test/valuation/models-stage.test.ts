@@ -11,8 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOverview } from "../../loaders/outputs/overview.js";
 import { prepare } from "../../loaders/pipeline.js";
 import { STORE_FILES } from "../../loaders/store.js";
-import { bgnbdExpectedPurchasesIfAlive, bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
+import {
+  bgnbdExpectedPurchasesIfAlive,
+  bgnbdProbabilityAliveOne,
+  type BgnbdParams,
+} from "../../src/lib/models/bgnbd.js";
 import { gammaGammaExpectedSpendOne } from "../../src/lib/models/gammagamma.js";
+import {
+  paretoNbdExpectedPurchasesIfAlive,
+  paretoNbdProbabilityAliveOne,
+  type ParetoNbdParams,
+} from "../../src/lib/models/paretonbd.js";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
 import type { AccountValue, ModelsData } from "../../src/lib/valuation/models-data.js";
 import { REPO } from "../support/fixtures.js";
@@ -100,8 +109,20 @@ describe("the models stage on data/sample", () => {
     expect(actual.clv_cents).toBeCloseTo(expected, 4);
   });
 
-  it("values a transactional account from its purchase days with BG/NBD and Gamma-Gamma, re-derived from the CSVs", async () => {
-    const bg = models.purchases!.bgnbd;
+  it("values a transactional account from its purchase days with the chosen purchase model and Gamma-Gamma, re-derived from the CSVs", async () => {
+    const p = models.purchases!;
+    // The model that forecast the holdout year best values the accounts (Pareto/NBD on the sample).
+    expect(p.purchaseModel).toBe(p.comparison!.chosen);
+    expect(p.purchaseModel).toBe("paretonbd");
+    const used = p.fits.find((f) => f.used)!.params;
+    const ifAlive = (t: number, x: number, T: number) =>
+      p.purchaseModel === "paretonbd"
+        ? paretoNbdExpectedPurchasesIfAlive(used as unknown as ParetoNbdParams, t, x, T)
+        : bgnbdExpectedPurchasesIfAlive(used as unknown as BgnbdParams, t, x, T);
+    const alive = (x: number, tx: number, T: number) =>
+      p.purchaseModel === "paretonbd"
+        ? paretoNbdProbabilityAliveOne(used as unknown as ParetoNbdParams, x, tx, T)
+        : bgnbdProbabilityAliveOne(used as unknown as BgnbdParams, x, tx, T);
     const gg = models.purchases!.gammaGamma!;
     const [h] = await rows<{ account_id: string; x: number; tx: number; T: number; zbar: number }>(`
       WITH days AS (
@@ -119,23 +140,20 @@ describe("the models stage on data/sample", () => {
     let discounted = 0,
       prev = 0;
     for (let k = 1; k <= 60; k++) {
-      const cur = bgnbdExpectedPurchasesIfAlive(bg, k * weeksPerMonth, h.x, h.T);
+      const cur = ifAlive(k * weeksPerMonth, h.x, h.T);
       discounted += (cur - prev) * Math.pow(v, k);
       prev = cur;
     }
     const expected =
-      models.margins.transactional *
-      gammaGammaExpectedSpendOne(gg, h.x, h.zbar) *
-      bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T) *
-      discounted;
+      models.margins.transactional * gammaGammaExpectedSpendOne(gg, h.x, h.zbar) * alive(h.x, h.tx, h.T) * discounted;
     const actual = values.find((x) => x.account_id === h.account_id)!;
-    expect(actual.model).toBe("bgnbd");
+    expect(actual.model).toBe(p.purchaseModel);
     expect(actual.clv_cents / expected).toBeCloseTo(1, 6);
-    expect(actual.probability_alive).toBeCloseTo(bgnbdProbabilityAliveOne(bg, h.x, h.tx, h.T), 9);
+    expect(actual.probability_alive).toBeCloseTo(alive(h.x, h.tx, h.T), 9);
   });
 
   it("lists ACC-001087 (top-decile revenue, valued near zero) as 'model and recent activity disagree', its figures re-derived from the CSVs", async () => {
-    // BG/NBD gives it P(alive) ≈ 0 (it bought every ~2 days, then nothing for four months): listed, not hidden.
+    // The purchase model gives it P(alive) ≈ 0 (it bought every ~2 days, then nothing for four months): listed, not hidden.
     const listed = models.disagreements.accounts.find((a) => a.accountId === "ACC-001087")!;
     expect(listed).toBeDefined();
     const value = values.find((v) => v.account_id === "ACC-001087")!;

@@ -20,7 +20,11 @@ import { abcClasses, CLASSES } from "../../../src/lib/analysis/abc.js";
 import { monthIndexOf } from "../../../src/lib/months.js";
 import type { AccountArrays, ScenarioBase, ScenarioPool } from "../../../src/lib/scenarios/engine.js";
 import type { SegmentDim } from "../../../src/lib/scenarios/model.js";
+import { purchaseModelSpec } from "../../../src/lib/models/purchase-models.js";
 import type { ModelsData } from "../../../src/lib/valuation/models-data.js";
+
+/** The `model` values of accounts a purchase model values (scenario pool "transactional"). */
+const PURCHASE_MODEL_NAMES = new Set(["bgnbd", "mbgnbd", "paretonbd", "nbd"]);
 import { literal, openDb, type Db } from "../../db.js";
 import { readContractAccounts } from "../../models/inputs.js";
 import { extractParquet, STORE_FILES } from "../../store.js";
@@ -168,10 +172,14 @@ async function read(
       periodMonths: f.billingTerm === "annual" ? 12 : 1,
     });
   }
-  const bg = models.purchases?.bgnbd;
-  if (bg) {
-    // NBD (the fallback when BG/NBD runs to its no-dropout boundary) has no dropout.
-    const weeklyDropout = models.purchases?.purchaseModel === "nbd" ? 0 : (bg.r / bg.alpha) * (bg.a / (bg.a + bg.b));
+  const purchases = models.purchases;
+  if (purchases) {
+    // NBD (the fallback when no model with dropout is identified) has no dropout.
+    const used = purchases.fits.find((f) => f.used)!;
+    const weeklyDropout =
+      purchases.purchaseModel === "nbd"
+        ? 0
+        : purchaseModelSpec(purchases.purchaseModel).dropoutRate(used.params as never);
     poolIndex.set("transactional", pools.length);
     pools.push({
       key: "transactional",
@@ -202,7 +210,7 @@ async function read(
   const group = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     if (!(rows.value[i] > 0)) continue;
-    const p = poolIndex.get(rows.model[i] === "bgnbd" || rows.model[i] === "nbd" ? "transactional" : rows.pool[i]);
+    const p = poolIndex.get(PURCHASE_MODEL_NAMES.has(rows.model[i]) ? "transactional" : rows.pool[i]);
     if (p === undefined)
       throw new Error(
         `scenarios: account ${rows.account_id[i]} has value from pool "${rows.pool[i]}", which models.json does not describe`,

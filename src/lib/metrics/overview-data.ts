@@ -20,9 +20,11 @@ export interface OverviewData {
   readonly kpis: OverviewMetrics;
   /** Purchase-history figures of the transactional accounts (src/lib/metrics/purchases.ts). */
   readonly purchases: PurchaseMetrics;
-  /** Model-based customer value (sBG + BG/NBD/Gamma-Gamma), null when the models could not run. */
+  /** Model-based customer value (sBG + the chosen purchase model + Gamma-Gamma), null when the models could not run. */
   readonly modelValue: {
     readonly valueCents: number;
+    /** Share of valueCents that is the historical value of accounts no model could value (0 – 1). */
+    readonly historicalShare: number;
     readonly band: Band;
     readonly activeAccountsValued: number;
     readonly horizonMonths: number;

@@ -2,6 +2,7 @@
  * The shape of `data/models.json` (fitted parameters, diagnostics, portfolio value) and of
  * the per-account value table, written by loaders/models and read by the pages.
  */
+import type { HoldoutComparison } from "../models/selection.js";
 
 /** P10 / P50 / P90 of a value over the parameter draws, in cents. */
 export interface Band {
@@ -32,7 +33,8 @@ export interface HistoryCheck {
 export interface NotValued {
   /** e.g. "monthly · Pro · Small (<50)" or "transactional". */
   readonly segment: string;
-  readonly model: "sbg" | "bgnbd";
+  /** "sbg" for a contract segment, "purchase" for the transactional accounts' purchase models. */
+  readonly model: "sbg" | "purchase";
   readonly accounts: number;
   /** In plain words: what was missing or what failed. */
   readonly reason: string;
@@ -103,9 +105,12 @@ export interface ContractFit {
 }
 
 export interface PurchaseDiagnostics {
+  /** The model whose calibration fit made the forecast (the one that values the accounts). */
+  readonly model: string;
+  readonly label: string;
   readonly calibrationEnd: string;
   readonly holdoutWeeks: number;
-  readonly params: { readonly r: number; readonly alpha: number; readonly a: number; readonly b: number };
+  readonly params: Readonly<Record<string, number>>;
   /** Weeks after the calibration end, and cumulative repeat purchases: actual and expected (conditional on each history). */
   readonly weekly: { readonly week: number[]; readonly actual: number[]; readonly expected: number[] };
   /** Mean holdout repeat purchases per customer by calibration frequency ("0" … "7+"). */
@@ -117,36 +122,43 @@ export interface PurchaseDiagnostics {
   }>;
 }
 
+/** A purchase model fitted on the whole history (every model tried is listed, used or not). */
+export interface PurchaseFitSummary {
+  /** "bgnbd", "mbgnbd", "paretonbd" or "nbd". */
+  readonly model: string;
+  readonly label: string;
+  readonly params: Readonly<Record<string, number>>;
+  readonly symbols: Readonly<Record<string, string>>;
+  readonly se: Record<string, number> | null;
+  readonly logLik: number;
+  /** Weak identification, in words (empty when well determined). */
+  readonly warnings: string[];
+  /** True for the model that values the accounts. */
+  readonly used: boolean;
+}
+
 export interface PurchaseModelSummary {
   readonly accounts: number;
   readonly repeatCustomers: number;
   readonly unit: "weeks";
   /** Minimum-history checks made before fitting. */
   readonly checks: HistoryCheck[];
-  /** Weak identification of each fit, in words (empty arrays when well determined). */
-  readonly warnings: { readonly bgnbd: string[]; readonly gammaGamma: string[] };
-  /** The model that values the purchases: BG/NBD, or NBD (no dropout) when BG/NBD runs to that boundary. */
-  readonly purchaseModel: "bgnbd" | "nbd";
-  readonly nbd: {
-    readonly r: number;
-    readonly alpha: number;
-    readonly logLik: number;
-    readonly se: Record<string, number> | null;
-  } | null;
+  /** Weak identification of the spend fit, in words (empty when well determined). */
+  readonly warnings: { readonly gammaGamma: string[] };
+  /** The model that values the purchases: the winner of the holdout comparison, or NBD (no dropout) when no model with dropout is identified. */
+  readonly purchaseModel: "bgnbd" | "mbgnbd" | "paretonbd" | "nbd";
+  /** Why that model, in words: the comparison's verdict, or the rule used when there was none. */
+  readonly choice: string;
+  /** The purchase models fitted on the whole history, the one used first. */
+  readonly fits: PurchaseFitSummary[];
+  /** Every purchase model fitted on the calibration period and scored on the holdout (null when the history is too short for it). */
+  readonly comparison: HoldoutComparison | null;
   /** "gamma-gamma", or "observed mean" when Gamma-Gamma could not be used and each account's own mean spend values its purchases. */
   readonly spendModel: "gamma-gamma" | "observed mean";
   /** What was used instead of a fit, and why (null when every fit was used). */
   readonly fallback: string | null;
   /** Parameter draws replaced because they left the valid region or gave non-finite values. */
   readonly rejectedDraws: number;
-  readonly bgnbd: {
-    readonly r: number;
-    readonly alpha: number;
-    readonly a: number;
-    readonly b: number;
-    readonly logLik: number;
-    readonly se: Record<string, number> | null;
-  };
   readonly gammaGamma: {
     readonly p: number;
     readonly q: number;
@@ -200,7 +212,7 @@ export interface ModelsData {
 export interface AccountValue {
   readonly account_id: string;
   /** "historical": trailing margin × observed retention (no model could value the account); "none": no value at all. */
-  readonly model: "sbg" | "bgnbd" | "nbd" | "historical" | "none";
+  readonly model: "sbg" | "bgnbd" | "mbgnbd" | "paretonbd" | "nbd" | "historical" | "none";
   readonly segment: string;
   readonly clv_cents: number;
   readonly clv_p10_cents: number;

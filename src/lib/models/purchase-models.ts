@@ -1,0 +1,93 @@
+/**
+ * The purchase models that compete to value transactional accounts, behind one interface, so
+ * the build can fit each on a calibration period, score it on a holdout and use the winner.
+ * Each model differs only in how a customer leaves:
+ * - BG/NBD: after any purchase, with probability p (never before the first repeat purchase);
+ * - MBG/NBD: after any purchase and also at time 0, so a customer with no repeat purchase can be gone;
+ * - Pareto/NBD: at any moment, at an exponential rate μ.
+ */
+import {
+  BGNBD_PARAM_NAMES,
+  bgnbdConditionalExpectedPurchases,
+  bgnbdProbabilityAliveOne,
+  fitBgnbd,
+  type BgnbdParams,
+} from "./bgnbd.js";
+import type { RfmColumns } from "./data.js";
+import type { FitOptions, FitUncertainty } from "./fitting.js";
+import {
+  PARETONBD_PARAM_NAMES,
+  fitParetoNbd,
+  paretoNbdConditionalExpectedPurchases,
+  paretoNbdProbabilityAliveOne,
+  type ParetoNbdParams,
+} from "./paretonbd.js";
+import type { PurchaseModel } from "./valuation.js";
+
+/** A fitted purchase model's parameters by name, its log-likelihood and (when identified) its uncertainty. */
+export type PurchaseFit = Readonly<Record<string, number>> & { readonly logLik: number } & FitUncertainty<string>;
+
+export interface PurchaseModelSpec {
+  readonly name: Exclude<PurchaseModel, "nbd">;
+  /** As written on the pages. */
+  readonly label: string;
+  /** How a customer leaves, in a few words for the comparison table. */
+  readonly dropout: string;
+  readonly paramNames: readonly string[];
+  readonly symbols: Readonly<Record<string, string>>;
+  fit(data: RfmColumns, opts?: FitOptions): PurchaseFit;
+  /** Expected purchases of each customer in (T, T + t]. */
+  conditionalExpected(p: PurchaseFit, t: number, data: RfmColumns): Float64Array;
+  probabilityAliveOne(p: PurchaseFit, x: number, tx: number, T: number): number;
+  /**
+   * Expected dropout rate per time unit of an average customer while alive: the purchase rate
+   * r/α times the dropout probability per purchase a/(a + b) for the BG family, E[μ] = s/β for
+   * Pareto/NBD. The scenario engine uses it as a flat churn rate.
+   */
+  dropoutRate(p: PurchaseFit): number;
+  /**
+   * Plausible range of each parameter for a history `units` long: the rate parameters (α, β)
+   * carry the time unit, so their range scales with the history; the others are unit-free.
+   */
+  bounds(units: number): Record<string, readonly [number, number]>;
+}
+
+const timeScaled = (units: number): readonly [number, number] => [1e-4 * Math.max(1, units), 1e4 * Math.max(1, units)];
+
+const bg = (p: PurchaseFit) => p as unknown as BgnbdParams;
+const pareto = (p: PurchaseFit) => p as unknown as ParetoNbdParams;
+
+export const BGNBD_SPEC: PurchaseModelSpec = {
+  name: "bgnbd",
+  label: "BG/NBD",
+  dropout: "may leave right after each purchase",
+  paramNames: BGNBD_PARAM_NAMES,
+  symbols: { r: "r", alpha: "α", a: "a", b: "b" },
+  fit: (data, opts) => fitBgnbd(data, opts) as unknown as PurchaseFit,
+  conditionalExpected: (p, t, data) => bgnbdConditionalExpectedPurchases(bg(p), t, data),
+  probabilityAliveOne: (p, x, tx, T) => bgnbdProbabilityAliveOne(bg(p), x, tx, T),
+  dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
+  bounds: (units) => ({ alpha: timeScaled(units) }),
+};
+
+export const PARETONBD_SPEC: PurchaseModelSpec = {
+  name: "paretonbd",
+  label: "Pareto/NBD",
+  dropout: "may leave at any moment",
+  paramNames: PARETONBD_PARAM_NAMES,
+  symbols: { r: "r", alpha: "α", s: "s", beta: "β" },
+  fit: (data, opts) => fitParetoNbd(data, opts) as unknown as PurchaseFit,
+  conditionalExpected: (p, t, data) => paretoNbdConditionalExpectedPurchases(pareto(p), t, data),
+  probabilityAliveOne: (p, x, tx, T) => paretoNbdProbabilityAliveOne(pareto(p), x, tx, T),
+  dropoutRate: (p) => p.s / p.beta,
+  bounds: (units) => ({ alpha: timeScaled(units), beta: timeScaled(units) }),
+};
+
+/** Every candidate, in the order used when nothing else decides (the first is the default). */
+export const PURCHASE_MODEL_SPECS: readonly PurchaseModelSpec[] = [BGNBD_SPEC, PARETONBD_SPEC];
+
+export function purchaseModelSpec(name: string): PurchaseModelSpec {
+  const spec = PURCHASE_MODEL_SPECS.find((s) => s.name === name);
+  if (!spec) throw new RangeError(`unknown purchase model "${name}"`);
+  return spec;
+}
