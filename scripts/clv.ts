@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import {
   BGNBD_PARAM_NAMES,
+  MBGNBD_PARAM_NAMES,
+  mbgnbdGroupedLogLik,
   CsvError,
   GAMMAGAMMA_PARAM_NAMES,
   PARETONBD_PARAM_NAMES,
@@ -339,6 +341,18 @@ function observedCovLog(
         b: Math.exp(th[3]),
       });
       H = hessianFromGradient((th, gr) => bgnbdGroupedLogLik(toP(th), g, gr), values.map(Math.log));
+      break;
+    }
+    case "mbgnbd": {
+      const g = groupRfm(data);
+      values = MBGNBD_PARAM_NAMES.map((k) => p[k]);
+      const toP = (th: Float64Array) => ({
+        r: Math.exp(th[0]),
+        alpha: Math.exp(th[1]),
+        a: Math.exp(th[2]),
+        b: Math.exp(th[3]),
+      });
+      H = hessianFromGradient((th, gr) => mbgnbdGroupedLogLik(toP(th), g, gr), values.map(Math.log));
       break;
     }
     case "paretonbd": {
