@@ -9,6 +9,7 @@ import {
   paretoNbdProbabilityAlive,
   simulateParetoNbd,
 } from "../../src/lib/models/paretonbd.js";
+import { groupRfm } from "../../src/lib/models/data.js";
 import { cdnowRfm, expect2, gammaGrid } from "./helpers.js";
 
 // Oracle values: Fader, Hardie & Lee (2005, Marketing Science) report the Pareto/NBD fit to
@@ -38,6 +39,35 @@ describe("Pareto/NBD fit on CDNOW", () => {
     const best = Math.max(...each, f.logLik);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
     expect(best - f.logLik).toBeLessThan(1e-6);
+  });
+
+  it("has an analytic gradient that matches central differences of the log-likelihood (α < β, α > β, α = β, x in the hundreds)", () => {
+    const g = groupRfm({
+      frequency: [...data.frequency, 300, 250],
+      recency: [...data.recency, 90, 38.61],
+      T: [...data.T, 100, 39],
+    });
+    for (const p of [
+      FIT,
+      { r: 0.8, alpha: 14, s: 0.4, beta: 3 },
+      { r: 1.3, alpha: 7, s: 1.7, beta: 7 },
+      { r: 0.55, alpha: 1000, s: 0.6, beta: 10 },
+    ]) {
+      const th = [p.r, p.alpha, p.s, p.beta].map(Math.log);
+      const grad = new Float64Array(4);
+      paretoNbdLogLik(p, g, grad);
+      const ll = (t: number[]) =>
+        paretoNbdLogLik({ r: Math.exp(t[0]), alpha: Math.exp(t[1]), s: Math.exp(t[2]), beta: Math.exp(t[3]) }, g);
+      for (let i = 0; i < 4; i++) {
+        const h = 1e-5;
+        const tp = th.slice(),
+          tm = th.slice();
+        tp[i] += h;
+        tm[i] -= h;
+        const numeric = (ll(tp) - ll(tm)) / (2 * h);
+        expect(Math.abs(grad[i] - numeric)).toBeLessThan(1e-4 * (1 + Math.abs(numeric)));
+      }
+    }
   });
 
   it("has a summed per-customer log-likelihood equal to the grouped one", () => {

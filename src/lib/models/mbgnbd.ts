@@ -69,10 +69,22 @@ export function mbgnbdGroupedLogLik(p: MbgnbdParams, g: GroupedRfm, grad?: Float
     dga[x] = dga[k] - 1 / (a + b + x);
     dgb[x] = dgb[k] + 1 / (b + x) - 1 / (a + b + x);
   }
-  const lT = Float64Array.from(g.tValues, (u) => Math.log(alpha + u));
-  const iT = Float64Array.from(g.tValues, (u) => 1 / (alpha + u));
-  const lTx = Float64Array.from(g.txValues, (u) => Math.log(alpha + u));
-  const iTx = Float64Array.from(g.txValues, (u) => 1 / (alpha + u));
+  const lBx = new Float64Array(mx + 1); // ln(b + x)
+  for (let x = 0; x <= mx; x++) lBx[x] = Math.log(b + x);
+  const nT = g.tValues.length,
+    nTx = g.txValues.length;
+  const lT = new Float64Array(nT),
+    iT = new Float64Array(nT);
+  for (let j = 0; j < nT; j++) {
+    lT[j] = Math.log(alpha + g.tValues[j]);
+    iT[j] = 1 / (alpha + g.tValues[j]);
+  }
+  const lTx = new Float64Array(nTx),
+    iTx = new Float64Array(nTx);
+  for (let j = 0; j < nTx; j++) {
+    lTx[j] = Math.log(alpha + g.txValues[j]);
+    iTx[j] = 1 / (alpha + g.txValues[j]);
+  }
   const la = Math.log(a);
   const lalpha = Math.log(alpha);
   let ll = 0;
@@ -88,7 +100,7 @@ export function mbgnbdGroupedLogLik(p: MbgnbdParams, g: GroupedRfm, grad?: Float
     const txi = g.txId[i];
     const rx = r + x;
     const dl = lT[ti] - lTx[txi];
-    const D = la - Math.log(b + x) + rx * dl;
+    const D = la - lBx[x] + rx * dl;
     let li = lgr[x] + r * lalpha - rx * lT[ti] + lbx[x];
     let s: number; // e^D / (1 + e^D): the weight of the "left at t_x" term
     if (D > 0) {
