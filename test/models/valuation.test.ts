@@ -69,6 +69,23 @@ describe("purchase-model CLV", () => {
     });
   }
 
+  it("takes a month length and a monthly discount rate as given (the reference implementation's convention)", () => {
+    // The equivalent monthly rate and the default month reproduce the default exactly…
+    const base = predictClv("bgnbd", FHL, GG, small, opts);
+    const same = predictClv("bgnbd", FHL, GG, small, {
+      ...opts,
+      monthLength: 365.25 / 12 / 7,
+      monthlyDiscount: Math.pow(1.1, 1 / 12) - 1,
+    });
+    for (let i = 0; i < 60; i++) expect(same.clv[i]).toBeCloseTo(base.clv[i], 12);
+    // …and with no discount the horizon's CLV is margin × spend × E[Y(H Δ)] for any Δ.
+    const flat = predictClv("mbgnbd", MBG, GG, small, { ...opts, monthLength: 4.345, monthlyDiscount: 0 });
+    const ey = mbgnbdConditionalExpectedPurchases(MBG, 12 * 4.345, small);
+    const spend = gammaGammaExpectedSpend(GG, small);
+    for (let i = 0; i < 60; i++) expect(flat.clv[i]).toBeCloseTo(0.3 * spend[i] * ey[i], 10);
+    expect(() => predictClv("bgnbd", FHL, GG, small, { ...opts, monthLength: 0 })).toThrow(/invalid month length/);
+  });
+
   it("is monotone (linear) in the gross margin", () => {
     const lo = predictClv("bgnbd", FHL, GG, small, { ...opts, margin: 0.2 });
     const hi = predictClv("bgnbd", FHL, GG, small, { ...opts, margin: 0.4 });

@@ -91,6 +91,16 @@ export interface ClvOptions {
   annualDiscount: number;
   /** Gross margin in [0, 1]. */
   margin: number;
+  /**
+   * Length Δ of one month in `unit`, instead of 365.25/12 days (e.g. 4.345 weeks or 30 days,
+   * the reference implementation lifetimes' convention).
+   */
+  monthLength?: number;
+  /**
+   * Monthly discount rate d_m used as given (month k discounted by (1 + d_m)^k), instead of the
+   * one equivalent to `annualDiscount`; lifetimes' `discount_rate` is this rate.
+   */
+  monthlyDiscount?: number;
   /** Horizon for the `expectedPurchases` output, in `unit` (default: H months). */
   t?: number;
   /**
@@ -554,9 +564,19 @@ export interface ClvBands {
   rejectedDraws: number;
 }
 
+/** Month length Δ (model unit) and the monthly discount factor v = 1/(1 + d_m) of the options. */
+function monthlyStep(o: ClvOptions): { delta: number; v: number } {
+  const delta = o.monthLength ?? monthLength(o.unit);
+  return { delta, v: 1 / (1 + (o.monthlyDiscount ?? monthlyDiscountRate(o.annualDiscount))) };
+}
+
 function checkOpts(o: ClvOptions): void {
   checkMargin(o.margin);
   unitDays(o.unit);
+  if (o.monthLength !== undefined && !(o.monthLength > 0 && Number.isFinite(o.monthLength)))
+    throw new RangeError(`invalid month length: ${o.monthLength}`);
+  if (o.monthlyDiscount !== undefined && !(o.monthlyDiscount > -1 && Number.isFinite(o.monthlyDiscount)))
+    throw new RangeError(`invalid monthly discount rate: ${o.monthlyDiscount}`);
   if (!Number.isInteger(o.months) || o.months < 0) throw new RangeError(`invalid months: ${o.months}`);
   if (!(o.annualDiscount > -1)) throw new RangeError(`invalid annual discount: ${o.annualDiscount}`);
 }
@@ -621,8 +641,7 @@ function predictPrepared(
     throw new RangeError(
       `invalid spend parameters: p ${spend?.p}, q ${spend?.q}, γ ${spend?.gamma} (the mean spend needs p, γ > 0 and q > 1)`,
     );
-  const delta = monthLength(opts.unit);
-  const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
+  const { delta, v } = monthlyStep(opts);
   const t = opts.t ?? opts.months * delta;
   const np = prep.pairX.length;
   const aliveH = new Float64Array(prep.histX.length),
@@ -686,8 +705,7 @@ export function predictClvWithBands(
     spend && !opts.fixedSpend
       ? drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J)
       : Array.from({ length: J }, () => ({ p: 1, q: 2, gamma: 1 }));
-  const delta = monthLength(opts.unit);
-  const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
+  const { delta, v } = monthlyStep(opts);
   const n = prep.n;
   const np = prep.pairX.length;
   // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
