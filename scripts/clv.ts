@@ -45,6 +45,7 @@ import {
   paretoNbdExpectedPurchases,
   paretoNbdLogLik,
   paretoNbdProbabilityAlive,
+  paretoNbdProbabilityOfPurchases,
   parseCsv,
   parseWhitespace,
   predictClv,
@@ -109,7 +110,7 @@ Commands
       --model bgnbd|mbgnbd|paretonbd, --params JSON, --t N[,N...]
   pmf                  P(X(t) = n) for n = 0..N, a new customer's repeat purchases in (0, t]:
                        CSV n,probability.
-      --model bgnbd|mbgnbd, --params JSON, --t N, --n N
+      --model bgnbd|mbgnbd|paretonbd, --params JSON, --t N, --n N
   derl                 sBG discounted expected residual lifetime (periods) of a customer who
                        has renewed n times, valued before the next renewal: CSV renewals,derl.
       --params JSON (gamma, delta), --renewals N[,N...], --period-discount D (per contract
@@ -311,6 +312,7 @@ const MODELS: Record<string, PurchaseModelCli> = {
     expected: (p, t) => paretoNbdExpectedPurchases(p as any, t),
     conditional: (p, t, d) => paretoNbdConditionalExpectedPurchases(p as any, t, d),
     alive: (p, d) => paretoNbdProbabilityAlive(p as any, d),
+    pmf: (p, t, n) => paretoNbdProbabilityOfPurchases(p as any, t, n),
     timeParams: ["alpha", "beta"],
   },
 };

@@ -11,6 +11,7 @@ import {
   mbgnbdProbabilityAlive,
   simulateMbgnbd,
 } from "../../src/lib/models/mbgnbd.js";
+import { paretoNbdExpectedPurchases } from "../../src/lib/models/paretonbd.js";
 import { createRng } from "../../src/lib/random.js";
 import { cdnowWithSpend, datasets, repoRoot } from "./helpers.js";
 
@@ -293,19 +294,13 @@ describe("clv command line: MBG/NBD and the reference implementation's conventio
     const pm = csvRows(p.stdout);
     expect(pm).toHaveLength(11);
     expect(Math.abs(pm[10][1] - 1.07869e-7) / 1.07869e-7).toBeLessThan(1e-4);
-    const pareto = clv([
-      "pmf",
-      "--model",
-      "paretonbd",
-      "--params",
-      JSON.stringify({ r: 1, alpha: 1, s: 1, beta: 1 }),
-      "--t",
-      "2",
-      "--n",
-      "3",
-    ]);
-    expect(pareto.code).toBe(1);
-    expect(pareto.stderr).toMatch(/pmf is not available for paretonbd/);
+    // Pareto/NBD by quadrature: its probabilities sum to 1 with mean E[X(t)] (closed form).
+    const pnbd = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+    const pareto = clv(["pmf", "--model", "paretonbd", "--params", JSON.stringify(pnbd), "--t", "39", "--n", "2000"]);
+    expect(pareto.code).toBe(0);
+    const pp = csvRows(pareto.stdout);
+    expect(pp.reduce((acc, [, q]) => acc + q, 0)).toBeCloseTo(1, 8);
+    expect(pp.reduce((acc, [k, q]) => acc + k * q, 0) / paretoNbdExpectedPurchases(pnbd, 39)).toBeCloseTo(1, 7);
   });
 
   it("prints sBG DERL and survival projections (F&H 2007 regular cohort γ 0.704, δ 1.182)", () => {

@@ -7,6 +7,7 @@ import {
   paretoNbdLogLik,
   paretoNbdLogLikPerCustomer,
   paretoNbdProbabilityAlive,
+  paretoNbdProbabilityOfPurchases,
   simulateParetoNbd,
 } from "../../src/lib/models/paretonbd.js";
 import { groupRfm } from "../../src/lib/models/data.js";
@@ -137,6 +138,33 @@ describe("Pareto/NBD likelihood and predictions against numerical integration", 
     m /= n;
     const se = Math.sqrt((m2 / n - m * m) / n);
     expect(Math.abs(paretoNbdExpectedPurchases(FIT, t) - m)).toBeLessThan(4 * se);
+  });
+
+  it("has P(X(t) = n) summing to 1 with mean E[X(t)] (closed form, SMC 1987 eq. 17) for α < β and α > β", () => {
+    for (const [p, t] of [
+      [FIT, 39],
+      [{ r: 0.8, alpha: 14, s: 0.4, beta: 3 }, 200],
+    ] as const) {
+      let total = 0,
+        mean = 0;
+      for (let k = 0; k < 3000; k++) {
+        const q = paretoNbdProbabilityOfPurchases(p, t, k);
+        total += q;
+        mean += k * q;
+      }
+      expect(total).toBeCloseTo(1, 10);
+      expect(Math.abs(mean / paretoNbdExpectedPurchases(p, t) - 1)).toBeLessThan(1e-9);
+    }
+    expect(paretoNbdProbabilityOfPurchases(FIT, 0, 0)).toBe(1);
+  });
+
+  it("matches a Monte Carlo simulation of P(X(t) = 0, 1, 2, 5) within 4 standard errors", () => {
+    const n = 200_000;
+    const sim = simulateParetoNbd(createRng(13), FIT, new Float64Array(n).fill(39));
+    for (const k of [0, 1, 2, 5]) {
+      const q = sim.frequency.filter((x) => x === k).length / n;
+      expect(Math.abs(paretoNbdProbabilityOfPurchases(FIT, 39, k) - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
+    }
   });
 
   it("is continuous at s = 1 (the ln limit of E[X(t)])", () => {
