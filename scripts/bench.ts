@@ -326,6 +326,7 @@ async function benchModelLibrary() {
       min: r.min_ms,
       max: r.max_ms,
       unit: "ms",
+      ...(r.target ? { note: `target ${r.target}` } : {}),
     });
 }
 

@@ -8,6 +8,7 @@ import {
   bgnbdLogLik,
   bgnbdLogLikPerCustomer,
   bgnbdProbabilityAlive,
+  bgnbdProbabilityOfPurchases,
   fitBgnbd,
   simulateBgnbd,
 } from "../../src/lib/models/bgnbd.js";
@@ -132,6 +133,20 @@ describe("BG/NBD predictions", () => {
 
   it("writes E[Y(t)] as E[X(t)] with posterior parameters r + x, α + T, b + x (FHL 2005 eq. 10)", () => {
     expect(bgnbdExpectedPurchasesIfAlive(FHL, 10, 0, 0)).toBeCloseTo(bgnbdExpectedPurchases(FHL, 10), 14);
+  });
+
+  it("gives P(X(2) = 10) = 1.07869e-7 (R package BTYD, bgnbd.pmf) and a PMF summing to 1 with mean E[X(t)]", () => {
+    // Oracle: BTYD's documented example (cran.r-project.org/web/packages/BTYD) at FHL 2005's parameters.
+    expect(Math.abs(bgnbdProbabilityOfPurchases(FHL, 2, 10) - 1.07869e-7) / 1.07869e-7).toBeLessThan(1e-4);
+    let s = 0,
+      mean = 0;
+    for (let k = 0; k < 2000; k++) {
+      const q = bgnbdProbabilityOfPurchases(FHL, 52, k);
+      s += q;
+      mean += k * q;
+    }
+    expect(s).toBeCloseTo(1, 10);
+    expect(Math.abs(mean - bgnbdExpectedPurchases(FHL, 52)) / mean).toBeLessThan(1e-9);
   });
 
   it("rejects recency greater than T, naming the row", () => {

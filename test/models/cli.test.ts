@@ -1,7 +1,19 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { datasets, repoRoot } from "./helpers.js";
+import { bgnbdExpectedPurchases } from "../../src/lib/models/bgnbd.js";
+import { formatCsv } from "../../src/lib/models/csv.js";
+import { hyp2f1 } from "../../src/lib/models/hyp2f1.js";
+import {
+  mbgnbdConditionalExpectedPurchases,
+  mbgnbdProbabilityAlive,
+  simulateMbgnbd,
+} from "../../src/lib/models/mbgnbd.js";
+import { paretoNbdExpectedPurchases } from "../../src/lib/models/paretonbd.js";
+import { createRng } from "../../src/lib/random.js";
+import { cdnowWithSpend, datasets, repoRoot } from "./helpers.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/models");
 const tsx = path.join(repoRoot, "node_modules/.bin/tsx");
@@ -109,6 +121,7 @@ describe("clv command line", () => {
     for (const w of [
       "fit sbg",
       "fit bgnbd",
+      "fit mbgnbd",
       "fit paretonbd",
       "fit gammagamma",
       "predict",
@@ -116,6 +129,13 @@ describe("clv command line", () => {
       "--calibration-end",
       "--draws",
       "--seed",
+      "--monthly-discount",
+      "--month-length",
+      "expected",
+      "pmf",
+      "derl",
+      "survival",
+      "--columns",
     ])
       expect(r.stdout).toContain(w);
   });
@@ -150,5 +170,234 @@ describe("clv command line", () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing option --params/);
+  });
+});
+
+const csvRows = (text: string) =>
+  text
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").map(Number));
+
+// BTYDplus's MBG/NBD fit of the CDNOW calibration data (also lifetimes' test value).
+const MBG = { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 };
+const GG = { p: 6.25, q: 3.74, gamma: 15.44 };
+
+describe("clv command line: MBG/NBD and the reference implementation's conventions", () => {
+  const withSpend = path.join(datasets, "cdnow_customers_summary_with_transactions.csv");
+
+  it("fits MBG/NBD to the CDNOW summary with the published r 0.525, α 6.183, a 0.891, b 1.614", () => {
+    const r = clv(["fit", "mbgnbd", path.join(datasets, "cdnow_customers_summary.csv")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const j = JSON.parse(r.stdout);
+    for (const k of ["r", "alpha", "a", "b"] as const) expect(j[k]).toBeCloseTo(MBG[k], 3);
+    expect(j.warnings).toBeUndefined();
+  });
+
+  it("reproduces lifetimes' customer_lifetime_value (freq W: 4.345-week months, monthly discount 0.01) to 1e-6", () => {
+    // Oracle: lifetimes' loop, Σ_{k=1}^{12} zbar* · [E(4.345k) − E(4.345(k−1))] / 1.01^k with E its
+    // conditional_expected_number_of_purchases_up_to_time (the ₂F₁ form, written out here) and
+    // zbar* the Gamma-Gamma conditional_expected_average_profit p(γ + x z̄)/(px + q − 1).
+    const r = clv([
+      "predict",
+      withSpend,
+      "--model",
+      "mbgnbd",
+      "--params",
+      JSON.stringify(MBG),
+      "--spend-params",
+      JSON.stringify(GG),
+      "--t",
+      "39",
+      "--months",
+      "12",
+      "--monthly-discount",
+      "0.01",
+      "--month-length",
+      "4.345",
+      "--draws",
+      "0",
+    ]);
+    expect(r.code).toBe(0);
+    const rows = csvRows(r.stdout);
+    const data = cdnowWithSpend();
+    const cond = (t: number, x: number, tx: number, T: number) => {
+      const { r: rr, alpha, a, b } = MBG;
+      if (t === 0) return 0;
+      const hyp = hyp2f1(rr + x, b + x + 1, a + b + x, t / (alpha + T + t));
+      const num = ((a + b + x) / (a - 1)) * (1 - hyp * Math.pow((alpha + T) / (alpha + t + T), rr + x));
+      return num / (1 + (a / (b + x)) * Math.pow((alpha + T) / (alpha + tx), rr + x));
+    };
+    for (let i = 0; i < data.frequency.length; i += 7) {
+      const x = data.frequency[i],
+        tx = data.recency[i],
+        T = data.T[i];
+      const spend = (GG.p * (GG.gamma + x * data.monetaryValue[i])) / (GG.p * x + GG.q - 1);
+      let clvRef = 0;
+      for (let k = 1; k <= 12; k++)
+        clvRef += (spend * (cond(4.345 * k, x, tx, T) - cond(4.345 * (k - 1), x, tx, T))) / Math.pow(1.01, k);
+      expect(Math.abs(rows[i][4] - clvRef) / clvRef).toBeLessThan(1e-6);
+      expect(Math.abs(rows[i][1] - cond(39, x, tx, T)) / cond(39, x, tx, T)).toBeLessThan(1e-6);
+    }
+  });
+
+  it("predicts purchases and P(alive) only when no spend parameters are given", () => {
+    const r = clv([
+      "predict",
+      path.join(datasets, "cdnow_customers_summary.csv"),
+      "--model",
+      "mbgnbd",
+      "--params",
+      JSON.stringify(MBG),
+      "--t",
+      "39",
+    ]);
+    expect(r.code).toBe(0);
+    const [header] = r.stdout.split("\n");
+    expect(header).toBe("id,expected_purchases,probability_alive");
+    const rows = csvRows(r.stdout);
+    const h = cdnowWithSpend();
+    const e = mbgnbdConditionalExpectedPurchases(MBG, 39, h);
+    const pa = mbgnbdProbabilityAlive(MBG, h);
+    rows.forEach((row, i) => {
+      expect(row[1]).toBeCloseTo(e[i], 8);
+      expect(row[2]).toBeCloseTo(pa[i], 8);
+    });
+    const margin = clv([
+      "predict",
+      withSpend,
+      "--model",
+      "mbgnbd",
+      "--params",
+      JSON.stringify(MBG),
+      "--t",
+      "39",
+      "--margin",
+      "0.3",
+    ]);
+    expect(margin.code).toBe(1);
+    expect(margin.stderr).toMatch(/--margin needs --spend-params/);
+  });
+
+  it("prints unconditional E[X(t)] and P(X(t) = n) (BTYD: P(X(2) = 10) = 1.07869e-7 at FHL 2005's BG/NBD fit)", () => {
+    const bg = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+    const e = clv(["expected", "--model", "bgnbd", "--params", JSON.stringify(bg), "--t", "0,39,78"]);
+    expect(e.code).toBe(0);
+    const rows = csvRows(e.stdout);
+    expect(rows.map((r) => r[0])).toEqual([0, 39, 78]);
+    expect(rows[0][1]).toBe(0);
+    expect(rows[2][1]).toBeCloseTo(bgnbdExpectedPurchases(bg, 78), 8);
+    const p = clv(["pmf", "--model", "bgnbd", "--params", JSON.stringify(bg), "--t", "2", "--n", "10"]);
+    expect(p.code).toBe(0);
+    const pm = csvRows(p.stdout);
+    expect(pm).toHaveLength(11);
+    expect(Math.abs(pm[10][1] - 1.07869e-7) / 1.07869e-7).toBeLessThan(1e-4);
+    // Pareto/NBD by quadrature: its probabilities sum to 1 with mean E[X(t)] (closed form).
+    const pnbd = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+    const pareto = clv(["pmf", "--model", "paretonbd", "--params", JSON.stringify(pnbd), "--t", "39", "--n", "2000"]);
+    expect(pareto.code).toBe(0);
+    const pp = csvRows(pareto.stdout);
+    expect(pp.reduce((acc, [, q]) => acc + q, 0)).toBeCloseTo(1, 8);
+    expect(pp.reduce((acc, [k, q]) => acc + k * q, 0) / paretoNbdExpectedPurchases(pnbd, 39)).toBeCloseTo(1, 7);
+  });
+
+  it("prints sBG DERL and survival projections (F&H 2007 regular cohort γ 0.704, δ 1.182)", () => {
+    const sbg = JSON.stringify({ gamma: 0.704, delta: 1.182 });
+    const d = clv(["derl", "--params", sbg, "--renewals", "0,300", "--period-discount", "0.1"]);
+    expect(d.code).toBe(0);
+    const dr = csvRows(d.stdout);
+    // 300 renewals at d = 0.1: ≈ 10.73 (issue #14's independent value); the retention there is
+    // (δ + 300)/(γ + δ + 300) ≈ 0.9977, so DERL is close to the geometric Σ (0.9977/1.1)^k = 10.75.
+    expect(dr[1][1]).toBeCloseTo(10.73, 2);
+    const s = clv(["survival", "--params", sbg, "--periods", "7", "--cohort-size", "1000"]);
+    expect(s.code).toBe(0);
+    const rows = csvRows(s.stdout);
+    expect(rows).toHaveLength(8);
+    // Independent: S(t) = Π_{k=1}^{t} (δ + k − 1)/(γ + δ + k − 1), the product of the retention rates.
+    let surv = 1;
+    for (let t = 1; t <= 7; t++) {
+      surv *= (1.182 + t - 1) / (0.704 + 1.182 + t - 1);
+      expect(rows[t][1]).toBeCloseTo(surv, 9);
+      expect(rows[t][3]).toBeCloseTo(1000 * surv, 6);
+    }
+    expect(s.stdout.split("\n")[1]).toBe("0,1,,1000"); // no retention at period 0
+  });
+
+  it("summarizes the whitespace-delimited CDNOW sample into the published 39-week calibration summary", () => {
+    const r = clv([
+      "summarize",
+      path.join(datasets, "CDNOW_sample.txt"),
+      "--columns",
+      "master_id,id,date,cds,amount",
+      "--calibration-end",
+      "1997-09-30",
+    ]);
+    expect(r.code).toBe(0);
+    const got = csvRows(r.stdout);
+    const want = csvRows(readFileSync(path.join(datasets, "cdnow_customers_summary_with_transactions.csv"), "utf8"));
+    expect(got).toHaveLength(2357);
+    got.forEach((g, i) => {
+      expect(g[0]).toBe(want[i][0]);
+      expect(g[1]).toBe(want[i][1]);
+      expect(Math.abs(g[2] - want[i][2])).toBeLessThan(0.006); // the summary has 2 decimals
+      expect(Math.abs(g[3] - want[i][3])).toBeLessThan(0.006);
+      expect(Math.abs(g[4] - want[i][4])).toBeLessThan(0.006);
+    });
+    const noHeader = clv(["summarize", path.join(datasets, "CDNOW_sample.txt")]);
+    expect(noHeader.code).toBe(1);
+    expect(noHeader.stderr).toMatch(/line 1: no header line .*--columns/);
+  });
+
+  it("summarizes the CDNOW master file (header customer_id date … dollar_value) and fits Gamma-Gamma on it, leaving the $0 repeat customer out with a note", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "clv-"));
+    const s = clv(["summarize", path.join(datasets, "CDNOW_master.txt"), "--calibration-end", "1997-09-30"]);
+    expect(s.code).toBe(0);
+    expect(s.stdout.trim().split("\n")).toHaveLength(23571);
+    const file = path.join(dir, "master.csv");
+    writeFileSync(file, s.stdout);
+    const g = clv(["fit", "gammagamma", file]);
+    expect(g.code).toBe(0);
+    expect(g.stderr).toMatch(/1 repeat customer\(s\) with a mean spend of \$0 left out/);
+    expect(JSON.parse(g.stdout).q).toBeGreaterThan(1);
+  });
+});
+
+describe("clv command line: degenerate input", () => {
+  const rfm = (rows: string[]) => "id,frequency,recency,T\n" + rows.join("\n") + "\n";
+
+  for (const model of ["bgnbd", "mbgnbd", "paretonbd"]) {
+    it(`fit ${model} refuses all-zero frequencies, a single customer and purchases with T = 0 (exit 1)`, () => {
+      const zero = clv(["fit", model, "-"], rfm(["a,0,0,10", "b,0,0,12", "c,0,0,30"]));
+      expect(zero.code).toBe(1);
+      expect(zero.stderr).toMatch(/all frequencies are 0/);
+      const one = clv(["fit", model, "-"], rfm(["a,3,8,10"]));
+      expect(one.code).toBe(1);
+      expect(one.stderr).toMatch(/a single customer/);
+      const t0 = clv(["fit", model, "-"], rfm(["a,3,8,10", "b,2,0,0"]));
+      expect(t0.code).toBe(1);
+      expect(t0.stderr).toMatch(/line 3, column recency: 2 repeat purchases in an observation of length T = 0/);
+    });
+  }
+
+  it("prints a fit the data cannot support with its warnings and exits with 2 (customers who never leave)", () => {
+    const rng = createRng(7);
+    const T = Float64Array.from({ length: 3000 }, () => 26 + 26 * rng.next());
+    const sim = simulateMbgnbd(rng, { r: 2, alpha: 10, a: 1e-3, b: 1e4 }, T);
+    const csv = formatCsv(
+      ["id", "frequency", "recency", "T"],
+      [Array.from(T, (_, i) => String(i + 1)), sim.frequency, sim.recency, sim.T],
+    );
+    const r = clv(["fit", "mbgnbd", "-"], csv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/clv: warning: the MBG\/NBD fit is not supported by the data/);
+    expect(JSON.parse(r.stdout).warnings.length).toBeGreaterThan(0);
+  });
+
+  it("rejects an unknown option (exit 1)", () => {
+    const r = clv(["fit", "bgnbd", "x.csv", "--frobnicate", "1"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/clv: error: .*frobnicate/);
   });
 });

@@ -7,8 +7,10 @@ import {
   paretoNbdLogLik,
   paretoNbdLogLikPerCustomer,
   paretoNbdProbabilityAlive,
+  paretoNbdProbabilityOfPurchases,
   simulateParetoNbd,
 } from "../../src/lib/models/paretonbd.js";
+import { groupRfm } from "../../src/lib/models/data.js";
 import { cdnowRfm, expect2, gammaGrid } from "./helpers.js";
 
 // Oracle values: Fader, Hardie & Lee (2005, Marketing Science) report the Pareto/NBD fit to
@@ -38,6 +40,35 @@ describe("Pareto/NBD fit on CDNOW", () => {
     const best = Math.max(...each, f.logLik);
     for (const ll of each) expect(best - ll).toBeLessThan(1e-6);
     expect(best - f.logLik).toBeLessThan(1e-6);
+  });
+
+  it("has an analytic gradient that matches central differences of the log-likelihood (α < β, α > β, α = β, x in the hundreds)", () => {
+    const g = groupRfm({
+      frequency: [...data.frequency, 300, 250],
+      recency: [...data.recency, 90, 38.61],
+      T: [...data.T, 100, 39],
+    });
+    for (const p of [
+      FIT,
+      { r: 0.8, alpha: 14, s: 0.4, beta: 3 },
+      { r: 1.3, alpha: 7, s: 1.7, beta: 7 },
+      { r: 0.55, alpha: 1000, s: 0.6, beta: 10 },
+    ]) {
+      const th = [p.r, p.alpha, p.s, p.beta].map(Math.log);
+      const grad = new Float64Array(4);
+      paretoNbdLogLik(p, g, grad);
+      const ll = (t: number[]) =>
+        paretoNbdLogLik({ r: Math.exp(t[0]), alpha: Math.exp(t[1]), s: Math.exp(t[2]), beta: Math.exp(t[3]) }, g);
+      for (let i = 0; i < 4; i++) {
+        const h = 1e-5;
+        const tp = th.slice(),
+          tm = th.slice();
+        tp[i] += h;
+        tm[i] -= h;
+        const numeric = (ll(tp) - ll(tm)) / (2 * h);
+        expect(Math.abs(grad[i] - numeric)).toBeLessThan(1e-4 * (1 + Math.abs(numeric)));
+      }
+    }
   });
 
   it("has a summed per-customer log-likelihood equal to the grouped one", () => {
@@ -107,6 +138,33 @@ describe("Pareto/NBD likelihood and predictions against numerical integration", 
     m /= n;
     const se = Math.sqrt((m2 / n - m * m) / n);
     expect(Math.abs(paretoNbdExpectedPurchases(FIT, t) - m)).toBeLessThan(4 * se);
+  });
+
+  it("has P(X(t) = n) summing to 1 with mean E[X(t)] (closed form, SMC 1987 eq. 17) for α < β and α > β", () => {
+    for (const [p, t] of [
+      [FIT, 39],
+      [{ r: 0.8, alpha: 14, s: 0.4, beta: 3 }, 200],
+    ] as const) {
+      let total = 0,
+        mean = 0;
+      for (let k = 0; k < 3000; k++) {
+        const q = paretoNbdProbabilityOfPurchases(p, t, k);
+        total += q;
+        mean += k * q;
+      }
+      expect(total).toBeCloseTo(1, 10);
+      expect(Math.abs(mean / paretoNbdExpectedPurchases(p, t) - 1)).toBeLessThan(1e-9);
+    }
+    expect(paretoNbdProbabilityOfPurchases(FIT, 0, 0)).toBe(1);
+  });
+
+  it("matches a Monte Carlo simulation of P(X(t) = 0, 1, 2, 5) within 4 standard errors", () => {
+    const n = 200_000;
+    const sim = simulateParetoNbd(createRng(13), FIT, new Float64Array(n).fill(39));
+    for (const k of [0, 1, 2, 5]) {
+      const q = sim.frequency.filter((x) => x === k).length / n;
+      expect(Math.abs(paretoNbdProbabilityOfPurchases(FIT, 39, k) - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
+    }
   });
 
   it("is continuous at s = 1 (the ln limit of E[X(t)])", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/lib/random.js";
 import { bgnbdConditionalExpectedPurchases, fitBgnbd } from "../../src/lib/models/bgnbd.js";
 import { fitGammaGamma, gammaGammaExpectedSpend } from "../../src/lib/models/gammagamma.js";
+import { fitMbgnbd, mbgnbdConditionalExpectedPurchases } from "../../src/lib/models/mbgnbd.js";
 import { paretoNbdConditionalExpectedPurchases } from "../../src/lib/models/paretonbd.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
 import {
@@ -17,6 +18,7 @@ import { cdnowWithSpend } from "./helpers.js";
 
 const FHL = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const PNBD = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+const MBG = { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }; // BTYDplus's CDNOW fit
 const GG = { p: 6.25, q: 3.74, gamma: 15.44 };
 const opts = { unit: "weeks" as const, months: 12, annualDiscount: 0.1, margin: 0.3 };
 
@@ -44,6 +46,7 @@ describe("purchase-model CLV", () => {
 
   for (const [model, params, cond] of [
     ["bgnbd", FHL, bgnbdConditionalExpectedPurchases],
+    ["mbgnbd", MBG, mbgnbdConditionalExpectedPurchases],
     ["paretonbd", PNBD, paretoNbdConditionalExpectedPurchases],
   ] as const) {
     it(`equals margin × E[spend] × Σ_k ΔE[Y](month k)/(1+d_m)^k computed from the ${model} conditional expectation month by month`, () => {
@@ -65,6 +68,23 @@ describe("purchase-model CLV", () => {
       expect(p.expectedPurchases[0]).toBeCloseTo(prev[0], 10);
     });
   }
+
+  it("takes a month length and a monthly discount rate as given (the reference implementation's convention)", () => {
+    // The equivalent monthly rate and the default month reproduce the default exactly…
+    const base = predictClv("bgnbd", FHL, GG, small, opts);
+    const same = predictClv("bgnbd", FHL, GG, small, {
+      ...opts,
+      monthLength: 365.25 / 12 / 7,
+      monthlyDiscount: Math.pow(1.1, 1 / 12) - 1,
+    });
+    for (let i = 0; i < 60; i++) expect(same.clv[i]).toBeCloseTo(base.clv[i], 12);
+    // …and with no discount the horizon's CLV is margin × spend × E[Y(H Δ)] for any Δ.
+    const flat = predictClv("mbgnbd", MBG, GG, small, { ...opts, monthLength: 4.345, monthlyDiscount: 0 });
+    const ey = mbgnbdConditionalExpectedPurchases(MBG, 12 * 4.345, small);
+    const spend = gammaGammaExpectedSpend(GG, small);
+    for (let i = 0; i < 60; i++) expect(flat.clv[i]).toBeCloseTo(0.3 * spend[i] * ey[i], 10);
+    expect(() => predictClv("bgnbd", FHL, GG, small, { ...opts, monthLength: 0 })).toThrow(/invalid month length/);
+  });
 
   it("is monotone (linear) in the gross margin", () => {
     const lo = predictClv("bgnbd", FHL, GG, small, { ...opts, margin: 0.2 });
@@ -132,6 +152,24 @@ describe("prediction bands from parameter draws", () => {
     expect(inside / a.clv.length).toBeGreaterThan(0.95);
     expect(a.totalP10).toBeLessThan(a.totalClv);
     expect(a.totalP90).toBeGreaterThan(a.totalClv);
+  });
+});
+
+describe("MBG/NBD bands", () => {
+  it("are reproducible per seed and order P10 ≤ P50 ≤ P90, with P(alive) below 1 for x = 0", () => {
+    const data = cdnowWithSpend();
+    const mbg = fitMbgnbd(data);
+    const gg = fitGammaGamma(data);
+    const run = () => predictClvWithBands("mbgnbd", mbg, gg, data, { ...opts, draws: 100, rng: createRng(3) });
+    const a = run(),
+      b = run();
+    expect(a.totalP50).toBe(b.totalP50);
+    expect(a.rejectedDraws).toBe(0);
+    expect(a.totalP10).toBeLessThan(a.totalClv);
+    expect(a.totalP90).toBeGreaterThan(a.totalClv);
+    for (let i = 0; i < a.clv.length; i++) expect(a.clvP10[i]).toBeLessThanOrEqual(a.clvP90[i]);
+    const zero = data.frequency.indexOf(0);
+    expect(a.probabilityAlive[zero]).toBeLessThan(1);
   });
 });
 

@@ -220,6 +220,44 @@ function expectedPurchasesNearAOne(p: BgnbdParams, z: number): number {
 }
 
 /**
+ * NBD count probabilities NB(j) = Γ(r + j)/(Γ(r) j!) (α/(α + t))^r (t/(α + t))^j for
+ * j = 0 … n: the number of Poisson(λ) events in (0, t] with λ ~ Gamma(r, α), summed in log
+ * space by the recurrence NB(j + 1) = NB(j) (r + j)/(j + 1) · t/(α + t).
+ */
+export function nbdCountProbabilities(r: number, alpha: number, t: number, n: number): Float64Array {
+  const out = new Float64Array(n + 1);
+  if (t <= 0) {
+    out[0] = 1;
+    return out;
+  }
+  const lz = Math.log(t / (alpha + t));
+  let l = r * Math.log(alpha / (alpha + t));
+  for (let j = 0; j <= n; j++) {
+    out[j] = Math.exp(l);
+    l += Math.log((r + j) / (j + 1)) + lz;
+  }
+  return out;
+}
+
+/**
+ * P(X(t) = n) for a new customer (FHL 2005 eq. 8):
+ *   B(a, b + n)/B(a, b) · NB(n) + δ(n > 0) B(a + 1, b + n − 1)/B(a, b) · [1 − Σ_{j<n} NB(j)],
+ * NB the NBD count probabilities ({@link nbdCountProbabilities}): still active with exactly n
+ * purchases, or left right after the n-th purchase, which came before t.
+ */
+export function bgnbdProbabilityOfPurchases(p: BgnbdParams, t: number, n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`invalid purchase count: ${n}`);
+  const { a, b } = p;
+  const nb = nbdCountProbabilities(p.r, p.alpha, t, n);
+  const lb0 = lbeta(a, b);
+  const alive = Math.exp(lbeta(a, b + n) - lb0) * nb[n];
+  if (n === 0) return alive;
+  let below = 0;
+  for (let j = 0; j < n; j++) below += nb[j];
+  return alive + Math.exp(lbeta(a + 1, b + n - 1) - lb0) * Math.max(0, 1 - below);
+}
+
+/**
  * Expected purchases in the next t for a customer known to be active at T, with x repeat
  * purchases: the bracket of FHL 2005 eq. 10, which is E[X(t)] with the posterior parameters
  * r + x, α + T, a, b + x:

@@ -1,5 +1,6 @@
 /**
- * Minimal CSV reading for the CLV command line and loaders (pure: takes text, no I/O).
+ * Minimal CSV reading for the CLV command line and loaders (pure: takes text, no I/O), and
+ * whitespace-delimited text (the CDNOW `.txt` files, see {@link parseWhitespace}).
  * Comma-separated, first line is the header, double quotes around fields allowed ("" escapes
  * a quote), CRLF or LF line ends, blank lines skipped. Errors name the 1-based line number of
  * the file (the header is line 1) and the column.
@@ -65,6 +66,50 @@ export function parseCsv(text: string): CsvTable {
     lines.push(i + 1);
   }
   return { header, rows, lines };
+}
+
+/**
+ * Parses whitespace-delimited text (fields separated by runs of spaces or tabs, as in the CDNOW
+ * `.txt` files). The first non-blank line is the header when any of its fields is not a number;
+ * a file without one needs `header` (the column names, in order). With both, the file's header
+ * line is replaced by `header`. Every row must have as many fields as the header.
+ */
+export function parseWhitespace(text: string, header?: readonly string[]): CsvTable {
+  const all = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  let h = 0;
+  while (h < all.length && all[h].trim() === "") h++;
+  if (h === all.length) throw new CsvError("empty input: no lines");
+  const first = all[h].trim().split(/\s+/);
+  const hasHeader = first.some((f) => !Number.isFinite(Number(f)));
+  if (!hasHeader && !header)
+    throw new CsvError(
+      `line ${h + 1}: no header line (every field is a number): name the columns, e.g. --columns id,date,amount`,
+      h + 1,
+    );
+  const names = header ? [...header] : first;
+  if (hasHeader && header && header.length !== first.length)
+    throw new CsvError(
+      `line ${h + 1}: --columns names ${header.length} columns, the header has ${first.length}`,
+      h + 1,
+    );
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  for (let i = hasHeader ? h + 1 : h; i < all.length; i++) {
+    const line = all[i].trim();
+    if (line === "") continue;
+    const f = line.split(/\s+/);
+    if (f.length !== names.length)
+      throw new CsvError(`line ${i + 1}: expected ${names.length} fields, found ${f.length}`, i + 1);
+    rows.push(f);
+    lines.push(i + 1);
+  }
+  return { header: names, rows, lines };
+}
+
+/** True when the first non-blank line of `text` has no comma (a whitespace-delimited file). */
+export function isWhitespaceDelimited(text: string): boolean {
+  const line = text.split(/\r?\n/).find((l) => l.trim() !== "");
+  return line !== undefined && !line.includes(",") && /\S\s+\S/.test(line.trim());
 }
 
 /** Index of the first header name among `aliases` (case-sensitive first, then case-insensitive); −1 if none. */

@@ -7,6 +7,7 @@ export * from "./data.js";
 export * from "./fitting.js";
 export * from "./sbg.js";
 export * from "./bgnbd.js";
+export * from "./mbgnbd.js";
 export * from "./paretonbd.js";
 export * from "./nbd.js";
 export * from "./identification.js";

@@ -1,5 +1,5 @@
 /**
- * Customer lifetime value: simple formulas, purchase-model (BG/NBD or Pareto/NBD with
+ * Customer lifetime value: simple formulas, purchase-model (BG/NBD, MBG/NBD or Pareto/NBD with
  * Gamma-Gamma spend) CLV, contractual (sBG) CLV, and prediction bands from parameter draws.
  *
  * Conventions: one month = 365.25 / 12 days (30.4375 days, 4.348 weeks); an annual discount
@@ -10,6 +10,7 @@ import type { Rng } from "../random.js";
 import { bgnbdExpectedPurchasesIfAlive, BGNBD_PARAM_NAMES, type BgnbdParams } from "./bgnbd.js";
 import { quantileSorted, type Column, type RfmColumns, checkRfmRow } from "./data.js";
 import { GAMMAGAMMA_PARAM_NAMES, type GammaGammaParams } from "./gammagamma.js";
+import { MBGNBD_PARAM_NAMES, mbgnbdExpectedPurchasesIfAlive, type MbgnbdParams } from "./mbgnbd.js";
 import {
   PARETONBD_PARAM_NAMES,
   paretoNbdExpectedPurchasesIfAlive,
@@ -73,8 +74,8 @@ export function sbgClv(
   return opts.margin * opts.mrr * sum;
 }
 
-/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of both). */
-export type PurchaseModel = "bgnbd" | "paretonbd" | "nbd";
+/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of all three). */
+export type PurchaseModel = "bgnbd" | "mbgnbd" | "paretonbd" | "nbd";
 
 /** Per-account inputs: the RFM columns plus the mean repeat spend (zbar, money units). */
 export interface AccountColumns extends RfmColumns {
@@ -90,6 +91,16 @@ export interface ClvOptions {
   annualDiscount: number;
   /** Gross margin in [0, 1]. */
   margin: number;
+  /**
+   * Length Δ of one month in `unit`, instead of 365.25/12 days (e.g. 4.345 weeks or 30 days,
+   * the reference implementation lifetimes' convention).
+   */
+  monthLength?: number;
+  /**
+   * Monthly discount rate d_m used as given (month k discounted by (1 + d_m)^k), instead of the
+   * one equivalent to `annualDiscount`; lifetimes' `discount_rate` is this rate.
+   */
+  monthlyDiscount?: number;
   /** Horizon for the `expectedPurchases` output, in `unit` (default: H months). */
   t?: number;
   /**
@@ -280,7 +291,7 @@ function bgnbdDiscounted(
 }
 
 /** Model parameters for one evaluation (a point estimate or one draw). */
-type ModelParams = BgnbdParams | ParetoNbdParams | NbdParams;
+type ModelParams = BgnbdParams | MbgnbdParams | ParetoNbdParams | NbdParams;
 
 /**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
@@ -324,6 +335,18 @@ function evaluateDiscounted(
         bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
       }
       if (eT) for (let k = 0; k < np; k++) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
+      break;
+    }
+    case "mbgnbd": {
+      // MBG/NBD's purchases if alive are BG/NBD's with b + 1 (mbgnbd.ts): reuse the BG/NBD series.
+      const mp1 = mp as MbgnbdParams;
+      const p: BgnbdParams = { r: mp1.r, alpha: mp1.alpha, a: mp1.a, b: mp1.b + 1 };
+      for (let g = 0; g < prep.tGroups.length; g++) {
+        const ids = prep.tGroups[g];
+        const xs = Array.from(ids, (k) => prep.pairX[k]);
+        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
+      }
+      if (eT) for (let k = 0; k < np; k++) eT[k] = mbgnbdExpectedPurchasesIfAlive(mp1, t, prep.pairX[k], prep.pairT[k]);
       break;
     }
     case "paretonbd": {
@@ -383,6 +406,19 @@ function evaluateAlive(
             ? 1
             : 1 /
               (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
+      }
+      break;
+    }
+    case "mbgnbd": {
+      // P(alive) = 1/(1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)) (mbgnbd.ts), also for x = 0 (t_x = 0)
+      const p = mp as MbgnbdParams;
+      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
+      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
+      const la = Math.log(p.a);
+      for (let h = 0; h < nh; h++) {
+        const x = prep.histX[h];
+        alive[h] =
+          1 / (1 + Math.exp(la - Math.log(p.b + x) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
       }
       break;
     }
@@ -528,16 +564,36 @@ export interface ClvBands {
   rejectedDraws: number;
 }
 
+/** Month length Δ (model unit) and the monthly discount factor v = 1/(1 + d_m) of the options. */
+function monthlyStep(o: ClvOptions): { delta: number; v: number } {
+  const delta = o.monthLength ?? monthLength(o.unit);
+  return { delta, v: 1 / (1 + (o.monthlyDiscount ?? monthlyDiscountRate(o.annualDiscount))) };
+}
+
 function checkOpts(o: ClvOptions): void {
   checkMargin(o.margin);
   unitDays(o.unit);
+  if (o.monthLength !== undefined && !(o.monthLength > 0 && Number.isFinite(o.monthLength)))
+    throw new RangeError(`invalid month length: ${o.monthLength}`);
+  if (o.monthlyDiscount !== undefined && !(o.monthlyDiscount > -1 && Number.isFinite(o.monthlyDiscount)))
+    throw new RangeError(`invalid monthly discount rate: ${o.monthlyDiscount}`);
   if (!Number.isInteger(o.months) || o.months < 0) throw new RangeError(`invalid months: ${o.months}`);
   if (!(o.annualDiscount > -1)) throw new RangeError(`invalid annual discount: ${o.annualDiscount}`);
 }
 
+/** Parameter names of each purchase model, in the order of its `covLog`. */
+export const PURCHASE_MODEL_PARAM_NAMES: Readonly<Record<PurchaseModel, readonly string[]>> = {
+  bgnbd: BGNBD_PARAM_NAMES,
+  mbgnbd: MBGNBD_PARAM_NAMES,
+  paretonbd: PARETONBD_PARAM_NAMES,
+  nbd: NBD_PARAM_NAMES,
+};
+const PARAM_NAMES = PURCHASE_MODEL_PARAM_NAMES;
+
 function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams {
   switch (model) {
     case "bgnbd":
+    case "mbgnbd":
       return { r: p.r, alpha: p.alpha, a: p.a, b: p.b };
     case "paretonbd":
       return { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta };
@@ -552,7 +608,7 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
  * Discounted CLV per account for a purchase model and Gamma-Gamma spend (point estimate):
  *   CLVᵢ = margin × E[Mᵢ] × Σ_{k=1}^{H} [E[Yᵢ(kΔ)] − E[Yᵢ((k−1)Δ)]] / (1 + d_m)^k,
  * with Δ one month in the model's unit, E[Yᵢ(t)] the conditional expected purchases in
- * (T, T + t] (BG/NBD: FHL 2005 eq. 10; Pareto/NBD: SMC 1987 eq. 22) and E[Mᵢ] the Gamma-Gamma
+ * (T, T + t] (BG/NBD: FHL 2005 eq. 10; MBG/NBD: mbgnbd.ts; Pareto/NBD: SMC 1987 eq. 22) and E[Mᵢ] the Gamma-Gamma
  * conditional mean spend (note 025 eq. 5). Purchases and spend are assumed independent.
  */
 export function predictClv(
@@ -585,8 +641,7 @@ function predictPrepared(
     throw new RangeError(
       `invalid spend parameters: p ${spend?.p}, q ${spend?.q}, γ ${spend?.gamma} (the mean spend needs p, γ > 0 and q > 1)`,
     );
-  const delta = monthLength(opts.unit);
-  const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
+  const { delta, v } = monthlyStep(opts);
   const t = opts.t ?? opts.months * delta;
   const np = prep.pairX.length;
   const aliveH = new Float64Array(prep.histX.length),
@@ -635,7 +690,8 @@ export function predictClvWithBands(
   const prep = prepare(data);
   const mp = paramsOf(model, params as unknown as Record<string, number>);
   const point = predictPrepared(model, mp, spend, prep, opts);
-  const names = model === "bgnbd" ? BGNBD_PARAM_NAMES : model === "nbd" ? NBD_PARAM_NAMES : PARETONBD_PARAM_NAMES;
+  const names = PARAM_NAMES[model];
+  if (!names) throw new RangeError(`invalid purchase model: ${String(model)}`);
   const J = opts.draws;
   const mDraws = drawParameters(
     opts.rng,
@@ -649,8 +705,7 @@ export function predictClvWithBands(
     spend && !opts.fixedSpend
       ? drawParameters(opts.rng, GAMMAGAMMA_PARAM_NAMES, spend, spend.covLog, J)
       : Array.from({ length: J }, () => ({ p: 1, q: 2, gamma: 1 }));
-  const delta = monthLength(opts.unit);
-  const v = 1 / (1 + monthlyDiscountRate(opts.annualDiscount));
+  const { delta, v } = monthlyStep(opts);
   const n = prep.n;
   const np = prep.pairX.length;
   // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
@@ -662,7 +717,10 @@ export function predictClvWithBands(
   const discAll = new Float64Array(np * J);
   const aliveAll = new Float64Array(nh * J);
   const al = new Float64Array(nh);
-  const bins = model === "bgnbd" && np > (opts.binAbove ?? 2000) ? binPairs(prep, 4 * (7 / unitDays(opts.unit))) : null;
+  const bins =
+    (model === "bgnbd" || model === "mbgnbd") && np > (opts.binAbove ?? 2000)
+      ? binPairs(prep, 4 * (7 / unitDays(opts.unit)))
+      : null;
   const drawPrep = bins ? bins.prep : prep;
   const d = new Float64Array(drawPrep.pairX.length);
   let scale: Float64Array | null = null;
