@@ -1,7 +1,7 @@
 /**
  * Transactional accounts: a purchase model for the number of future purchase days and
  * Gamma-Gamma for their value (weeks as the time unit). The purchase models (BG/NBD,
- * Pareto/NBD, …; purchase-models.ts) are fitted on all but the last year and scored on that
+ * MBG/NBD, Pareto/NBD; purchase-models.ts) are fitted on all but the last year and scored on that
  * year (selection.ts); the best one identified on every purchase up to the as-of date values
  * the accounts.
  */

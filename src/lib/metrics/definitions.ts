@@ -54,7 +54,7 @@ export const DEFINITIONS = {
   },
   modelValue: {
     label: "Customer base value",
-    text: "The margin the current customers are expected to bring over the valuation horizon (5 years unless configured otherwise), discounted at the configured annual rate. Subscription accounts: each running contract's margin per billing period × the chance it is still renewed, from a shifted-beta-geometric (sBG) model fitted per billing term, tier and size. Transactional accounts: expected purchases from the purchase model that forecast the last year best (BG/NBD or Pareto/NBD, chosen on the Models page) × expected order value from a Gamma-Gamma model × gross margin. The range is P10–P90 over 200 draws of the fitted parameters: it shows how sure the models are of the expected value, not the spread of outcomes for single accounts. The simple formula below it treats every account as average.",
+    text: "The margin the current customers are expected to bring over the valuation horizon (5 years unless configured otherwise), discounted at the configured annual rate. Subscription accounts: each running contract's margin per billing period × the chance it is still renewed, from a shifted-beta-geometric (sBG) model fitted per billing term, tier and size. Transactional accounts: expected purchases from the purchase model that forecast the last year best (BG/NBD, MBG/NBD or Pareto/NBD, chosen on the Models page) × expected order value from a Gamma-Gamma model × gross margin. The range is P10–P90 over 200 draws of the fitted parameters: it shows how sure the models are of the expected value, not the spread of outcomes for single accounts. The simple formula below it treats every account as average.",
   },
   customerValue: {
     label: "Customer value (simple CLV)",

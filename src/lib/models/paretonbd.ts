@@ -340,8 +340,22 @@ export function fitParetoNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {
     s: Math.exp(th[2]),
     beta: Math.exp(th[3]),
   });
-  const ll = (th: Float64Array) => groupedLogLik(toP(th), ix);
-  const grad = (th: Float64Array, out: Float64Array) => groupedLogLik(toP(th), ix, out);
+  let maxT = 0;
+  for (let i = 0; i < g.size; i++) maxT = Math.max(maxT, g.T[i]);
+  // Where one rate parameter is more than 100 times the other plus the history (data without
+  // dropout send β there), the ₂F₁ argument z is within 1% of 1 and its series needs ever more
+  // terms per customer (millions as z → 1: the fit hung). The fit is kept inside that region:
+  // a small s still expresses "hardly anyone leaves", and the identification check names a
+  // parameter held at this edge (purchase-models.ts).
+  const outside = (p: ParetoNbdParams) => p.beta > 100 * (p.alpha + maxT) || p.alpha > 100 * (p.beta + maxT);
+  const ll = (th: Float64Array) => {
+    const p = toP(th);
+    return outside(p) ? -Infinity : groupedLogLik(p, ix);
+  };
+  const grad = (th: Float64Array, out: Float64Array) => {
+    const p = toP(th);
+    return outside(p) ? -Infinity : groupedLogLik(p, ix, out);
+  };
   const fit = fitOnLogScale(
     ll,
     [

@@ -14,6 +14,13 @@ import {
   type BgnbdParams,
 } from "./bgnbd.js";
 import type { RfmColumns } from "./data.js";
+import {
+  MBGNBD_PARAM_NAMES,
+  fitMbgnbd,
+  mbgnbdConditionalExpectedPurchases,
+  mbgnbdProbabilityAliveOne,
+  type MbgnbdParams,
+} from "./mbgnbd.js";
 import type { FitOptions, FitUncertainty } from "./fitting.js";
 import {
   PARETONBD_PARAM_NAMES,
@@ -55,6 +62,7 @@ export interface PurchaseModelSpec {
 const timeScaled = (units: number): readonly [number, number] => [1e-4 * Math.max(1, units), 1e4 * Math.max(1, units)];
 
 const bg = (p: PurchaseFit) => p as unknown as BgnbdParams;
+const mbg = (p: PurchaseFit) => p as unknown as MbgnbdParams;
 const pareto = (p: PurchaseFit) => p as unknown as ParetoNbdParams;
 
 export const BGNBD_SPEC: PurchaseModelSpec = {
@@ -70,6 +78,19 @@ export const BGNBD_SPEC: PurchaseModelSpec = {
   bounds: (units) => ({ alpha: timeScaled(units) }),
 };
 
+export const MBGNBD_SPEC: PurchaseModelSpec = {
+  name: "mbgnbd",
+  label: "MBG/NBD",
+  dropout: "may leave right after each purchase, or before the first",
+  paramNames: MBGNBD_PARAM_NAMES,
+  symbols: { r: "r", alpha: "α", a: "a", b: "b" },
+  fit: (data, opts) => fitMbgnbd(data, opts) as unknown as PurchaseFit,
+  conditionalExpected: (p, t, data) => mbgnbdConditionalExpectedPurchases(mbg(p), t, data),
+  probabilityAliveOne: (p, x, tx, T) => mbgnbdProbabilityAliveOne(mbg(p), x, tx, T),
+  dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
+  bounds: (units) => ({ alpha: timeScaled(units) }),
+};
+
 export const PARETONBD_SPEC: PurchaseModelSpec = {
   name: "paretonbd",
   label: "Pareto/NBD",
@@ -80,11 +101,12 @@ export const PARETONBD_SPEC: PurchaseModelSpec = {
   conditionalExpected: (p, t, data) => paretoNbdConditionalExpectedPurchases(pareto(p), t, data),
   probabilityAliveOne: (p, x, tx, T) => paretoNbdProbabilityAliveOne(pareto(p), x, tx, T),
   dropoutRate: (p) => p.s / p.beta,
-  bounds: (units) => ({ alpha: timeScaled(units), beta: timeScaled(units) }),
+  // The fit keeps β ≤ 100 (α + T) (paretonbd.ts): β at half of that is taken to sit on the edge.
+  bounds: (units) => ({ alpha: timeScaled(units), beta: [1e-4 * Math.max(1, units), 50 * Math.max(1, units)] }),
 };
 
 /** Every candidate, in the order used when nothing else decides (the first is the default). */
-export const PURCHASE_MODEL_SPECS: readonly PurchaseModelSpec[] = [BGNBD_SPEC, PARETONBD_SPEC];
+export const PURCHASE_MODEL_SPECS: readonly PurchaseModelSpec[] = [BGNBD_SPEC, MBGNBD_SPEC, PARETONBD_SPEC];
 
 export function purchaseModelSpec(name: string): PurchaseModelSpec {
   const spec = PURCHASE_MODEL_SPECS.find((s) => s.name === name);
