@@ -366,7 +366,8 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("work_date", "date"),
       req("role", "id"),
       req("hours", "number", { min: 0 }),
-      opt("activity", "text"),
+      // Free text (what was done, for whom): personal, as every free-text column is.
+      opt("activity", "text", { personal: true }),
     ],
     key: ["entry_id"],
     references: [ref("account_id", "accounts"), ref("role", "role_rates", ["hourly_cost"])],
