@@ -101,6 +101,7 @@ export async function ingest(
     };
     onProgress({ extract: name, step: "validate", rows: raw.rowsRead });
     const result = await validateExtract(db, raw, spec, extractConfig.format, context);
+    if (spec.moneyColumn) await assertSumsExact(db, name, spec.moneyColumn, displayPath(extractConfig.file));
     reports.set(name, {
       ...(await summarize(
         db,
@@ -213,6 +214,27 @@ async function assertDatesParse(
       );
     }
   }
+}
+
+/** 2^53 cents: every sum of money up to this is exact as a JavaScript number of cents. */
+export const MAX_EXACT_CENTS = 2n ** 53n;
+
+/**
+ * Any total the pages show (a month, a segment, the whole base) is at most the sum of the
+ * absolute amounts: when that stays below 2^53 cents, every figure is exact to the cent and
+ * no 64-bit sum overflows. Above it, the build stops rather than lose a cent.
+ */
+async function assertSumsExact(db: Db, name: string, column: string, shown: string): Promise<void> {
+  const [row] = await db.all<{ total: string }>(
+    `SELECT CAST(coalesce(sum(abs(CAST(${ident(column)} AS DECIMAL(38,4)))), 0) AS VARCHAR) AS total FROM accepted_${name}`,
+  );
+  if (unitsOf(row.total, 2) < MAX_EXACT_CENTS) return;
+  const limit = `${(MAX_EXACT_CENTS / 100n).toLocaleString("en-US")}.${String(MAX_EXACT_CENTS % 100n).padStart(2, "0")}`;
+  throw structuralError(
+    shown,
+    { column },
+    `the accepted amounts add up to ${row.total} in absolute value: too large, more than ${limit} (2^53 cents), the most LTV Atlas sums exactly to the cent`,
+  );
 }
 
 /** First (from EARLIEST_DATE on) and last parseable date of a column, as read. */

@@ -190,6 +190,7 @@ export async function validateExtract(
 
   // 4. Repeated keys: the first line wins among rows without other problems.
   if (spec.key.length > 0) await markDuplicates(db, spec);
+  if (spec.noOverlap) await markOverlaps(db, spec, spec.noOverlap);
 
   await db.run(
     `CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`,
@@ -241,6 +242,33 @@ async function markDuplicates(db: Db, spec: ExtractSpec): Promise<void> {
       WHERE f.reasons IS NULL AND ${spec.key.map((k) => `f.${ident(k)} = dup.${ident(k)}`).join(" AND ")} AND f.line > dup.first_line`);
   }
   await db.run(`DROP TABLE dup_${spec.name}`);
+}
+
+/**
+ * Marks every row (among rows without other problems) whose period starts on or before the
+ * end of an earlier-starting row of the same group as `overlapping_period`: two contracts of
+ * one account and product at once would count its MRR twice, and which one is right is the
+ * CRM's to say. An open end (NULL) runs forever.
+ */
+async function markOverlaps(db: Db, spec: ExtractSpec, rule: NonNullable<ExtractSpec["noOverlap"]>): Promise<void> {
+  const [start, end] = [ident(rule.start), ident(rule.end)];
+  const same = rule.group.map((c) => `a.${ident(c)} = b.${ident(c)}`).join(" AND ");
+  const keyOf = (t: string) => spec.key.map((k) => `${t}.${ident(k)}`).join(" || '|' || ");
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE overlap_${spec.name} AS
+    SELECT b.line, min(a.line) AS other_line, arg_min(${keyOf("a")}, a.line) AS other_key, arg_min(a.${start}, a.line) AS other_start
+    FROM final_${spec.name} a JOIN final_${spec.name} b ON ${same}
+      AND (a.${start} < b.${start} OR (a.${start} = b.${start} AND a.line < b.line))
+      AND (a.${end} IS NULL OR b.${start} <= a.${end})
+    WHERE a.reasons IS NULL AND b.reasons IS NULL
+    GROUP BY b.line`);
+  const groupText = rule.group.join(" and ");
+  await db.run(`
+    UPDATE final_${spec.name} f SET
+      reasons = [${reason("overlapping_period", rule.start, `'${rule.start} ' || CAST(f.${start} AS VARCHAR) || ' lies within ${spec.key.join(" + ")} "' || o.other_key || '" (line ' || o.other_line || ', from ' || CAST(o.other_start AS VARCHAR) || ') of the same ${groupText}: its value would count twice'`)}],
+      raw_json = to_json({${spec.columns.map((c) => `${literal(c.name)}: CAST(f.${ident(c.name)} AS VARCHAR)`).join(", ")}})::VARCHAR
+    FROM overlap_${spec.name} o WHERE f.line = o.line`);
+  await db.run(`DROP TABLE overlap_${spec.name}`);
 }
 
 function reason(code: string, column: string, messageSql: string): string {
