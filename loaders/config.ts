@@ -502,11 +502,17 @@ function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): Cs
   const f = { ...base, ...raw } as Record<string, unknown>;
   if (typeof f.dateFormat !== "string" || !f.dateFormat.includes("%"))
     fail(`${key}.dateFormat`, 'must be a strptime pattern such as "%Y-%m-%d"');
+  const unknown = unknownSpecifier(f.dateFormat as string);
+  if (unknown)
+    fail(
+      `${key}.dateFormat`,
+      `"${f.dateFormat}" uses ${unknown}, which is no strptime specifier DuckDB reads (known: ${STRPTIME_SPECIFIERS.join(" ")})`,
+    );
   // %-m and %-d (no leading zero) are DuckDB's spellings of unpadded month and day.
   if (
     !/%-?[Yy]/.test(f.dateFormat as string) ||
     !/%-?[mbB]/.test(f.dateFormat as string) ||
-    !/%-?[de]/.test(f.dateFormat as string)
+    !/%-?d/.test(f.dateFormat as string)
   ) {
     fail(`${key}.dateFormat`, `"${f.dateFormat}" must name a year (%Y or %y), a month (%m, %b or %B) and a day (%d)`);
   }
@@ -531,6 +537,23 @@ function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): Cs
     encoding: encoding as CsvFormat["encoding"],
     moneyDecimals: f.moneyDecimals as CsvFormat["moneyDecimals"],
   };
+}
+
+/** The strptime specifiers DuckDB's TRY_STRPTIME accepts (any other stops it with an error). */
+const STRPTIME_SPECIFIERS = [
+  ..."aAbBcdgGhHIjmMnpSTuUVwWxXyYzZf%".split("").map((c) => `%${c}`),
+  ..."dHIjmMSy".split("").map((c) => `%-${c}`),
+];
+
+/** The first specifier of `format` DuckDB cannot use, or null. */
+function unknownSpecifier(format: string): string | null {
+  for (let i = 0; i < format.length; i++) {
+    if (format[i] !== "%") continue;
+    const spec = format[i + 1] === "-" ? format.slice(i, i + 3) : format.slice(i, i + 2);
+    if (!STRPTIME_SPECIFIERS.includes(spec)) return spec.length < 2 ? `a trailing "%"` : spec;
+    i += spec.length - 1;
+  }
+  return null;
 }
 
 function stringAt(

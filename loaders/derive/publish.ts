@@ -66,10 +66,10 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
       [...new Set([...Object.values(personal).flat(), "account_name", "key_account_manager"])].map((c) => [c, null]),
     ),
   );
-  const withheldExtracts = ["accounts", ...Object.keys(personal)];
+  // A line that could not be split may hold any column's text, of any extract: it is withheld.
   await db.run(`
     UPDATE quarantine q SET raw = CASE
-      WHEN q.code = 'ragged_row' AND q.extract IN (${withheldExtracts.map(literal).join(", ")}) THEN to_json({'text': ${literal(WITHHELD)}})::VARCHAR
+      WHEN q.code = 'ragged_row' THEN to_json({'text': ${literal(WITHHELD)}})::VARCHAR
       WHEN q.extract = 'accounts' THEN json_merge_patch(json_merge_patch(q.raw, ${literal(removed)}),
         coalesce(to_json({'account_name': (SELECT p.pseudonym FROM publish_pseudonyms p WHERE p.account_id = json_extract_string(q.raw, '$.account_id'))})::VARCHAR, '{}'))::VARCHAR
       ELSE json_merge_patch(q.raw, ${literal(removed)})::VARCHAR

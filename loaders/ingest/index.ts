@@ -7,7 +7,7 @@ import type { AtlasConfig, CsvFormat } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
 import { AtlasError, structuralError } from "../errors.js";
 import type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary } from "../../src/lib/ingest-report.js";
-import { displayPath, readExtract } from "./read.js";
+import { configRelativePath, displayPath, readExtract } from "./read.js";
 import { computeCoverage } from "./coverage.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";
 
@@ -88,8 +88,11 @@ export async function ingest(
       extractConfig.format.dateFormat,
       displayPath(extractConfig.file),
     );
-    if (asOf === null && asOfSource?.[0] === name)
-      asOf = await latestDate(db, raw.source, asOfSource[1], extractConfig.format.dateFormat);
+    if (asOfSource?.[0] === name) {
+      const range = await dateRange(db, raw.source, asOfSource[1], extractConfig.format.dateFormat);
+      if (asOf === null) asOf = range.last;
+      else assertAsOfInRange(config, asOf, range, `${asOfSource[1]} in ${displayPath(extractConfig.file)}`);
+    }
     const context: ValidationContext = {
       asOf: asOf ?? "9999-12-31",
       earliest: EARLIEST_DATE,
@@ -98,11 +101,12 @@ export async function ingest(
     };
     onProgress({ extract: name, step: "validate", rows: raw.rowsRead });
     const result = await validateExtract(db, raw, spec, extractConfig.format, context);
+    if (spec.moneyColumn) await assertSumsExact(db, name, spec.moneyColumn, displayPath(extractConfig.file));
     reports.set(name, {
       ...(await summarize(
         db,
         name,
-        displayPath(extractConfig.file),
+        configRelativePath(config.configPath, extractConfig.file),
         raw.bytes,
         raw.rowsRead,
         result,
@@ -156,6 +160,7 @@ function notProvided(name: ExtractName): ExtractReport {
     money: null,
     dateCoverage: [],
     ignoredHeaders: [],
+    trimmedCells: 0,
     provided: false,
     derivedFrom: null,
     filtered: [],
@@ -211,12 +216,68 @@ async function assertDatesParse(
   }
 }
 
-async function latestDate(db: Db, table: string, column: string, format: string): Promise<string | null> {
-  const [row] = await db.all<{ d: string | null }>(
-    `SELECT CAST(max(CAST(TRY_STRPTIME(trim(${ident(column)}), $format) AS DATE)) AS VARCHAR) AS d FROM ${table}`,
+/** 2^53 cents: every sum of money up to this is exact as a JavaScript number of cents. */
+export const MAX_EXACT_CENTS = 2n ** 53n;
+
+/**
+ * Any total the pages show (a month, a segment, the whole base) is at most the sum of the
+ * absolute amounts: when that stays below 2^53 cents, every figure is exact to the cent and
+ * no 64-bit sum overflows. Above it, the build stops rather than lose a cent.
+ */
+async function assertSumsExact(db: Db, name: string, column: string, shown: string): Promise<void> {
+  const [row] = await db.all<{ total: string }>(
+    `SELECT CAST(coalesce(sum(abs(CAST(${ident(column)} AS DECIMAL(38,4)))), 0) AS VARCHAR) AS total FROM accepted_${name}`,
+  );
+  if (unitsOf(row.total, 2) < MAX_EXACT_CENTS) return;
+  const limit = `${(MAX_EXACT_CENTS / 100n).toLocaleString("en-US")}.${String(MAX_EXACT_CENTS % 100n).padStart(2, "0")}`;
+  throw structuralError(
+    shown,
+    { column },
+    `the accepted amounts add up to ${row.total} in absolute value: too large, more than ${limit} (2^53 cents), the most LTV Atlas sums exactly to the cent`,
+  );
+}
+
+/** First (from EARLIEST_DATE on) and last parseable date of a column, as read. */
+async function dateRange(
+  db: Db,
+  table: string,
+  column: string,
+  format: string,
+): Promise<{ first: string | null; last: string | null }> {
+  const date = `CAST(TRY_STRPTIME(trim(${ident(column)}), $format) AS DATE)`;
+  const [row] = await db.all<{ first: string | null; last: string | null }>(
+    `SELECT CAST(min(${date}) FILTER (WHERE ${date} >= DATE ${literal(EARLIEST_DATE)}) AS VARCHAR) AS first,
+            CAST(max(${date}) AS VARCHAR) AS last FROM ${table}`,
     { format },
   );
-  return row.d;
+  return row;
+}
+
+/** How far past the last dated record a configured as-of date may lie. */
+export const MAX_AS_OF_GAP_YEARS = 5;
+
+/**
+ * A configured as-of date before the first record would put every row in the future; one far
+ * after the last would value a business that has long stopped (and build an account × month
+ * table for every month in between: 9999-12-31 took 4.5 minutes and 3.4 GB). Both stop.
+ */
+function assertAsOfInRange(
+  config: AtlasConfig,
+  asOf: string,
+  range: { first: string | null; last: string | null },
+  what: string,
+): void {
+  const where = displayPath(config.configPath);
+  if (range.first !== null && asOf < range.first)
+    throw new AtlasError(
+      `${where}: "asOf" ${asOf} is before the first ${what} (${range.first}): every row would lie after the as-of date; set asOf on or after ${range.first}, or remove it to use the last date`,
+    );
+  if (range.last === null) return;
+  const latest = `${String(Number(range.last.slice(0, 4)) + MAX_AS_OF_GAP_YEARS).padStart(4, "0")}${range.last.slice(4)}`;
+  if (asOf > latest)
+    throw new AtlasError(
+      `${where}: "asOf" ${asOf} is more than ${MAX_AS_OF_GAP_YEARS} years after the last ${what} (${range.last}); set asOf on or before ${latest}, or remove it to use the last date`,
+    );
 }
 
 async function summarize(
@@ -225,7 +286,7 @@ async function summarize(
   file: string,
   bytes: number,
   rowsRead: number,
-  result: { accepted: number; quarantined: number },
+  result: { accepted: number; quarantined: number; trimmedCells?: number },
   ignoredHeaders: readonly string[],
   format: CsvFormat,
 ): Promise<ExtractReport> {
@@ -294,6 +355,7 @@ async function summarize(
     money,
     dateCoverage,
     ignoredHeaders,
+    trimmedCells: result.trimmedCells ?? 0,
     provided: true,
     derivedFrom: null,
     filtered: [],

@@ -20,7 +20,11 @@ import path from "node:path";
 import type { ExtractConfig } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
 import { AtlasError, structuralError } from "../errors.js";
+import { readHeader, utf16Label } from "./header.js";
+import { blankLines, copyWithout, lineText, MAX_LINE_BYTES, scanBytes, type ByteScan } from "./scan.js";
 import { EXTRACTS } from "./schema.js";
+
+export { parseCsvRecord } from "./header.js";
 
 export interface RaggedRow {
   readonly line: number;
@@ -55,6 +59,17 @@ export function displayPath(file: string): string {
   return rel.startsWith("..") ? file : rel;
 }
 
+/**
+ * The file name as the report (and every page built from it) shows it: relative to the
+ * config, so that no path of the build machine is published.
+ */
+export function configRelativePath(configPath: string, file: string): string {
+  return path
+    .relative(path.dirname(path.resolve(configPath)), file)
+    .split(path.sep)
+    .join("/");
+}
+
 export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExtract> {
   const shown = displayPath(config.file);
   let bytes: number;
@@ -76,21 +91,22 @@ export async function readExtract(db: Db, config: ExtractConfig): Promise<RawExt
   const table = `raw_${config.name}`;
   const rejects = `rejects_${config.name}`;
   const { format } = config;
-  // DuckDB's latin-1 reader rejects the bytes 0x80–0x9F that Windows-1252 uses for €, “ ” and
-  // friends: such files are transcoded to UTF-8 first (streamed, in DuckDB's temp directory).
+  // DuckDB reads UTF-8 only: its latin-1 reader rejects the bytes 0x80–0x9F that Windows-1252
+  // uses for €, “ ” and friends, and its UTF-16 reader knows no big-endian. Other encodings
+  // are transcoded to UTF-8 first (streamed, in DuckDB's temp directory).
   const plan = { shown, bytes, headers, columns, extraHeaders, table, rejects };
-  const transcoded =
-    format.encoding === "latin-1" ? await rewriteCopy(db, config.file, { windows1252: true, lf: false }) : null;
+  const decode =
+    format.encoding === "latin-1" ? "windows-1252" : format.encoding === "utf-16" ? utf16Label(config.file) : null;
+  const transcoded = decode ? await rewriteCopy(db, config.file, { decode, lf: false }) : null;
   try {
-    return await readText(db, config, transcoded?.file ?? config.file, transcoded ? "utf-8" : format.encoding, plan);
+    return await readText(db, config, transcoded?.file ?? config.file, plan);
   } catch (error) {
     // DuckDB's reader stops on a file that mixes CRLF and LF line endings (a CSV edited by hand
     // on two systems): read a copy with LF endings instead.
-    if (!(error instanceof AtlasError) || !error.message.includes("invalid state") || format.encoding === "utf-16")
-      throw error;
-    const normalized = await rewriteCopy(db, transcoded?.file ?? config.file, { windows1252: false, lf: true });
+    if (!(error instanceof AtlasError) || !error.message.includes("invalid state")) throw error;
+    const normalized = await rewriteCopy(db, transcoded?.file ?? config.file, { decode: null, lf: true });
     try {
-      return await readText(db, config, normalized.file, transcoded ? "utf-8" : format.encoding, plan);
+      return await readText(db, config, normalized.file, plan);
     } finally {
       rmSync(normalized.dir, { recursive: true, force: true });
     }
@@ -201,14 +217,28 @@ interface ReadPlan {
   readonly rejects: string;
 }
 
-async function readText(
+async function readText(db: Db, config: ExtractConfig, file: string, plan: ReadPlan): Promise<RawExtract> {
+  const scan = scanBytes(file);
+  // A line too long for DuckDB's reader is blanked in a copy (DuckDB skips a blank line, and
+  // the bookkeeping below counts it) and quarantined here with its own text: left to DuckDB,
+  // a line of 200 MB vanishes without a reject, or is reported with the previous row's text.
+  const blanked = scan.overlong.length ? await tempCopy(db, file) : null;
+  if (blanked) copyWithout(file, blanked.file, scan.overlong);
+  const readFrom = blanked?.file ?? file;
+  try {
+    return await readRecords(db, config, readFrom, { ...plan, scan, original: file });
+  } finally {
+    if (blanked) rmSync(blanked.dir, { recursive: true, force: true });
+  }
+}
+
+async function readRecords(
   db: Db,
   config: ExtractConfig,
   file: string,
-  encoding: string,
-  plan: ReadPlan,
+  plan: ReadPlan & { readonly scan: ByteScan; readonly original: string },
 ): Promise<RawExtract> {
-  const { shown, bytes, headers, columns, extraHeaders, table, rejects } = plan;
+  const { shown, bytes, headers, columns, extraHeaders, table, rejects, scan, original } = plan;
   const { format } = config;
   const columnTypes = headers.map((_, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(", ");
   try {
@@ -217,22 +247,21 @@ async function readText(
       SELECT * FROM read_csv(${literal(file)},
         columns = {${columnTypes}}, header = true, auto_detect = false,
         delim = ${literal(format.delimiter)}, quote = '"', escape = '"',
-        encoding = ${literal(encoding)}, strict_mode = true, null_padding = false,
+        encoding = 'utf-8', strict_mode = true, null_padding = false,
         ignore_errors = true, store_rejects = true,
         rejects_table = ${literal(rejects)}, rejects_scan = ${literal(`${rejects}_scan`)},
-        max_line_size = 4194304, parallel = true)`);
+        max_line_size = ${MAX_LINE_BYTES}, parallel = true)`);
   } catch (error) {
     throw structuralError(shown, {}, `cannot be read as CSV: ${(error as Error).message.split("\n")[0]}`);
   }
   const rejected = await db.all<{
     line: string;
+    start: string;
     error_type: string;
-    csv_line: string;
     error_message: string;
-    column_name: string | null;
   }>(
     // DuckDB may report one ragged line several times (once per missing column): one entry per line.
-    `SELECT line, min(error_type) AS error_type, min(csv_line) AS csv_line, min(error_message) AS error_message, min(column_name) AS column_name
+    `SELECT line, min(line_byte_position) AS start, min(error_type) AS error_type, min(error_message) AS error_message
      FROM ${rejects} GROUP BY line ORDER BY line`,
   );
   const encodingProblem = rejected.find((r) => r.error_type === "INVALID ENCODING");
@@ -243,18 +272,28 @@ async function readText(
       `text is not valid ${format.encoding}; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`,
     );
   }
-  const ragged: RaggedRow[] = rejected.map((r) => ({
+  // The text shown is read from the file at the line's own first byte (DuckDB's csv_line may
+  // be another row's when a buffer boundary falls inside a long line).
+  const split: RaggedRow[] = rejected.map((r) => ({
     line: Number(r.line),
-    message: r.error_message,
-    text: r.csv_line,
+    message:
+      r.error_type === "LINE SIZE OVER MAXIMUM"
+        ? `the record is longer than ${MAX_LINE_BYTES.toLocaleString("en-US")} bytes, the most LTV Atlas reads`
+        : `cannot split into the header's columns: ${r.error_message}`,
+    text: lineText(file, Number(r.start)),
   }));
+  const overlong: RaggedRow[] = scan.overlong.map((o) => ({
+    line: o.line,
+    message: `the line is ${o.bytes.toLocaleString("en-US")} bytes long, more than the ${MAX_LINE_BYTES.toLocaleString("en-US")} LTV Atlas reads`,
+    text: lineText(original, o.start),
+  }));
+  const ragged = [...split, ...overlong].sort((a, b) => a.line - b.line);
   await db.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${rejects}_scan`);
   const [{ n }] = await db.all<{ n: string }>(`SELECT count(*) AS n FROM ${table}_text`);
   const rows = Number(n);
   // At least one column is read, even when every canonical column is a constant.
   const positional = (columns.used.size ? [...columns.used].sort((a, b) => a - b) : [0]).map((i) => ident(`c${i}`));
-  const scan = scanBytes(file);
-  const mayHaveControlChars = scan.controlChars || config.format.encoding === "utf-16";
+  const mayHaveControlChars = scan.controlChars;
   // Fast path: one physical line per record and no ragged rows, so line = position + 2 (after the header).
   let base: string;
   let tables: string[];
@@ -262,7 +301,7 @@ async function readText(
     base = `(SELECT CAST(rowid + 2 AS BIGINT) AS line${positional.map((c) => `, ${c}`).join("")} FROM ${table}_text)`;
     tables = [`${table}_text`];
   } else {
-    await numberLines(db, table, headers.length, ragged, positional, blankLines(file));
+    await numberLines(db, table, headers.length, split, positional, blankLines(file, format.delimiter));
     await db.run(`DROP TABLE ${table}_text`);
     base = table;
     tables = [table];
@@ -301,35 +340,6 @@ async function countFiltered(db: Db, base: string, filters: ColumnPlan["filters"
   );
   const [row] = await db.all<Record<string, string>>(`SELECT ${counts.join(", ")} FROM ${base}`);
   return filters.map((f, i) => ({ rule: f.rule, count: Number(row[`r${i}`]) }));
-}
-
-/**
- * One pass over the file's bytes: physical lines (newlines, plus one for a last line without a
- * newline) and whether any control character other than tab, CR and LF occurs.
- */
-function scanBytes(file: string): { lines: number; controlChars: boolean } {
-  const fd = openSync(file, "r");
-  const buffer = Buffer.alloc(4 << 20);
-  let lines = 0;
-  let controlChars = false;
-  let last = 10;
-  try {
-    for (;;) {
-      const length = readSync(fd, buffer, 0, buffer.length, null);
-      if (length === 0) break;
-      for (let i = 0; i < length; i++) {
-        const b = buffer[i];
-        if (b < 32 || b === 127) {
-          if (b === 10) lines++;
-          else if (b !== 9 && b !== 13) controlChars = true;
-        }
-      }
-      last = buffer[length - 1];
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return { lines: last === 10 ? lines : lines + 1, controlChars };
 }
 
 /**
@@ -389,56 +399,28 @@ async function numberLines(
   await db.run(`DROP TABLE ${table}_blanks`);
 }
 
-/**
- * Physical line numbers of blank lines (empty, or a lone carriage return) outside quoted
- * fields: DuckDB skips them, so the line numbers of later records move down. One pass over
- * the bytes, tracking quotes (a doubled quote toggles twice, so it needs no special case).
- */
-export function blankLines(file: string): number[] {
-  const fd = openSync(file, "r");
-  const buffer = Buffer.alloc(4 << 20);
-  const out: number[] = [];
-  let line = 1;
-  let quoted = false;
-  let empty = true;
-  try {
-    for (;;) {
-      const length = readSync(fd, buffer, 0, buffer.length, null);
-      if (length === 0) break;
-      for (let i = 0; i < length; i++) {
-        const byte = buffer[i];
-        if (byte === 34) {
-          quoted = !quoted;
-          empty = false;
-        } else if (byte === 10) {
-          if (empty && !quoted && line > 1) out.push(line);
-          line++;
-          empty = true;
-        } else if (byte !== 13) empty = false;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
-}
-
-/**
- * Copies a file into DuckDB's temp directory in 4 MB chunks: from Windows-1252 (or ISO-8859-1)
- * to UTF-8, and/or with every CRLF turned into LF.
- */
-async function rewriteCopy(
-  db: Db,
-  file: string,
-  how: { windows1252: boolean; lf: boolean },
-): Promise<{ dir: string; file: string }> {
+/** A fresh folder in DuckDB's temp directory (the OS's when none is set) and a file name in it. */
+async function tempCopy(db: Db, file: string): Promise<{ dir: string; file: string }> {
   const [{ d }] = await db.all<{ d: string | null }>("SELECT current_setting('temp_directory') AS d");
   const parent = d && path.isAbsolute(d) ? d : os.tmpdir();
   if (!existsSync(parent)) mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(path.join(parent, "atlas-transcode-"));
-  const target = path.join(dir, path.basename(file));
-  // WHATWG's windows-1252 decoder: every byte maps to one character (ISO-8859-1 is its subset for text).
-  const decoder = new TextDecoder("windows-1252");
+  return { dir, file: path.join(dir, path.basename(file)) };
+}
+
+/**
+ * Copies a file into DuckDB's temp directory in 4 MB chunks: decoded from Windows-1252 (of
+ * which ISO-8859-1 is the subset for text) or UTF-16 (either byte order, BOM dropped) to
+ * UTF-8, and/or with every CRLF turned into LF.
+ */
+async function rewriteCopy(
+  db: Db,
+  file: string,
+  how: { decode: "windows-1252" | "utf-16le" | "utf-16be" | null; lf: boolean },
+): Promise<{ dir: string; file: string }> {
+  const { dir, file: target } = await tempCopy(db, file);
+  // Streamed: a character cut by a chunk boundary waits for the next chunk.
+  const decoder = how.decode ? new TextDecoder(how.decode) : null;
   const input = openSync(file, "r");
   const output = openSync(target, "w");
   const buffer = Buffer.alloc(4 << 20);
@@ -447,7 +429,7 @@ async function rewriteCopy(
     for (;;) {
       const length = readSync(input, buffer, 0, buffer.length, null);
       if (length === 0) break;
-      let chunk: Buffer = how.windows1252
+      let chunk: Buffer = decoder
         ? Buffer.from(decoder.decode(buffer.subarray(0, length), { stream: true }), "utf8")
         : buffer.subarray(0, length);
       if (how.lf) {
@@ -459,80 +441,11 @@ async function rewriteCopy(
       }
       writeSync(output, chunk);
     }
+    if (decoder) writeSync(output, Buffer.from(decoder.decode(), "utf8"));
     if (pendingCr) writeSync(output, Buffer.from([13]));
   } finally {
     closeSync(input);
     closeSync(output);
   }
   return { dir, file: target };
-}
-
-/** Reads and parses the header line in Node, so that a missing column is reported before DuckDB runs. */
-function readHeader(config: ExtractConfig, shown: string): string[] {
-  const fd = openSync(config.file, "r");
-  const buffer = Buffer.alloc(65536);
-  let length: number;
-  try {
-    length = readSync(fd, buffer, 0, buffer.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (length === 0) throw structuralError(shown, { line: 1 }, "the file is empty: a header line is required");
-  let text: string;
-  switch (config.format.encoding) {
-    case "utf-8":
-      text = buffer
-        .subarray(0, length)
-        .toString("utf8")
-        .replace(/^\uFEFF/, "");
-      break;
-    case "latin-1":
-      text = new TextDecoder("windows-1252").decode(buffer.subarray(0, length));
-      break;
-    case "utf-16":
-      text = buffer
-        .subarray(0, length)
-        .toString("utf16le")
-        .replace(/^\uFEFF/, "");
-      break;
-    default:
-      throw new Error(`invalid encoding: ${config.format.encoding satisfies never}`);
-  }
-  if (text.includes("\uFFFD") && config.format.encoding === "utf-8") {
-    const line = text.slice(0, text.indexOf("\uFFFD")).split("\n").length;
-    throw structuralError(
-      shown,
-      { line },
-      `text is not valid utf-8; set extracts.${config.name}.format.encoding (e.g. "latin-1" for Windows-1252 exports)`,
-    );
-  }
-  const headers = parseCsvRecord(text, config.format.delimiter);
-  if (headers.length === 0 || headers.every((h) => h.trim() === "")) {
-    throw structuralError(shown, { line: 1 }, "the header line is empty");
-  }
-  return headers;
-}
-
-/** Parses the first RFC 4180 record of `text`. */
-export function parseCsvRecord(text: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") break;
-    else field += ch;
-  }
-  fields.push(field);
-  return fields;
 }

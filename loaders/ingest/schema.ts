@@ -56,6 +56,11 @@ export interface ExtractSpec {
   readonly moneyColumn?: string;
   /** Date columns checked against [earliest date, as-of date]. */
   readonly dateColumns: readonly string[];
+  /**
+   * Rows of one group whose [start, end] periods must not overlap (a contract's MRR would
+   * count twice): a row starting on or before the end of an earlier-starting row is quarantined.
+   */
+  readonly noOverlap?: { readonly group: readonly string[]; readonly start: string; readonly end: string };
 }
 
 export const EXTRACT_NAMES = [
@@ -266,6 +271,7 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
     ],
     moneyColumn: "mrr",
     dateColumns: ["start_date", "end_date"],
+    noOverlap: { group: ["account_id", "product_id"], start: "start_date", end: "end_date" },
   },
   invoices: {
     name: "invoices",
@@ -366,7 +372,8 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("work_date", "date"),
       req("role", "id"),
       req("hours", "number", { min: 0 }),
-      opt("activity", "text"),
+      // Free text (what was done, for whom): personal, as every free-text column is.
+      opt("activity", "text", { personal: true }),
     ],
     key: ["entry_id"],
     references: [ref("account_id", "accounts"), ref("role", "role_rates", ["hourly_cost"])],

@@ -57,6 +57,7 @@ export const QUARANTINE_DDL = `
 export interface ValidationResult {
   readonly accepted: number;
   readonly quarantined: number;
+  readonly trimmedCells: number;
 }
 
 /** A check: `failSql` is TRUE when the row breaks it; `reasonSql` builds its {code, column, message}. */
@@ -183,11 +184,13 @@ export async function validateExtract(
     j AS (SELECT t.*${brought.length ? ", " + brought.join(", ") : ""} FROM t ${joins.join(" ")})
     SELECT line, ${columns.join(", ")},
       CASE WHEN ${anyFails} THEN ${reasons} END AS reasons,
-      CASE WHEN ${anyFails} THEN ${rawJson} END AS raw_json
+      CASE WHEN ${anyFails} THEN ${rawJson} END AS raw_json,
+      ${trimmedSql(present)} AS trimmed_cells
     FROM j`);
 
   // 4. Repeated keys: the first line wins among rows without other problems.
   if (spec.key.length > 0) await markDuplicates(db, spec);
+  if (spec.noOverlap) await markOverlaps(db, spec, spec.noOverlap);
 
   await db.run(
     `CREATE OR REPLACE VIEW accepted_${spec.name} AS SELECT line, ${columns.join(", ")} FROM final_${spec.name} WHERE reasons IS NULL`,
@@ -206,15 +209,20 @@ export async function validateExtract(
       {
         extract: spec.name,
         line: row.line,
-        message: `cannot split into the header's columns: ${row.message}`,
+        message: row.message,
         text: row.text.slice(0, 2000),
       },
     );
   }
-  const [counts] = await db.all<{ accepted: string; quarantined: string }>(
-    `SELECT count(*) FILTER (WHERE reasons IS NULL) AS accepted, count(*) FILTER (WHERE reasons IS NOT NULL) AS quarantined FROM final_${spec.name}`,
+  const [counts] = await db.all<{ accepted: string; quarantined: string; trimmed: string }>(
+    `SELECT count(*) FILTER (WHERE reasons IS NULL) AS accepted, count(*) FILTER (WHERE reasons IS NOT NULL) AS quarantined,
+       coalesce(sum(trimmed_cells), 0) AS trimmed FROM final_${spec.name}`,
   );
-  return { accepted: Number(counts.accepted), quarantined: Number(counts.quarantined) + raw.ragged.length };
+  return {
+    accepted: Number(counts.accepted),
+    quarantined: Number(counts.quarantined) + raw.ragged.length,
+    trimmedCells: Number(counts.trimmed),
+  };
 }
 
 /** Marks every repeat of a key (after its first line among rows without other problems) as `duplicate_key`. */
@@ -234,6 +242,33 @@ async function markDuplicates(db: Db, spec: ExtractSpec): Promise<void> {
       WHERE f.reasons IS NULL AND ${spec.key.map((k) => `f.${ident(k)} = dup.${ident(k)}`).join(" AND ")} AND f.line > dup.first_line`);
   }
   await db.run(`DROP TABLE dup_${spec.name}`);
+}
+
+/**
+ * Marks every row (among rows without other problems) whose period starts on or before the
+ * end of an earlier-starting row of the same group as `overlapping_period`: two contracts of
+ * one account and product at once would count its MRR twice, and which one is right is the
+ * CRM's to say. An open end (NULL) runs forever.
+ */
+async function markOverlaps(db: Db, spec: ExtractSpec, rule: NonNullable<ExtractSpec["noOverlap"]>): Promise<void> {
+  const [start, end] = [ident(rule.start), ident(rule.end)];
+  const same = rule.group.map((c) => `a.${ident(c)} = b.${ident(c)}`).join(" AND ");
+  const keyOf = (t: string) => spec.key.map((k) => `${t}.${ident(k)}`).join(" || '|' || ");
+  await db.run(`
+    CREATE OR REPLACE TEMP TABLE overlap_${spec.name} AS
+    SELECT b.line, min(a.line) AS other_line, arg_min(${keyOf("a")}, a.line) AS other_key, arg_min(a.${start}, a.line) AS other_start
+    FROM final_${spec.name} a JOIN final_${spec.name} b ON ${same}
+      AND (a.${start} < b.${start} OR (a.${start} = b.${start} AND a.line < b.line))
+      AND (a.${end} IS NULL OR b.${start} <= a.${end})
+    WHERE a.reasons IS NULL AND b.reasons IS NULL
+    GROUP BY b.line`);
+  const groupText = rule.group.join(" and ");
+  await db.run(`
+    UPDATE final_${spec.name} f SET
+      reasons = [${reason("overlapping_period", rule.start, `'${rule.start} ' || CAST(f.${start} AS VARCHAR) || ' lies within ${spec.key.join(" + ")} "' || o.other_key || '" (line ' || o.other_line || ', from ' || CAST(o.other_start AS VARCHAR) || ') of the same ${groupText}: its value would count twice'`)}],
+      raw_json = to_json({${spec.columns.map((c) => `${literal(c.name)}: CAST(f.${ident(c.name)} AS VARCHAR)`).join(", ")}})::VARCHAR
+    FROM overlap_${spec.name} o WHERE f.line = o.line`);
+  await db.run(`DROP TABLE overlap_${spec.name}`);
 }
 
 function reason(code: string, column: string, messageSql: string): string {
@@ -263,14 +298,14 @@ function bind(sql: string, body: (x: string) => string): string {
  */
 function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
   const raw = `r.${ident(column.name)}`;
-  const padded = (x: string) =>
-    `(starts_with(${x}, ' ') OR ends_with(${x}, ' ') OR starts_with(${x}, chr(9)) OR ends_with(${x}, chr(9)))`;
   if (column.type === "text" || column.type === "id")
-    return `CASE WHEN ${raw} = '' THEN NULL WHEN ${padded(raw)} THEN nullif(trim(${raw}), '') ELSE ${raw} END`;
+    return `CASE WHEN ${raw} = '' THEN NULL WHEN ${paddedSql(raw)} THEN nullif(${trimSql(raw)}, '') ELSE ${raw} END`;
+  const padded = paddedSql;
+  const trim = trimSql;
   // Null spellings are at most 4 characters, so longer cells skip the lower-casing.
   const spelling = (x: string) => `(length(${x}) <= 4 AND lower(${x}) IN (${NULL_SPELLINGS.map(literal).join(", ")}))`;
   const base = (x: string) =>
-    `CASE WHEN ${x} = '' OR ${spelling(x)} THEN NULL WHEN ${padded(x)} THEN ${bind(`trim(${x})`, (t) => `CASE WHEN ${spelling(t)} THEN NULL ELSE ${t} END`)} ELSE ${x} END`;
+    `CASE WHEN ${x} = '' OR ${spelling(x)} THEN NULL WHEN ${padded(x)} THEN ${bind(trim(x), (t) => `CASE WHEN ${spelling(t)} THEN NULL ELSE ${t} END`)} ELSE ${x} END`;
   if (isNumeric(column)) {
     // Spaces of any kind go (French or Swiss exports group digits with U+00A0 or U+202F).
     const compact = (x: string) => `regexp_replace(${x}, '[\\s\u00A0\u2007\u2009\u202F]', '', 'g')`;
@@ -278,12 +313,57 @@ function normalizeSql(column: ColumnSpec, format: CsvFormat): string {
     const ungroup = (c: string) =>
       format.decimalSeparator === "."
         ? `CASE WHEN contains(${c}, ',') AND regexp_full_match(${c}, '-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?') THEN replace(${c}, ',', '') ELSE ${c} END`
-        : `replace(CASE WHEN contains(${c}, '.') AND regexp_full_match(${c}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${c}, '.', '') ELSE ${c} END, ',', '.')`;
+        : // With "," decimals a "." is a thousands separator in well-formed 3-digit groups only
+          // ("1.234,5"); any other "." ("12.50", "0.5") stays and fails the decimal-comma pattern.
+          `CASE WHEN contains(${c}, '.') AND regexp_full_match(${c}, '-?[0-9]{1,3}(\\.[0-9]{3})+(,[0-9]+)?') THEN replace(${c}, '.', '') ELSE ${c} END`;
     const slow = bind(raw, (x) => bind(base(x), (v) => bind(compact(v), ungroup)));
     // A clean cell (the vast majority; `ok_<column>`, see cleanNumberSql) is taken as written; the slow path runs for the others only.
     return `CASE WHEN ${ident(`ok_${column.name}`)} THEN ${raw} ELSE ${slow} END`;
   }
   return bind(raw, base);
+}
+
+/**
+ * Unicode white space (the White_Space property: tab, line breaks, U+0085, no-break and
+ * every other space separator): an id padded with a tab or U+00A0 must not become a second
+ * account. The cheap test looks at the first and last character only.
+ */
+const WHITE_SPACE = [
+  "\t",
+  "\n",
+  "\u000B",
+  "\f",
+  "\r",
+  " ",
+  "\u0085",
+  "\u00A0",
+  "\u1680",
+  ..."\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A",
+  "\u2028",
+  "\u2029",
+  "\u202F",
+  "\u205F",
+  "\u3000",
+];
+const WHITE_SPACE_CLASS = "[\\t\\n\\x0B\\f\\r\\x{85}\\pZ]";
+
+/** How many id and text cells of a row lose surrounding white space (reported, see paddedSql). */
+function trimmedSql(present: readonly ColumnSpec[]): string {
+  const cells = present.filter((c) => c.type === "id" || c.type === "text");
+  return cells.length
+    ? cells.map((c) => `CAST(coalesce(${paddedSql(ident(`raw_${c.name}`))}, false) AS INTEGER)`).join(" + ")
+    : "0";
+}
+
+/** TRUE when the cell starts or ends with white space. */
+export function paddedSql(x: string): string {
+  const set = WHITE_SPACE.map(literal).join(", ");
+  return `(left(${x}, 1) IN (${set}) OR right(${x}, 1) IN (${set}))`;
+}
+
+/** The cell without surrounding white space. */
+function trimSql(x: string): string {
+  return `regexp_replace(${x}, '^${WHITE_SPACE_CLASS}+|${WHITE_SPACE_CLASS}+$', '', 'g')`;
 }
 
 function isNumeric(column: ColumnSpec): boolean {
@@ -314,10 +394,15 @@ export const MAX_INTEGER_DIGITS: Partial<Record<ColumnSpec["type"], number>> = {
 };
 
 /** The clean spelling of a numeric cell; money allows the format's decimals (2 unless configured). */
-function decimalPattern(type: ColumnSpec["type"], format: Pick<CsvFormat, "moneyDecimals">): string {
-  return type === "money"
-    ? `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,${format.moneyDecimals}})?`
-    : DECIMAL_PATTERN[type]!;
+function decimalPattern(
+  type: ColumnSpec["type"],
+  format: Pick<CsvFormat, "moneyDecimals" | "decimalSeparator">,
+): string {
+  const pattern =
+    type === "money"
+      ? `-?[0-9]{1,${MAX_INTEGER_DIGITS.money}}(\\.[0-9]{1,${format.moneyDecimals}})?`
+      : DECIMAL_PATTERN[type]!;
+  return format.decimalSeparator === "," ? pattern.replace("\\.", ",") : pattern;
 }
 
 const DECIMAL_PATTERN: Partial<Record<ColumnSpec["type"], string>> = {
@@ -341,7 +426,7 @@ function parseSql(column: ColumnSpec, n: string, format: CsvFormat): string {
     case "money":
     case "price":
       // The pattern guards the scale: a cast alone would round 1.005 to 1.01 without a word.
-      return `CASE WHEN ${ident(`ok_${column.name}`)} THEN CAST(${cell} AS ${sqlType(column.type, format)}) WHEN regexp_full_match(${cell}, '${decimalPattern(column.type, format)}') THEN TRY_CAST(${cell} AS ${sqlType(column.type, format)}) END`;
+      return `CASE WHEN ${ident(`ok_${column.name}`)} THEN CAST(${cell} AS ${sqlType(column.type, format)}) WHEN regexp_full_match(${cell}, '${decimalPattern(column.type, format)}') THEN TRY_CAST(${format.decimalSeparator === "," ? `replace(${cell}, ',', '.')` : cell} AS ${sqlType(column.type, format)}) END`;
     case "date":
       return `CAST(TRY_STRPTIME(${cell}, ${literal(format.dateFormat)}) AS DATE)`;
     default:
@@ -370,7 +455,9 @@ function cellChecks(column: ColumnSpec, format: CsvFormat, context: ValidationCo
   // Both checks look at a cell only when it did not parse (CASE), each through its own lambda (see bind()).
   const unparsed = `${n} IS NOT NULL AND ${v} IS NULL`;
   const tooLarge = (x: string) =>
-    digits === undefined ? "false" : `regexp_full_match(${x}, '-?[0-9]{${digits + 1},}(\\.[0-9]+)?')`;
+    digits === undefined
+      ? "false"
+      : `regexp_full_match(${x}, '-?[0-9]{${digits + 1},}(${format.decimalSeparator === "," ? "," : "\\."}[0-9]+)?')`;
   if (digits !== undefined) {
     out.push({
       failSql: `CASE WHEN ${unparsed} THEN ${bind(n, tooLarge)} ELSE false END`,

@@ -47,6 +47,8 @@ export interface ExtractReport {
   readonly money: MoneyReconciliation | null;
   readonly dateCoverage: ReadonlyArray<{ column: string; min: string | null; max: string | null }>;
   readonly ignoredHeaders: readonly string[];
+  /** Id and text cells whose surrounding white space (any Unicode space, tab or line break) was removed. */
+  readonly trimmedCells?: number;
   /** Configured and read from a file (false: not provided, or derived from another extract). */
   readonly provided: boolean;
   /** The source extract its rows were derived from (e.g. accounts from transactions). */

@@ -20,7 +20,7 @@ interface FileEdit {
   extract: string;
   append?: string;
   replace?: string;
-  encoding?: "utf8" | "latin1" | "utf16le";
+  encoding?: "utf8" | "latin1" | "utf16le" | "utf16be";
 }
 interface Expected {
   error?: string;
@@ -36,6 +36,12 @@ interface Expected {
   }>;
   money?: Record<string, string>;
   ignoredHeaders?: Record<string, string[]>;
+  /** How many headers an extract ignores (for headers too wide to list). */
+  ignoredHeaderCount?: Record<string, number>;
+  /** Id and text cells whose surrounding white space was removed, per extract. */
+  trimmedCells?: Record<string, number>;
+  /** A quarantined row's stored text and message: `raw` starts with, `message` matches, `raw` at most `maxLength`. */
+  raw?: Array<{ extract: string; line: number; startsWith?: string; message?: string; maxLength?: number }>;
 }
 interface Case {
   name: string;
@@ -63,9 +69,9 @@ function materialize(c: Case): { dir: string; texts: Map<string, string>; config
     if (edit.append !== undefined && edit.encoding && edit.encoding !== "utf8") {
       writeFileSync(
         file,
-        Buffer.concat([readFileSync(file), Buffer.from(text.slice(readFileSync(file, "utf8").length), edit.encoding)]),
+        Buffer.concat([readFileSync(file), encode(text.slice(readFileSync(file, "utf8").length), edit.encoding)]),
       );
-    } else writeFileSync(file, Buffer.from(text, edit.encoding ?? "utf8"));
+    } else writeFileSync(file, encode(text, edit.encoding ?? "utf8"));
     texts.set(edit.extract, text);
   }
   const base = JSON.parse(readFileSync(path.join(dir, "atlas.config.json"), "utf8")) as Record<string, unknown>;
@@ -74,9 +80,13 @@ function materialize(c: Case): { dir: string; texts: Map<string, string>; config
   return { dir, texts, configPath };
 }
 
+function encode(text: string, encoding: NonNullable<FileEdit["encoding"]>): Buffer {
+  return encoding === "utf16be" ? Buffer.from(text, "utf16le").swap16() : Buffer.from(text, encoding);
+}
+
 describe(`the malformed-extract corpus (${cases.length} cases)`, () => {
-  it("has at least 40 cases with unique names", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(40);
+  it("has at least 80 cases with unique names", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(80);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
   });
 
@@ -135,6 +145,22 @@ describe(`the malformed-extract corpus (${cases.length} cases)`, () => {
           expect(report.extracts.find((e) => e.extract === name)?.money?.sourceTotal).toBe(total);
         for (const [name, headers] of Object.entries(c.expect.ignoredHeaders ?? {}))
           expect(report.extracts.find((e) => e.extract === name)?.ignoredHeaders).toEqual(headers);
+        for (const [name, n] of Object.entries(c.expect.ignoredHeaderCount ?? {}))
+          expect(report.extracts.find((e) => e.extract === name)?.ignoredHeaders.length, `${name} ignored`).toBe(n);
+        for (const [name, n] of Object.entries(c.expect.trimmedCells ?? {}))
+          expect(report.extracts.find((e) => e.extract === name)?.trimmedCells, `${name} trimmed`).toBe(n);
+        for (const r of c.expect.raw ?? []) {
+          const [row] = await db.all<{ raw: string; message: string }>(
+            "SELECT raw, message FROM quarantine WHERE extract = $extract AND line = $line",
+            { extract: r.extract, line: r.line },
+          );
+          expect(row, `${r.extract} line ${r.line} quarantined`).toBeDefined();
+          const stored = JSON.parse(row.raw) as { text?: string };
+          const text = stored.text ?? row.raw;
+          if (r.startsWith !== undefined) expect(text.startsWith(r.startsWith), text.slice(0, 80)).toBe(true);
+          if (r.maxLength !== undefined) expect(text.length).toBeLessThanOrEqual(r.maxLength);
+          if (r.message !== undefined) expect(row.message).toMatch(new RegExp(r.message));
+        }
         for (const v of c.expect.values ?? []) {
           const rows = await db.all<{ value: string }>(
             `SELECT CAST("${v.column}" AS VARCHAR) AS value FROM accepted_${v.extract} WHERE line = $line`,

@@ -1,6 +1,10 @@
 /**
  * Property-based tests (fast-check), runs kept small so the file stays well under 30 s:
  *
+ * - ingest, text: random valid UTF-8 (any script) in every text column of accounts is accepted,
+ *   and stored as written less surrounding white space;
+ * - ingest, money with "," decimals: every accepted amount equals a strict parser's reading and
+ *   every other one is quarantined;
  * - ingest: for any generated invoice_lines extract — valid rows, broken amounts, orphans,
  *   repeated keys, ragged rows, quoted commas — rows accepted + quarantined = rows read =
  *   rows written, and the money reconciles to the cent against an independent decimal.js sum
@@ -9,7 +13,7 @@
  *   value never falls when the margin rises (contract value, sBG CLV, BG/NBD + Gamma-Gamma CLV);
  * - scenarios: a scenario whose levers all have zero effect gives the baseline, on random bases.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Decimal from "decimal.js";
 import fc from "fast-check";
@@ -134,6 +138,205 @@ describe("ingest, for any generated extract", () => {
       { numRuns: 12, seed: 7 },
     );
   }, 120_000);
+});
+
+/** Unicode White_Space: what the ingest trims around id and text cells (data/README.md). */
+const WHITE = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const trimWhite = (s: string) => s.replace(new RegExp(`^[${WHITE}]+|[${WHITE}]+$`, "gu"), "");
+
+/** Any valid UTF-8 text without control characters (those are quarantined, by design), in any script. */
+const textArb = fc
+  .oneof(
+    fc.string({ unit: "binary", maxLength: 30 }),
+    fc.string({ unit: "grapheme", maxLength: 30 }),
+    // CSV's own characters and spaces of every kind, among Cyrillic, CJK and emoji.
+    fc.string({
+      unit: fc.constantFrom("Я", "的", "😀", "é", "ש", " ", "\u00a0", "\u3000", ",", ";", '"', "\n", "'"),
+      maxLength: 30,
+    }),
+  )
+  .map((t) => [...t].filter((ch) => ch.codePointAt(0)! >= 0x20 && ch !== "\u007f").join(""));
+/** A required text cell: something other than white space. */
+const requiredTextArb = textArb.map((t) => (trimWhite(t) === "" ? `${t}x` : t));
+
+interface GenAccount {
+  name: string;
+  industry: string;
+  region: string;
+  tier: string;
+  channel: string;
+  manager: string;
+  contact: string;
+  email: string;
+  phone: string;
+  notes: string;
+}
+
+const accountArb: fc.Arbitrary<GenAccount> = fc.record({
+  name: requiredTextArb,
+  industry: requiredTextArb,
+  region: requiredTextArb,
+  tier: textArb,
+  channel: requiredTextArb,
+  manager: textArb,
+  contact: textArb,
+  email: textArb,
+  phone: textArb,
+  notes: textArb,
+});
+
+describe("ingest, for random valid UTF-8 text (any script) in every text column", () => {
+  it("accepts every row and stores each cell as written, less surrounding white space", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(accountArb, { minLength: 1, maxLength: 25 }),
+        // Some files put a long Cyrillic field first, so that characters straddle the 64 KiB mark.
+        fc.integer({ min: 0, max: 40_000 }),
+        async (rows, padding) => {
+          const dir = copyFixture();
+          made.push(dir);
+          const lines = rows.map((r, i) =>
+            [
+              `G${i}`,
+              r.name,
+              r.industry,
+              "5",
+              "1",
+              r.region,
+              r.tier,
+              "transactional",
+              r.channel,
+              "2024-01-01",
+              r.manager,
+              r.contact,
+              r.email,
+              r.phone,
+              i === 0 ? "ж".repeat(padding) + r.notes : r.notes,
+            ]
+              .map(csvField)
+              .join(","),
+          );
+          const file = path.join(dir, "accounts.csv");
+          writeFileSync(file, readFileSync(file, "utf8") + lines.join("\n") + "\n");
+          const db = await openDb({ threads: 2 });
+          try {
+            const report = await ingest(db, loadConfig(writeConfig(dir)));
+            const e = report.extracts.find((x) => x.extract === "accounts")!;
+            expect(e.quarantined).toBe(0);
+            expect(e.accepted).toBe(5 + rows.length);
+            const stored = await db.all<{ account_id: string; account_name: string; notes: string | null }>(
+              "SELECT account_id, account_name, notes FROM accepted_accounts WHERE account_id LIKE 'G%' ORDER BY line",
+            );
+            expect(stored.map((s) => s.account_name)).toEqual(rows.map((r) => trimWhite(r.name)));
+            expect(stored.map((s) => s.notes ?? "")).toEqual(
+              rows.map((r, i) => trimWhite(i === 0 ? "ж".repeat(padding) + r.notes : r.notes)),
+            );
+          } finally {
+            db.close();
+          }
+        },
+      ),
+      { numRuns: 6, seed: 16 },
+    );
+  }, 180_000);
+});
+
+/**
+ * The strict reading of a money cell in a file with "," decimals (data/README.md, restated):
+ * spaces of any kind go; "." separates thousands in well-formed 3-digit groups only; then at
+ * most 12 digits, and at most 2 decimals after the ",". Anything else is no amount.
+ */
+function strictCommaAmount(cell: string): Decimal | null {
+  let s = trimWhite(cell);
+  if (NULLS.includes(s.toLowerCase())) return null;
+  s = s.replace(/[\s\u00a0\u2007\u2009\u202f]/gu, "");
+  if (/^-?\d{1,3}(\.\d{3})+(,\d+)?$/.test(s)) s = s.replaceAll(".", "");
+  return /^-?\d{1,12}(,\d{1,2})?$/.test(s) ? new Decimal(s.replace(",", ".")) : null;
+}
+
+/** Money as a German or French export might write it, and the slips such files hold. */
+const commaMoneyArb = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 99_999_999_999 }), fc.constantFrom(0, 1, 2))
+      .map(([c, decimals]) => (c / 100).toLocaleString("de-DE", { minimumFractionDigits: decimals })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.constantFrom("0", "1", "2", "5", "9", ".", ",", " ", "-", "\u00a0"), { minLength: 1, maxLength: 12 })
+      .map((a) => a.join("")),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "12.50",
+      "0.5",
+      "1.23",
+      "1.234",
+      "1.234,5",
+      "12,5",
+      "1 000,50",
+      "1.00.000,00",
+      ",5",
+      "5,",
+    ),
+  },
+);
+
+describe('ingest, for random money strings in a file with "," decimals', () => {
+  it("accepts exactly the values a strict parser reads, each equal to it, and quarantines every other", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commaMoneyArb, { minLength: 1, maxLength: 40 }), async (amounts) => {
+        const dir = copyFixture();
+        made.push(dir);
+        // One row per month: the key (month, channel, category) never repeats.
+        const month = (i: number) => `${1995 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}-01`;
+        writeFileSync(
+          path.join(dir, "marketing_spend.csv"),
+          [
+            "month;channel;category;amount;currency",
+            ...amounts.map((a, i) => `${month(i)};Inbound;marketing;"${a}";USD`),
+          ].join("\n") + "\n",
+        );
+        const config = writeConfig(dir, {
+          extracts: { marketing_spend: { format: { delimiter: ";", decimalSeparator: "," } } },
+          // The other extracts keep their by-name defaults.
+        });
+        const db = await openDb({ threads: 2 });
+        try {
+          await ingest(db, loadConfig(config));
+          const accepted = new Map(
+            (
+              await db.all<{ line: string; amount: string }>(
+                "SELECT line, CAST(amount AS VARCHAR) AS amount FROM accepted_marketing_spend",
+              )
+            ).map((r) => [Number(r.line), r.amount]),
+          );
+          const quarantined = new Set(
+            (await db.all<{ line: string }>("SELECT line FROM quarantine WHERE extract = 'marketing_spend'")).map((r) =>
+              Number(r.line),
+            ),
+          );
+          amounts.forEach((cell, i) => {
+            const line = i + 2;
+            const value = strictCommaAmount(cell);
+            const valid = value !== null && value.gte(0);
+            expect(accepted.has(line) || quarantined.has(line), `line ${line} "${cell}" is somewhere`).toBe(true);
+            if (valid)
+              expect(accepted.get(line), `line ${line} "${cell}"`).toBe(
+                value.abs().isZero() ? "0.00" : value.toFixed(2),
+              );
+            else expect(quarantined.has(line), `line ${line} "${cell}" is quarantined`).toBe(true);
+          });
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 8, seed: 16 },
+    );
+  }, 180_000);
 });
 
 // ---------------------------------------------------------------- models

@@ -46,6 +46,11 @@ const PLANTED = [
   "Kim Park",
   'Likes ""quarterly""',
   "+1 555 0101",
+  // Free text of a non-account extract (time_entries.activity), accepted and quarantined.
+  "Coached Max Mustermann",
+  "Called Erika Musterfrau",
+  // A ragged line of an extract with no personal column.
+  "Ragged Invoiceline Secret",
 ];
 const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -58,6 +63,11 @@ function fixture(): { dir: string; config: string } {
     "A1,Secret Person Corp,Retail,5,1,EMEA,,transactional,Partner,2024-01-01,Kim Park,Jo Doe,leak@secret.example,+1 555 0199,private note\nA9,Ragged Secretname Ltd,Retail\n",
   );
   appendRaw(path.join(dir, "nps_responses.csv"), "N9,A1,2099-01-01,3,Call me at +1 555 0199 - Jane Roe\n");
+  appendRaw(
+    path.join(dir, "time_entries.csv"),
+    "T8,A1,2024-03-02,Account Manager,2,Coached Max Mustermann\nT9,A1,2024-03-03,Account Manager,-1,Called Erika Musterfrau\n",
+  );
+  appendRaw(path.join(dir, "invoice_lines.csv"), "I01,9,Ragged Invoiceline Secret\n");
   return { dir, config: writeConfig(dir) };
 }
 
@@ -100,6 +110,15 @@ describe("a store prepared in publish mode", () => {
       .find((e) => e.extract === "accounts")!
       .reasons.find((r) => r.code === "duplicate_key")!;
     expect(JSON.parse(duplicate.examples[0].raw)).toMatchObject({ account_id: "A1", account_name: "Account 0001" });
+    // What the pages load: no planted text, and no path of the build machine (files are shown relative to the config).
+    const shipped = [
+      JSON.stringify(quality),
+      JSON.stringify(await buildOverview(store)),
+      JSON.stringify(tableFromIPC(await buildQuarantineArrow(store)).toArray()),
+    ].join("\n");
+    for (const needle of PLANTED) expect(shipped, needle).not.toContain(needle);
+    expect(shipped).not.toContain(dir);
+    expect(quality.extracts.find((e) => e.extract === "accounts")!.file).toBe("accounts.csv");
 
     // The same data in private mode: another fingerprint, and the names are there.
     const privateStore = path.join(dir, "store-private");

@@ -121,3 +121,44 @@ describe("the scenario in the URL", () => {
     );
   });
 });
+
+describe("bounds on what a link may hold (issue 16)", () => {
+  const entry = (params: Record<string, unknown>, segment: Record<string, unknown> = {}) => ({
+    lever: "massAdjustment",
+    segment,
+    params,
+    reason: "r",
+    author: "a",
+    date: "2026-10-05",
+  });
+  const scenario = (ledger: unknown[]) => ({ version: 1, title: "t", ledger });
+
+  it("refuses a minSeats beyond a million, such as 1e308", () => {
+    expect(() => validateScenario(scenario([entry({ mode: "percent", amount: 1 }, { minSeats: 1e308 })]))).toThrow(
+      /minSeats.*from 0 to 1,000,000/,
+    );
+    expect(
+      validateScenario(scenario([entry({ mode: "percent", amount: 1 }, { minSeats: 1_000_000 })])).ledger,
+    ).toHaveLength(1);
+  });
+
+  it("refuses percent adjustments that compound past ×11, and accepts one of +1000%", () => {
+    expect(() =>
+      validateScenario(scenario(Array.from({ length: 24 }, () => entry({ mode: "percent", amount: 1000 })))),
+    ).toThrow(/compound to ×[\d,]+; at most ×11/);
+    expect(validateScenario(scenario([entry({ mode: "percent", amount: 1000 })])).ledger).toHaveLength(1);
+  });
+
+  it("cuts what a damaged link echoes into its note", () => {
+    const huge = "x".repeat(10_000);
+    for (const raw of [
+      { version: 1, title: "t", ledger: [], [huge]: 1 },
+      scenario([{ ...entry({ mode: "percent", amount: 1 }), lever: huge }]),
+      scenario([entry({ mode: "percent", amount: 1 }, { industry: [huge] })]),
+    ]) {
+      const { message } = decodeScenarioSearch(`?s=${toBase64Url(JSON.stringify(raw))}`, DICT);
+      expect(message).toMatch(/could not be opened/);
+      expect(message!.length).toBeLessThan(500);
+    }
+  });
+});

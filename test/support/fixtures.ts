@@ -25,18 +25,35 @@ export function writeConfig(dir: string, config: Record<string, unknown> = {}): 
   return file;
 }
 
-/** Data lines of a CSV counted independently of the loaders: records, honouring quoted newlines. */
-export function countCsvRecords(text: string): number {
+/**
+ * Data lines of a CSV counted independently of the loaders: records, honouring quoted
+ * newlines. A quote opens a quoted field only as a field's first character (`Bob "the
+ * Builder` is text), as RFC 4180 and the reader have it.
+ */
+export function countCsvRecords(text: string, delimiter = ","): number {
   let records = 0;
   let quoted = false;
+  let fieldStart = true;
   let empty = true;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    if (ch === "\n" && !quoted) {
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') i++;
+      else if (ch === '"') quoted = false;
+      continue;
+    }
+    if (ch === '"' && fieldStart) {
+      quoted = true;
+      empty = false;
+      fieldStart = false;
+    } else if (ch === "\n") {
       if (!empty) records++;
       empty = true;
-    } else if (ch !== "\r") empty = false;
+      fieldStart = true;
+    } else if (ch !== "\r") {
+      empty = false;
+      fieldStart = ch === delimiter;
+    }
   }
   if (!empty) records++;
   return records - 1; // header

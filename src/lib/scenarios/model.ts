@@ -233,7 +233,7 @@ export function validateScenario(raw: unknown, options: ValidateOptions = {}): S
   if (raw.version !== SCENARIO_VERSION)
     throw new ScenarioError(
       "version",
-      `must be ${SCENARIO_VERSION} (got ${JSON.stringify(raw.version)}); the scenario was made for another version`,
+      `must be ${SCENARIO_VERSION} (got ${shown(raw.version)}); the scenario was made for another version`,
     );
   const title = raw.title ?? "Untitled scenario";
   if (typeof title !== "string" || title.length > 200)
@@ -244,6 +244,19 @@ export function validateScenario(raw: unknown, options: ValidateOptions = {}): S
   if (raw.ledger.length > MAX_ENTRIES)
     throw new ScenarioError("ledger", `has ${raw.ledger.length} entries; at most ${MAX_ENTRIES} are supported`);
   const ledger = raw.ledger.map((e, i) => validateEntry(e, `ledger[${i}]`, options));
+  // Percent adjustments may stack on one account: their product is bounded as one entry's is.
+  const factor = ledger.reduce(
+    (f, e) =>
+      e.lever === "massAdjustment" && (e.params as { mode: string }).mode === "percent"
+        ? f * (1 + (e.params as { amount: number }).amount / 100)
+        : f,
+    1,
+  );
+  if (factor > MAX_PERCENT_FACTOR)
+    throw new ScenarioError(
+      "ledger",
+      `its percent adjustments compound to ×${Math.round(factor).toLocaleString("en-US")}; at most ×${MAX_PERCENT_FACTOR} (+1000%) in all`,
+    );
   return {
     version: SCENARIO_VERSION,
     title,
@@ -252,13 +265,32 @@ export function validateScenario(raw: unknown, options: ValidateOptions = {}): S
   };
 }
 
+/** The largest `minSeats` a segment may ask for. */
+export const MAX_MIN_SEATS = 1_000_000;
+/** How far percent adjustments may multiply a value in all (+1000%, one entry's own bound). */
+export const MAX_PERCENT_FACTOR = 11;
+
+/** An untrusted value as a message shows it: JSON, cut to 60 characters. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/** An untrusted key as a field path shows it, cut to 60 characters. */
+function shownKey(key: string): string {
+  return key.length > 60 ? `${key.slice(0, 60)}…` : key;
+}
+
 /** Ledger entries per scenario (each is one bit of a per-account mask in the engine). */
 export const MAX_ENTRIES = 24;
 
 function allowKeys(o: Record<string, unknown>, keys: readonly string[], at: string): void {
   for (const k of Object.keys(o))
     if (!keys.includes(k))
-      throw new ScenarioError(at === "(root)" ? k : `${at}.${k}`, `is not a known field (known: ${keys.join(", ")})`);
+      throw new ScenarioError(
+        at === "(root)" ? shownKey(k) : `${at}.${shownKey(k)}`,
+        `is not a known field (known: ${keys.join(", ")})`,
+      );
 }
 
 function validateEntry(raw: unknown, at: string, options: ValidateOptions): LedgerEntry {
@@ -266,7 +298,7 @@ function validateEntry(raw: unknown, at: string, options: ValidateOptions): Ledg
   allowKeys(raw, ["lever", "segment", "params", "reason", "author", "date"], at);
   const lever = raw.lever;
   if (typeof lever !== "string" || !(LEVERS as readonly string[]).includes(lever))
-    throw new ScenarioError(`${at}.lever`, `invalid lever ${JSON.stringify(lever)} (known: ${LEVERS.join(", ")})`);
+    throw new ScenarioError(`${at}.lever`, `invalid lever ${shown(lever)} (known: ${LEVERS.join(", ")})`);
   const reason = raw.reason ?? "";
   const author = raw.author ?? "";
   const date = raw.date ?? "";
@@ -300,14 +332,22 @@ function validateSegment(raw: unknown, at: string, dictionary?: SegmentDictionar
         if (!dictionary[dim].includes(label))
           throw new ScenarioError(
             `${at}.${dim}`,
-            `"${label}" is not in this data (values: ${dictionary[dim].join(", ")})`,
+            `${shown(label)} is not in this data (values: ${dictionary[dim].join(", ")})`,
           );
     }
     if (v.length > 0) out[dim] = [...new Set(v as string[])];
   }
   if (raw.minSeats !== undefined) {
-    if (typeof raw.minSeats !== "number" || !Number.isInteger(raw.minSeats) || raw.minSeats < 0)
-      throw new ScenarioError(`${at}.minSeats`, "must be a whole number ≥ 0");
+    if (
+      typeof raw.minSeats !== "number" ||
+      !Number.isInteger(raw.minSeats) ||
+      raw.minSeats < 0 ||
+      raw.minSeats > MAX_MIN_SEATS
+    )
+      throw new ScenarioError(
+        `${at}.minSeats`,
+        `must be a whole number from 0 to ${MAX_MIN_SEATS.toLocaleString("en-US")}`,
+      );
     if (raw.minSeats > 0) out.minSeats = raw.minSeats;
   }
   return out;
@@ -322,7 +362,7 @@ function validateParams(lever: Lever, raw: unknown, at: string): LedgerEntry["pa
   if (lever === "massAdjustment") {
     const mode = raw.mode ?? "percent";
     if (mode !== "percent" && mode !== "amount")
-      throw new ScenarioError(`${at}.mode`, `invalid mode ${JSON.stringify(mode)} (percent or amount)`);
+      throw new ScenarioError(`${at}.mode`, `invalid mode ${shown(mode)} (percent or amount)`);
     out.mode = mode;
     const amount = raw.amount ?? 0;
     if (typeof amount !== "number" || !Number.isFinite(amount))

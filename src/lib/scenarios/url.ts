@@ -10,6 +10,9 @@ export const URL_PARAM = "s";
 /** Links longer than this are refused (browsers and chat tools truncate long URLs). */
 export const MAX_ENCODED_LENGTH = 16_000;
 
+/** The longest reason a note about a link gives. */
+export const MAX_MESSAGE_LENGTH = 300;
+
 export function toBase64Url(text: string): string {
   const bytes = new TextEncoder().encode(text);
   let binary = "";
@@ -67,7 +70,10 @@ export function decodeScenarioSearch(search: string, dictionary?: SegmentDiction
   } catch (error) {
     if (error instanceof ScenarioError) {
       if (error.field === "version") return fail("it was made for another version of this page");
-      return fail(error.message);
+      // The message may quote the link's own text: it is cut, as is every value it echoes.
+      return fail(
+        error.message.length > MAX_MESSAGE_LENGTH ? `${error.message.slice(0, MAX_MESSAGE_LENGTH)}…` : error.message,
+      );
     }
     throw error;
   }
