@@ -3,7 +3,9 @@
  * each page through playwright-core) finds no serious or critical violation on any page, once
  * the page has drawn everything it draws (analyst pages live, the fold scrolled into view).
  * Beyond what axe checks: the language, zoom, the skip link as the first Tab stop, every chart
- * an image with a name, and every table in a region the keyboard can reach.
+ * an image with a name, and every table in a region the keyboard can reach. Reflow: at 1280 and
+ * 390 px no page is wider than the window and no table sticks out of its card unless it is in a
+ * focusable scroll container; on a phone a saved scenario's Change column is in view.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,6 +14,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { settle, useSite } from "../support/browser.js";
 import { REPO } from "../support/fixtures.js";
+import { overflowOf } from "../support/overflow.js";
 
 const dist = inject("sampleDist");
 const SAVED = readdirSync(path.join(REPO, "data", "scenarios"))
@@ -127,6 +130,47 @@ describe("accessibility (WCAG 2.1 AA)", () => {
       }
       await page.close();
     }
+    await session.close();
+  });
+
+  for (const width of [1280, 390]) {
+    it(`at ${width} px no page overflows the window and no table its card without a scroll container`, async () => {
+      const session = await site.browser.session({ viewport: { width, height: 900 } });
+      const found: string[] = [];
+      for (const route of PAGES) {
+        const page = await session.newPage();
+        await openWhole(page, route);
+        // Tables folded in <details> too.
+        await page.evaluate(() =>
+          document.querySelectorAll<HTMLDetailsElement>("main details").forEach((d) => (d.open = true)),
+        );
+        await page.waitForTimeout(200);
+        const o = await overflowOf(page);
+        if (o.page > 1) found.push(`${route}: page ${o.page} px wider than the window`);
+        for (const t of o.tables) found.push(`${route}: ${t}`);
+        await page.close();
+      }
+      expect(found).toEqual([]);
+      await session.close();
+    }, 600_000);
+  }
+
+  it("on a phone, a saved scenario's comparison tables show their Change column without scrolling", async () => {
+    const session = await site.browser.session({ viewport: { width: 390, height: 844 } });
+    const page = await session.newPage();
+    await openWhole(page, SAVED[0]);
+    const cut = await page.evaluate(() =>
+      [...document.querySelectorAll("main table.scenario-table")]
+        .filter((t) => t.querySelector("td[data-cents]"))
+        .flatMap((t) => {
+          const card = t.closest(".card")!.getBoundingClientRect();
+          return [...t.querySelectorAll("td[data-cents]")]
+            .filter((td) => td.getBoundingClientRect().right > card.right)
+            .map((td) => `${t.getAttribute("data-table")}: ${td.textContent?.trim()}`);
+        }),
+    );
+    expect(cut).toEqual([]);
+    expect(await page.locator("main table.scenario-table td[data-cents]").count()).toBeGreaterThan(5);
     await session.close();
   });
 });
