@@ -9,6 +9,9 @@
  * - every table sits in a horizontal scroll container that the keyboard can reach (tabindex,
  *   role="region" named after the table) and that says "scroll sideways" while it overflows.
  *
+ * - printing opens every folded definition (<details>), and closes again those that were
+ *   closed once printed: a printed page keeps what each figure means.
+ *
  * Imported for its effect by every page (`import "./components/a11y.js"`).
  */
 
@@ -121,4 +124,19 @@ function start(): void {
   }).observe(main, { childList: true, subtree: true });
 }
 
-if (typeof document !== "undefined") start();
+function printWithDefinitions(): void {
+  let opened: HTMLDetailsElement[] = [];
+  addEventListener("beforeprint", () => {
+    opened = [...document.querySelectorAll<HTMLDetailsElement>("main details:not([open])")];
+    for (const d of opened) d.open = true;
+  });
+  addEventListener("afterprint", () => {
+    for (const d of opened) d.open = false;
+    opened = [];
+  });
+}
+
+if (typeof document !== "undefined") {
+  start();
+  printWithDefinitions();
+}
