@@ -17,6 +17,7 @@ import { AtlasError } from "../loaders/errors.js";
 import { withLock } from "../loaders/lock.js";
 import { prepare } from "../loaders/pipeline.js";
 import { REPO_ROOT, STORE_FILES } from "../loaders/store.js";
+import { accessibleShell } from "./page-shell.js";
 
 const FRAMEWORK_CACHE = path.join(REPO_ROOT, "src", ".observablehq", "cache");
 const CACHE_MARK = path.join(FRAMEWORK_CACHE, ".atlas-fingerprint");
@@ -155,9 +156,10 @@ function invalidateFrameworkCache(hash: string, rebuilt: boolean): void {
 }
 
 /**
- * Two fixes to every built page:
+ * Three fixes to every built page:
  * - Reproducible: Framework writes each file attachment's `lastModified` — the time its loader
  *   ran — into the page; it becomes the as-of date, so the same data gives the same bytes.
+ * - Accessible shell: lang, zoom, a skip link and a labelled sidebar (scripts/page-shell.ts).
  * - Tighter Content-Security-Policy (set in observablehq.config.ts): the SHA-256 of each inline
  *   script of the page goes into script-src, and once a hash is listed, browsers ignore
  *   'unsafe-inline' — only the scripts Framework wrote can run.
@@ -168,7 +170,10 @@ function finalizePages(dir: string, asOfMs: number): void {
       e.isDirectory() ? walk(path.join(sub, e.name)) : e.name.endsWith(".html") ? [path.join(sub, e.name)] : [],
     );
   for (const file of walk(dir)) {
-    const html = readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`);
+    const html = accessibleShell(
+      readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`),
+      file,
+    );
     const hashes = [...html.matchAll(/<script(?:\s+type="module")?>([\s\S]*?)<\/script>/g)].map(
       (m) => `'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`,
     );

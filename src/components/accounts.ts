@@ -14,6 +14,7 @@ import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
 import { monthLabel } from "../lib/months.js";
+import { SEARCH_MAX } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select, textInput } from "./controls.js";
@@ -143,7 +144,11 @@ export function mountAccounts({
   }
   let db: AnalystDb | null = null;
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
-  const search = textInput({ label: "Search name or id", placeholder: "e.g. Logistics or ACC-0001" });
+  const search = textInput({
+    label: "Search name or id",
+    placeholder: "e.g. Logistics or ACC-0001",
+    maxLength: SEARCH_MAX,
+  });
   const cov = summary.coverage;
   // Sort keys for what the data has: MRR only with contracts, margin only with a cost.
   const sorts = (Object.keys(SORTS) as Q.SortKey[]).filter((k) =>
@@ -335,15 +340,19 @@ export function mountAccounts({
         );
         return;
       }
+      if (search.value !== state.q) search.value = state.q;
+      const order = state.sort !== null && sorts.includes(state.sort) ? state.sort : "revenue";
+      if (sort.value !== order) sort.value = order;
       const rows = await db.query<AccountRow>(
-        Q.accountList(filterCodes(summary, state), search.value.trim(), sort.value, LIST_LIMIT),
+        Q.accountList(filterCodes(summary, state), state.q.trim(), order, LIST_LIMIT),
       );
       drawList(rows);
       await drawDetail(state.account);
     },
   });
-  search.addEventListener("input", () => page.set({}, true));
-  sort.addEventListener("input", () => page.set({}, true));
+  search.addEventListener("input", () => page.set({ q: search.value.slice(0, SEARCH_MAX) }));
+  sort.addEventListener("input", () => page.set({ sort: sort.value === "revenue" ? null : sort.value }));
+  search.value = page.state.q;
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for search and details…";
   goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {
     live: summary.hasModel

@@ -18,6 +18,7 @@ import {
   encodeState,
   FILTER_DIMS,
   segmentDimsOf,
+  STATE_VERSION,
   type FilterDim,
   type PageState,
   type StateDomain,
@@ -25,7 +26,8 @@ import {
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
 import { dataTable, select } from "./controls.js";
-import { chartDownloads, csvDownload } from "./download.js";
+import { chartDownloads, csvDownload, setExportContext } from "./download.js";
+import { savedViewsControl } from "./saved-views.js";
 import { markFirstChart, timings } from "./timings.js";
 
 export const DIM_LABELS: Readonly<Record<FilterDim | "key_account", string>> = {
@@ -82,6 +84,8 @@ export interface Page {
   state: PageState;
   /** Changes the state, writes it to the URL and re-renders (only when something changed, unless `force`). */
   set(patch: Partial<PageState>, force?: boolean): void;
+  /** Changes the state and writes it to the URL without a re-render (the caller redraws what changed). */
+  keep(patch: Partial<PageState>): void;
   /** Switches from precomputed to live rendering once the engine is ready. */
   goLive(): Promise<void>;
   note(text: string): void;
@@ -95,12 +99,11 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
   const page: Page = {
     state: initial,
     set(patch, force = false) {
-      const before = encodeState(page.state, domainOf(summary));
-      page.state = { ...page.state, ...patch };
-      const search = encodeState(page.state, domainOf(summary));
-      if (search === before && !force) return;
-      history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
+      if (!write(patch) && !force) return;
       void rerender();
+    },
+    keep(patch) {
+      write(patch);
     },
     async goLive() {
       live = true;
@@ -115,6 +118,25 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     },
   };
   for (const n of decodeNotes) page.note(n);
+  setExportContext({
+    page: location.pathname.split("/").filter(Boolean).at(-1) ?? "page",
+    asOf: summary.asOf,
+    filters: () =>
+      FILTER_DIMS.filter((d) => page.state.filters[d] !== undefined)
+        .map((d) => `${d} = ${page.state.filters[d]}`)
+        .join("; "),
+  });
+  /** Applies a patch; writes the URL and returns true when that changed it. */
+  function write(patch: Partial<PageState>): boolean {
+    const before = encodeState(page.state, domainOf(summary));
+    page.state = { ...page.state, ...patch };
+    const search = encodeState(page.state, domainOf(summary));
+    if (search === before) return false;
+    history.replaceState(history.state, "", `${location.pathname}${search}${location.hash}`);
+    carryFilters(page.state);
+    return true;
+  }
+  carryFilters(page.state);
 
   async function rerender(): Promise<void> {
     if (running) {
@@ -173,9 +195,30 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
     );
     return input;
   });
-  controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`);
+  controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`, savedViewsControl());
   void rerender();
   return page;
+}
+
+const ANALYST_PAGES = ["cohorts", "pareto", "segments", "accounts"];
+
+/**
+ * The sidebar's links to the other analyst pages carry this page's filters (and only them:
+ * a grain or a selected account belongs to its page), so moving between pages keeps the
+ * segment the reader is looking at.
+ */
+function carryFilters(state: PageState): void {
+  const p = new URLSearchParams();
+  for (const dim of FILTER_DIMS) {
+    const v = state.filters[dim];
+    if (v !== undefined) p.set(dim, v);
+  }
+  const query = [...p.keys()].length > 0 ? `?v=${STATE_VERSION}&${p}` : "";
+  for (const a of document.querySelectorAll<HTMLAnchorElement>("#observablehq-sidebar a[href]")) {
+    const href = a.getAttribute("href")!;
+    const path = href.split("?")[0];
+    if (ANALYST_PAGES.some((name) => path.endsWith(`/${name}`) || path === name)) a.setAttribute("href", path + query);
+  }
 }
 
 /**

@@ -7,7 +7,14 @@
  */
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
-import { survivalFromAges, triangleCells, type TriangleCell, type TriangleRow } from "../lib/analysis/cohorts.js";
+import {
+  ALL_COHORTS,
+  pooledRows,
+  survivalFromAges,
+  triangleCells,
+  type TriangleCell,
+  type TriangleRow,
+} from "../lib/analysis/cohorts.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, MovementRow } from "../lib/analysis/summary.js";
@@ -22,7 +29,7 @@ import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
-import { radio } from "./controls.js";
+import { radio, select } from "./controls.js";
 import {
   analystPage,
   centsToDecimal,
@@ -49,7 +56,10 @@ type PurchaseMeasure = keyof typeof PURCHASE_MEASURES;
 const FIT_DELAY_MS = 300;
 const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
 
+const ALL_LABEL = "All cohorts";
+
 export function cohortLabel(cohort: number, grain: Grain): string {
+  if (cohort === ALL_COHORTS) return ALL_LABEL;
   const year = Math.floor(cohort / 12);
   if (grain === "year") return String(year);
   if (grain === "quarter") return `${year} Q${Math.floor((cohort % 12) / 3) + 1}`;
@@ -81,30 +91,44 @@ export function purchaseTriangleChart(
   );
 }
 
-/** Cohort × period heatmap of a share (1 = 100%), with the value in each cell when there is room. */
+/** Narrowest cell that holds its value ("100") legibly; the chart scrolls sideways below that. */
+const MIN_CELL_WIDTH = 24;
+const ROW_HEIGHT = 20;
+
+/**
+ * Cohort × period heatmap of a share (1 = 100%), its value written in every cell at every
+ * grain (a chart too wide for the card scrolls sideways), a colour scale, and each cohort's
+ * size on the right; the all-cohorts row (ALL_COHORTS) comes last.
+ */
 function cohortCellChart(
   cells: readonly { cohort: number; period: number; size: number; value: number }[],
   { label, grain, width }: { label: string; grain: Grain; width: number },
 ) {
   const data = cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) }));
-  const cohorts = [...new Set(data.map((d) => d.label))];
-  const showText = data.length <= 160 && width > 500;
+  const cohorts = [...new Set(data.map((d) => d.label))].sort(
+    (a, b) => Number(a === ALL_LABEL) - Number(b === ALL_LABEL),
+  );
+  const sizes = new Map(data.filter((d) => d.period === 0).map((d) => [d.label, d.size]));
+  const periods = new Set(data.map((d) => d.period)).size;
+  const marginLeft = 90;
+  const marginRight = 70;
+  const chartWidth = Math.max(width, marginLeft + marginRight + periods * MIN_CELL_WIDTH);
+  const max = Math.max(1, ...data.map((d) => d.value));
   return Plot.plot({
-    width,
-    height: Math.max(160, Math.min(900, 40 + cohorts.length * (grain === "month" ? 12 : 26))),
-    marginLeft: 70,
+    width: chartWidth,
+    height: 70 + cohorts.length * ROW_HEIGHT,
+    marginLeft,
+    marginRight,
     padding: 0.04,
-    x: {
-      label: `${grain}s since acquisition →`,
-      axis: "top",
-      tickFormat: (d: number) => (data.length > 400 && d % 6 !== 0 ? "" : String(d)),
-    },
+    x: { label: `${grain}s since acquisition →`, axis: "top" },
     y: { label: null, domain: cohorts },
     color: {
       type: "linear",
-      domain: [0, Math.max(1, ...data.map((d) => d.value))],
+      domain: [0, max],
       range: ["#fde7d4", "#08519c"],
-      legend: false,
+      legend: true,
+      label: `${label} (pale = low, dark = high)`,
+      tickFormat: "%",
     },
     marks: [
       Plot.cell(data, {
@@ -113,17 +137,26 @@ function cohortCellChart(
         fill: "value",
         tip: { format: { fill: false, x: true, y: true } },
         title: (d: (typeof data)[number]) =>
-          `cohort ${d.label}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\ncohort size: ${d.size} accounts`,
+          `${d.cohort === ALL_COHORTS ? "all cohorts" : `cohort ${d.label}`}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\n${d.cohort === ALL_COHORTS ? "cohorts observed this long" : "cohort size"}: ${d.size} accounts`,
       }),
-      showText
-        ? Plot.text(data, {
-            x: "period",
-            y: "label",
-            text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`,
-            fill: (d: (typeof data)[number]) => (d.value > 0.55 ? "white" : "black"),
-            fontSize: 10,
-          })
-        : null,
+      Plot.text(data, {
+        x: "period",
+        y: "label",
+        text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`,
+        // Dark text on the pale half of the scale, white on the dark half (≥ 4.5 : 1 on both).
+        fill: (d: (typeof data)[number]) => (d.value / max > 0.45 ? "white" : "#1b1e23"),
+        fontSize: 10,
+      }),
+      // The cohort size column, right of the cells.
+      Plot.text(cohorts, {
+        y: (d: string) => d,
+        frameAnchor: "right",
+        dx: marginRight - 4,
+        textAnchor: "end",
+        text: (d: string) => (sizes.get(d) ?? "").toLocaleString("en-US"),
+        fill: "currentColor",
+      }),
+      Plot.text(["accounts"], { frameAnchor: "top-right", dx: marginRight - 4, dy: -14, textAnchor: "end" }),
     ],
   });
 }
@@ -293,8 +326,11 @@ export function mountCohorts({
 }): void {
   if (!summary.coverage.contracts) return mountPurchaseCohorts(summary, slots);
   let db: AnalystDb | null = null;
+  const metricOf = (state: PageState): Metric =>
+    state.measure !== null && state.measure in METRICS ? (state.measure as Metric) : "logo";
   let metric: Metric = "logo";
   let lastTriangle: TriangleRow[] = summary.first.triangle;
+  let lastGrain: Grain = "year";
   // sBG fits per survivor series: a filter often leaves a cohort unchanged.
   const fits = new Map<string, Fit>();
   // The model library loads after the first chart (it is not needed to draw it).
@@ -313,7 +349,8 @@ export function mountCohorts({
 
   const drawTriangle = (rows: TriangleRow[], grain: Grain) => {
     lastTriangle = rows;
-    const cells = triangleCells(rows);
+    lastGrain = grain;
+    const cells = triangleCells([...rows, ...pooledRows(rows)]);
     showChart(slots.triangle, triangleChart(cells, { metric, grain, width: width() }), `cohort-${metric}-${grain}`);
     showTable(slots.triangleTable, {
       name: `cohort-retention-${grain}`,
@@ -336,11 +373,28 @@ export function mountCohorts({
   };
   const drawMovements = (rows: MovementRow[], state: PageState) => {
     const chart = movementsChart(rows, { width: width(), currency: summary.currency });
+    const open = (month: number, movement: number) => {
+      page.keep({ drill: { month, movement } });
+      void drill(page.state, month, movement);
+    };
     chart.addEventListener("click", () => {
       const d = (chart as unknown as { value: { month: number; movement: number } | null }).value;
-      if (d) void drill(state, d.month, d.movement);
+      if (d) open(d.month, d.movement);
     });
     showChart(slots.movements, chart, "mrr-movements");
+    if (summary.aggregateOnly || rows.length === 0) return;
+    // The same drill-down without a mouse: pick a month and a kind of movement.
+    const months = [...new Set(rows.map((r) => r.month))].sort((a, b) => b - a);
+    const monthInput = select(months, { label: "Month", value: state.drill?.month ?? months[0], format: monthLabel });
+    const kinds = MOVEMENTS.map((_, i) => i + 1);
+    const kindInput = select(kinds, {
+      label: "Movement",
+      value: state.drill?.movement ?? 4,
+      format: (k) => MOVEMENTS[k - 1],
+    });
+    const button = html`<button type="button" data-drill-open>List the accounts</button>` as HTMLButtonElement;
+    button.onclick = () => open(monthInput.value, kindInput.value);
+    slots.movements.append(html`<div class="drill-picker" data-drill-picker>${monthInput}${kindInput}${button}</div>`);
   };
   async function drill(state: PageState, month: number, movement: number): Promise<void> {
     if (summary.aggregateOnly) return;
@@ -383,6 +437,8 @@ export function mountCohorts({
     notes: slots.notes,
     async render(state, live) {
       if (grainInput.value !== state.grain) grainInput.value = state.grain;
+      metric = metricOf(state);
+      if (metricInput.value !== metric) metricInput.value = metric;
       if (!live || !db) {
         // Precomputed (all accounts, yearly cohorts) until the engine is ready.
         drawTriangle(summary.first.triangle, "year");
@@ -433,13 +489,20 @@ export function mountCohorts({
       };
       if (todo.length > 0) setTimeout(() => void fitNext(), FIT_DELAY_MS);
       draw();
-      slots.drill.replaceChildren(html`<p class="chart-caption">Click a bar above to list the accounts behind it.</p>`);
+      if (state.drill) await drill(state, state.drill.month, state.drill.movement);
+      else
+        slots.drill.replaceChildren(
+          html`<p class="chart-caption">
+            Click a bar above, or pick a month and movement, to list the accounts behind it.
+          </p>`,
+        );
     },
   });
   grainInput.addEventListener("input", () => page.set({ grain: grainInput.value }));
   metricInput.addEventListener("input", () => {
     metric = metricInput.value;
-    drawTriangle(lastTriangle, page.state.grain);
+    page.keep({ measure: metric === "logo" ? null : metric });
+    drawTriangle(lastTriangle, lastGrain);
   });
   if (summary.aggregateOnly) {
     // Only the yearly grain is precomputed; the measure switch redraws the same cells.

@@ -11,14 +11,24 @@ export interface Control<T> extends HTMLElement {
 let uid = 0;
 const nextId = (prefix: string) => `${prefix}-${++uid}`;
 
-function wrap<T>(label: string, field: HTMLElement, get: () => T, set: (v: T) => void): Control<T> {
+/**
+ * A labelled control. A single field gets a <label for>; a group of radios (`group`) is a
+ * role="radiogroup" named by its visible label through aria-labelledby (a <label> may only
+ * name one form field).
+ */
+function wrap<T>(label: string, field: HTMLElement, get: () => T, set: (v: T) => void, group = false): Control<T> {
   const root = document.createElement("div") as unknown as Control<T>;
   root.className = "control";
   const id = field.id || nextId("control");
   field.id = id;
-  const l = document.createElement("label");
-  l.htmlFor = id;
+  const l = document.createElement(group ? "span" : "label");
+  l.className = "control-label";
   l.textContent = label;
+  if (group) {
+    l.id = `${id}-label`;
+    field.setAttribute("role", "radiogroup");
+    field.setAttribute("aria-labelledby", l.id);
+  } else (l as HTMLLabelElement).htmlFor = id;
   root.append(l, field);
   Object.defineProperty(root, "value", { get, set });
   return root;
@@ -69,6 +79,7 @@ export function radio<T extends string>(
     group,
     () => (inputs.find((i) => i.checked)?.value ?? value) as T,
     (v) => inputs.forEach((i) => (i.checked = i.value === v)),
+    true,
   );
   group.onchange = () => root.dispatchEvent(new Event("input"));
   return root;
@@ -103,10 +114,19 @@ export function numberInput({
   return root;
 }
 
-export function textInput({ label, placeholder = "" }: { label: string; placeholder?: string }): Control<string> {
+export function textInput({
+  label,
+  placeholder = "",
+  maxLength,
+}: {
+  label: string;
+  placeholder?: string;
+  maxLength?: number;
+}): Control<string> {
   const el = document.createElement("input");
   el.type = "search";
   el.placeholder = placeholder;
+  if (maxLength !== undefined) el.maxLength = maxLength;
   const root = wrap(
     label,
     el,
@@ -136,7 +156,14 @@ export function dataTable<T extends object>(
   const table = document.createElement("table");
   table.className = "data-table";
   const head = table.createTHead().insertRow();
-  if (onSelect) head.append(document.createElement("th"));
+  if (onSelect) {
+    const th = document.createElement("th");
+    const text = document.createElement("span");
+    text.className = "visually-hidden";
+    text.textContent = "Select";
+    th.append(text);
+    head.append(th);
+  }
   for (const k of keys) {
     const th = document.createElement("th");
     th.textContent = columns[k];
@@ -164,6 +191,9 @@ export function dataTable<T extends object>(
   }
   const scroll = document.createElement("div");
   scroll.className = "table-scroll";
+  // Reachable by keyboard from the start; components/a11y.ts names the region after its card.
+  scroll.tabIndex = 0;
+  scroll.setAttribute("role", "region");
   scroll.style.maxHeight = `${2 + (rowsShown + 1) * 1.6}rem`;
   scroll.append(table);
   if (rows.length > maxRows) {

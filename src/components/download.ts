@@ -1,11 +1,49 @@
 /**
- * Downloads for the analyst pages: every table as CSV (formula-escaped, see
- * lib/analysis/csv.ts) and every chart as SVG or PNG. Charts use CSS variables of the theme;
- * the exported copy gets the computed colours written inline so it looks the same outside
- * the page.
+ * Downloads: every table as CSV (formula-escaped, see lib/analysis/csv.ts) and every chart as
+ * SVG or PNG. Charts use CSS variables of the theme; the exported copy gets the computed
+ * colours written inline so it looks the same outside the page.
+ *
+ * A file says where it comes from: its name carries the page, the as-of date and the filters
+ * (`cohorts_cohort-retention-year_2026-09-30_channel-Inbound.csv`), and a CSV starts with a
+ * "#" line stating the same. The page sets that context once (`setExportContext`).
  */
 import { html } from "htl";
 import { toCsv, type CsvValue } from "../lib/analysis/csv.js";
+
+export interface ExportContext {
+  /** The page, e.g. "cohorts" or "scenario price-rise". */
+  readonly page: string;
+  readonly asOf: string;
+  /** The filters in force, as "channel = Inbound; industry = Software" ("" = none). */
+  readonly filters: () => string;
+}
+
+let context: ExportContext | null = null;
+
+export function setExportContext(next: ExportContext): void {
+  context = next;
+}
+
+const slug = (text: string) =>
+  text
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9.]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+
+/** `<page>_<name>_<as-of>[_<filters>].<ext>`, every part reduced to letters, digits, dots and dashes. */
+export function exportFilename(name: string, ext: string, ctx: ExportContext | null = context): string {
+  if (!ctx) return `${slug(name)}.${ext}`;
+  const filters = ctx.filters();
+  return `${[slug(ctx.page), slug(name), ctx.asOf, filters ? slug(filters.replaceAll(" = ", "-")) : ""].filter(Boolean).join("_")}.${ext}`;
+}
+
+/** The CSV's first line: what, as of when, for which accounts. */
+export function exportPreamble(ctx: ExportContext | null = context): string[] {
+  if (!ctx) return [];
+  const filters = ctx.filters();
+  return [`LTV Atlas, ${ctx.page}: as of ${ctx.asOf}; filters: ${filters || "none (all accounts)"}`];
+}
 
 function save(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
@@ -18,13 +56,17 @@ function save(blob: Blob, filename: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** Saves rows as `<exportFilename(name)>.csv`, the preamble first. */
 export function downloadCsv(
-  filename: string,
+  name: string,
   rows: readonly Record<string, CsvValue>[],
   columns: readonly string[],
   header?: readonly string[],
 ): void {
-  save(new Blob([toCsv(rows, columns, header)], { type: "text/csv;charset=utf-8" }), filename);
+  save(
+    new Blob([toCsv(rows, columns, header, exportPreamble())], { type: "text/csv;charset=utf-8" }),
+    exportFilename(name, "csv"),
+  );
 }
 
 const PAINT = ["fill", "stroke", "color"] as const;
@@ -91,11 +133,11 @@ export function chartDownloads(figure: Element, name: string): HTMLElement {
   const svgButton = html`<button type="button" data-download="svg">SVG</button>` as HTMLButtonElement;
   png.onclick = () => {
     const svg = mainSvg(figure);
-    if (svg) void downloadPng(svg, `${name}.png`);
+    if (svg) void downloadPng(svg, exportFilename(name, "png"));
   };
   svgButton.onclick = () => {
     const svg = mainSvg(figure);
-    if (svg) downloadSvg(svg, `${name}.svg`);
+    if (svg) downloadSvg(svg, exportFilename(name, "svg"));
   };
   return html`<div class="downloads">Download ${png} ${svgButton}</div>` as HTMLElement;
 }
@@ -108,6 +150,6 @@ export function csvDownload(
   header?: readonly string[],
 ): HTMLElement {
   const button = html`<button type="button" data-download="csv">CSV</button>` as HTMLButtonElement;
-  button.onclick = () => downloadCsv(`${name}.csv`, rows(), columns, header);
+  button.onclick = () => downloadCsv(name, rows(), columns, header);
   return html`<div class="downloads">Download ${button}</div>` as HTMLElement;
 }

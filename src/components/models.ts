@@ -405,7 +405,11 @@ export function aliveHeatmap(
     x: {
       label: `Weeks from first to last purchase (account first seen ${grid.T} weeks ago)`,
       type: "band",
-      tickFormat: (d: number) => (Number.isInteger(d / 5) ? d : ""),
+      // Recency steps are fractional weeks (T / 20): label about eight bands, rounded to whole weeks.
+      tickFormat: (d: number) => {
+        const i = grid.recency.indexOf(d);
+        return i % Math.max(1, Math.ceil(grid.recency.length / 8)) === 0 ? String(Math.round(d)) : "";
+      },
     },
     y: { label: "Repeat purchases", type: "band", reverse: true },
     color: { type: "linear", domain: [0, 1], scheme: "blues", legend: true, label: "P(alive)", tickFormat: "%" },

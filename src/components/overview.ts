@@ -8,6 +8,7 @@ import { notProvided, type MissingGain } from "../lib/coverage.js";
 import { DEFINITIONS, type Definition } from "../lib/metrics/definitions.js";
 import type { OverviewData } from "../lib/metrics/overview-data.js";
 import type { Kpi } from "./kpi.js";
+import { csvDownload, setExportContext } from "./download.js";
 import { notProvidedCard } from "./not-provided.js";
 
 /** LTV : CAC at or above this is healthy (PRODUCT.md: 3–5 : 1 is the usual target). */
@@ -263,4 +264,26 @@ export function trendCards(data: OverviewData, charts: Charts, resize: Resize): 
     <div class="grid grid-cols-2">${revenue}${second}</div>
     ${card("Active accounts", activeCaption, (width) => charts.activeAccountsChart(data.trend, { width }), "active")}
   </div>` as HTMLElement;
+}
+
+/**
+ * The KPIs as a CSV, each as the card shows it (rounded as displayed) with its note and its
+ * definition; sets the export context (the overview, its as-of date, all accounts).
+ */
+export function kpiDownload(data: OverviewData): HTMLElement {
+  setExportContext({ page: "overview", asOf: data.asOf, filters: () => "" });
+  const rows = () =>
+    overviewKpis(data).map((k) => ({
+      id: k.id,
+      label: k.label,
+      value: k.missing ? "not provided" : k.value,
+      note: k.note ?? "",
+      definition: k.definition ?? "",
+    }));
+  return csvDownload(
+    "kpis",
+    rows,
+    ["id", "label", "value", "note", "definition"],
+    ["id", "measure", "value (as shown)", "note", "definition"],
+  );
 }

@@ -147,6 +147,7 @@ export function mountPareto({
     value: 1,
     format: (k) => `${windowLabel(k)} → ${windowLabel(k - 1)}`,
   });
+  windowInput.dataset.input = "compare";
   slots.migrationControls.replaceChildren(windowInput);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
 
@@ -241,7 +242,8 @@ export function mountPareto({
       }
       await db.setThresholds(state.abc[0] / 100, state.abc[1] / 100);
       const codes = filterCodes(summary, state);
-      const k = windowInput.value;
+      const k = state.compare;
+      if (windowInput.value !== k) windowInput.value = k;
       // All queries go out at once; each part is drawn while the engine computes the next.
       const curve = db.query<ConcentrationRow>(Q.concentrationCurve(codes));
       const classes = db.query<ClassRow>(Q.classSummary(codes));
@@ -300,7 +302,7 @@ export function mountPareto({
   bInput.addEventListener("input", onThresholds);
   thresholdNote.textContent = `A: first ${page.state.abc[0]}% of revenue, B: next ${page.state.abc[1] - page.state.abc[0]}%, C: the last ${100 - page.state.abc[1]}%.`;
   slots.thresholds.replaceChildren(aInput, bInput, thresholdNote);
-  windowInput.addEventListener("input", () => page.set({}, true));
+  windowInput.addEventListener("input", () => page.set({ compare: windowInput.value }));
   slots.migration.replaceChildren(html`<p class="chart-caption">Drawn when the query engine is ready…</p>`);
   slots.status.textContent = "Starting the query engine (DuckDB-WASM) for filters and thresholds…";
   goLiveWhenOpen(engine!, page, slots.status, (opened) => (db = opened), {

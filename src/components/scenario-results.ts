@@ -15,6 +15,7 @@ import { describeParams, describeSegment, leverLabel } from "../lib/scenarios/de
 import type { Scenario } from "../lib/scenarios/model.js";
 import { BREAKDOWN_LABELS, type ComparedRow, type ScenarioReport } from "../lib/scenarios/report.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
+import { csvDownload, setExportContext } from "./download.js";
 
 /** Baseline and scenario colours, shared by every chart and legend. */
 export const SERIES_COLORS = {
@@ -475,4 +476,59 @@ export function methodNote({ spend = true }: { spend?: boolean } = {}): HTMLElem
       accounts.${spend ? " LTV : CAC compares the value (margin to date plus future value) of the last 12 months' new accounts, plus a year of any new channel, with what acquiring them cost." : ""}
     </p>
   </details>` as HTMLElement;
+}
+
+/**
+ * The scenario's results as one CSV: the portfolio, then every breakdown row (industry, size,
+ * tier, ABC class) with today's and the scenario's value, its P10–P90 and the change, in
+ * currency units to the cent. Sets the export context (the scenario's name, its as-of date).
+ */
+export function resultsDownload(r: ScenarioReport, name: string, title: string): HTMLElement {
+  // Integer cents → currency units (the shortest decimal form of c / 100 is exact).
+  const centsToDecimal = (cents: number) => Math.round(cents) / 100;
+  setExportContext({ page: `scenario ${name}`, asOf: r.asOf, filters: () => "" });
+  const rows = () => {
+    const { baseline, scenario } = r.portfolio;
+    const line = (
+      dimension: string,
+      segment: string,
+      accounts: number | null,
+      b: ComparedRow["baseline"] | typeof baseline,
+      s: ComparedRow["scenario"] | typeof scenario,
+    ) => ({
+      dimension,
+      segment,
+      accounts,
+      today: centsToDecimal(b.valueCents),
+      scenario: centsToDecimal(s.valueCents),
+      p10: centsToDecimal(s.p10Cents),
+      p90: centsToDecimal(s.p90Cents),
+      change: centsToDecimal(s.valueCents - b.valueCents),
+      changeShare: b.valueCents > 0 ? (s.valueCents - b.valueCents) / b.valueCents : null,
+    });
+    return [
+      line("portfolio", title, null, baseline, scenario),
+      ...r.breakdowns.flatMap((b) =>
+        b.rows.map((row) =>
+          line(BREAKDOWN_LABELS[b.dim], row.label ?? NO_LABEL, row.baseline.accounts, row.baseline, row.scenario),
+        ),
+      ),
+      ...r.abc.map((row) =>
+        line("ABC class", row.label ?? NO_LABEL, row.baseline.accounts, row.baseline, row.scenario),
+      ),
+    ];
+  };
+  const columns = ["dimension", "segment", "accounts", "today", "scenario", "p10", "p90", "change", "changeShare"];
+  const header = [
+    "dimension",
+    "segment",
+    "accounts",
+    "value today",
+    "value under the scenario",
+    "scenario P10",
+    "scenario P90",
+    "change",
+    "change (share of today)",
+  ];
+  return csvDownload("results", rows, columns, header);
 }

@@ -20,12 +20,16 @@ function rows(trend: OverviewData["trend"]) {
   }));
 }
 
+const MIN_BAR_CHART_WIDTH = 240;
+
 export function revenueChart(
   trend: OverviewData["trend"],
   { width = 640, height = 260, ...options }: ChartOptions = {},
 ) {
   return Plot.plot({
-    width,
+    // A resize can report a few pixels while the grid lays out: one bar a month then gets a
+    // negative width (a console error); the chart is drawn at least MIN_BAR_CHART_WIDTH wide.
+    width: Math.max(MIN_BAR_CHART_WIDTH, width),
     height,
     marginLeft: 56,
     x: { type: "utc", label: null },
@@ -71,7 +75,9 @@ export function ordersChart(
   { width = 640, height = 260, ...options }: ChartOptions = {},
 ) {
   return Plot.plot({
-    width,
+    // A resize can report a few pixels while the grid lays out: one bar a month then gets a
+    // negative width (a console error); the chart is drawn at least MIN_BAR_CHART_WIDTH wide.
+    width: Math.max(MIN_BAR_CHART_WIDTH, width),
     height,
     marginLeft: 56,
     x: { type: "utc", label: null },

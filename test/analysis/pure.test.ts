@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { abcClasses, concentration, transitionMatrix } from "../../src/lib/analysis/abc.js";
-import { survivalFromAges, triangleCells } from "../../src/lib/analysis/cohorts.js";
+import { ALL_COHORTS, pooledRows, survivalFromAges, triangleCells } from "../../src/lib/analysis/cohorts.js";
 import { escapeCsvCell, toCsv } from "../../src/lib/analysis/csv.js";
 import { channelEconomics, nps, wilson } from "../../src/lib/analysis/economics.js";
 import { mrrMovements } from "../../src/lib/analysis/mrr.js";
@@ -83,6 +83,20 @@ describe("cohort arithmetic", () => {
       { cohort: 1, period: 2, size: 4, active: 3, mrr_cents: 330, grr_cents: 270, base_cents: 300 },
     ]);
     expect(cell).toMatchObject({ logo: 0.75, grr: 0.9, nrr: 1.1 });
+  });
+  it("pools all cohorts per period, weighting each by its accounts and MRR", () => {
+    // Cohort 0: 10 accounts, 8 then 6 active; MRR 1000 → 900 (GRR 800). Cohort 12: 30 accounts, 15 active at 1.
+    const rows = [
+      { cohort: 0, period: 0, size: 10, active: 8, mrr_cents: 1000, grr_cents: 1000, base_cents: 1000 },
+      { cohort: 0, period: 1, size: 10, active: 6, mrr_cents: 900, grr_cents: 800, base_cents: 1000 },
+      { cohort: 12, period: 0, size: 30, active: 30, mrr_cents: 3000, grr_cents: 3000, base_cents: 3000 },
+      { cohort: 12, period: 1, size: 30, active: 15, mrr_cents: 3300, grr_cents: 2400, base_cents: 3000 },
+      { cohort: 24, period: 0, size: 5, active: 5, mrr_cents: 500, grr_cents: 500, base_cents: 500 },
+    ];
+    const [p0, p1] = triangleCells(pooledRows(rows));
+    // Period 0: (8 + 30 + 5) / 45; period 1 pools the two cohorts that have it: 21 / 40, not (0.6 + 0.5) / 2.
+    expect(p0).toMatchObject({ cohort: ALL_COHORTS, period: 0, size: 45, logo: 43 / 45, nrr: 1 });
+    expect(p1).toMatchObject({ period: 1, size: 40, logo: 21 / 40, grr: 3200 / 4000, nrr: 4200 / 4000 });
   });
   it("counts survivors from churn ages, censored at each cohort's horizon", () => {
     // 2020: 3 never churned, 1 churned at age 2, 1 at age 5 → alive 5, 5, 4, 4 (horizon 3).
@@ -197,16 +211,23 @@ describe("page state in the URL", () => {
     defaults: { grain: "year", abc: [80, 95], by: "industry" },
     accountExists: (id) => id === "ACC-1",
   };
-  it("round-trips filters, grain, thresholds, segment and account", () => {
+  it("round-trips filters, grain, thresholds, segment, account, measure, window, search, order and drill-down", () => {
     const state = {
       filters: { industry: "Software", class: "B" },
       grain: "quarter",
       abc: [70, 90],
       by: "region",
       account: "ACC-1",
+      measure: "nrr",
+      compare: 2,
+      q: "a&b=c ?",
+      sort: "mrr",
+      drill: { month: 2024 * 12 + 2, movement: 4 },
     } as const;
     const search = encodeState(state, domain);
-    expect(search).toBe("?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1");
+    expect(search).toBe(
+      "?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1&measure=nrr&compare=2&q=a%26b%3Dc+%3F&sort=mrr&drill=2024-03.churn",
+    );
     expect(decodeState(search, domain)).toEqual({ state, notes: [] });
   });
   it("writes nothing for the default view", () => {
@@ -218,9 +239,22 @@ describe("page state in the URL", () => {
       "?v=1&industry=Mining&region=EMEA&grain=week&abc=95-80&class=Z&account=ACC-404",
       domain,
     );
-    expect(state).toEqual({ filters: { region: "EMEA" }, grain: "year", abc: [80, 95], by: "industry", account: null });
+    expect(state).toEqual({ ...defaultState(domain), filters: { region: "EMEA" } });
     expect(notes).toHaveLength(5);
     expect(notes[0]).toMatch(/industry "Mining" is not in this data/);
+    const more = decodeState(
+      `?v=1&measure=churn&compare=7&q=${"x".repeat(201)}&sort=DROP&drill=2024-13.churn&region=EMEA`,
+      domain,
+    );
+    expect(more.state).toEqual({ ...defaultState(domain), filters: { region: "EMEA" } });
+    expect(more.notes.map((n) => /link's (\w+)/.exec(n)?.[1])).toEqual([
+      "measure",
+      "comparison",
+      "search",
+      "order",
+      "drill",
+    ]);
+    expect(decodeState("?v=1&drill=2024-03.teleport", domain).notes[0]).toMatch(/drill-down/);
   });
   it("falls back to the default view for a link of another version", () => {
     const { state, notes } = decodeState("?v=9&industry=Retail", domain);

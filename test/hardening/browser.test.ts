@@ -6,7 +6,8 @@
  *   quality — opens with no CSP violation, no console error, no page error and no request to
  *   another origin, with the heavy below-the-fold parts scrolled into view;
  * - injection strings fed through every URL parameter the pages read (the analyst pages'
- *   v / industry / size / region / tier / channel / class / grain / abc / by / account and the
+ *   v / industry / size / region / tier / channel / class / grain / abc / by / account / measure /
+ *   compare / q / sort / drill and the
  *   scenario page's s) and typed into every text input are shown as text and never reach SQL
  *   as text: no dialog, no error, and the page keeps working.
  */
@@ -23,7 +24,10 @@ const SAVED = readdirSync(path.join(REPO, "data", "scenarios"))
   .map((f) => `/scenarios/${f.slice(0, -5)}`);
 const PAGES = ["/", "/models", "/cohorts", "/pareto", "/segments", "/accounts", "/scenarios/", ...SAVED, "/quality"];
 const ANALYST = ["/cohorts", "/pareto", "/segments", "/accounts"];
-const ANALYST_PARAMS = ["industry", "size", "region", "tier", "channel", "class", "grain", "abc", "by", "account"];
+const ANALYST_PARAMS = [
+  ...["industry", "size", "region", "tier", "channel", "class", "grain", "abc", "by", "account"],
+  ...["measure", "compare", "q", "sort", "drill"],
+];
 const LONG = `${"x".repeat(3000)}' OR 1=1 --`;
 const INJECTIONS = [
   "' OR 1=1 --",

@@ -89,7 +89,8 @@ function parseCsv(text: string): Record<string, string>[] {
       cell = "";
     } else cell += ch;
   }
-  const [header, ...body] = rows;
+  // The preamble ("# LTV Atlas, <page>: as of …; filters: …") comes before the header.
+  const [header, ...body] = rows.filter((r) => !r[0]?.startsWith("# "));
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
@@ -105,6 +106,16 @@ afterAll(async () => {
   sql?.closeSync();
   rmSync(shots, { recursive: true, force: true });
 });
+
+/** Opens a copied link in a fresh session. */
+async function reopen(link: string): Promise<{ fresh: Session; page: Page }> {
+  const fresh = await browser.session();
+  const opened = await open(link.slice(server.url.length), fresh);
+  return { fresh, page: opened.page };
+}
+
+const checked = (page: Page, input: string) =>
+  page.locator(`[data-input="${input}"] input:checked`).evaluate((i) => (i as HTMLInputElement).value);
 
 describe("the analyst pages", () => {
   it("every page opens with its first chart before it goes interactive, with no console error and no request to another origin", async () => {
@@ -185,8 +196,9 @@ describe("the analyst pages", () => {
         (SELECT sum(mrr_cents) FROM m JOIN a USING (account_id) WHERE month = DATE '2021-12-01') AS mrr0,
         (SELECT sum(mrr_cents) FROM m JOIN a USING (account_id) WHERE month = DATE '2022-12-01') AS mrr1`);
     expect(Number(cell["cohort size"])).toBe(e.n);
-    expect(Number(cell["logo retention"])).toBeCloseTo(e.active / e.n, 12);
-    expect(Number(cell.NRR)).toBeCloseTo(e.mrr1 / e.mrr0, 12);
+    // Shares are written to 4 decimals (0.01 percentage point).
+    expect(Number(cell["logo retention"])).toBe(Math.round((e.active / e.n) * 1e4) / 1e4);
+    expect(Number(cell.NRR)).toBe(Math.round((e.mrr1 / e.mrr0) * 1e4) / 1e4);
     // The fitted sBG projections (dashed) follow the observed survival curves.
     await expect
       .poll(() => page.locator('[data-chart="survival"] g[stroke-dasharray] path').count(), { timeout: 15_000 })
@@ -346,5 +358,144 @@ describe("the analyst pages", () => {
     );
     expect(phone.errors).toEqual([]);
     await phone.close();
+  });
+
+  it("URL round trip, cohorts: measure, grain, filter and the MRR drill-down (picked with the keyboard form); filters travel with the sidebar", async () => {
+    const { session, page } = await open("/cohorts");
+    await rerender(page, () => page.locator('[data-filter="channel"] select').selectOption("Inbound"));
+    await rerender(page, () => page.locator('[data-input="grain"] input[value="quarter"]').check());
+    await page.locator('[data-input="metric"] input[value="nrr"]').check();
+    await page.locator("[data-drill-picker] button").click();
+    await page.locator("[data-drill-title]").waitFor({ timeout: 15_000 });
+    const title = await page.locator("[data-drill-title]").textContent();
+    const cohortLink = page.url();
+    expect(cohortLink).toMatch(/channel=Inbound.*grain=quarter.*measure=nrr.*drill=\d{4}-\d{2}\.churn/);
+    const legend = async (p: Page) =>
+      p.locator('[data-chart="triangle"] svg[role="img"][aria-label^="Colour scale"]').getAttribute("aria-label");
+    expect(await legend(page)).toBeTruthy();
+    const again = await reopen(cohortLink);
+    expect(await checked(again.page, "grain")).toBe("quarter");
+    expect(await checked(again.page, "metric")).toBe("nrr");
+    expect(await selected(again.page, '[data-filter="channel"] select')).toBe("Inbound");
+    await again.page.locator("[data-drill-title]").waitFor({ timeout: 15_000 });
+    expect(await again.page.locator("[data-drill-title]").textContent()).toBe(title);
+    expect(await again.page.locator('[data-chart="triangle"]').textContent()).toContain("Net revenue retention");
+    // Quarter cells carry their values as text, and an all-cohorts row closes the triangle.
+    const heat = again.page.locator('[data-chart="triangle"] svg[class^="plot"]').last();
+    const cells = await heat.locator('g[aria-label="cell"] rect').count();
+    const numbers = (await heat.locator('g[aria-label="text"] text').allTextContents()).filter((t) => /^\d+$/.test(t));
+    expect(cells).toBeGreaterThan(20);
+    expect(numbers.length).toBeGreaterThanOrEqual(cells);
+    expect(await heat.textContent()).toContain("All cohorts");
+    expect(again.fresh.errors).toEqual([]);
+    await again.fresh.close();
+
+    // The sidebar's links to the other analyst pages carry the filters, and only them.
+    const href = await page
+      .locator('#observablehq-sidebar a[href$="segments"], #observablehq-sidebar a[href*="segments?"]')
+      .getAttribute("href");
+    expect(href).toMatch(/segments\?v=1&channel=Inbound$/);
+    await page.locator('#observablehq-sidebar a[href*="segments"]').click();
+    await page.locator("body[data-analyst-ready]").waitFor({ timeout: 120_000 });
+    expect(await selected(page, '[data-filter="channel"] select')).toBe("Inbound");
+    expect(session.errors).toEqual([]);
+    await session.close();
+  });
+
+  it("URL round trip, Pareto: the compare window", async () => {
+    const pareto = await open("/pareto");
+    await rerender(pareto.page, () => pareto.page.locator('[data-input="compare"] select').selectOption({ index: 1 }));
+    expect(pareto.page.url()).toContain("compare=2");
+    const again = await reopen(pareto.page.url());
+    expect(await again.page.locator('[data-input="compare"] select').inputValue()).toBe("1");
+    await again.fresh.close();
+    await pareto.session.close();
+  });
+
+  it("URL round trip, accounts: search and order", async () => {
+    const accounts = await open("/accounts");
+    await rerender(accounts.page, () => accounts.page.locator('[data-input="search"] input').fill("a"));
+    const sortSelect = accounts.page.locator('[data-input="sort"] select');
+    await rerender(accounts.page, () => sortSelect.selectOption({ index: 1 }));
+    const order = await selected(accounts.page, '[data-input="sort"] select');
+    const matches = await accounts.page.locator("[data-matches]").textContent();
+    expect(accounts.page.url()).toMatch(/q=a&sort=\w+/);
+    const again = await reopen(accounts.page.url());
+    expect(await again.page.locator('[data-input="search"] input').inputValue()).toBe("a");
+    expect(await selected(again.page, '[data-input="sort"] select')).toBe(order);
+    expect(await again.page.locator("[data-matches]").textContent()).toBe(matches);
+    expect(await again.page.locator('[data-table="accounts"] tbody tr').first().textContent()).toBe(
+      await accounts.page.locator('[data-table="accounts"] tbody tr').first().textContent(),
+    );
+    await again.fresh.close();
+    await accounts.session.close();
+  });
+
+  it("a bad measure or drill-down in a link falls back with the usual note", async () => {
+    const bad = await open("/cohorts?v=1&measure=churn&drill=2024-13.churn");
+    expect(await bad.page.locator("[data-state-note]").allTextContents()).toEqual([
+      expect.stringMatching(/measure "churn" is unknown/),
+      expect.stringMatching(/drill-down "2024-13.churn" is invalid/),
+    ]);
+    expect(await checked(bad.page, "metric")).toBe("logo");
+    await bad.session.close();
+  });
+
+  it("exports say what they hold: page, as-of date and filters in the file name and the first line; values rounded", async () => {
+    const save = async (page: Page, locator: string) => {
+      const [file] = await Promise.all([page.waitForEvent("download"), page.locator(locator).first().click()]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await file.createReadStream()) chunks.push(chunk as Buffer);
+      return { name: file.suggestedFilename(), text: Buffer.concat(chunks).toString("utf8") };
+    };
+    const { session, page } = await open("/segments?v=1&region=EMEA&industry=Software");
+    const csv = await save(page, '[data-table="segments"] [data-download="csv"]');
+    expect(csv.name).toBe(`segments_segments-industry_${asOf}_industry-Software-region-EMEA.csv`);
+    expect(csv.text.split("\r\n")[0]).toBe(
+      `# LTV Atlas, segments: as of ${asOf}; filters: industry = Software; region = EMEA`,
+    );
+    // No float noise: every number has at most 4 decimals.
+    expect(csv.text).not.toMatch(/\d\.\d{5,}/);
+    const png = await save(page, '[data-chart="segments"] [data-download="svg"]');
+    expect(png.name).toBe(`segments_segments-industry_${asOf}_industry-Software-region-EMEA.svg`);
+    // The overview's KPIs and a saved scenario's results, as CSV.
+    const overview = await session.newPage();
+    await overview.goto(`${server.url}/`);
+    const kpis = await save(overview, '[data-table="kpis"] [data-download="csv"]');
+    expect(kpis.name).toBe(`overview_kpis_${asOf}.csv`);
+    const kpiRows = parseCsv(kpis.text);
+    expect(kpiRows.find((r) => r.id === "t12m-revenue")?.["value (as shown)"]).toMatch(/^\$[\d.]+[kMB]?$/);
+    expect(kpiRows.every((r) => r.definition.length > 0)).toBe(true);
+    const scenario = await session.newPage();
+    await scenario.goto(`${server.url}/scenarios/competitor-enterprise-spring`);
+    const results = await save(scenario, '[data-table="results"] [data-download="csv"]');
+    expect(results.name).toBe(`scenario-competitor-enterprise-spring_results_${asOf}.csv`);
+    const resultRows = parseCsv(results.text);
+    const portfolio = resultRows.find((r) => r.dimension === "portfolio")!;
+    const shown = await scenario.locator('[data-kpi="change"] [data-value]').getAttribute("data-cents");
+    // The page keeps fractional cents (model expectations); the CSV rounds them to the cent.
+    expect(Math.round(Number(portfolio.change) * 100)).toBe(Math.round(Number(shown)));
+    expect(resultRows.filter((r) => r.dimension === "ABC class").length).toBeGreaterThan(0);
+    expect(results.text).not.toMatch(/\d\.\d{5,}/);
+    expect(session.errors).toEqual([]);
+    await session.close();
+  });
+
+  it("saves a named view in the browser and reopens it from its link", async () => {
+    const { session, page } = await open("/pareto?v=1&industry=Software&compare=3");
+    await page.locator("[data-saved-views] summary").click();
+    await page.getByLabel("Name").fill("Software, 3 years back");
+    await page.locator("[data-view-save]").click();
+    const link = page.locator('[data-views] a[data-view="Software, 3 years back"]');
+    expect(await link.getAttribute("href")).toMatch(/\/pareto\?v=1&industry=Software&compare=3$/);
+    // Another visit of the page in this browser lists it; following the link restores the view.
+    const { page: later } = await open("/pareto", session);
+    await later.locator("[data-saved-views] summary").click();
+    await later.locator('[data-views] a[data-view="Software, 3 years back"]').click();
+    await later.locator("body[data-analyst-ready]").waitFor({ timeout: 120_000 });
+    expect(await selected(later, '[data-filter="industry"] select')).toBe("Software");
+    expect(await later.locator('[data-input="compare"] select').inputValue()).toBe("2");
+    expect(session.errors).toEqual([]);
+    await session.close();
   });
 });

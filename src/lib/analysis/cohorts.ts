@@ -32,6 +32,39 @@ export function triangleCells(rows: readonly TriangleRow[]): TriangleCell[] {
   }));
 }
 
+/** The cohort number of the all-cohorts row (no real cohort is negative). */
+export const ALL_COHORTS = -1;
+
+/**
+ * All cohorts pooled, per period: Σ over the cohorts observed that many periods of the
+ * counts and MRR, then the same ratios as one cohort (so a large cohort weighs more than a
+ * small one: logo = Σ active ÷ Σ size). Its size is the accounts of the cohorts in period 0.
+ * Period p pools only the cohorts old enough to have it, as each cell of the triangle does.
+ */
+export function pooledRows(rows: readonly TriangleRow[]): TriangleRow[] {
+  const byPeriod = new Map<number, { size: number; active: number; mrr: number; grr: number; base: number }>();
+  for (const r of rows) {
+    const p = byPeriod.get(r.period) ?? { size: 0, active: 0, mrr: 0, grr: 0, base: 0 };
+    p.size += r.size;
+    p.active += r.active;
+    p.mrr += r.mrr_cents;
+    p.grr += r.grr_cents;
+    p.base += r.base_cents;
+    byPeriod.set(r.period, p);
+  }
+  return [...byPeriod]
+    .sort((a, b) => a[0] - b[0])
+    .map(([period, p]) => ({
+      cohort: ALL_COHORTS,
+      period,
+      size: p.size,
+      active: p.active,
+      mrr_cents: p.mrr,
+      grr_cents: p.grr,
+      base_cents: p.base,
+    }));
+}
+
 /**
  * Survivors per cohort from churn ages: alive[t] = accounts whose first churn comes more than
  * t months after acquisition (never-churned accounts have age null), t = 0 … horizon.

@@ -2,12 +2,19 @@
  * Page state in the URL, so that a copied link reopens the same view. Compact and versioned:
  *
  *   ?v=1&industry=Software&size=…&region=…&tier=…&channel=…&class=A&grain=quarter&abc=80-95&by=region&account=ACC-000042
+ *      &measure=nrr&compare=2&q=logistics&sort=mrr&drill=2024-03.churn
  *
+ * (measure: the cohort heatmap's; compare: the Pareto migration window, k years back; q and
+ * sort: the account explorer's search and order; drill: the MRR movement whose accounts are
+ * listed.)
  * Segment values are written as labels (readable, and stable when codes change). Decoding checks
  * every value against what the data offer; an invalid or outdated value falls back to the
  * default and yields a note for the page to show.
  */
+import { monthIndexOf, monthLabel } from "../months.js";
 import { CLASSES } from "./abc.js";
+import { MOVEMENTS } from "./mrr.js";
+import { SORT_COLUMNS, type SortKey } from "./sql.js";
 
 export const STATE_VERSION = 1;
 export const FILTER_DIMS = ["industry", "size", "region", "tier", "channel", "class"] as const;
@@ -16,6 +23,13 @@ export const GRAINS = ["month", "quarter", "year"] as const;
 export type Grain = (typeof GRAINS)[number];
 export const SEGMENT_DIMS = ["industry", "size", "region", "tier", "channel", "key_account"] as const;
 export type SegmentDim = (typeof SEGMENT_DIMS)[number];
+/** Cohort heatmap measures: with contracts (logo, grr, nrr) or from purchases (repeat, revenue). */
+export const MEASURES = ["logo", "grr", "nrr", "repeat", "revenue"] as const;
+export type Measure = (typeof MEASURES)[number];
+/** Account explorer orders. */
+export const SORT_KEYS = Object.keys(SORT_COLUMNS) as SortKey[];
+export const COMPARE_WINDOWS = [1, 2, 3] as const;
+export const SEARCH_MAX = 200;
 
 /** The segment dimensions the data has values for, in SEGMENT_DIMS order (all of them when `attributes` is not known). */
 export function segmentDimsOf(attributes: Readonly<Record<SegmentDim, boolean>> | undefined): SegmentDim[] {
@@ -35,6 +49,15 @@ export interface PageState {
   readonly abc: readonly [number, number];
   readonly by: SegmentDim;
   readonly account: string | null;
+  /** Cohort measure; null = the page's default. */
+  readonly measure: Measure | null;
+  /** Pareto migration: the 12 months k years back → k − 1 years back. */
+  readonly compare: (typeof COMPARE_WINDOWS)[number];
+  /** Account search text and order (null = the page's default order). */
+  readonly q: string;
+  readonly sort: SortKey | null;
+  /** The MRR movement bar whose accounts are listed. */
+  readonly drill: { readonly month: number; readonly movement: number } | null;
 }
 
 export interface StateDomain {
@@ -48,7 +71,18 @@ export interface StateDomain {
 }
 
 export function defaultState(domain: StateDomain): PageState {
-  return { filters: {}, grain: domain.defaults.grain, abc: domain.defaults.abc, by: domain.defaults.by, account: null };
+  return {
+    filters: {},
+    grain: domain.defaults.grain,
+    abc: domain.defaults.abc,
+    by: domain.defaults.by,
+    account: null,
+    measure: null,
+    compare: 1,
+    q: "",
+    sort: null,
+    drill: null,
+  };
 }
 
 export function encodeState(state: PageState, domain: StateDomain): string {
@@ -63,6 +97,11 @@ export function encodeState(state: PageState, domain: StateDomain): string {
     p.set("abc", `${state.abc[0]}-${state.abc[1]}`);
   if (state.by !== domain.defaults.by) p.set("by", state.by);
   if (state.account !== null) p.set("account", state.account);
+  if (state.measure !== null) p.set("measure", state.measure);
+  if (state.compare !== 1) p.set("compare", String(state.compare));
+  if (state.q !== "") p.set("q", state.q);
+  if (state.sort !== null) p.set("sort", state.sort);
+  if (state.drill !== null) p.set("drill", `${monthLabel(state.drill.month)}.${MOVEMENTS[state.drill.movement - 1]}`);
   const text = p.toString();
   return text === `v=${STATE_VERSION}` ? "" : `?${text}`;
 }
@@ -120,5 +159,44 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     if (a.length > 0 && a.length <= 200 && (!domain.accountExists || domain.accountExists(a))) account = a;
     else notes.push(`The link's account "${a.slice(0, 80)}" is not in this data; no account is selected.`);
   }
-  return { state: { filters, grain, abc, by, account }, notes };
+  let measure: Measure | null = null;
+  const m = p.get("measure");
+  if (m !== null) {
+    if ((MEASURES as readonly string[]).includes(m)) measure = m as Measure;
+    else notes.push(`The link's measure "${m.slice(0, 80)}" is unknown; showing the default measure.`);
+  }
+  let compare: PageState["compare"] = 1;
+  const c = p.get("compare");
+  if (c !== null) {
+    const k = COMPARE_WINDOWS.find((w) => String(w) === c);
+    if (k !== undefined) compare = k;
+    else notes.push(`The link's comparison window "${c.slice(0, 80)}" is unknown; comparing the last 12 months.`);
+  }
+  let q = "";
+  const text = p.get("q");
+  if (text !== null) {
+    if (text.length <= SEARCH_MAX) q = text;
+    else notes.push(`The link's search is longer than ${SEARCH_MAX} characters; no search is applied.`);
+  }
+  let sort: SortKey | null = null;
+  const o = p.get("sort");
+  if (o !== null) {
+    if ((SORT_KEYS as readonly string[]).includes(o)) sort = o as SortKey;
+    else notes.push(`The link's order "${o.slice(0, 80)}" is unknown; showing the default order.`);
+  }
+  let drill: PageState["drill"] = null;
+  const d = p.get("drill");
+  if (d !== null) {
+    const dm = /^(\d{4}-\d{2})\.([a-z]+)$/.exec(d);
+    const movement = dm ? (MOVEMENTS as readonly string[]).indexOf(dm[2]) + 1 : 0;
+    let month: number | null = null;
+    try {
+      month = dm ? monthIndexOf(dm[1]) : null;
+    } catch {
+      month = null;
+    }
+    if (month !== null && movement > 0) drill = { month, movement };
+    else notes.push(`The link's drill-down "${d.slice(0, 80)}" is invalid; no accounts are listed.`);
+  }
+  return { state: { filters, grain, abc, by, account, measure, compare, q, sort, drill }, notes };
 }
