@@ -5,7 +5,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { EXTRACTS, EXTRACT_NAMES, SOURCE_EXTRACTS, type ColumnSpec, type ExtractName } from "./ingest/schema.js";
+import {
+  EXTRACTS,
+  EXTRACT_NAMES,
+  FREE_TEXT_COLUMNS,
+  SOURCE_EXTRACTS,
+  type ColumnSpec,
+  type ExtractName,
+} from "./ingest/schema.js";
 import { AtlasError } from "./errors.js";
 
 export interface CsvFormat {
@@ -85,19 +92,26 @@ export interface AtlasConfig {
  * stable pseudonyms ("Account 0042", numbered in account-id order) and drops personal fields
  * (contacts, notes, NPS comments, key-account manager names, personal values in quarantined
  * rows) from the store, so nothing any page ships can carry them; `aggregateOnly` (implies
- * `pseudonymize`) is for executive links: pages must ship no per-account rows.
+ * `pseudonymize`) is for executive links: pages must ship no per-account rows. Free text is
+ * personal unless `keepText` names it ("time_entries.activity" when activities are a fixed list).
  */
 export interface PublishMode {
   readonly pseudonymize: boolean;
   readonly aggregateOnly: boolean;
+  /** Free-text columns ("<extract>.<column>") the config marks as not personal: kept when publishing. */
+  readonly keepText: readonly string[];
 }
 
-export const PRIVATE_MODE: PublishMode = { pseudonymize: false, aggregateOnly: false };
+export const PRIVATE_MODE: PublishMode = { pseudonymize: false, aggregateOnly: false, keepText: [] };
 
 /** Merges an override (a build flag) over the config's mode; aggregate-only always pseudonymises. */
 export function publishMode(base: PublishMode, override: Partial<PublishMode> = {}): PublishMode {
   const aggregateOnly = override.aggregateOnly ?? base.aggregateOnly;
-  return { aggregateOnly, pseudonymize: aggregateOnly || (override.pseudonymize ?? base.pseudonymize) };
+  return {
+    aggregateOnly,
+    pseudonymize: aggregateOnly || (override.pseudonymize ?? base.pseudonymize),
+    keepText: override.keepText ?? base.keepText,
+  };
 }
 
 /** `ATLAS_PUBLISH` as set by the build for Framework's data loaders: "", "pseudonymize" or "aggregate-only". */
@@ -463,13 +477,23 @@ function parsePublish(raw: unknown, fail: Fail): PublishMode {
   if (raw === undefined) return PRIVATE_MODE;
   if (!isObject(raw))
     return fail("publish", 'must be an object such as { "pseudonymize": true, "aggregateOnly": false }');
-  checkKeys(raw, "publish.", ["pseudonymize", "aggregateOnly"], fail, "is not a publish option");
+  checkKeys(raw, "publish.", ["pseudonymize", "aggregateOnly", "keepText"], fail, "is not a publish option");
   const flag = (key: "pseudonymize" | "aggregateOnly") => {
     const x = raw[key] ?? false;
     if (typeof x !== "boolean") fail(`publish.${key}`, "must be true or false");
     return x as boolean;
   };
-  return publishMode({ pseudonymize: flag("pseudonymize"), aggregateOnly: flag("aggregateOnly") });
+  const keepText = raw.keepText ?? [];
+  const allowed = FREE_TEXT_COLUMNS.join(", ");
+  if (!Array.isArray(keepText) || !keepText.every((k) => typeof k === "string"))
+    return fail("publish.keepText", `must be a list of free-text columns, from: ${allowed}`);
+  for (const [i, k] of keepText.entries())
+    if (!FREE_TEXT_COLUMNS.includes(k))
+      fail(
+        `publish.keepText[${i}]`,
+        `"${k}" is not a free-text column; names, e-mails, phones and managers are always personal. Free-text columns: ${allowed}`,
+      );
+  return publishMode({ pseudonymize: flag("pseudonymize"), aggregateOnly: flag("aggregateOnly"), keepText });
 }
 
 function parseValuation(raw: unknown, fail: Fail): ValuationConfig {

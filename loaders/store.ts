@@ -32,8 +32,8 @@ export const STORE_FILES = {
 export function readPublishMode(storeDir: string): PublishMode {
   const file = path.join(storeDir, STORE_FILES.publish);
   return existsSync(file)
-    ? (JSON.parse(readFileSync(file, "utf8")) as PublishMode)
-    : { pseudonymize: false, aggregateOnly: false };
+    ? ({ keepText: [], ...(JSON.parse(readFileSync(file, "utf8")) as Partial<PublishMode>) } as PublishMode)
+    : { pseudonymize: false, aggregateOnly: false, keepText: [] };
 }
 
 export function extractParquet(name: string): string {

@@ -23,11 +23,13 @@ import { EXTRACTS, EXTRACT_NAMES } from "../ingest/schema.js";
 
 export const WITHHELD = "(withheld in a published build)";
 
-/** Columns emptied in publish mode, per extract. */
-export function personalColumns(): Record<string, string[]> {
+/** Columns emptied in publish mode, per extract: every personal one but the free text the config keeps. */
+export function personalColumns(keepText: readonly string[] = []): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const name of EXTRACT_NAMES) {
-    const cols = EXTRACTS[name].columns.filter((c) => c.personal).map((c) => c.name);
+    const cols = EXTRACTS[name].columns
+      .filter((c) => c.personal && !keepText.includes(`${name}.${c.name}`))
+      .map((c) => c.name);
     if (cols.length) out[name] = cols;
   }
   return out;
@@ -49,7 +51,7 @@ export async function applyPublishMode(db: Db, report: IngestReport, mode: Publi
     `UPDATE dim_accounts d SET account_name = p.pseudonym FROM publish_pseudonyms p WHERE p.account_id = d.account_id`,
   );
 
-  const personal = personalColumns();
+  const personal = personalColumns(mode.keepText);
   // Rejected account rows have no pseudonym: their name goes too.
   await db.run(`
     UPDATE final_accounts f SET

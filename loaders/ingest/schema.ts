@@ -22,6 +22,8 @@ export interface ColumnSpec {
   readonly max?: number;
   /** Personal data: dropped when publishing (issue 7); never needed by the pages. */
   readonly personal?: boolean;
+  /** Free text (notes, comments, activities): personal unless the config's `publish.keepText` names it. */
+  readonly freeText?: boolean;
   /** A date that may lie after the as-of date (a subscription set to end later). */
   readonly future?: boolean;
 }
@@ -176,7 +178,7 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       opt("contact_name", "text", { personal: true }),
       opt("contact_email", "text", { personal: true }),
       opt("contact_phone", "text", { personal: true }),
-      opt("notes", "text", { personal: true }),
+      opt("notes", "text", { personal: true, freeText: true }),
     ],
     key: ["account_id"],
     references: [],
@@ -357,7 +359,7 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("account_id", "id"),
       req("responded_on", "date"),
       req("score", "int", { min: 0, max: 10 }),
-      opt("comment", "text", { personal: true }),
+      opt("comment", "text", { personal: true, freeText: true }),
     ],
     key: ["response_id"],
     references: [ref("account_id", "accounts")],
@@ -373,7 +375,7 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
       req("role", "id"),
       req("hours", "number", { min: 0 }),
       // Free text (what was done, for whom): personal, as every free-text column is.
-      opt("activity", "text", { personal: true }),
+      opt("activity", "text", { personal: true, freeText: true }),
     ],
     key: ["entry_id"],
     references: [ref("account_id", "accounts"), ref("role", "role_rates", ["hourly_cost"])],
@@ -394,3 +396,8 @@ export const EXTRACTS: Readonly<Record<ExtractName, ExtractSpec>> = {
 export function hasCurrency(spec: ExtractSpec): boolean {
   return spec.columns.some((c) => c.name === "currency");
 }
+
+/** Every free-text column as "<extract>.<column>": the only ones `publish.keepText` may keep. */
+export const FREE_TEXT_COLUMNS: readonly string[] = EXTRACT_NAMES.flatMap((name) =>
+  EXTRACTS[name].columns.filter((c) => c.freeText).map((c) => `${name}.${c.name}`),
+);

@@ -8,7 +8,13 @@ import { ALL_COHORTS, pooledRows, survivalFromAges, triangleCells } from "../../
 import { escapeCsvCell, toCsv } from "../../src/lib/analysis/csv.js";
 import { channelEconomics, nps, wilson } from "../../src/lib/analysis/economics.js";
 import { mrrMovements } from "../../src/lib/analysis/mrr.js";
-import { decodeState, defaultState, encodeState, type StateDomain } from "../../src/lib/analysis/url-state.js";
+import {
+  decodeState,
+  defaultState,
+  ECHO_MAX,
+  encodeState,
+  type StateDomain,
+} from "../../src/lib/analysis/url-state.js";
 
 describe("MRR movements", () => {
   it("classifies new, expansion, churn after a gap, reactivation and churn to zero", () => {
@@ -255,6 +261,15 @@ describe("page state in the URL", () => {
       "drill",
     ]);
     expect(decodeState("?v=1&drill=2024-03.teleport", domain).notes[0]).toMatch(/drill-down/);
+  });
+  it("quotes at most ECHO_MAX characters of any link value in its notes (#16: a 1.35 MB value was echoed whole)", () => {
+    const huge = "Z".repeat(1_350_000);
+    const params = ["industry", "grain", "abc", "by", "account", "measure", "compare", "sort", "drill"];
+    const { notes } = decodeState(`?v=1&${params.map((k) => `${k}=${huge}`).join("&")}`, domain);
+    expect(notes).toHaveLength(params.length);
+    for (const note of notes) expect(note.length).toBeLessThan(ECHO_MAX + 120);
+    expect(decodeState(`?v=${huge}`, domain).notes[0].length).toBeLessThan(ECHO_MAX + 120);
+    expect(notes[0]).toContain(`"${"Z".repeat(ECHO_MAX)}…"`);
   });
   it("falls back to the default view for a link of another version", () => {
     const { state, notes } = decodeState("?v=9&industry=Retail", domain);

@@ -105,7 +105,7 @@ describe("a store prepared in publish mode", () => {
     expect(text).toContain("Account 0001");
     expect(text).toContain("(withheld in a published build)");
     const quality = buildQuality(store);
-    expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: false });
+    expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: false, keepText: [] });
     const duplicate = quality.extracts
       .find((e) => e.extract === "accounts")!
       .reasons.find((r) => r.code === "duplicate_key")!;
@@ -132,6 +132,26 @@ describe("a store prepared in publish mode", () => {
     expect(await storeText(privateStore)).toContain("leak@secret.example");
   });
 
+  it("keeps only the free text the config's publish.keepText names, and refuses to keep a name or e-mail", async () => {
+    const { dir } = fixture();
+    const config = writeConfig(dir, { publish: { pseudonymize: true, keepText: ["time_entries.activity"] } });
+    const store = path.join(dir, "store-keep-text");
+    await prepare({ configPath: config, storeDir: store, quiet: true, allowQuarantine: true });
+    const text = await storeText(store);
+    expect(text).toContain("Coached Max Mustermann");
+    for (const needle of PLANTED.filter((n) => !/Mustermann|Musterfrau|Ragged/.test(n)))
+      expect(text.includes(needle) || text.includes(JSON.stringify(needle).slice(1, -1)), needle).toBe(false);
+    expect(buildQuality(store).publish).toEqual({
+      pseudonymize: true,
+      aggregateOnly: false,
+      keepText: ["time_entries.activity"],
+    });
+    const bad = writeConfig(dir, { publish: { pseudonymize: true, keepText: ["accounts.contact_email"] } });
+    await expect(prepare({ configPath: bad, storeDir: path.join(dir, "store-bad"), quiet: true })).rejects.toThrow(
+      /publish\.keepText\[0\].*"accounts\.contact_email" is not a free-text column.*time_entries\.activity/,
+    );
+  });
+
   it("in aggregate-only mode ships no quarantined row and no example", async () => {
     const { dir, config } = fixture();
     const store = path.join(dir, "store-aggregate");
@@ -143,7 +163,7 @@ describe("a store prepared in publish mode", () => {
       publish: { aggregateOnly: true },
     });
     const quality = buildQuality(store);
-    expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: true });
+    expect(quality.publish).toEqual({ pseudonymize: true, aggregateOnly: true, keepText: [] });
     expect(quality.extracts.flatMap((e) => e.reasons.flatMap((r) => r.examples))).toEqual([]);
     expect(quality.extracts.reduce((n, e) => n + e.quarantined, 0)).toBeGreaterThan(0);
     expect(tableFromIPC(await buildQuarantineArrow(store)).numRows).toBe(0);

@@ -106,6 +106,14 @@ export function encodeState(state: PageState, domain: StateDomain): string {
   return text === `v=${STATE_VERSION}` ? "" : `?${text}`;
 }
 
+/** Longest part of a link value repeated in a note: a pasted megabyte never reaches the page. */
+export const ECHO_MAX = 80;
+
+/** A link value as quoted in a note, cut to ECHO_MAX characters. */
+export function echo(value: string): string {
+  return value.length > ECHO_MAX ? `${value.slice(0, ECHO_MAX)}…` : value;
+}
+
 export function decodeState(search: string, domain: StateDomain): { state: PageState; notes: string[] } {
   const p = new URLSearchParams(search);
   const notes: string[] = [];
@@ -114,7 +122,7 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
   const version = p.get("v");
   if (version !== String(STATE_VERSION)) {
     notes.push(
-      `This link was made for another version of the page (v=${version ?? "none"}); showing the default view.`,
+      `This link was made for another version of the page (v=${version === null ? "none" : echo(version)}); showing the default view.`,
     );
     return { state: base, notes };
   }
@@ -126,14 +134,14 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     if (allowed.includes(v)) filters[dim] = v;
     else
       notes.push(
-        `The link's ${dim} "${v}" is not in this data; showing all ${dim === "class" ? "classes" : `${dim} values`}.`,
+        `The link's ${dim} "${echo(v)}" is not in this data; showing all ${dim === "class" ? "classes" : `${dim} values`}.`,
       );
   }
   let grain = base.grain;
   const g = p.get("grain");
   if (g !== null) {
     if ((GRAINS as readonly string[]).includes(g)) grain = g as Grain;
-    else notes.push(`The link's cohort grain "${g}" is unknown; showing ${grain}.`);
+    else notes.push(`The link's cohort grain "${echo(g)}" is unknown; showing ${grain}.`);
   }
   let abc = base.abc;
   const t = p.get("abc");
@@ -144,33 +152,33 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     if (m && a > 0 && b > a && b <= 100) abc = [a, b];
     else
       notes.push(
-        `The link's ABC thresholds "${t}" are invalid; showing ${abc[0]} / ${abc[1] - abc[0]} / ${100 - abc[1]}.`,
+        `The link's ABC thresholds "${echo(t)}" are invalid; showing ${abc[0]} / ${abc[1] - abc[0]} / ${100 - abc[1]}.`,
       );
   }
   let by = base.by;
   const s = p.get("by");
   if (s !== null) {
     if (((domain.segmentDims ?? SEGMENT_DIMS) as readonly string[]).includes(s)) by = s as SegmentDim;
-    else notes.push(`The link's segment "${s}" is unknown; showing ${by}.`);
+    else notes.push(`The link's segment "${echo(s)}" is unknown; showing ${by}.`);
   }
   let account: string | null = null;
   const a = p.get("account");
   if (a !== null) {
     if (a.length > 0 && a.length <= 200 && (!domain.accountExists || domain.accountExists(a))) account = a;
-    else notes.push(`The link's account "${a.slice(0, 80)}" is not in this data; no account is selected.`);
+    else notes.push(`The link's account "${echo(a)}" is not in this data; no account is selected.`);
   }
   let measure: Measure | null = null;
   const m = p.get("measure");
   if (m !== null) {
     if ((MEASURES as readonly string[]).includes(m)) measure = m as Measure;
-    else notes.push(`The link's measure "${m.slice(0, 80)}" is unknown; showing the default measure.`);
+    else notes.push(`The link's measure "${echo(m)}" is unknown; showing the default measure.`);
   }
   let compare: PageState["compare"] = 1;
   const c = p.get("compare");
   if (c !== null) {
     const k = COMPARE_WINDOWS.find((w) => String(w) === c);
     if (k !== undefined) compare = k;
-    else notes.push(`The link's comparison window "${c.slice(0, 80)}" is unknown; comparing the last 12 months.`);
+    else notes.push(`The link's comparison window "${echo(c)}" is unknown; comparing the last 12 months.`);
   }
   let q = "";
   const text = p.get("q");
@@ -182,7 +190,7 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
   const o = p.get("sort");
   if (o !== null) {
     if ((SORT_KEYS as readonly string[]).includes(o)) sort = o as SortKey;
-    else notes.push(`The link's order "${o.slice(0, 80)}" is unknown; showing the default order.`);
+    else notes.push(`The link's order "${echo(o)}" is unknown; showing the default order.`);
   }
   let drill: PageState["drill"] = null;
   const d = p.get("drill");
@@ -196,7 +204,7 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
       month = null;
     }
     if (month !== null && movement > 0) drill = { month, movement };
-    else notes.push(`The link's drill-down "${d.slice(0, 80)}" is invalid; no accounts are listed.`);
+    else notes.push(`The link's drill-down "${echo(d)}" is invalid; no accounts are listed.`);
   }
   return { state: { filters, grain, abc, by, account, measure, compare, q, sort, drill }, notes };
 }
