@@ -266,6 +266,11 @@ function mountPurchaseCohorts(summary: AnalystSummary, slots: CohortSlots): void
     </p>`,
   );
   setCardText(slots.triangle, `${DEFINITIONS.purchaseRetention.text} From invoices.`);
+  // The contract wording of period 0 (MRR at the end of the year) does not apply to purchase cohorts.
+  const periodZero = slots.triangle.closest(".card")?.querySelector("[data-period-zero]");
+  if (periodZero)
+    periodZero.textContent =
+      "Period 0 is the acquisition period itself; period 1 is the next full year or quarter, and so on: each cell is the share of the cohort that ordered in that period (or its revenue then ÷ its revenue in period 0).";
   const width = trackedWidth(slots.triangle);
   const grains = ["quarter", "year"] as const;
   let grain: (typeof grains)[number] = "year";
