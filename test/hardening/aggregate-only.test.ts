@@ -117,6 +117,7 @@ describe("the sample site built with --aggregate-only", () => {
     expect(JSON.parse(readFileSync(output("quality", "json"), "utf8")).publish).toEqual({
       pseudonymize: true,
       aggregateOnly: true,
+      keepText: [],
     });
   });
 

@@ -114,6 +114,7 @@ describe("a published build of the sample (config publish mode off, --publish fl
     expect(JSON.parse(readFileSync(path.join(dataDir, qualityFile), "utf8")).publish).toEqual({
       pseudonymize: true,
       aggregateOnly: false,
+      keepText: [],
     });
   });
 
