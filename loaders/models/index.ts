@@ -10,10 +10,19 @@ import { quantileSorted } from "../../src/lib/models/data.js";
 import { monthIndexOf } from "../../src/lib/months.js";
 import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/valuation/models-data.js";
 import type { ValuationConfig } from "../config.js";
+import { currentSchema } from "../asof/schema.js";
 import { literal, type Db } from "../db.js";
+import { bandOf, simulateOutcomes, type ForecastState } from "../../src/lib/models/outcomes.js";
 import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
+
+export interface ModelRun {
+  /** The content of models.json. */
+  readonly data: ModelsData;
+  /** The fitted models' view of every modelled account, for outcome simulations (not serialised). */
+  readonly forecast: ForecastState;
+}
 
 export async function runModels(
   db: Db,
@@ -21,7 +30,7 @@ export async function runModels(
   currency: string,
   config: ValuationConfig,
   log: (line: string) => void = () => {},
-): Promise<ModelsData> {
+): Promise<ModelRun> {
   const asOfMonth = monthIndexOf(asOf);
   const started = performance.now();
   const step = (what: string) => log(`models: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -71,7 +80,13 @@ export async function runModels(
     notes.push(
       `${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`,
     );
-  return {
+  const forecast: ForecastState = {
+    draws: config.draws,
+    margins,
+    contracts: contracts.states,
+    purchases: withoutFallback(purchases.state, fallbackIds),
+  };
+  const data: ModelsData = {
     asOf,
     currency,
     horizonMonths: config.horizonMonths,
@@ -88,6 +103,7 @@ export async function runModels(
       activeAccountsValued: values.filter((v) => v.clv_cents > 0).length,
       modelValueCents: valueCents - historicalCents,
       historicalShare: valueCents > 0 ? historicalCents / valueCents : 0,
+      outcomeBand: outcomeBandOf(forecast, config, historicalCents),
     },
     notValued,
     disagreements,
@@ -100,6 +116,28 @@ export async function runModels(
       : null,
     notes,
   };
+  return { data, forecast };
+}
+
+/**
+ * The portfolio's outcome band: P10/P50/P90 over draws of Σ accounts' simulated discounted
+ * margin (parameter draw j and one random future per account, outcomes.ts); the historical
+ * values are added as they are (no model, no randomness).
+ */
+function outcomeBandOf(forecast: ForecastState, config: ValuationConfig, fixedCents: number) {
+  const totals = new Float64Array(forecast.draws).fill(fixedCents);
+  simulateOutcomes(
+    forecast,
+    { months: config.horizonMonths, annualDiscount: config.annualDiscountRate, seed: config.seed + 17 },
+    (_id, j, o) => (totals[j] += o.discountedMarginCents),
+  );
+  return bandOf(totals);
+}
+
+/** The purchase state without accounts that carry the historical value (none, unless no model values them). */
+function withoutFallback(state: ForecastState["purchases"], fallback: ReadonlySet<string>): ForecastState["purchases"] {
+  if (!state || state.accountId.every((id) => !fallback.has(id))) return state;
+  return null;
 }
 
 /** Value below this share of the account's trailing-12-month margin counts as "near zero". */
@@ -297,7 +335,8 @@ async function writeAccountValues(db: Db, values: readonly AccountValue[]): Prom
   await db.run(`CREATE OR REPLACE TABLE account_value (
     account_id VARCHAR, model VARCHAR, segment VARCHAR, clv_cents DOUBLE, clv_p10_cents DOUBLE, clv_p50_cents DOUBLE,
     clv_p90_cents DOUBLE, probability_alive DOUBLE, expected_purchases_12m DOUBLE)`);
-  const appender = await db.connection.createAppender("account_value");
+  // The current schema: an as-of rebuild (loaders/asof) writes its own account_value.
+  const appender = await db.connection.createAppender("account_value", await currentSchema(db));
   for (const v of values) {
     appender.appendVarchar(v.account_id);
     appender.appendVarchar(v.model);

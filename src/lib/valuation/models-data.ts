@@ -198,6 +198,12 @@ export interface ModelsData {
     readonly modelValueCents: number;
     /** Share of valueCents from the historical fallback (0 – 1). */
     readonly historicalShare: number;
+    /**
+     * Outcome band: where the value may actually land — parameter draws combined with each
+     * account's own randomness (renew or churn, buy or not). Wider than `band`, which is the
+     * parameter band (how sure the models are of the average).
+     */
+    readonly outcomeBand: Band;
   };
   /** Segments no model could value, with the reason (their accounts carry the historical value). */
   readonly notValued: NotValued[];

@@ -1,0 +1,114 @@
+/**
+ * The backtest (loaders/backtest) on the bundled sample: it uses no data after its as-of date
+ * (changing only later rows leaves every forecast unchanged while the actuals move), its actuals
+ * equal an independent SQL computation over the raw extracts, and the build ships backtest.json.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthsBefore, runBacktests } from "../../loaders/backtest/index.js";
+import { DEFAULT_VALUATION } from "../../loaders/config.js";
+import { literal, openDb, type Db } from "../../loaders/db.js";
+import { buildDerivedTables } from "../../loaders/derive/tables.js";
+import { EXTRACT_NAMES } from "../../loaders/ingest/schema.js";
+import { prepare } from "../../loaders/pipeline.js";
+import { extractParquet, STORE_FILES } from "../../loaders/store.js";
+import type { BacktestData } from "../../src/lib/shapes/backtest.js";
+
+const store = mkdtempSync(path.join(os.tmpdir(), "atlas-backtest-store-"));
+let db: Db;
+let asOf: string;
+let built: BacktestData;
+
+beforeAll(async () => {
+  const { storeDir } = await prepare({ storeDir: store, quiet: true });
+  built = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.backtest), "utf8")) as BacktestData;
+  asOf = built.asOf;
+  db = await openDb({});
+  for (const name of EXTRACT_NAMES)
+    await db.run(
+      `CREATE TABLE accepted_${name} AS SELECT * FROM read_parquet(${literal(path.join(storeDir, extractParquet(name)))})`,
+    );
+  await buildDerivedTables(db, asOf);
+}, 600_000);
+afterAll(() => {
+  db?.close();
+  rmSync(store, { recursive: true, force: true });
+});
+
+const strip = (d: BacktestData) =>
+  d.runs.map((r) => ({
+    cut: r.cut,
+    accounts: r.accounts,
+    model: r.purchaseModel,
+    rows: r.rows.map((x) => ({ ...x, actual: 0 })),
+  }));
+
+describe("the backtest on data/sample", () => {
+  it("the build backtests 12 and 24 months before the as-of date", () => {
+    expect(built.runs.map((r) => r.cut)).toEqual([monthsBefore(asOf, 12), monthsBefore(asOf, 24)]);
+    expect(built.skipped).toEqual([]);
+    for (const r of built.runs) {
+      expect(r.accounts).toBeGreaterThan(100);
+      for (const row of r.rows) {
+        expect(row.band.p10).toBeLessThanOrEqual(row.band.p50);
+        expect(row.band.p50).toBeLessThanOrEqual(row.band.p90);
+      }
+    }
+  });
+
+  it("uses no data after its as-of date: changing only later rows changes the actuals, never the forecast", async () => {
+    const cut = monthsBefore(asOf, 12);
+    const options = { asOf, currency: "USD", valuation: DEFAULT_VALUATION, cuts: [cut] };
+    const before = await runBacktests(db, options);
+    const c = `DATE ${literal(cut)}`;
+    // Every later row changes: invoices after the cut triple, every running contract ends the day after it,
+    // later contracts and accounts disappear.
+    await db.run(`
+      CREATE OR REPLACE TABLE accepted_invoice_lines AS SELECT * REPLACE (CASE WHEN invoice_id IN (
+        SELECT invoice_id FROM accepted_invoices WHERE invoice_date > ${c}) THEN amount * 3 ELSE amount END AS amount)
+        FROM accepted_invoice_lines;
+      DELETE FROM accepted_contracts WHERE start_date > ${c};
+      UPDATE accepted_contracts SET end_date = ${c} + 1 WHERE end_date IS NULL OR end_date > ${c};
+      DELETE FROM accepted_accounts WHERE acquired_on > ${c};
+      DELETE FROM accepted_nps_responses WHERE responded_on > ${c};`);
+    await buildDerivedTables(db, asOf);
+    const after = await runBacktests(db, options);
+    expect(strip(after)).toEqual(strip(before));
+    const revenue = (d: BacktestData) =>
+      d.runs[0].rows.find((r) => r.dimension === "Portfolio" && r.measure === "revenue")!.actual;
+    expect(revenue(after)).not.toBe(revenue(before));
+    const churned = (d: BacktestData) =>
+      d.runs[0].rows.find((r) => r.dimension === "Portfolio" && r.measure === "churned")!.actual;
+    expect(churned(after)).toBeGreaterThan(churned(before));
+  }, 300_000);
+});
+
+describe("the backtest's actuals, computed another way", () => {
+  it("transactional revenue of the year after the cut equals a direct sum over the raw extracts", async () => {
+    const run = built.runs[0];
+    const row = run.rows.find(
+      (r) => r.dimension === "Business model" && r.segment === "transactional" && r.measure === "revenue",
+    );
+    expect(row).toBeDefined();
+    // Independent: purchase days (invoices, not credit notes, net positive) of the transactional accounts
+    // forecast at the cut — those with a purchase on or before it and acquired on or before it.
+    const c = `DATE ${literal(run.cut)}`,
+      e = `DATE ${literal(run.windowEnd)}`;
+    const [{ total }] = await db.all<{ total: number }>(`
+      WITH days AS (
+        SELECT i.account_id, i.invoice_date AS day, sum(l.amount) AS amount
+        FROM read_parquet(${literal(path.join(store, extractParquet("invoices")))}) i
+        JOIN read_parquet(${literal(path.join(store, extractParquet("invoice_lines")))}) l USING (invoice_id)
+        WHERE i.document_type = 'invoice' GROUP BY ALL HAVING sum(l.amount) > 0
+      ), forecast AS (
+        SELECT DISTINCT d.account_id FROM days d
+        JOIN read_parquet(${literal(path.join(store, extractParquet("accounts")))}) a USING (account_id)
+        WHERE a.business_model = 'transactional' AND a.acquired_on <= ${c} AND d.day <= ${c}
+      )
+      SELECT CAST(sum(round(amount * 100)) AS DOUBLE) AS total FROM days SEMI JOIN forecast USING (account_id)
+      WHERE day > ${c} AND day <= ${e}`);
+    expect(row!.actual).toBe(total);
+  });
+});
