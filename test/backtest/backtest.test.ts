@@ -3,6 +3,7 @@
  * (changing only later rows leaves every forecast unchanged while the actuals move), its actuals
  * equal an independent SQL computation over the raw extracts, and the build ships backtest.json.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -110,5 +111,39 @@ describe("the backtest's actuals, computed another way", () => {
       SELECT CAST(sum(round(amount * 100)) AS DOUBLE) AS total FROM days SEMI JOIN forecast USING (account_id)
       WHERE day > ${c} AND day <= ${e}`);
     expect(row!.actual).toBe(total);
+  });
+});
+
+describe("npm run -s clv -- backtest", () => {
+  const clv = (...args: string[]) =>
+    spawnSync(process.execPath, ["--import", "tsx", path.join("scripts", "clv.ts"), "backtest", ...args], {
+      encoding: "utf8",
+    });
+
+  it("prints every backtest row as CSV, money to the cent", () => {
+    const out = clv("--store", store);
+    expect(out.status).toBe(0);
+    const lines = out.stdout.trim().split(/\r\n/);
+    expect(lines[0]).toBe(`# backtest as of ${asOf}, currency USD`);
+    expect(lines[1]).toBe("cut,window_end,dimension,segment,accounts,measure,forecast,p10,p50,p90,actual,naive,inside");
+    expect(lines.length - 2).toBe(built.runs.reduce((n, r) => n + r.rows.length, 0));
+    const revenue = built.runs[0].rows.find((r) => r.dimension === "Portfolio" && r.measure === "revenue")!;
+    const cells = lines[2].split(",");
+    expect(cells.slice(0, 6)).toEqual([
+      built.runs[0].cut,
+      built.runs[0].windowEnd,
+      "Portfolio",
+      "All accounts",
+      String(revenue.accounts),
+      "revenue",
+    ]);
+    expect(Number(cells[10])).toBe(Math.round(revenue.actual) / 100);
+  });
+
+  it("prints the whole file with --format json, and says what is missing", () => {
+    expect(JSON.parse(clv("--store", store, "--format", "json").stdout)).toEqual(built);
+    const missing = clv("--store", path.join(store, "nope"));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/no backtest in .*nope/);
   });
 });
