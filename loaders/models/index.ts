@@ -12,7 +12,9 @@ import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "..
 import type { ValuationConfig } from "../config.js";
 import { currentSchema } from "../asof/schema.js";
 import { literal, type Db } from "../db.js";
-import { bandOf, simulateOutcomes, type ForecastState } from "../../src/lib/models/outcomes.js";
+import type { ForecastState } from "../../src/lib/models/outcomes.js";
+import type { Band } from "../../src/lib/valuation/models-data.js";
+import { outcomeSummary } from "./outcome-bands.js";
 import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
@@ -61,7 +63,6 @@ export async function runModels(
   const values = [...modelled.filter((v) => !fallbackIds.has(v.account_id)), ...(historical?.values ?? [])];
   if (historical)
     step(`historical value for ${fallbackIds.size.toLocaleString("en-US")} accounts no model could value`);
-  await writeAccountValues(db, values);
 
   const historicalCents = historical?.values.reduce((sum, v) => sum + v.clv_cents, 0) ?? 0;
   const totals = new Float64Array(config.draws);
@@ -86,6 +87,9 @@ export async function runModels(
     contracts: contracts.states,
     purchases: withoutFallback(purchases.state, fallbackIds),
   };
+  const outcomes = await outcomeSummary(db, forecast, values, config);
+  step("outcome bands simulated");
+  await writeAccountValues(db, values, outcomes.perAccount);
   const data: ModelsData = {
     asOf,
     currency,
@@ -103,8 +107,9 @@ export async function runModels(
       activeAccountsValued: values.filter((v) => v.clv_cents > 0).length,
       modelValueCents: valueCents - historicalCents,
       historicalShare: valueCents > 0 ? historicalCents / valueCents : 0,
-      outcomeBand: outcomeBandOf(forecast, config, historicalCents),
+      outcomeBand: outcomes.band,
     },
+    outcomes: { bySegment: outcomes.bySegment, concentration: outcomes.concentration },
     notValued,
     disagreements,
     historical: historical
@@ -117,21 +122,6 @@ export async function runModels(
     notes,
   };
   return { data, forecast };
-}
-
-/**
- * The portfolio's outcome band: P10/P50/P90 over draws of Σ accounts' simulated discounted
- * margin (parameter draw j and one random future per account, outcomes.ts); the historical
- * values are added as they are (no model, no randomness).
- */
-function outcomeBandOf(forecast: ForecastState, config: ValuationConfig, fixedCents: number) {
-  const totals = new Float64Array(forecast.draws).fill(fixedCents);
-  simulateOutcomes(
-    forecast,
-    { months: config.horizonMonths, annualDiscount: config.annualDiscountRate, seed: config.seed + 17 },
-    (_id, j, o) => (totals[j] += o.discountedMarginCents),
-  );
-  return bandOf(totals);
 }
 
 /** The purchase state without accounts that carry the historical value (none, unless no model values them). */
@@ -331,10 +321,15 @@ async function historicalValues(
   };
 }
 
-async function writeAccountValues(db: Db, values: readonly AccountValue[]): Promise<void> {
+async function writeAccountValues(
+  db: Db,
+  values: readonly AccountValue[],
+  outcomes: ReadonlyMap<string, Band>,
+): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE account_value (
     account_id VARCHAR, model VARCHAR, segment VARCHAR, clv_cents DOUBLE, clv_p10_cents DOUBLE, clv_p50_cents DOUBLE,
-    clv_p90_cents DOUBLE, probability_alive DOUBLE, expected_purchases_12m DOUBLE)`);
+    clv_p90_cents DOUBLE, probability_alive DOUBLE, expected_purchases_12m DOUBLE,
+    outcome_p10_cents DOUBLE, outcome_p50_cents DOUBLE, outcome_p90_cents DOUBLE)`);
   // The current schema: an as-of rebuild (loaders/asof) writes its own account_value.
   const appender = await db.connection.createAppender("account_value", await currentSchema(db));
   for (const v of values) {
@@ -347,6 +342,10 @@ async function writeAccountValues(db: Db, values: readonly AccountValue[]): Prom
     appender.appendDouble(v.clv_p90_cents);
     appender.appendDouble(v.probability_alive);
     appender.appendDouble(v.expected_purchases_12m);
+    const o = outcomes.get(v.account_id) ?? { p10: v.clv_cents, p50: v.clv_cents, p90: v.clv_cents };
+    appender.appendDouble(o.p10);
+    appender.appendDouble(o.p50);
+    appender.appendDouble(o.p90);
     appender.endRow();
   }
   appender.closeSync();

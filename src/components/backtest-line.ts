@@ -4,6 +4,8 @@
 import { html } from "htl";
 import { formatMoneyCompact } from "../lib/format.js";
 import type { BacktestData, BacktestMeasure, BacktestRun } from "../lib/shapes/backtest.js";
+import type { OverviewData } from "../lib/metrics/overview-data.js";
+import { formatPercent } from "../lib/format.js";
 
 /** The most recent backtest (12 months before the as-of date), or null. */
 export function latestRun(b: BacktestData): BacktestRun | null {
@@ -29,5 +31,23 @@ export function backtestLine(b: BacktestData): HTMLElement {
     ${money(r.band.p10)}–${money(r.band.p90)}; actual <strong>${money(r.actual)}</strong>
     (${inside ? "inside the range" : r.actual > r.band.p90 ? "above the range" : "below the range"}).
     <a href="./models#backtest">How well the models predicted</a>.
+  </p>` as HTMLElement;
+}
+
+/**
+ * Concentration honesty: how much of next year's expected margin the ten largest accounts carry,
+ * and where the value's P10 falls if the single largest account churns.
+ */
+export function concentrationRisk(o: OverviewData): HTMLElement {
+  const m = o.modelValue;
+  if (!m) return html`<span></span>` as HTMLElement;
+  const money = (c: number) => formatMoneyCompact(c, o.currency);
+  const c = m.concentration;
+  return html`<p class="reading" data-reading="concentration-risk">
+    The ten largest accounts carry <strong>${formatPercent(c.top10MarginShare, 0)}</strong> of next year's expected
+    margin. Customer value ${money(m.valueCents)} lands, 8 times in 10, between ${money(m.outcomeBand.p10)} and
+    ${money(m.outcomeBand.p90)} (each account's own chance to renew or churn, buy or not, with the models' uncertainty);
+    if the largest account (${money(c.largestValueCents)}) churns, the P10 falls to
+    <strong>${money(c.p10WithoutLargest)}</strong>.
   </p>` as HTMLElement;
 }
