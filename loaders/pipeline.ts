@@ -21,6 +21,9 @@ import { ingest, unitsOf, type IngestReport } from "./ingest/index.js";
 import { assertQuarantineWithinLimit } from "./ingest/strict.js";
 import type { ModelsData } from "../src/lib/valuation/models-data.js";
 import type { BacktestData } from "../src/lib/shapes/backtest.js";
+import type { ValueBridgeData } from "../src/lib/shapes/value-bridge.js";
+import { asOfRebuilder } from "./asof/rebuild.js";
+import { valueBridges } from "./value-bridge/index.js";
 import { AtlasError } from "./errors.js";
 import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
 import { withLock } from "./lock.js";
@@ -141,28 +144,40 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
       log("models: fitting sBG per contract segment, and the purchase models + Gamma-Gamma for transactional accounts");
-      const { data: modelled } = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      const modelRun = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      const modelled = modelRun.data;
       // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
       const models = config.publish.aggregateOnly
         ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } }
         : modelled;
       const t4 = performance.now();
       log("backtest: rebuilding the models as of earlier dates and forecasting the year after each");
+      // One rebuild per earlier date, shared by the backtest and the value bridge.
+      const rebuild = asOfRebuilder(db, report.currency, config.valuation);
       const backtest = await runBacktests(db, {
         asOf: report.asOf,
         currency: report.currency,
         valuation: config.valuation,
+        rebuild,
         cuts: [...DEFAULT_CUTS_MONTHS.map((m) => monthsBefore(report.asOf, m)), ...config.valuation.backtestAt],
         log,
       });
       for (const skip of backtest.skipped) log(`backtest: ${skip.cut} skipped: ${skip.reason}`);
+      const bridge = await valueBridges(db, {
+        asOf: report.asOf,
+        currency: report.currency,
+        valuation: config.valuation,
+        now: modelRun,
+        rebuild,
+      });
+      for (const skip of bridge.skipped) log(`value bridge: from ${skip.from} skipped: ${skip.reason}`);
       const t4b = performance.now();
       if (config.publish.pseudonymize)
         log(
           `publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`,
         );
       const published = await applyPublishMode(db, report, config.publish);
-      await writeStore(db, tempDir, published, models, backtest, { hash, inputs, publish: config.publish });
+      await writeStore(db, tempDir, published, models, { backtest, bridge }, { hash, inputs, publish: config.publish });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
       // Two renames, never a recursive delete of the live store: a run killed at any point leaves
       // the old store whole, or no store, or the new one whole — never a partial one.
@@ -245,7 +260,7 @@ async function writeStore(
   dir: string,
   report: IngestReport,
   models: ModelsData,
-  backtest: BacktestData,
+  forecasts: { readonly backtest: BacktestData; readonly bridge: ValueBridgeData },
   print: object,
 ): Promise<void> {
   const copy = (sql: string, file: string) =>
@@ -257,7 +272,8 @@ async function writeStore(
   await copy("SELECT * FROM spend_month", STORE_FILES.spendMonth);
   await copy("SELECT * FROM account_value ORDER BY account_id", STORE_FILES.accountValue);
   writeFileSync(path.join(dir, STORE_FILES.models), JSON.stringify(models));
-  writeFileSync(path.join(dir, STORE_FILES.backtest), JSON.stringify(backtest));
+  writeFileSync(path.join(dir, STORE_FILES.backtest), JSON.stringify(forecasts.backtest));
+  writeFileSync(path.join(dir, STORE_FILES.valueBridge), JSON.stringify(forecasts.bridge));
   writeFileSync(path.join(dir, STORE_FILES.report), JSON.stringify(report, null, 2));
   writeFileSync(path.join(dir, STORE_FILES.publish), JSON.stringify((print as { publish: PublishMode }).publish));
   // Written last: a store without its fingerprint is never trusted.

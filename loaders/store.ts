@@ -26,6 +26,8 @@ export const STORE_FILES = {
   models: "models.json",
   /** Forecasts made as of earlier dates against what happened (loaders/backtest). */
   backtest: "backtest.json",
+  /** Why customer value moved since a quarter and a year before (loaders/value-bridge). */
+  valueBridge: "value-bridge.json",
   /** The publish mode the store was made in ({pseudonymize, aggregateOnly}); see loaders/derive/publish.ts. */
   publish: "publish.json",
 } as const;

@@ -24,12 +24,10 @@ import type {
   BacktestRun,
   BacktestSummary,
 } from "../../src/lib/shapes/backtest.js";
-import { withDataAsOf } from "../asof/schema.js";
+import { asOfRebuilder, type Rebuild } from "../asof/rebuild.js";
 import type { ValuationConfig } from "../config.js";
 import { literal, type Db } from "../db.js";
-import { buildDerivedTables } from "../derive/tables.js";
 import { readMargins } from "../models/inputs.js";
-import { runModels } from "../models/index.js";
 
 /** Segment dimensions of the backtest: columns of dim_accounts, as the Segments page names them. */
 export const BACKTEST_DIMENSIONS = [
@@ -68,6 +66,8 @@ export interface BacktestOptions {
   /** Cut dates "YYYY-MM-DD"; default 12 and 24 months before the as-of date. */
   readonly cuts?: readonly string[];
   readonly log?: (line: string) => void;
+  /** The as-of rebuild to use (shared with the value bridge); a fresh one by default. */
+  readonly rebuild?: Rebuild;
 }
 
 /** `months` months before `date` ("YYYY-MM-DD"), end of month when `date` is one (2026-09-30 → 2025-09-30). */
@@ -88,6 +88,7 @@ export async function runBacktests(db: Db, opts: BacktestOptions): Promise<Backt
   const [{ first }] = await db.all<{ first: string | null }>(
     "SELECT CAST(min(month) AS VARCHAR) AS first FROM main.account_month",
   );
+  const rebuild = opts.rebuild ?? asOfRebuilder(db, opts.currency, opts.valuation);
   for (const cut of [...new Set(cuts)].sort().reverse()) {
     const end = monthsAfter(cut, 12);
     if (end > opts.asOf) {
@@ -102,7 +103,7 @@ export async function runBacktests(db: Db, opts: BacktestOptions): Promise<Backt
       continue;
     }
     try {
-      runs.push(await backtestAt(db, cut, end, opts));
+      runs.push(await backtestAt(db, cut, end, opts, rebuild));
     } catch (error) {
       skipped.push({ cut, reason: `the models could not be rebuilt at ${cut}: ${(error as Error).message}` });
     }
@@ -121,14 +122,17 @@ interface Actual {
   churnedLastYear: boolean | null;
 }
 
-async function backtestAt(db: Db, cut: string, end: string, opts: BacktestOptions): Promise<BacktestRun> {
+async function backtestAt(
+  db: Db,
+  cut: string,
+  end: string,
+  opts: BacktestOptions,
+  rebuild: Rebuild,
+): Promise<BacktestRun> {
   const started = performance.now();
   const log = opts.log ?? (() => {});
-  // Only the tables the models read are rebuilt; the pages never see this schema.
-  const run = await withDataAsOf(db, cut, async () => {
-    await buildDerivedTables(db, cut);
-    return runModels(db, cut, opts.currency, opts.valuation);
-  });
+  // Only the tables the models read are rebuilt; the pages never see that schema.
+  const run = await rebuild(cut);
   const state = run.forecast;
   log(`backtest: models rebuilt as of ${cut} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   const c = `DATE ${literal(cut)}`,

@@ -270,6 +270,7 @@ export function valueContracts(
     const payment = a.mrrCents * len * margin;
     states.push({
       accountId: a.accountId,
+      pool: chosen.pool.key,
       periodMonths: len,
       renewals,
       monthsLeftInPeriod: len - 1 - ((asOfMonth - a.currentStart!) % len),

@@ -47,6 +47,7 @@ function segment(seed: number) {
   const draws = drawParameters(createRng(seed + 1), SBG_PARAM_NAMES, fit, fit.covLog, 200);
   const contracts: ContractAccountState[] = survivors.map((s, i) => ({
     accountId: `a${i}`,
+    pool: "segment",
     periodMonths: 1,
     renewals: s.n,
     monthsLeftInPeriod: 0,

@@ -28,6 +28,8 @@ export const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 
 export interface ContractAccountState {
   readonly accountId: string;
+  /** The sBG pool whose fit values the account (segment, tier or term level). */
+  readonly pool: string;
   /** Billing period in months (1 monthly, 12 annual). */
   readonly periodMonths: number;
   /** Renewals survived in the current run (n). */
@@ -226,6 +228,47 @@ function futurePurchases(
 function annuity(v: number, m: number): number {
   if (m <= 0) return 0;
   return v === 1 ? m : (v * (1 - Math.pow(v, m))) / (1 - v);
+}
+
+/**
+ * Each modelled account's expected discounted margin over `months` at the point estimates
+ * (no parameter draws, no account randomness): the deterministic twin of the simulation.
+ */
+export function expectedValues(state: ForecastState, months: number, annualDiscount: number): Map<string, number> {
+  const out = new Map<string, number>();
+  simulateOutcomes(
+    { ...state, draws: 1 },
+    { months, annualDiscount, seed: 0, accountRandomness: false, parameterUncertainty: false },
+    (id, _j, o) => out.set(id, o.discountedMarginCents),
+  );
+  return out;
+}
+
+/**
+ * `now`'s accounts (their histories at the later date) under `then`'s fitted models: the same
+ * pool's sBG fit and the same purchase and spend model. Accounts whose pool or model did not
+ * exist then keep their current parameters.
+ */
+export function withParametersOf(now: ForecastState, then: ForecastState): ForecastState {
+  const poolPoint = new Map(then.contracts.map((a) => [a.pool, a.point]));
+  const contracts = now.contracts.map((a) => {
+    const point = poolPoint.get(a.pool);
+    return point ? { ...a, point } : a;
+  });
+  const np = now.purchases,
+    tp = then.purchases;
+  const purchases =
+    np && tp
+      ? {
+          ...np,
+          model: tp.model,
+          point: tp.point,
+          spendPoint: tp.spendPoint ?? np.spendPoint,
+          probabilityAlive: tp.probabilityAlive,
+          expectedPurchases: tp.expectedPurchases,
+        }
+      : np;
+  return { ...now, margins: then.margins, contracts, purchases };
 }
 
 /** P10, P50, P90 of a sample (sorts it in place). */
