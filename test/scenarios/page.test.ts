@@ -145,13 +145,13 @@ describe("the scenario workbench", () => {
       "Competitor launch next spring",
     );
 
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(3);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(3);
     const scenario = await kpiCents(page, "scenario");
     expect(Math.abs(scenario / expected.scenario - 1)).toBeLessThan(1e-9);
     expect(scenario).not.toBeCloseTo(expected.baseline, -2);
     // Reordering two model levers changes nothing; the ledger shows the new order.
-    await page.locator('tr[data-entry="0"] [data-action=down]').click();
-    expect(await page.locator('tr[data-entry="0"] td').nth(1).innerText()).toBe("Mass adjustment");
+    await page.locator('[data-entry="0"] [data-action=down]').click();
+    expect(await page.locator('[data-entry="0"] [data-lever]').innerText()).toBe("Mass adjustment");
     expect(Math.abs((await kpiCents(page, "scenario")) / expected.scenario - 1)).toBeLessThan(1e-9);
     expect(await page.locator("table[data-table=affected] tbody tr").count()).toBe(10);
 
@@ -183,7 +183,7 @@ describe("the scenario workbench", () => {
     expect(await kpiText(page, "change")).toBe(shown.change);
     expect(await kpiText(page, "ltv-cac")).toBe(shown.ltv);
     expect(await page.locator("table[data-table=by-abc]").innerText()).toBe(shown.abc);
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(3);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(3);
     expect(await page.locator("[data-scenario-message]").isHidden()).toBe(true);
     expect(page.url()).toBe(link);
 
@@ -227,7 +227,7 @@ describe("saved scenario pages", () => {
     const page = await session.newPage();
     await page.goto(`${site.server.url}/scenarios/competitor-enterprise-spring`, { waitUntil: "networkidle" });
     expect(await page.locator("main h1").first().innerText()).toBe(source.title);
-    const reasons = await page.locator("table[data-table=ledger] [data-reason]").allInnerTexts();
+    const reasons = await page.locator("[data-table=ledger] [data-reason]").allInnerTexts();
     expect(reasons).toEqual(source.ledger.map((e: { reason: string }) => e.reason));
     expect(await kpiCents(page, "scenario")).toBeLessThan(await kpiCents(page, "baseline"));
     expect(await page.locator("main svg[class^='plot']").count()).toBeGreaterThanOrEqual(3);
@@ -238,7 +238,7 @@ describe("saved scenario pages", () => {
     await page.locator("[data-open-workbench]").click();
     await page.locator("[data-workbench]").waitFor();
     expect(await kpiText(page, "scenario")).toBe(executive);
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(source.ledger.length);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(source.ledger.length);
     expect(session.errors).toEqual([]);
     await session.close();
   });
