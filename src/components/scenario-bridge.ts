@@ -43,20 +43,34 @@ function bars(scenario: Scenario, r: ScenarioReport): BridgeBar[] {
 export function bridgeChart(scenario: Scenario, r: ScenarioReport, { width = 640 }: { width?: number } = {}) {
   const data = bars(scenario, r);
   const m = (c: number) => formatMoneyCompact(c, r.currency);
+  // The axis spans the running totals, not zero: from zero the steps would be slivers beside the
+  // totals. Totals are drawn from the axis start, and the axis label says it does not start at zero.
+  const ends = data.flatMap((d) => (d.kind === "total" ? [d.to] : [d.from, d.to]));
+  const low = Math.min(...ends),
+    high = Math.max(...ends);
+  const pad = Math.max((high - low) * 0.25, Math.abs(high) * 0.005, 1);
+  const start = Math.max(0, low - pad);
+  const shown = data.map((d) => (d.kind === "total" ? { ...d, from: start } : d));
   return Plot.plot({
     width,
     height: Math.max(120, 28 * data.length + 50),
     marginLeft: Math.min(200, 8 + 7 * Math.max(...data.map((d) => d.label.length))),
-    x: { label: "Customer value", grid: true, tickFormat: m },
+    x: {
+      label: start > 0 ? "Customer value (the axis does not start at zero)" : "Customer value",
+      grid: true,
+      domain: [start, high + pad],
+      tickFormat: m,
+      ticks: Math.max(3, Math.floor(width / 110)),
+    },
     y: { label: null, domain: data.map((d) => d.label) },
     color: {
       domain: ["total", "up", "down"],
       range: ["var(--theme-foreground-muted)", "var(--theme-foreground-focus)", "var(--theme-red, #d33)"],
     },
     marks: [
-      Plot.barX(data, { y: "label", x1: "from", x2: "to", fill: "kind", fillOpacity: 0.8 }),
+      Plot.barX(shown, { y: "label", x1: "from", x2: "to", fill: "kind", fillOpacity: 0.8 }),
       Plot.tip(
-        data,
+        shown,
         Plot.pointerY({
           y: "label",
           x: "to",

@@ -189,7 +189,14 @@ export function changeChart(
         fill: (d: { change: number }) => (d.change < 0 ? "var(--theme-red, #d33)" : "var(--theme-foreground-focus)"),
         fillOpacity: 0.7,
       }),
-      Plot.ruleY(whiskers, { y: "label", x1: "lo", x2: "hi", stroke: "var(--theme-foreground)", strokeWidth: 1.5 }),
+      Plot.ruleY(whiskers, {
+        y: "label",
+        x1: "lo",
+        x2: "hi",
+        stroke: "var(--theme-foreground)",
+        strokeWidth: 1.5,
+        className: "change-band",
+      }),
       Plot.ruleX([0]),
       Plot.tip(
         data,

@@ -16,6 +16,9 @@ export function scenarioStyles(): HTMLStyleElement {
       display: block;
       line-height: 1.2;
     }
+    .scenario-kpi small {
+      display: block;
+    }
     .scenario-kpi small,
     .scenario-muted {
       color: var(--theme-foreground-muted);

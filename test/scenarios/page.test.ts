@@ -213,6 +213,10 @@ describe("the scenario workbench", () => {
     expect(await message.innerText()).toMatch(/could not be opened.*showing the baseline/);
     expect(await kpiCents(page, "scenario")).toBe(await kpiCents(page, "baseline"));
     expect(await page.locator("[data-ledger-empty]").count()).toBe(1);
+    // The baseline's change is exactly zero: no band in the headline, no whiskers in the chart.
+    expect(await page.locator("[data-kpi=change] [data-change-band]").count()).toBe(0);
+    expect(await page.locator('[data-workbench] svg g[aria-label="bar"]').count()).toBeGreaterThan(0); // the chart is drawn
+    expect(await page.locator("[data-workbench] svg g.change-band line").count()).toBe(0);
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -230,6 +234,23 @@ describe("saved scenario pages", () => {
     const reasons = await page.locator("[data-table=ledger] [data-reason]").allInnerTexts();
     expect(reasons).toEqual(source.ledger.map((e: { reason: string }) => e.reason));
     expect(await kpiCents(page, "scenario")).toBeLessThan(await kpiCents(page, "baseline"));
+    // The lever bridge: today, one step per entry in ledger order, the scenario; the steps add up.
+    const steps = await page
+      .locator("table[data-table=bridge] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.getAttribute("data-step"),
+          Number(r.querySelector("[data-cents]")!.getAttribute("data-cents")),
+        ]),
+      );
+    expect(steps.length).toBe(source.ledger.length + 2);
+    const [today, ...rest] = steps;
+    const end = rest.pop()!;
+    expect(rest.reduce((t, [, c]) => t + (c as number), 0)).toBe((end[1] as number) - (today[1] as number));
+    expect(Math.round(await kpiCents(page, "scenario"))).toBe(end[1]);
+    // The change's band on shared draws is in the headline and as whiskers.
+    expect(await page.locator("[data-kpi=change] [data-change-band]").count()).toBe(1);
+    expect(await page.locator("svg g.change-band line").count()).toBeGreaterThan(0);
     expect(await page.locator("main svg[class^='plot']").count()).toBeGreaterThanOrEqual(3);
     // No per-account data and no DuckDB on an executive page.
     expect(session.requests.filter((u) => /scenario-accounts|duckdb|\.wasm/.test(u))).toEqual([]);
