@@ -242,7 +242,7 @@ export function comparisonTable(
             <td class="num ${changeClass(d)}" data-cents=${String(d)}>
               ${signedMoney(r, d)}<br /><small
                 >${signedPercent(row.baseline.valueCents > 0 ? d / row.baseline.valueCents : null)}</small
-              >${row.change.p10Cents === row.change.p90Cents ? "" : html`<br /><small class="scenario-muted">${signedMoney(r, row.change.p10Cents)} … ${signedMoney(r, row.change.p90Cents)}</small>`}
+              >${row.change.p10Cents === row.change.p90Cents ? "" : html`<br /><small class="scenario-muted scenario-band">${signedMoney(r, row.change.p10Cents)} … ${signedMoney(r, row.change.p90Cents)}</small>`}
             </td>
           </tr>`;
         })}

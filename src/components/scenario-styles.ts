@@ -48,6 +48,10 @@ export function scenarioStyles(): HTMLStyleElement {
       font-variant-numeric: tabular-nums;
       white-space: nowrap;
     }
+    /* A change's band may wrap at its "…": the Change column stays as narrow as the change itself. */
+    table.scenario-table .scenario-band {
+      white-space: normal;
+    }
     table.scenario-table tr.selected {
       background: var(--theme-background-alt);
     }

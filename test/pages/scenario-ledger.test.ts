@@ -147,9 +147,7 @@ describe("a saved scenario's page shell", () => {
     ]);
     await page.locator('#observablehq-footer a[rel="next"]').click();
     await page.waitForURL(/price-rise-mid-manufacturing-pro$/);
-    expect(await page.locator("main h1").first().innerText()).toBe(
-      "8% price rise for mid-size manufacturing Pro accounts",
-    );
+    await page.locator("main h1", { hasText: "8% price rise for mid-size manufacturing Pro accounts" }).waitFor();
     expect(await page.locator('#observablehq-footer a[rel="next"]').innerText()).toBe("Data quality");
     expect(session.errors).toEqual([]);
     await session.close();
