@@ -140,8 +140,8 @@ export function impliedEnd(steps: readonly BridgeStepTotal[]): number {
   return steps.reduce((sum, s) => sum + (s.step === "start" ? s.cents : STEP_SIGN[s.step] * s.cents), 0);
 }
 
-/** Most accounts a drill-down lists (its title gives the full count). */
-export const BRIDGE_ACCOUNTS_LIMIT = 1000;
+/** Most accounts a drill-down lists (its title gives the full count): as many as a page table shows (controls.ts). */
+export const BRIDGE_ACCOUNTS_LIMIT = 500;
 
 export interface BridgeAccountRow {
   readonly account_id: string;
