@@ -216,11 +216,11 @@ export async function showBridgeStep(
   slot.replaceChildren(html`<p class="chart-caption">Loading the accounts…</p>`);
   const rows = await db.query<BridgeAccountRow>(mrrBridgeAccounts(filters, s.from, s.to, s.step));
   const total = rows[0]?.matches ?? 0;
-  const period = `${monthLabel(s.from)} → ${monthLabel(s.to)}`;
+  const period = `end of ${monthLabel(s.from)} → end of ${monthLabel(s.to)}`;
   const money = (c: number) => formatMoneyCompact(c, currency);
   slot.replaceChildren(
     html`<h3 data-drill-title data-bridge-step=${s.step} data-accounts=${total}>
-      MRR bridge ${period}, ${stepLabel(s.step).toLowerCase()}: ${accountsText(total)}${filtered ? " (filtered)" : ""}
+      ${stepLabel(s.step)}, MRR bridge ${period}: ${accountsText(total)}${filtered ? " (filtered)" : ""}
     </h3>`,
     html`<p class="chart-caption">
       ${DEFINITIONS[STEP_DEFINITION[s.step]].text}${rows.length < total ? ` The ${formatNumber(rows.length)} largest are listed.` : ""}

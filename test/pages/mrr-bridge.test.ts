@@ -53,7 +53,7 @@ describe("the MRR bridge on the sample overview", () => {
     for (const b of data.bridges) {
       const card = page.locator(`[data-bridge="${b.window}"]`);
       // The colour legend (level, increase, decrease) and one link per step, named for screen readers.
-      expect(await card.locator("[class$='-swatches'] [class$='-swatch']").allInnerTexts()).toEqual([
+      expect(await card.locator("div[class*='-swatches-wrap'] > span").allInnerTexts()).toEqual([
         "level",
         "increase",
         "decrease",
@@ -76,10 +76,10 @@ describe("the MRR bridge on the sample overview", () => {
       for (const s of b.steps) {
         const row = card.locator(`tr[data-step="${s.step}"]`);
         const sign = STEP_SIGN[s.step] < 0 ? "−" : STEP_SIGN[s.step] > 0 ? "+" : "";
-        expect(await row.locator("[data-cents]").textContent()).toBe(
+        expect((await row.locator("[data-cents]").textContent())?.trim()).toBe(
           `${sign}${formatMoneyExact(s.cents, data.currency)}`,
         );
-        expect(await row.locator("[data-accounts]").textContent()).toBe(accounts(s.accounts));
+        expect((await row.locator("[data-accounts]").textContent())?.trim()).toBe(accounts(s.accounts));
         expect(await row.locator("a").getAttribute("href")).toBe(stepHref(b, s.step));
       }
     }
@@ -106,9 +106,10 @@ describe("the MRR bridge on the sample overview", () => {
     await session.close();
   });
 
-  it("lists the accounts of every step of both bridges on the cohort page (the counts match)", async () => {
+  it("lists the accounts of every step of the 12-month bridge on the cohort page (the counts match)", async () => {
+    // One bridge (each page load starts the query engine); the SQL of both is checked against an independent reduction in test/analysis.
     const session = await site.browser.session();
-    for (const b of data.bridges)
+    for (const b of data.bridges.filter((x) => x.window === "year"))
       for (const s of b.steps) {
         const page = await session.newPage();
         await page.goto(site.server.url + stepHref(b, s.step).slice(1));
