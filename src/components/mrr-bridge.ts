@@ -90,19 +90,24 @@ export function bridgeBars(bridge: MrrBridge, currency: string, linked: boolean)
   });
 }
 
+/**
+ * The waterfall. A bar opens its step's accounts on click; the chart is an image to assistive
+ * technology (components/a11y.ts gives every chart role="img", whose content is presentational),
+ * so the keyboard's and screen readers' links are in the table below it, not in the SVG.
+ */
 export function bridgeChart(bridge: MrrBridge, { width = 640, currency = "USD", linked = true } = {}) {
   const bars = bridgeBars(bridge, currency, linked);
-  const describe = (d: Bar) =>
-    `${d.label}: ${d.text} (${accountsText(d.accounts)})${d.href ? "; opens the list of these accounts" : ""}`;
-  return Plot.plot({
+  const describe = (d: Bar) => `${d.label}: ${d.text} (${accountsText(d.accounts)})`;
+  const narrow = width < 560;
+  const figure = Plot.plot({
     width: Math.max(300, width),
     height: 300,
     marginLeft: 56,
     // Rotated step names need the room below the axis.
-    marginBottom: width < 560 ? 70 : 36,
-    ariaLabel: `MRR bridge, ${WINDOW_LABELS[bridge.window].toLowerCase()}`,
-    ariaDescription: `From MRR at the end of ${monthLabel(bridge.fromMonth)} to MRR at the end of ${monthLabel(bridge.toMonth)}, step by step; each bar links to its accounts.`,
-    x: { domain: bars.map((b) => b.label), label: null, tickRotate: width < 560 ? -30 : 0 },
+    marginBottom: narrow ? 70 : 36,
+    marginTop: narrow ? 34 : 22,
+    ariaDescription: `From MRR at the end of ${monthLabel(bridge.fromMonth)} to MRR at the end of ${monthLabel(bridge.toMonth)}, step by step: ${bars.map(describe).join("; ")}.`,
+    x: { domain: bars.map((b) => b.label), label: null, tickRotate: narrow ? -30 : 0 },
     y: { grid: true, label: "MRR", tickFormat: "~s" },
     color: { domain: [...KINDS], range: KIND_COLORS, legend: true },
     marks: [
@@ -111,21 +116,35 @@ export function bridgeChart(bridge: MrrBridge, { width = 640, currency = "USD", 
         y1: "y1",
         y2: "y2",
         fill: "kind",
-        href: (d: Bar) => d.href,
         ariaLabel: describe,
-        title: describe,
+        title: (d: Bar) => `${describe(d)}${d.href ? "\nclick to list these accounts" : ""}`,
       }),
-      Plot.text(bars, {
-        x: "label",
-        y: (d: Bar) => Math.max(d.y1, d.y2),
-        text: "text",
-        dy: -6,
-        fill: "currentColor",
-        ariaHidden: "true",
-      }),
+      // On a narrow chart the amounts alternate between two heights so that neighbours do not overlap.
+      ...[0, 1].map((odd) =>
+        Plot.text(narrow ? bars.filter((_, i) => i % 2 === odd) : odd ? [] : bars, {
+          x: "label",
+          y: (d: Bar) => Math.max(d.y1, d.y2),
+          text: "text",
+          dy: narrow && odd ? -18 : -6,
+          fill: "currentColor",
+          ariaHidden: "true",
+        }),
+      ),
       Plot.ruleY([0]),
     ],
   });
+  if (linked) {
+    // Plot binds each bar's rect to its index in `bars` (the only rects of the chart).
+    for (const rect of figure.querySelectorAll<SVGRectElement>("svg rect")) {
+      const i = (rect as unknown as { __data__?: number }).__data__;
+      const bar = typeof i === "number" ? bars[i] : undefined;
+      if (!bar?.href) continue;
+      rect.dataset.step = bar.step;
+      rect.style.cursor = "pointer";
+      rect.addEventListener("click", () => location.assign(new URL(bar.href!, location.href)));
+    }
+  }
+  return figure;
 }
 
 type Resize = (render: (width: number) => Node | string) => Node;
@@ -175,7 +194,7 @@ function bridgeCard(bridge: MrrBridge, data: MrrBridgeData, resize: Resize): HTM
       From ${formatMoneyCompact(start, data.currency)} at the end of ${monthLabel(bridge.fromMonth)} to
       ${formatMoneyCompact(end, data.currency)} on
       ${bridge.toMonth === data.asOfMonth ? data.asOf : monthLabel(bridge.toMonth)}${change}. Green adds, red
-      subtracts${linked ? "; click a bar for its accounts" : ""}. From contracts.
+      subtracts${linked ? "; click a bar, or a count in the table, for the accounts" : ""}. From contracts.
     </p>
     ${resize((width) => bridgeChart(bridge, { width, currency: data.currency, linked }))}
     <details>
