@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { encodeScenarioSearch } from "../src/lib/scenarios/url.js";
-import type { Scenario } from "../src/lib/scenarios/model.js";
+import type { Scenario } from "../src/lib/scenarios/ledger.js";
 import { serveStatic } from "../test/support/serve.js";
 
 export interface BenchRow {
@@ -74,7 +74,7 @@ export async function benchScenarios(opts: { dist: string; runs?: number }): Pro
     await page.goto(`${server.url}/scenarios/${encodeScenarioSearch(SCENARIO)}`, { waitUntil: "networkidle" });
     await page.locator("[data-workbench]").waitFor({ timeout: 120_000 });
     const load = performance.now() - t0;
-    await page.locator('tr[data-entry="0"] [data-action=edit]').click();
+    await page.locator('[data-entry="0"] [data-action=edit]').click();
     const slider = page.locator("[data-editor] input[type=range][name=pricePct]");
     await slider.waitFor();
     const timings = await page.evaluate(async (n) => {

@@ -18,6 +18,7 @@ import { withLock } from "../loaders/lock.js";
 import { prepare } from "../loaders/pipeline.js";
 import { REPO_ROOT, STORE_FILES } from "../loaders/store.js";
 import { accessibleShell } from "./page-shell.js";
+import { savedScenarioShell } from "./scenario-pages.js";
 
 const FRAMEWORK_CACHE = path.join(REPO_ROOT, "src", ".observablehq", "cache");
 const CACHE_MARK = path.join(FRAMEWORK_CACHE, ".atlas-fingerprint");
@@ -164,6 +165,7 @@ function invalidateFrameworkCache(hash: string, rebuilt: boolean): void {
  * - Reproducible: Framework writes each file attachment's `lastModified` — the time its loader
  *   ran — into the page; it becomes the as-of date, so the same data gives the same bytes.
  * - Accessible shell: lang, zoom, a skip link and a labelled sidebar (scripts/page-shell.ts).
+ * - Saved scenario pages: their own title, description and pager (scripts/scenario-pages.ts).
  * - Tighter Content-Security-Policy (set in observablehq.config.ts): the SHA-256 of each inline
  *   script of the page goes into script-src, and once a hash is listed, browsers ignore
  *   'unsafe-inline' — only the scripts Framework wrote can run.
@@ -173,9 +175,10 @@ function finalizePages(dir: string, asOfMs: number): void {
     readdirSync(sub, { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? walk(path.join(sub, e.name)) : e.name.endsWith(".html") ? [path.join(sub, e.name)] : [],
     );
+  const scenarioShell = savedScenarioShell(dir);
   for (const file of walk(dir)) {
     const html = accessibleShell(
-      readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`),
+      scenarioShell(readFileSync(file, "utf8").replace(/"lastModified":\d+/g, `"lastModified":${asOfMs}`), file),
       file,
     );
     const hashes = [...html.matchAll(/<script(?:\s+type="module")?>([\s\S]*?)<\/script>/g)].map(

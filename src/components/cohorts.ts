@@ -28,6 +28,7 @@ import { cardNotProvided, setCardText } from "./not-provided.js";
 import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
+import { showBridgeStep } from "./mrr-bridge.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio, select } from "./controls.js";
 import {
@@ -379,7 +380,7 @@ export function mountCohorts({
   const drawMovements = (rows: MovementRow[], state: PageState) => {
     const chart = movementsChart(rows, { width: width(), currency: summary.currency });
     const open = (month: number, movement: number) => {
-      page.keep({ drill: { month, movement } });
+      page.keep({ drill: { month, movement }, step: null });
       void drill(page.state, month, movement);
     };
     chart.addEventListener("click", () => {
@@ -494,7 +495,18 @@ export function mountCohorts({
       };
       if (todo.length > 0) setTimeout(() => void fitNext(), FIT_DELAY_MS);
       draw();
-      if (state.drill) await drill(state, state.drill.month, state.drill.movement);
+      // A step of the overview's MRR bridge (its link), else a movement bar.
+      if (state.step) {
+        await db.ensure("names", files.names);
+        await showBridgeStep(
+          slots.drill,
+          db,
+          codes,
+          state.step,
+          summary.currency,
+          Object.values(state.filters).some((v) => v !== undefined),
+        );
+      } else if (state.drill) await drill(state, state.drill.month, state.drill.movement);
       else
         slots.drill.replaceChildren(
           html`<p class="chart-caption">

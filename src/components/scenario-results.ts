@@ -11,8 +11,6 @@ import { notProvided } from "../lib/coverage.js";
 import { withCode } from "./not-provided.js";
 import { formatMoneyCompact, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import type { AccountArrays } from "../lib/scenarios/engine.js";
-import { describeParams, describeSegment, leverLabel } from "../lib/scenarios/describe.js";
-import type { Scenario } from "../lib/scenarios/model.js";
 import { BREAKDOWN_LABELS, type ComparedRow, type ScenarioReport } from "../lib/scenarios/report.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { csvDownload, setExportContext } from "./download.js";
@@ -57,139 +55,6 @@ export function accountsFromIpc(buffer: ArrayBuffer): AccountArrays {
   };
 }
 
-/** Styles of the scenario pages (Framework theme variables only). */
-export function scenarioStyles(): HTMLStyleElement {
-  return html`<style>
-    .scenario-message {
-      border-left: 4px solid var(--theme-red, #d33);
-      padding: 0.6rem 0.9rem;
-      background: var(--theme-background-alt);
-      margin: 1rem 0;
-      max-width: none;
-    }
-    .scenario-kpi [data-value] {
-      font-size: 1.7rem;
-      font-weight: 600;
-      display: block;
-      line-height: 1.2;
-    }
-    .scenario-kpi small,
-    .scenario-muted {
-      color: var(--theme-foreground-muted);
-    }
-    .scenario-up {
-      color: var(--theme-green, #2a7);
-    }
-    .scenario-down {
-      color: var(--theme-red, #d33);
-    }
-    table.scenario-table {
-      width: 100%;
-      border-collapse: collapse;
-      font-size: 0.85rem;
-      max-width: none;
-    }
-    table.scenario-table th,
-    table.scenario-table td {
-      text-align: left;
-      padding: 0.25rem 0.4rem;
-      border-bottom: 1px solid var(--theme-foreground-faintest);
-      vertical-align: top;
-    }
-    table.scenario-table td.num,
-    table.scenario-table th.num {
-      text-align: right;
-      font-variant-numeric: tabular-nums;
-      white-space: nowrap;
-    }
-    table.scenario-table tr.selected {
-      background: var(--theme-background-alt);
-    }
-    .scenario-scroll {
-      overflow-x: auto;
-      max-width: 100%;
-    }
-    .grid > .card {
-      min-width: 0;
-    }
-    .scenario-editor label.field {
-      display: grid;
-      grid-template-columns: minmax(8rem, 12rem) 1fr 6rem;
-      gap: 0.5rem;
-      align-items: center;
-      margin: 0.3rem 0;
-      font-size: 0.85rem;
-    }
-    .scenario-editor label.field input[type="range"] {
-      width: 100%;
-    }
-    .scenario-editor output {
-      font-variant-numeric: tabular-nums;
-      text-align: right;
-    }
-    .scenario-editor .segment {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.3rem 0.8rem;
-      margin: 0.4rem 0;
-      font-size: 0.85rem;
-    }
-    .scenario-editor details {
-      border: 1px solid var(--theme-foreground-faintest);
-      border-radius: 4px;
-      padding: 0.1rem 0.4rem;
-    }
-    .scenario-editor details[open] {
-      flex-basis: 100%;
-    }
-    .scenario-editor details label {
-      display: inline-block;
-      margin-right: 0.8rem;
-      white-space: nowrap;
-    }
-    .scenario-editor textarea,
-    .scenario-editor input[type="text"] {
-      width: 100%;
-      box-sizing: border-box;
-      font: inherit;
-    }
-    .scenario-editor .meta {
-      display: grid;
-      grid-template-columns: 1fr 10rem;
-      gap: 0.5rem;
-      margin-top: 0.4rem;
-    }
-    .scenario-actions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.4rem;
-      align-items: center;
-      margin: 0.5rem 0;
-    }
-    .scenario-actions button,
-    .scenario-table button {
-      font: inherit;
-      font-size: 0.8rem;
-      cursor: pointer;
-    }
-    .scenario-draft {
-      color: var(--theme-red, #d33);
-      font-style: italic;
-    }
-    @media (max-width: 640px) {
-      .scenario-editor label.field {
-        grid-template-columns: 1fr 5rem;
-      }
-      .scenario-editor label.field > span:first-child {
-        grid-column: 1 / -1;
-      }
-      .scenario-editor .meta {
-        grid-template-columns: 1fr;
-      }
-    }
-  </style>` as HTMLStyleElement;
-}
-
 const money = (r: { currency: string }) => (c: number | null) => formatMoneyCompact(c, r.currency);
 const changeClass = (d: number) => (d > 0.5 ? "scenario-up" : d < -0.5 ? "scenario-down" : "");
 const signedMoney = (r: { currency: string }, d: number) =>
@@ -205,7 +70,7 @@ export function scenarioIntro(base: { economics: { spendProvided?: boolean } }):
 /** Four headline cards: value today, under the scenario, the change, LTV : CAC. */
 export function scenarioKpis(r: ScenarioReport): HTMLElement {
   const m = money(r);
-  const { baseline, scenario, newChannel } = r.portfolio;
+  const { baseline, scenario, newChannel, change } = r.portfolio;
   const delta = scenario.valueCents - baseline.valueCents;
   const band = (a: { p10Cents: number; p90Cents: number }) =>
     html`<small>P10–P90 ${m(a.p10Cents)} – ${m(a.p90Cents)}</small>`;
@@ -217,12 +82,13 @@ export function scenarioKpis(r: ScenarioReport): HTMLElement {
     <div class="card scenario-kpi" data-kpi="scenario">
       <h2>Under this scenario</h2>
       <span data-value data-cents=${String(scenario.valueCents)}>${m(scenario.valueCents)}</span>${band(scenario)}
-      ${newChannel.accounts > 0 ? html`<small>incl. ${m(newChannel.valueCents)} from ${formatNumber(newChannel.accounts)} new-channel accounts (costing ${m(newChannel.costCents)})</small>` : ""}
+      ${newChannel.accounts > 0 ? newChannelLine(r) : ""}
     </div>
     <div class="card scenario-kpi" data-kpi="change">
       <h2>Change</h2>
       <span data-value class=${changeClass(delta)} data-cents=${String(delta)}>${signedMoney(r, delta)}</span
-      ><small>${signedPercent(baseline.valueCents > 0 ? delta / baseline.valueCents : null)} of today's value</small>
+      ><small>${signedPercent(baseline.valueCents > 0 ? delta / baseline.valueCents : null)} of today's value</small
+      >${change.p10Cents === change.p90Cents ? "" : html`<small data-change-band>P10–P90 of the change ${signedMoney(r, change.p10Cents)} … ${signedMoney(r, change.p90Cents)}</small>`}
     </div>
     ${
       r.ltvCac.provided
@@ -248,14 +114,15 @@ export function scenarioReading(r: ScenarioReport): HTMLElement {
   const { baseline, scenario } = r.portfolio;
   const delta = scenario.valueCents - baseline.valueCents;
   const y1 = (s: string) => r.projection.find((p) => p.year === 1 && p.series === s)?.revenueCents ?? 0;
-  const overlap = scenario.p10Cents <= baseline.p90Cents && scenario.p90Cents >= baseline.p10Cents;
+  const { change } = r.portfolio;
+  const withinNoise = change.p10Cents <= 0 && change.p90Cents >= 0;
   return html`<p class="reading" data-reading="scenario">
     The customers valued today are worth <strong>${m(baseline.valueCents)}</strong> of margin over the next
     ${r.horizonMonths / 12} years (discounted at ${formatPercent(r.annualDiscountRate, 0)} a year); under this scenario
     <strong>${m(scenario.valueCents)}</strong>,
     ${delta === 0 ? "no change" : `${signedMoney(r, delta)} (${signedPercent(baseline.valueCents > 0 ? delta / baseline.valueCents : null)})`}.
     Billings in the coming year: ${m(y1("baseline"))} today, ${m(y1("scenario"))} under the scenario.
-    ${delta === 0 ? "" : overlap ? "The change is smaller than the models' own uncertainty (the P10–P90 ranges overlap)." : "The change is larger than the models' own uncertainty (the P10–P90 ranges do not overlap)."}
+    ${delta === 0 ? "" : withinNoise ? `The change is smaller than the models' own uncertainty: its P10–P90 on the same parameter draws, ${signedMoney(r, change.p10Cents)} … ${signedMoney(r, change.p90Cents)}, includes zero.` : `The change is larger than the models' own uncertainty: its P10–P90 on the same parameter draws, ${signedMoney(r, change.p10Cents)} … ${signedMoney(r, change.p90Cents)}, does not include zero.`}
   </p>` as HTMLElement;
 }
 
@@ -287,7 +154,10 @@ export function projectionChart(r: ScenarioReport, { width = 640, height = 260 }
 
 const NO_LABEL = "(not in the data)";
 
-/** Change in value per row (segment or class), with the scenario's P10–P90 around it. */
+/**
+ * Change in value per row (segment or class), with the P10–P90 of the change on the same
+ * parameter draws; a row whose change is certain (the baseline: exactly zero) has no whisker.
+ */
 export function changeChart(
   r: ScenarioReport,
   rows: readonly ComparedRow[],
@@ -298,15 +168,16 @@ export function changeChart(
     // A segment of an attribute the data does not have has no label.
     label: row.label ?? NO_LABEL,
     change: row.scenario.valueCents - row.baseline.valueCents,
-    lo: row.scenario.p10Cents - row.baseline.valueCents,
-    hi: row.scenario.p90Cents - row.baseline.valueCents,
+    lo: row.change.p10Cents,
+    hi: row.change.p90Cents,
   }));
+  const whiskers = data.filter((d) => d.hi > d.lo);
   return Plot.plot({
     width,
     height: height ?? Math.max(120, 28 * data.length + 50),
     marginLeft: Math.min(180, 8 + 7 * Math.max(...data.map((d) => d.label.length), 4)),
     x: {
-      label: "Change in value (bar) and the scenario's P10–P90 (line)",
+      label: "Change in value (bar) and its P10–P90 on the same parameter draws (line)",
       grid: true,
       tickFormat: (c: number) => m(c),
     },
@@ -318,7 +189,14 @@ export function changeChart(
         fill: (d: { change: number }) => (d.change < 0 ? "var(--theme-red, #d33)" : "var(--theme-foreground-focus)"),
         fillOpacity: 0.7,
       }),
-      Plot.ruleY(data, { y: "label", x1: "lo", x2: "hi", stroke: "var(--theme-foreground)", strokeWidth: 1.5 }),
+      Plot.ruleY(whiskers, {
+        y: "label",
+        x1: "lo",
+        x2: "hi",
+        stroke: "var(--theme-foreground)",
+        strokeWidth: 1.5,
+        className: "change-band",
+      }),
       Plot.ruleX([0]),
       Plot.tip(
         data,
@@ -326,7 +204,7 @@ export function changeChart(
           y: "label",
           x: "change",
           title: (d: { label: string; change: number; lo: number; hi: number }) =>
-            `${d.label}: ${signedMoney(r, d.change)} (P10–P90 ${signedMoney(r, d.lo)} … ${signedMoney(r, d.hi)})`,
+            `${d.label}: ${signedMoney(r, d.change)}${d.hi > d.lo ? ` (P10–P90 ${signedMoney(r, d.lo)} … ${signedMoney(r, d.hi)})` : ""}`,
         }),
       ),
     ],
@@ -364,7 +242,7 @@ export function comparisonTable(
             <td class="num ${changeClass(d)}" data-cents=${String(d)}>
               ${signedMoney(r, d)}<br /><small
                 >${signedPercent(row.baseline.valueCents > 0 ? d / row.baseline.valueCents : null)}</small
-              >
+              >${row.change.p10Cents === row.change.p90Cents ? "" : html`<br /><small class="scenario-muted scenario-band">${signedMoney(r, row.change.p10Cents)} … ${signedMoney(r, row.change.p90Cents)}</small>`}
             </td>
           </tr>`;
         })}
@@ -421,39 +299,14 @@ export function affectedTable(
   </div>` as HTMLElement;
 }
 
-/** The ledger, read-only: what was assumed, for whom, by whom and why. */
-export function ledgerTable(scenario: Scenario, r: ScenarioReport): HTMLElement {
-  if (scenario.ledger.length === 0)
-    return html`<p class="scenario-muted">No adjustments: this is the baseline.</p>` as HTMLElement;
-  return html`<div class="scenario-scroll">
-    <table class="scenario-table" data-table="ledger">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Lever</th>
-          <th>Segment</th>
-          <th>Size</th>
-          <th class="num">Accounts</th>
-          <th>Reason</th>
-          <th>Author, date</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${scenario.ledger.map(
-          (e, i) =>
-            html`<tr data-entry=${String(i)}>
-              <td>${i + 1}</td>
-              <td>${leverLabel(e)}</td>
-              <td>${e.lever === "newChannel" ? "New accounts" : describeSegment(e.segment)}</td>
-              <td>${describeParams(e, r.currency)}</td>
-              <td class="num">${e.lever === "newChannel" ? "—" : formatNumber(r.entries[i]?.valued ?? 0)}</td>
-              <td data-reason>${e.reason}</td>
-              <td>${e.author}${e.author && e.date ? ", " : ""}${e.date}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>` as HTMLElement;
+/** The new channel's value net of its acquisition cost, with the gross beside it. */
+function newChannelLine(r: ScenarioReport): HTMLElement {
+  const m = money(r);
+  const c = r.portfolio.newChannel;
+  return html`<small data-new-channel data-net-cents=${String(c.netCents)} data-gross-cents=${String(c.grossCents)}
+    >incl. a new channel's ${formatNumber(c.accounts)} accounts: net ${m(c.netCents)} (gross ${m(c.grossCents)} less
+    ${m(c.cacCents)} CAC)</small
+  >` as HTMLElement;
 }
 
 /** What the bands cover and how the levers act, for the foot of both pages. */
@@ -466,14 +319,18 @@ export function methodNote({ spend = true }: { spend?: boolean } = {}): HTMLElem
       purchase model), and value follows the model; revenue levers multiply billings; a discount-rate change revalues
       the future; a mass adjustment raises or lowers the resulting value by a percent, or by an amount weighted by the
       probability the account is still active. Adjustments that change the model commute; mass adjustments apply in
-      ledger order. A new sales channel adds accounts worth the stated value each, discounted to today, at the stated
-      acquisition cost.
+      ledger order. A new sales channel adds accounts worth the stated value each at acquisition, less the stated
+      acquisition cost (CAC) each, both discounted to today: the scenario counts the channel net of its CAC, and the
+      gross value is shown beside it. The bridge applies the adjustments one after another in ledger order; each step is
+      what that adjustment adds to those above it, and the steps add up to the change.
     </p>
     <p>
       P10–P90 bands show the models' parameter uncertainty carried through the scenario: each account's band moves with
       its value; accounts sharing a model move together, models are independent. They do not cover uncertainty about the
-      scenario's own assumptions, nor the new channel's
-      accounts.${spend ? " LTV : CAC compares the value (margin to date plus future value) of the last 12 months' new accounts, plus a year of any new channel, with what acquiring them cost." : ""}
+      scenario's own assumptions, nor the new channel's accounts. The change carries its own P10–P90: the difference
+      scenario − baseline at the same parameter draws (each model's P10 draw and P90 draw), so it is zero when the
+      ledger is empty, and the change is called smaller than the models' uncertainty only when that band includes
+      zero.${spend ? " LTV : CAC compares the value (margin to date plus future value) of the last 12 months' new accounts, plus a year of any new channel, with what acquiring them cost." : ""}
     </p>
   </details>` as HTMLElement;
 }
@@ -495,6 +352,7 @@ export function resultsDownload(r: ScenarioReport, name: string, title: string):
       accounts: number | null,
       b: ComparedRow["baseline"] | typeof baseline,
       s: ComparedRow["scenario"] | typeof scenario,
+      c: ComparedRow["change"],
     ) => ({
       dimension,
       segment,
@@ -504,21 +362,42 @@ export function resultsDownload(r: ScenarioReport, name: string, title: string):
       p10: centsToDecimal(s.p10Cents),
       p90: centsToDecimal(s.p90Cents),
       change: centsToDecimal(s.valueCents - b.valueCents),
+      changeP10: centsToDecimal(c.p10Cents),
+      changeP90: centsToDecimal(c.p90Cents),
       changeShare: b.valueCents > 0 ? (s.valueCents - b.valueCents) / b.valueCents : null,
     });
     return [
-      line("portfolio", title, null, baseline, scenario),
+      line("portfolio", title, null, baseline, scenario, r.portfolio.change),
       ...r.breakdowns.flatMap((b) =>
         b.rows.map((row) =>
-          line(BREAKDOWN_LABELS[b.dim], row.label ?? NO_LABEL, row.baseline.accounts, row.baseline, row.scenario),
+          line(
+            BREAKDOWN_LABELS[b.dim],
+            row.label ?? NO_LABEL,
+            row.baseline.accounts,
+            row.baseline,
+            row.scenario,
+            row.change,
+          ),
         ),
       ),
       ...r.abc.map((row) =>
-        line("ABC class", row.label ?? NO_LABEL, row.baseline.accounts, row.baseline, row.scenario),
+        line("ABC class", row.label ?? NO_LABEL, row.baseline.accounts, row.baseline, row.scenario, row.change),
       ),
     ];
   };
-  const columns = ["dimension", "segment", "accounts", "today", "scenario", "p10", "p90", "change", "changeShare"];
+  const columns = [
+    "dimension",
+    "segment",
+    "accounts",
+    "today",
+    "scenario",
+    "p10",
+    "p90",
+    "change",
+    "changeP10",
+    "changeP90",
+    "changeShare",
+  ];
   const header = [
     "dimension",
     "segment",
@@ -528,6 +407,8 @@ export function resultsDownload(r: ScenarioReport, name: string, title: string):
     "scenario P10",
     "scenario P90",
     "change",
+    "change P10 (same draws)",
+    "change P90 (same draws)",
     "change (share of today)",
   ];
   return csvDownload("results", rows, columns, header);

@@ -229,10 +229,11 @@ describe("page state in the URL", () => {
       q: "a&b=c ?",
       sort: "mrr",
       drill: { month: 2024 * 12 + 2, movement: 4 },
+      step: { from: 2023 * 12 + 11, to: 2024 * 12 + 2, step: "expansion" },
     } as const;
     const search = encodeState(state, domain);
     expect(search).toBe(
-      "?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1&measure=nrr&compare=2&q=a%26b%3Dc+%3F&sort=mrr&drill=2024-03.churn",
+      "?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1&measure=nrr&compare=2&q=a%26b%3Dc+%3F&sort=mrr&drill=2024-03.churn&step=2023-12.2024-03.expansion",
     );
     expect(decodeState(search, domain)).toEqual({ state, notes: [] });
   });
@@ -264,7 +265,7 @@ describe("page state in the URL", () => {
   });
   it("quotes at most ECHO_MAX characters of any link value in its notes (#16: a 1.35 MB value was echoed whole)", () => {
     const huge = "Z".repeat(1_350_000);
-    const params = ["industry", "grain", "abc", "by", "account", "measure", "compare", "sort", "drill"];
+    const params = ["industry", "grain", "abc", "by", "account", "measure", "compare", "sort", "drill", "step"];
     const { notes } = decodeState(`?v=1&${params.map((k) => `${k}=${huge}`).join("&")}`, domain);
     expect(notes).toHaveLength(params.length);
     for (const note of notes) expect(note.length).toBeLessThan(ECHO_MAX + 120);

@@ -25,15 +25,13 @@ import { bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
 import { paretoNbdProbabilityAliveOne } from "../../src/lib/models/paretonbd.js";
 import { predictClv, sbgClv } from "../../src/lib/models/valuation.js";
 import {
-  neutralEffects,
-  periodsFor,
   ScenarioEvaluator,
-  survivalSeries,
   type AccountArrays,
   type ScenarioBase,
   type ScenarioPool,
 } from "../../src/lib/scenarios/engine.js";
-import { SCENARIO_VERSION, type LedgerEntry } from "../../src/lib/scenarios/model.js";
+import { SCENARIO_VERSION, type LedgerEntry } from "../../src/lib/scenarios/ledger.js";
+import { neutralEffects, periodsFor, survivalSeries } from "../../src/lib/scenarios/series.js";
 import { contractValue } from "../../src/lib/valuation/contract.js";
 import { copyFixture, writeConfig } from "../support/fixtures.js";
 

@@ -7,19 +7,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
 import { expectedPayments } from "../../src/lib/valuation/contract.js";
+import { mostAffected } from "../../src/lib/scenarios/affected.js";
 import {
-  applyLever,
-  mostAffected,
-  neutralEffects,
-  periodsFor,
   ScenarioEvaluator,
-  selectionMasks,
-  survivalSeries,
   type AccountArrays,
   type ScenarioBase,
   type ScenarioPool,
 } from "../../src/lib/scenarios/engine.js";
-import { SCENARIO_VERSION, type LedgerEntry, type Scenario } from "../../src/lib/scenarios/model.js";
+import { SCENARIO_VERSION, type LedgerEntry, type Scenario } from "../../src/lib/scenarios/ledger.js";
+import { applyLever } from "../../src/lib/scenarios/levers.js";
+import { selectionMasks } from "../../src/lib/scenarios/masks.js";
+import { neutralEffects, periodsFor, survivalSeries } from "../../src/lib/scenarios/series.js";
 import { scenarioReport } from "../../src/lib/scenarios/report.js";
 
 const POOLS: ScenarioPool[] = [
@@ -358,8 +356,8 @@ describe("levers", () => {
     const v = Math.pow(1.1, -1 / 12);
     let annuity = 0;
     for (let j = 1; j <= 12; j++) annuity += v ** j;
-    expect(r.newChannel.valueCents).toBeCloseTo(2 * 1_000_000 * annuity, 4);
-    expect(r.total.valueCents - r.base.valueCents).toBeCloseTo(r.newChannel.valueCents, 4);
+    expect(r.newChannel.grossCents).toBeCloseTo(2 * 1_000_000 * annuity, 4);
+    expect(r.total.valueCents - r.base.valueCents).toBeCloseTo(r.newChannel.netCents, 4);
     // Baseline: two recent accounts (ACC-1 and ACC-4); CAC = 1,000,000 ÷ 2.
     expect(baseline.ltvCac.cacCents).toBe(500_000);
     expect(baseline.ltvCac.ltvCents).toBeCloseTo((20_000 + accounts.valueCents[0] + accounts.valueCents[3]) / 2, 6);
@@ -368,6 +366,88 @@ describe("levers", () => {
       (20_000 + accounts.valueCents[0] + accounts.valueCents[3] + 24 * 1_000_000) / 26,
       6,
     );
+  });
+
+  it("a new channel counts net of its CAC, gross beside it (hand-worked)", () => {
+    // 3 accounts a month for 2 months, each worth $5,000 at acquisition and costing $1,200:
+    // v = 1.1^(−1/12) = 0.9920889, v² = 0.9842405, v + v² = 1.9763294 (the two monthly cohorts).
+    // gross = 3 × $5,000 × 1.9763294 = $29,644.94; CAC = 3 × $1,200 × 1.9763294 = $7,114.79;
+    // net = 3 × $3,800 × 1.9763294 = $22,530.16.
+    const r = ev.evaluate(
+      scenarioOf(
+        entry({
+          lever: "newChannel",
+          params: { acquisitionsPerMonth: 3, months: 2, cacCents: 120_000, valueCents: 500_000 },
+        }),
+      ),
+    );
+    const v = 1 / 1.1 ** (1 / 12);
+    const perMonth = v + v * v; // the two monthly cohorts, discounted to today
+    expect(v).toBeCloseTo(0.9920889, 6);
+    expect(r.newChannel.accounts).toBe(6);
+    expect(perMonth).toBeCloseTo(1.9763294, 6);
+    expect(r.newChannel.grossCents).toBeCloseTo(3 * 500_000 * perMonth, 6);
+    expect(r.newChannel.grossCents / 100).toBeCloseTo(29_644.94, 1);
+    expect(r.newChannel.cacCents / 100).toBeCloseTo(7_114.79, 1);
+    expect(r.newChannel.netCents / 100).toBeCloseTo(22_530.16, 1);
+    expect(r.newChannel.netCents).toBeCloseTo(r.newChannel.grossCents - r.newChannel.cacCents, 6);
+    // The scenario counts the channel net; the existing base is untouched.
+    expect(r.base.valueCents).toBe(baseline.base.valueCents);
+    expect(r.total.valueCents).toBe(baseline.total.valueCents + r.newChannel.netCents);
+  });
+
+  it("the lever bridge: each entry's step in ledger order, summing to scenario − baseline exactly", () => {
+    const tenPercent = entry({ lever: "massAdjustment", params: { mode: "percent", amount: 10 } });
+    const thousand = entry({ lever: "massAdjustment", params: { mode: "amount", amount: 100_000 } });
+    const price = entry({ lever: "priceChange", segment: { tier: ["Pro"] }, params: { pricePct: 5, elasticity: 1 } });
+    const channel = entry({
+      lever: "newChannel",
+      params: { acquisitionsPerMonth: 1, months: 3, cacCents: 50_000, valueCents: 200_000 },
+    });
+    const s = scenarioOf(price, tenPercent, thousand, channel);
+    const report = scenarioReport(ev, s, ["tier"]);
+    const { baselineCents, steps, scenarioCents } = report.bridge;
+    expect(steps.map((x) => x.entry)).toEqual([0, 1, 2, 3]);
+    expect(steps.reduce((t, x) => t + x.changeCents, 0)).toBe(scenarioCents - baselineCents);
+    expect(baselineCents).toBe(Math.round(report.portfolio.baseline.valueCents));
+    expect(scenarioCents).toBe(Math.round(report.portfolio.scenario.valueCents));
+    // Step 2 (+10%) is 10% of what the price change left; step 3 adds $1,000 × P(alive) of the valued accounts.
+    const afterPrice = baselineCents + steps[0].changeCents;
+    expect(Math.abs(steps[1].changeCents - 0.1 * afterPrice)).toBeLessThanOrEqual(1);
+    const alive = [0, 1, 2, 3].reduce((t, i) => t + accounts.probabilityAlive[i], 0); // ACC-5 carries no value
+    expect(Math.abs(steps[2].changeCents - 100_000 * alive)).toBeLessThanOrEqual(1);
+    expect(Math.abs(steps[3].changeCents - ev.evaluate(scenarioOf(channel)).newChannel.netCents)).toBeLessThanOrEqual(
+      1,
+    );
+    // Order matters for mass adjustments: +$1,000 before +10% is worth 10% more.
+    const swapped = scenarioReport(ev, scenarioOf(price, thousand, tenPercent, channel), ["tier"]).bridge;
+    expect(Math.abs(swapped.steps[1].changeCents - 100_000 * alive)).toBeLessThanOrEqual(1);
+    expect(swapped.steps.reduce((t, x) => t + x.changeCents, 0)).toBe(swapped.scenarioCents - swapped.baselineCents);
+    // The empty ledger: no steps, baseline = scenario.
+    const empty = scenarioReport(ev, scenarioOf(), ["tier"]).bridge;
+    expect(empty.steps).toEqual([]);
+    expect(empty.scenarioCents).toBe(empty.baselineCents);
+  });
+
+  it("the change band pairs the draws: exactly zero on the baseline, hand-worked for +10%", () => {
+    expect(baseline.change.total).toEqual({ p10Cents: 0, p50Cents: 0, p90Cents: 0 });
+    for (const row of [...baseline.change.by, ...baseline.change.abc])
+      expect(row).toEqual({ p10Cents: 0, p50Cents: 0, p90Cents: 0 });
+    // +10% on every account: at each pool's P10 draw the change is 10% of the P10 values, so it
+    // deviates from the point change by 0.1 × (0.9 − 1) V = −0.01 V; at the P90 draw by +0.015 V.
+    const r = ev.evaluate(scenarioOf(entry({ lever: "massAdjustment", params: { mode: "percent", amount: 10 } })));
+    const v = accounts.valueCents;
+    const point = 0.1 * (v[0] + v[1] + v[2] + v[3]);
+    const pools = [v[0] + v[1], v[2], v[3]];
+    const down = Math.sqrt(pools.reduce((t, x) => t + (0.01 * x) ** 2, 0));
+    const up = Math.sqrt(pools.reduce((t, x) => t + (0.015 * x) ** 2, 0));
+    expect(r.change.total.p50Cents).toBeCloseTo(point, 4);
+    expect(r.change.total.p10Cents).toBeCloseTo(point - down, 4);
+    expect(r.change.total.p90Cents).toBeCloseTo(point + up, 4);
+    // A cut turns the band round: −50% halves the spread, so the change is largest at the P90 draw.
+    const cut = ev.evaluate(scenarioOf(entry({ lever: "massAdjustment", params: { mode: "percent", amount: -50 } })));
+    const cutDown = Math.sqrt(pools.reduce((t, x) => t + (0.5 * 0.15 * x) ** 2, 0));
+    expect(cut.change.total.p10Cents).toBeCloseTo(-0.5 * (v[0] + v[1] + v[2] + v[3]) - cutDown, 4);
   });
 
   it("bands: accounts of one pool add up, pools add in quadrature", () => {

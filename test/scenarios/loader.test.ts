@@ -20,7 +20,8 @@ import { prepare } from "../../loaders/pipeline.js";
 import { extractParquet, STORE_FILES } from "../../loaders/store.js";
 import { literal } from "../../loaders/db.js";
 import { monthIndexOf } from "../../src/lib/months.js";
-import { neutralEffects, periodsFor, ScenarioEvaluator, survivalSeries } from "../../src/lib/scenarios/engine.js";
+import { ScenarioEvaluator } from "../../src/lib/scenarios/engine.js";
+import { neutralEffects, periodsFor, survivalSeries } from "../../src/lib/scenarios/series.js";
 
 let inputs: ScenarioInputs;
 let storeDir: string;
@@ -91,6 +92,30 @@ describe("saved scenarios", () => {
     for (const s of saved) {
       expect(s.scenario.ledger.every((e) => e.reason.trim().length > 0)).toBe(true);
       expect(s.report.portfolio.scenario.valueCents).not.toBe(s.report.portfolio.baseline.valueCents);
+    }
+  });
+
+  it("on the sample: the change band on shared draws is narrower than treating the two as independent, and zero on the baseline", () => {
+    const evaluator = new ScenarioEvaluator(inputs.base, inputs.accounts);
+    const empty = evaluator.evaluate({ version: 1, title: "baseline", ledger: [] });
+    expect(empty.change.total).toEqual({ p10Cents: 0, p50Cents: 0, p90Cents: 0 });
+    expect([...empty.change.by, ...empty.change.abc].every((c) => c.p10Cents === 0 && c.p90Cents === 0)).toBe(true);
+    for (const { name, report } of readSavedScenarios(inputs)) {
+      const { baseline: b, scenario: s, change } = report.portfolio;
+      const delta = s.valueCents - b.valueCents;
+      // Unpaired: the scenario's and the baseline's own bands, as if drawn independently.
+      const unpaired = {
+        p10: delta - Math.hypot(s.valueCents - s.p10Cents, b.p90Cents - b.valueCents),
+        p90: delta + Math.hypot(s.p90Cents - s.valueCents, b.valueCents - b.p10Cents),
+      };
+      expect(change.p50Cents, name).toBeCloseTo(delta, 2);
+      expect(change.p10Cents, name).toBeLessThanOrEqual(change.p50Cents);
+      expect(change.p90Cents, name).toBeGreaterThanOrEqual(change.p50Cents);
+      expect(change.p90Cents - change.p10Cents, name).toBeLessThan((unpaired.p90 - unpaired.p10) / 2);
+      // The bridge's steps add up to the change to the cent, exactly.
+      const { steps, baselineCents, scenarioCents } = report.bridge;
+      expect(steps.reduce((t, x) => t + x.changeCents, 0)).toBe(scenarioCents - baselineCents);
+      expect(scenarioCents - baselineCents).toBe(Math.round(s.valueCents) - Math.round(b.valueCents));
     }
   });
 

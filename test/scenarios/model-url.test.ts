@@ -7,7 +7,7 @@ import {
   validateScenario,
   type Scenario,
   type SegmentDictionary,
-} from "../../src/lib/scenarios/model.js";
+} from "../../src/lib/scenarios/ledger.js";
 import { decodeScenarioSearch, encodeScenarioSearch, fromBase64Url, toBase64Url } from "../../src/lib/scenarios/url.js";
 
 const DICT: SegmentDictionary = {

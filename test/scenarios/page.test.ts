@@ -145,13 +145,13 @@ describe("the scenario workbench", () => {
       "Competitor launch next spring",
     );
 
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(3);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(3);
     const scenario = await kpiCents(page, "scenario");
     expect(Math.abs(scenario / expected.scenario - 1)).toBeLessThan(1e-9);
     expect(scenario).not.toBeCloseTo(expected.baseline, -2);
     // Reordering two model levers changes nothing; the ledger shows the new order.
-    await page.locator('tr[data-entry="0"] [data-action=down]').click();
-    expect(await page.locator('tr[data-entry="0"] td').nth(1).innerText()).toBe("Mass adjustment");
+    await page.locator('[data-entry="0"] [data-action=down]').click();
+    expect(await page.locator('[data-entry="0"] [data-lever]').innerText()).toBe("Mass adjustment");
     expect(Math.abs((await kpiCents(page, "scenario")) / expected.scenario - 1)).toBeLessThan(1e-9);
     expect(await page.locator("table[data-table=affected] tbody tr").count()).toBe(10);
 
@@ -183,7 +183,7 @@ describe("the scenario workbench", () => {
     expect(await kpiText(page, "change")).toBe(shown.change);
     expect(await kpiText(page, "ltv-cac")).toBe(shown.ltv);
     expect(await page.locator("table[data-table=by-abc]").innerText()).toBe(shown.abc);
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(3);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(3);
     expect(await page.locator("[data-scenario-message]").isHidden()).toBe(true);
     expect(page.url()).toBe(link);
 
@@ -213,6 +213,10 @@ describe("the scenario workbench", () => {
     expect(await message.innerText()).toMatch(/could not be opened.*showing the baseline/);
     expect(await kpiCents(page, "scenario")).toBe(await kpiCents(page, "baseline"));
     expect(await page.locator("[data-ledger-empty]").count()).toBe(1);
+    // The baseline's change is exactly zero: no band in the headline, no whiskers in the chart.
+    expect(await page.locator("[data-kpi=change] [data-change-band]").count()).toBe(0);
+    expect(await page.locator('[data-workbench] svg g[aria-label="bar"]').count()).toBeGreaterThan(0); // the chart is drawn
+    expect(await page.locator("[data-workbench] svg g.change-band line").count()).toBe(0);
     expect(session.errors).toEqual([]);
     await session.close();
   });
@@ -227,9 +231,26 @@ describe("saved scenario pages", () => {
     const page = await session.newPage();
     await page.goto(`${site.server.url}/scenarios/competitor-enterprise-spring`, { waitUntil: "networkidle" });
     expect(await page.locator("main h1").first().innerText()).toBe(source.title);
-    const reasons = await page.locator("table[data-table=ledger] [data-reason]").allInnerTexts();
+    const reasons = await page.locator("[data-table=ledger] [data-reason]").allInnerTexts();
     expect(reasons).toEqual(source.ledger.map((e: { reason: string }) => e.reason));
     expect(await kpiCents(page, "scenario")).toBeLessThan(await kpiCents(page, "baseline"));
+    // The lever bridge: today, one step per entry in ledger order, the scenario; the steps add up.
+    const steps = await page
+      .locator("table[data-table=bridge] tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.getAttribute("data-step"),
+          Number(r.querySelector("[data-cents]")!.getAttribute("data-cents")),
+        ]),
+      );
+    expect(steps.length).toBe(source.ledger.length + 2);
+    const [today, ...rest] = steps;
+    const end = rest.pop()!;
+    expect(rest.reduce((t, [, c]) => t + (c as number), 0)).toBe((end[1] as number) - (today[1] as number));
+    expect(Math.round(await kpiCents(page, "scenario"))).toBe(end[1]);
+    // The change's band on shared draws is in the headline and as whiskers.
+    expect(await page.locator("[data-kpi=change] [data-change-band]").count()).toBe(1);
+    expect(await page.locator("svg g.change-band line").count()).toBeGreaterThan(0);
     expect(await page.locator("main svg[class^='plot']").count()).toBeGreaterThanOrEqual(3);
     // No per-account data and no DuckDB on an executive page.
     expect(session.requests.filter((u) => /scenario-accounts|duckdb|\.wasm/.test(u))).toEqual([]);
@@ -238,7 +259,7 @@ describe("saved scenario pages", () => {
     await page.locator("[data-open-workbench]").click();
     await page.locator("[data-workbench]").waitFor();
     expect(await kpiText(page, "scenario")).toBe(executive);
-    expect(await page.locator("table[data-table=ledger-edit] tbody tr").count()).toBe(source.ledger.length);
+    expect(await page.locator("[data-table=ledger-edit] > li").count()).toBe(source.ledger.length);
     expect(session.errors).toEqual([]);
     await session.close();
   });

@@ -19,7 +19,7 @@ import { Float64, Int32, Table, Uint32, Uint8, Utf8, tableFromIPC, tableToIPC, v
 import { abcClasses, CLASSES } from "../../../src/lib/analysis/abc.js";
 import { monthIndexOf } from "../../../src/lib/months.js";
 import type { AccountArrays, ScenarioBase, ScenarioPool } from "../../../src/lib/scenarios/engine.js";
-import type { SegmentDim } from "../../../src/lib/scenarios/model.js";
+import type { SegmentDim } from "../../../src/lib/scenarios/ledger.js";
 import { purchaseModelSpec } from "../../../src/lib/models/purchase-models.js";
 import type { ModelsData } from "../../../src/lib/valuation/models-data.js";
 

@@ -12,7 +12,7 @@ import path from "node:path";
 import { AtlasError } from "../../errors.js";
 import { REPO_ROOT } from "../../store.js";
 import { ScenarioEvaluator } from "../../../src/lib/scenarios/engine.js";
-import { ScenarioError, validateScenario, type Scenario } from "../../../src/lib/scenarios/model.js";
+import { ScenarioError, validateScenario, type Scenario } from "../../../src/lib/scenarios/ledger.js";
 import { scenarioReport, type ScenarioReport } from "../../../src/lib/scenarios/report.js";
 import type { ScenarioInputs } from "./base.js";
 

@@ -157,7 +157,7 @@ export function selectionChange(current: Map<SelectionColumn, SqlValue>, s: Stat
  * (A cross join with the one-row `selection` and a test per dimension: DuckDB-WASM ran it
  * faster than a scalar subquery or a semi join per dimension.)
  */
-function withFiltered(filters: FilterCodes, extra = "", more: Statement["selection"] = {}): Statement {
+export function withFiltered(filters: FilterCodes, extra = "", more: Statement["selection"] = {}): Statement {
   const dims = Object.keys(DIM_COLUMN) as FilterDim[];
   return {
     sql: `WITH fa AS (SELECT a.* FROM accounts_abc a, selection f

@@ -6,7 +6,8 @@
  *
  * (measure: the cohort heatmap's; compare: the Pareto migration window, k years back; q and
  * sort: the account explorer's search and order; drill: the MRR movement whose accounts are
- * listed.)
+ * listed; step: the MRR bridge step whose accounts are listed, `start month.end month.step`, e.g.
+ * step=2026-06.2026-09.churn.)
  * Segment values are written as labels (readable, and stable when codes change). Decoding checks
  * every value against what the data offer; an invalid or outdated value falls back to the
  * default and yields a note for the page to show.
@@ -14,6 +15,7 @@
 import { monthIndexOf, monthLabel } from "../months.js";
 import { CLASSES } from "./abc.js";
 import { MOVEMENTS } from "./mrr.js";
+import { BRIDGE_STEPS, type BridgeStep } from "./mrr-bridge.js";
 import { SORT_COLUMNS, type SortKey } from "./sql.js";
 
 export const STATE_VERSION = 1;
@@ -58,6 +60,19 @@ export interface PageState {
   readonly sort: SortKey | null;
   /** The MRR movement bar whose accounts are listed. */
   readonly drill: { readonly month: number; readonly movement: number } | null;
+  /** The MRR bridge step (from month end → to month end) whose accounts are listed. */
+  readonly step: BridgeStepState | null;
+}
+
+export interface BridgeStepState {
+  readonly from: number;
+  readonly to: number;
+  readonly step: BridgeStep;
+}
+
+/** The `step` parameter's value: "2026-06.2026-09.churn". */
+export function encodeStep(s: BridgeStepState): string {
+  return `${monthLabel(s.from)}.${monthLabel(s.to)}.${s.step}`;
 }
 
 export interface StateDomain {
@@ -82,6 +97,7 @@ export function defaultState(domain: StateDomain): PageState {
     q: "",
     sort: null,
     drill: null,
+    step: null,
   };
 }
 
@@ -102,6 +118,7 @@ export function encodeState(state: PageState, domain: StateDomain): string {
   if (state.q !== "") p.set("q", state.q);
   if (state.sort !== null) p.set("sort", state.sort);
   if (state.drill !== null) p.set("drill", `${monthLabel(state.drill.month)}.${MOVEMENTS[state.drill.movement - 1]}`);
+  if (state.step !== null) p.set("step", encodeStep(state.step));
   const text = p.toString();
   return text === `v=${STATE_VERSION}` ? "" : `?${text}`;
 }
@@ -206,5 +223,19 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     if (month !== null && movement > 0) drill = { month, movement };
     else notes.push(`The link's drill-down "${echo(d)}" is invalid; no accounts are listed.`);
   }
-  return { state: { filters, grain, abc, by, account, measure, compare, q, sort, drill }, notes };
+  let step: PageState["step"] = null;
+  const st = p.get("step");
+  if (st !== null) {
+    const sm = /^(\d{4}-\d{2})\.(\d{4}-\d{2})\.([a-z]+)$/.exec(st);
+    let months: [number, number] | null = null;
+    try {
+      months = sm ? [monthIndexOf(sm[1]), monthIndexOf(sm[2])] : null;
+    } catch {
+      months = null;
+    }
+    if (sm && months && months[0] < months[1] && (BRIDGE_STEPS as readonly string[]).includes(sm[3]))
+      step = { from: months[0], to: months[1], step: sm[3] as BridgeStep };
+    else notes.push(`The link's MRR bridge step "${echo(st)}" is invalid; no accounts are listed.`);
+  }
+  return { state: { filters, grain, abc, by, account, measure, compare, q, sort, drill, step }, notes };
 }

@@ -76,6 +76,36 @@ export const DEFINITIONS = {
     label: "Concentration",
     text: "Accounts with positive revenue in the last 12 months, sorted by that revenue: the share of revenue that the top 20% of them bring.",
   },
+  // MRR bridge (src/lib/analysis/mrr-bridge.ts): one entry per step. Per subscription account,
+  // MRR at the start month's end against MRR at the end of the end month (the as-of date).
+  mrrBridgeStart: {
+    label: "MRR at the start",
+    text: "Sum of the MRR of every contract running on the last day of the start month (the month 3 or 12 months before the as-of month), over subscription accounts.",
+  },
+  mrrBridgeNew: {
+    label: "New MRR",
+    text: "MRR on the end date of accounts that had none at the start and had never had MRR at any month end before: their whole MRR at the end.",
+  },
+  mrrBridgeExpansion: {
+    label: "Expansion",
+    text: "Accounts with MRR at both the start and the end, more at the end: the increase (end − start).",
+  },
+  mrrBridgeContraction: {
+    label: "Contraction",
+    text: "Accounts with MRR at both the start and the end, less at the end: the decrease (start − end), subtracted.",
+  },
+  mrrBridgeChurn: {
+    label: "Churned MRR",
+    text: "Accounts with MRR at the start and none at the end: their whole MRR at the start, subtracted.",
+  },
+  mrrBridgeReactivation: {
+    label: "Reactivation",
+    text: "MRR on the end date of accounts that had none at the start but had MRR at an earlier month end (they came back): their whole MRR at the end.",
+  },
+  mrrBridgeEnd: {
+    label: "MRR at the end",
+    text: "Sum of the MRR of every contract running on the as-of date, over subscription accounts. Start + new + reactivation + expansion − contraction − churn = end, to the cent; an account whose MRR is the same at both dates (none at either included, even if it had a contract in between) is in no step.",
+  },
 } as const satisfies Record<string, Definition>;
 
 export type DefinitionKey = keyof typeof DEFINITIONS;

@@ -1,6 +1,6 @@
-/** Plain-language summaries of ledger entries, for the ledger tables. */
-import { formatMoneyCompact } from "../format.js";
-import { leverInfo, SEGMENT_DIMS, type LedgerEntry, type Segment, type SegmentDim } from "./model.js";
+/** Plain-language summaries of ledger entries, for the ledger views (sizes: ./levers.ts describeParams). */
+import { SEGMENT_DIMS, type LedgerEntry, type Segment, type SegmentDim } from "./ledger.js";
+import { leverInfo } from "./levers.js";
 
 export const DIM_LABELS: Record<SegmentDim, string> = {
   size: "Size",
@@ -12,8 +12,6 @@ export const DIM_LABELS: Record<SegmentDim, string> = {
   abc: "ABC class",
 };
 
-const signed = (x: number, unit = "%") => `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x)}${unit}`;
-
 export function describeSegment(segment: Segment): string {
   const parts: string[] = [];
   for (const dim of SEGMENT_DIMS) {
@@ -22,29 +20,6 @@ export function describeSegment(segment: Segment): string {
   }
   if (segment.minSeats) parts.push(`at least ${segment.minSeats} seats`);
   return parts.length ? parts.join("; ") : "All accounts";
-}
-
-export function describeParams(entry: LedgerEntry, currency = "USD"): string {
-  switch (entry.lever) {
-    case "newProduct":
-      return `${entry.params.adoptionPct}% adopt, ${signed(entry.params.upliftPct)} margin each, over ${entry.params.rampMonths} months`;
-    case "productWithdrawn":
-      return `${entry.params.revenueLostPct}% of revenue lost, churn ${signed(entry.params.churnUpliftPct)}`;
-    case "priceChange":
-      return `price ${signed(entry.params.pricePct)}, churn response ${entry.params.elasticity}`;
-    case "competitorEntry":
-      return `churn ${signed(entry.params.churnUpliftPct)} from month ${entry.params.startMonth}, ramp ${entry.params.rampMonths} months`;
-    case "newChannel":
-      return `${entry.params.acquisitionsPerMonth} new accounts a month for ${entry.params.months} months, CAC ${formatMoneyCompact(entry.params.cacCents, currency)}, value ${formatMoneyCompact(entry.params.valueCents, currency)} each`;
-    case "macro":
-      return `discount rate ${signed(entry.params.discountRatePts, " pts")}, churn ${signed(entry.params.churnShockPct)}`;
-    case "massAdjustment":
-      return entry.params.mode === "percent"
-        ? `value ${signed(entry.params.amount)}`
-        : `value ${entry.params.amount < 0 ? "−" : "+"}${formatMoneyCompact(Math.abs(entry.params.amount), currency)} per account`;
-    default:
-      throw new Error(`invalid lever: ${String((entry as { lever: unknown }).lever)}`);
-  }
 }
 
 export function leverLabel(entry: LedgerEntry): string {

@@ -2,13 +2,20 @@
  * Baseline against scenario as one plain-JSON report: what the scenario page renders on every
  * slider move, and what the loader precomputes for each saved scenario's executive page.
  */
-import { mostAffected, PROJECTION_YEARS, type Aggregate, type BreakdownDim, type ScenarioEvaluator } from "./engine.js";
-import type { Scenario } from "./model.js";
+import { mostAffected } from "./affected.js";
+import type { Aggregate, ChangeBand } from "./bands.js";
+import { leverBridge, type LeverBridge } from "./bridge.js";
+import type { ChannelValue } from "./channel.js";
+import type { BreakdownDim, Evaluation, ScenarioEvaluator } from "./engine.js";
+import type { Scenario } from "./ledger.js";
+import { PROJECTION_YEARS } from "./series.js";
 
 export interface ComparedRow {
   readonly label: string;
   readonly baseline: Aggregate;
   readonly scenario: Aggregate;
+  /** scenario − baseline, P10 / P50 / P90 over shared parameter draws. */
+  readonly change: ChangeBand;
 }
 
 export interface ScenarioReport {
@@ -20,10 +27,14 @@ export interface ScenarioReport {
     readonly baseline: Aggregate;
     /** The existing base under the scenario. */
     readonly base: Aggregate;
-    readonly newChannel: { readonly accounts: number; readonly valueCents: number; readonly costCents: number };
-    /** base + new channel. */
+    readonly newChannel: ChannelValue;
+    /** base + new channel net of its CAC. */
     readonly scenario: Aggregate;
+    /** scenario − baseline on shared parameter draws. */
+    readonly change: ChangeBand;
   };
+  /** Baseline → each entry's contribution in ledger order → scenario (./bridge.ts). */
+  readonly bridge: LeverBridge;
   readonly breakdowns: ReadonlyArray<{ readonly dim: BreakdownDim; readonly rows: readonly ComparedRow[] }>;
   readonly abc: readonly ComparedRow[];
   readonly projection: ReadonlyArray<{
@@ -75,7 +86,7 @@ export function scenarioReport(
   evaluator: ScenarioEvaluator,
   scenario: Scenario,
   dims: readonly BreakdownDim[],
-  options: { topAccounts?: number; baseline?: Map<BreakdownDim, ReturnType<ScenarioEvaluator["evaluate"]>> } = {},
+  options: { topAccounts?: number; baseline?: Map<BreakdownDim, Evaluation> } = {},
 ): ScenarioReport {
   const { base, accounts } = evaluator;
   const empty: Scenario = { version: scenario.version, title: "baseline", ledger: [] };
@@ -94,9 +105,14 @@ export function scenarioReport(
     scenario: evaluator.evaluate(scenario, { by: dim }),
   }));
   const first = runs[0];
-  const compare = (labels: readonly string[], b: readonly Aggregate[], s: readonly Aggregate[]): ComparedRow[] =>
+  const compare = (
+    labels: readonly string[],
+    b: readonly Aggregate[],
+    s: readonly Aggregate[],
+    change: readonly ChangeBand[],
+  ): ComparedRow[] =>
     labels
-      .map((label, i) => ({ label, baseline: b[i], scenario: s[i] }))
+      .map((label, i) => ({ label, baseline: b[i], scenario: s[i], change: change[i] }))
       .filter((r) => r.baseline.accounts > 0 || r.scenario.accounts > 0);
   const projection: Array<ScenarioReport["projection"][number]> = [];
   for (const [series, ev] of [
@@ -131,9 +147,14 @@ export function scenarioReport(
       base: first.scenario.base,
       newChannel: first.scenario.newChannel,
       scenario: first.scenario.total,
+      change: first.scenario.change.total,
     },
-    breakdowns: runs.map((r) => ({ dim: r.dim, rows: compare(d[r.dim], r.baseline.by.rows, r.scenario.by.rows) })),
-    abc: compare(d.abc, first.baseline.abc, first.scenario.abc),
+    bridge: leverBridge(evaluator, scenario),
+    breakdowns: runs.map((r) => ({
+      dim: r.dim,
+      rows: compare(d[r.dim], r.baseline.by.rows, r.scenario.by.rows, r.scenario.change.by),
+    })),
+    abc: compare(d.abc, first.baseline.abc, first.scenario.abc, first.scenario.change.abc),
     projection,
     mostAffected: mostAffected(accounts, first.scenario.values, options.topAccounts ?? 10).map((m) => ({
       accountId: m.accountId,

@@ -4,7 +4,7 @@
  * foreign link yields a message for the page to show, and the baseline (an empty ledger).
  * Values from the URL only ever become numbers and labels checked against the data.
  */
-import { emptyScenario, ScenarioError, validateScenario, type Scenario, type SegmentDictionary } from "./model.js";
+import { emptyScenario, ScenarioError, validateScenario, type Scenario, type SegmentDictionary } from "./ledger.js";
 
 export const URL_PARAM = "s";
 /** Links longer than this are refused (browsers and chat tools truncate long URLs). */

@@ -1,5 +1,5 @@
 /**
- * The scenario model: a versioned, ordered ledger of adjustments. Each entry names a lever
+ * The scenario ledger: a versioned, ordered list of adjustments. Each entry names a lever
  * (a named strategy), the segment it applies to (selected by account attributes), the size
  * of the change, and who made it, when and why. The same shape is stored in the URL, in
  * exported files and in `data/scenarios/*.json`.
@@ -8,19 +8,9 @@
  * they are checked against the data's dictionary when the scenario is validated.
  */
 
-export const SCENARIO_VERSION = 1;
+import { defaultParams, LEVERS, leverInfo, type Lever, type LeverParams } from "./levers.js";
 
-/** The levers, each a named strategy applied in ./engine.ts. */
-export const LEVERS = [
-  "newProduct",
-  "productWithdrawn",
-  "priceChange",
-  "competitorEntry",
-  "newChannel",
-  "macro",
-  "massAdjustment",
-] as const;
-export type Lever = (typeof LEVERS)[number];
+export const SCENARIO_VERSION = 1;
 
 /** Account attributes a segment can be selected by (values are labels from the data). */
 export const SEGMENT_DIMS = ["size", "industry", "region", "tier", "businessModel", "products", "abc"] as const;
@@ -32,67 +22,6 @@ export type SegmentDim = (typeof SEGMENT_DIMS)[number];
  * at least that many seats (e.g. "enterprise accounts with more than 100 users" = 101).
  */
 export type Segment = Partial<Record<SegmentDim, string[]>> & { minSeats?: number };
-
-export interface NewProductParams {
-  /** Share of the segment's accounts that adopt, percent 0–100. */
-  adoptionPct: number;
-  /** Extra margin per adopter, percent of its current margin (equivalently revenue at the same margin share). */
-  upliftPct: number;
-  /** Months until adoption is complete (linear ramp); 0 = at once. */
-  rampMonths: number;
-}
-export interface ProductWithdrawnParams {
-  /** Share of the segment's revenue lost, percent 0–100. */
-  revenueLostPct: number;
-  /** Churn-hazard uplift among the segment's accounts, percent (50 = churn probability × 1.5). */
-  churnUpliftPct: number;
-}
-export interface PriceChangeParams {
-  /** Price change, percent (−50 … +100). */
-  pricePct: number;
-  /** Percent change of the churn hazard per 1% price change (0 = customers do not react). */
-  elasticity: number;
-}
-export interface CompetitorEntryParams {
-  /** Churn-hazard uplift once fully ramped, percent. */
-  churnUpliftPct: number;
-  /** Months from the as-of date until the competitor appears. */
-  startMonth: number;
-  /** Months from its start until the full uplift (linear ramp); 0 = at once. */
-  rampMonths: number;
-}
-export interface NewChannelParams {
-  /** New accounts per month through the channel. */
-  acquisitionsPerMonth: number;
-  /** Months the channel runs, from the month after the as-of date. */
-  months: number;
-  /** Acquisition cost per new account, cents. */
-  cacCents: number;
-  /** Expected lifetime margin of one new account, discounted to its acquisition, cents. */
-  valueCents: number;
-}
-export interface MacroParams {
-  /** Change of the annual discount rate, percentage points (e.g. 2 = 10% → 12%). */
-  discountRatePts: number;
-  /** Churn-hazard shock, percent. */
-  churnShockPct: number;
-}
-export interface MassAdjustmentParams {
-  /** "percent": value × (1 + amount / 100); "amount": value + amount cents (weighted by P(alive)). */
-  mode: "percent" | "amount";
-  /** Percent, or cents per account. */
-  amount: number;
-}
-
-export interface LeverParams {
-  newProduct: NewProductParams;
-  productWithdrawn: ProductWithdrawnParams;
-  priceChange: PriceChangeParams;
-  competitorEntry: CompetitorEntryParams;
-  newChannel: NewChannelParams;
-  macro: MacroParams;
-  massAdjustment: MassAdjustmentParams;
-}
 
 export type LedgerEntry = {
   [L in Lever]: {
@@ -112,92 +41,6 @@ export interface Scenario {
   title: string;
   description?: string;
   ledger: LedgerEntry[];
-}
-
-export interface LeverInfo {
-  readonly label: string;
-  /** Numeric parameters: label, unit, slider range and step. */
-  readonly fields: ReadonlyArray<{ key: string; label: string; unit: string; min: number; max: number; step: number }>;
-}
-
-/** Lever labels and the ranges of their sliders (validation uses the same ranges). */
-export function leverInfo(lever: Lever): LeverInfo {
-  switch (lever) {
-    case "newProduct":
-      return {
-        label: "New product or service",
-        fields: [
-          { key: "adoptionPct", label: "Adoption share", unit: "%", min: 0, max: 100, step: 1 },
-          { key: "upliftPct", label: "Margin uplift per adopter", unit: "%", min: 0, max: 200, step: 1 },
-          { key: "rampMonths", label: "Ramp-up", unit: "months", min: 0, max: 36, step: 1 },
-        ],
-      };
-    case "productWithdrawn":
-      return {
-        label: "Product withdrawn",
-        fields: [
-          { key: "revenueLostPct", label: "Revenue lost", unit: "%", min: 0, max: 100, step: 1 },
-          { key: "churnUpliftPct", label: "Churn uplift among users", unit: "%", min: 0, max: 300, step: 5 },
-        ],
-      };
-    case "priceChange":
-      return {
-        label: "Price change",
-        fields: [
-          { key: "pricePct", label: "Price change", unit: "%", min: -50, max: 100, step: 0.5 },
-          { key: "elasticity", label: "Churn response (% hazard per 1% price)", unit: "×", min: 0, max: 10, step: 0.1 },
-        ],
-      };
-    case "competitorEntry":
-      return {
-        label: "Competitor entry",
-        fields: [
-          { key: "churnUpliftPct", label: "Churn uplift", unit: "%", min: 0, max: 300, step: 5 },
-          { key: "startMonth", label: "Starts after", unit: "months", min: 0, max: 48, step: 1 },
-          { key: "rampMonths", label: "Ramp", unit: "months", min: 0, max: 36, step: 1 },
-        ],
-      };
-    case "newChannel":
-      return {
-        label: "New sales channel",
-        fields: [
-          { key: "acquisitionsPerMonth", label: "Extra acquisitions", unit: "/ month", min: 0, max: 500, step: 1 },
-          { key: "months", label: "Runs for", unit: "months", min: 1, max: 60, step: 1 },
-          { key: "cacCents", label: "CAC per new account", unit: "cents", min: 0, max: 100_000_00, step: 100_00 },
-          { key: "valueCents", label: "Value per new account", unit: "cents", min: 0, max: 500_000_00, step: 100_00 },
-        ],
-      };
-    case "macro":
-      return {
-        label: "Macro shock",
-        fields: [
-          { key: "discountRatePts", label: "Discount-rate change", unit: "pts", min: -5, max: 15, step: 0.5 },
-          { key: "churnShockPct", label: "Churn shock", unit: "%", min: -50, max: 300, step: 5 },
-        ],
-      };
-    case "massAdjustment":
-      return {
-        label: "Mass adjustment",
-        fields: [{ key: "amount", label: "Adjustment", unit: "% or cents", min: -100, max: 100, step: 0.5 }],
-      };
-    default:
-      throw new Error(`invalid lever: ${String(lever)}`);
-  }
-}
-
-/** A lever's neutral parameters (no effect), the starting point of a new entry. */
-export function defaultParams<L extends Lever>(lever: L): LeverParams[L] {
-  const p: { [K in Lever]: LeverParams[K] } = {
-    newProduct: { adoptionPct: 0, upliftPct: 0, rampMonths: 0 },
-    productWithdrawn: { revenueLostPct: 0, churnUpliftPct: 0 },
-    priceChange: { pricePct: 0, elasticity: 0 },
-    competitorEntry: { churnUpliftPct: 0, startMonth: 0, rampMonths: 0 },
-    newChannel: { acquisitionsPerMonth: 0, months: 12, cacCents: 0, valueCents: 0 },
-    macro: { discountRatePts: 0, churnShockPct: 0 },
-    massAdjustment: { mode: "percent", amount: 0 },
-  };
-  if (!(lever in p)) throw new Error(`invalid lever: ${String(lever)}`);
-  return structuredClone(p[lever]);
 }
 
 /** Where each segment dimension's allowed labels come from (the data's dictionary). */
