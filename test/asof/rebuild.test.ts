@@ -1,10 +1,13 @@
 /**
- * The backtest (loaders/backtest) on the bundled sample: it uses no data after its as-of date
- * (changing only later rows leaves every forecast unchanged while the actuals move), its actuals
- * equal an independent SQL computation over the raw extracts, and the build ships backtest.json.
+ * What the as-of rebuild (loaders/asof) feeds, on the bundled sample:
+ * - the backtest (loaders/backtest) uses no data after its as-of date (changing only later rows
+ *   leaves every forecast unchanged while the actuals move), its actuals equal an independent SQL
+ *   computation over the raw extracts, and `clv backtest` prints it;
+ * - the value bridge (loaders/value-bridge) adds up exactly, ends at the headline value, and
+ *   starts at the value a build on the extracts cut at the earlier date gives.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,16 +19,23 @@ import { EXTRACT_NAMES } from "../../loaders/ingest/schema.js";
 import { prepare } from "../../loaders/pipeline.js";
 import { extractParquet, STORE_FILES } from "../../loaders/store.js";
 import type { BacktestData } from "../../src/lib/shapes/backtest.js";
+import type { ValueBridgeData } from "../../src/lib/shapes/value-bridge.js";
+import type { ModelsData } from "../../src/lib/valuation/models-data.js";
+import { REPO } from "../support/fixtures.js";
 
 const store = mkdtempSync(path.join(os.tmpdir(), "atlas-backtest-store-"));
 let db: Db;
 let asOf: string;
 let built: BacktestData;
+let bridge: ValueBridgeData;
+let models: ModelsData;
 
 beforeAll(async () => {
   const { storeDir } = await prepare({ storeDir: store, quiet: true });
   built = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.backtest), "utf8")) as BacktestData;
   asOf = built.asOf;
+  bridge = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.valueBridge), "utf8")) as ValueBridgeData;
+  models = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
   db = await openDb({});
   for (const name of EXTRACT_NAMES)
     await db.run(
@@ -146,4 +156,63 @@ describe("npm run -s clv -- backtest", () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/no backtest in .*nope/);
   });
+});
+
+describe("the customer-value bridge", () => {
+  it("bridges from a quarter and a year before, each adding up exactly to the headline value", () => {
+    expect(bridge.bridges.map((b) => b.from)).toEqual([monthsBefore(asOf, 3), monthsBefore(asOf, 12)]);
+    for (const b of bridge.bridges) {
+      const sum = b.steps.reduce((s, step) => s + step.cents, b.valueThen);
+      expect(Math.abs(sum - b.valueNow)).toBeLessThan(0.01);
+      expect(b.valueNow).toBeCloseTo(models.portfolio.valueCents, 2);
+      expect(b.steps.map((s) => s.key)).toEqual(["new", "lost", "expansion", "contraction", "re-estimate"]);
+      expect(b.steps.find((s) => s.key === "new")!.cents).toBeGreaterThan(0);
+      expect(b.steps.find((s) => s.key === "lost")!.cents).toBeLessThan(0);
+    }
+  });
+
+  it("starts at the value a build on the extracts cut at the earlier date gives", async () => {
+    const b = bridge.bridges[0];
+    const dir = mkdtempSync(path.join(os.tmpdir(), "atlas-cut-"));
+    try {
+      const sample = path.join(REPO, "data", "sample");
+      const src = (name: string) =>
+        `read_csv(${literal(path.join(sample, `${name}.csv`))}, header = true, all_varchar = true)`;
+      const out = (name: string) => literal(path.join(dir, "data", `${name}.csv`));
+      const cut = `DATE ${literal(b.from)}`;
+      mkdirSync(path.join(dir, "data"));
+      const keep: Record<string, string> = {
+        accounts: `SELECT * FROM ${src("accounts")} WHERE CAST(acquired_on AS DATE) <= ${cut}`,
+        contracts: `SELECT * REPLACE (CASE WHEN CAST(end_date AS DATE) > ${cut} THEN NULL ELSE end_date END AS end_date) FROM ${src("contracts")} WHERE CAST(start_date AS DATE) <= ${cut}`,
+        invoices: `SELECT * FROM ${src("invoices")} WHERE CAST(invoice_date AS DATE) <= ${cut}`,
+        invoice_lines: `SELECT l.* FROM ${src("invoice_lines")} l SEMI JOIN ${src("invoices")} i ON l.invoice_id = i.invoice_id AND CAST(i.invoice_date AS DATE) <= ${cut}`,
+        nps_responses: `SELECT * FROM ${src("nps_responses")} WHERE CAST(responded_on AS DATE) <= ${cut}`,
+        time_entries: `SELECT * FROM ${src("time_entries")} WHERE CAST(work_date AS DATE) <= ${cut}`,
+        marketing_spend: `SELECT * FROM ${src("marketing_spend")} WHERE CAST(month AS DATE) <= ${cut}`,
+        products: `SELECT * FROM ${src("products")}`,
+        role_rates: `SELECT * FROM ${src("role_rates")}`,
+      };
+      for (const [name, sql] of Object.entries(keep))
+        await db.run(`COPY (${sql}) TO ${out(name)} (HEADER, DELIMITER ',')`);
+      const config = JSON.parse(readFileSync(path.join(REPO, "data", "atlas.config.json"), "utf8")) as Record<
+        string,
+        unknown
+      >;
+      delete config.scenarios;
+      writeFileSync(
+        path.join(dir, "atlas.config.json"),
+        JSON.stringify({ ...config, sourceDir: path.join(dir, "data"), asOf: b.from }),
+      );
+      const { storeDir } = await prepare({
+        configPath: path.join(dir, "atlas.config.json"),
+        storeDir: path.join(dir, "store"),
+        quiet: true,
+      });
+      const then = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.models), "utf8")) as ModelsData;
+      expect(then.asOf).toBe(b.from);
+      expect(then.portfolio.valueCents).toBeCloseTo(b.valueThen, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
