@@ -28,7 +28,7 @@ export function asOfRebuilder(db: Db, currency: string, valuation: ValuationConf
         const started = performance.now();
         return withDataAsOf(db, cut, async (schema) => {
           await buildDerivedTables(db, cut);
-          const models = await runModels(db, cut, currency, valuation);
+          const models = await runModels(db, cut, currency, valuation, () => {}, { lean: true });
           const rows = await db.all<{ account_id: string; clv: number }>(
             `SELECT account_id, clv_cents AS clv FROM ${schema}.account_value`,
           );

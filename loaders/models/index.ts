@@ -32,6 +32,8 @@ export async function runModels(
   currency: string,
   config: ValuationConfig,
   log: (line: string) => void = () => {},
+  /** Rebuilds as of an earlier date need values and fits only: no outcome bands, no disagreement list. */
+  { lean = false }: { lean?: boolean } = {},
 ): Promise<ModelRun> {
   const asOfMonth = monthIndexOf(asOf);
   const started = performance.now();
@@ -76,7 +78,9 @@ export async function runModels(
     notes.push(
       `${fallbackIds.size.toLocaleString("en-US")} accounts carry a historical value (${historical.summary.method}), ${formatShare(valueCents > 0 ? historicalCents / valueCents : 0)} of the portfolio value.`,
     );
-  const disagreements = await findDisagreements(db, asOf, values, purchaseRows);
+  const disagreements = lean
+    ? { rule: "not computed for an earlier as-of date", count: 0, accounts: [] }
+    : await findDisagreements(db, asOf, values, purchaseRows);
   if (disagreements.count > 0)
     notes.push(
       `${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`,
@@ -87,7 +91,7 @@ export async function runModels(
     contracts: contracts.states,
     purchases: withoutFallback(purchases.state, fallbackIds),
   };
-  const outcomes = await outcomeSummary(db, forecast, values, config);
+  const outcomes = lean ? leanOutcomes(values) : await outcomeSummary(db, forecast, values, config);
   step("outcome bands simulated");
   await writeAccountValues(db, values, outcomes.perAccount);
   const data: ModelsData = {
@@ -122,6 +126,17 @@ export async function runModels(
     notes,
   };
   return { data, forecast };
+}
+
+/** No simulation: every band is the value itself (rebuilds as of earlier dates never show them). */
+function leanOutcomes(values: readonly AccountValue[]): Awaited<ReturnType<typeof outcomeSummary>> {
+  const total = values.reduce((s, v) => s + v.clv_cents, 0);
+  return {
+    band: { p10: total, p50: total, p90: total },
+    bySegment: [],
+    perAccount: new Map(),
+    concentration: { top10MarginShare: null, largestAccountId: null, largestValueCents: 0, p10WithoutLargest: total },
+  };
 }
 
 /** The purchase state without accounts that carry the historical value (none, unless no model values them). */
