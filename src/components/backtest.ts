@@ -84,22 +84,30 @@ export function backtestRows(run: BacktestRun, measure: BacktestMeasure, dimensi
   return run.rows.filter((r) => r.measure === measure && (r.dimension === dimension || r.dimension === "Portfolio"));
 }
 
-/** Forecast range (bar), point forecast (tick) and actual (dot) per segment. */
+/** Forecast range (bar), point forecast (tick) and actual (dot) per segment (the portfolio row is left to the table). */
 export function backtestChart(rows: readonly BacktestRow[], currency: string, { width = 640 } = {}) {
   const m = rows[0]?.measure ?? "revenue";
   const scale = isMoney(m) ? 100 : 1;
-  const data = rows.map((r) => ({
-    segment: r.segment,
-    p10: r.band.p10 / scale,
-    p90: r.band.p90 / scale,
-    forecast: r.forecast / scale,
-    actual: r.actual / scale,
-  }));
+  // The portfolio sits in the table: on the chart it would squeeze every segment to a sliver.
+  const data = rows
+    .filter((r) => r.dimension !== "Portfolio")
+    .map((r) => ({
+      segment: r.segment,
+      p10: r.band.p10 / scale,
+      p90: r.band.p90 / scale,
+      forecast: r.forecast / scale,
+      actual: r.actual / scale,
+    }));
   return Plot.plot({
     width,
     height: 40 + 28 * data.length,
     marginLeft: 150,
-    x: { label: isMoney(m) ? `${MEASURE_LABELS[m]} (${currency})` : MEASURE_LABELS[m], grid: true, nice: true },
+    x: {
+      label: isMoney(m) ? `${MEASURE_LABELS[m]} (${currency})` : MEASURE_LABELS[m],
+      grid: true,
+      nice: true,
+      tickFormat: isMoney(m) ? (d: number) => formatMoneyCompact(d * 100, currency) : undefined,
+    },
     y: { label: null, domain: data.map((d) => d.segment) },
     marks: [
       Plot.barX(data, {
