@@ -148,7 +148,14 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       const modelled = modelRun.data;
       // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
       const models = config.publish.aggregateOnly
-        ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } }
+        ? {
+            ...modelled,
+            disagreements: { ...modelled.disagreements, accounts: [] },
+            outcomes: {
+              ...modelled.outcomes,
+              concentration: { ...modelled.outcomes.concentration, largestAccountId: null },
+            },
+          }
         : modelled;
       const t4 = performance.now();
       log("backtest: rebuilding the models as of earlier dates and forecasting the year after each");

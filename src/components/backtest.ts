@@ -130,7 +130,7 @@ export function backtestChart(rows: readonly BacktestRow[], currency: string, { 
         }),
       ),
     ],
-    ariaLabel: `${MEASURE_LABELS[m]}: forecast range, forecast and actual per segment`,
+    ariaLabel: `Chart: ${MEASURE_LABELS[m]}, forecast range, forecast and actual per segment`,
   });
 }
 
