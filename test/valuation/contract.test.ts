@@ -1,18 +1,10 @@
 /**
- * Contract valuation helpers on hand-worked cases, and the fast retention recursion used by
- * the loaders against the lbeta-based survival of the model library.
+ * Contract lifetimes on hand-worked cases: survivor counts for the sBG fit, actual survival,
+ * and the lifetimes the loaders read from months with MRR.
  */
 import { describe, expect, it } from "vitest";
-import { discountedSurvival, lifetimeOf } from "../../loaders/models/contractual.js";
-import { sbgSurvival } from "../../src/lib/models/sbg.js";
-import { monthlyDiscountRate, sbgClv } from "../../src/lib/models/valuation.js";
-import {
-  contractValue,
-  empiricalSurvival,
-  expectedPayments,
-  survivorCohorts,
-  type Lifetime,
-} from "../../src/lib/valuation/contract.js";
+import { lifetimeOf } from "../../loaders/models/contractual.js";
+import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/valuation/contract.js";
 import { monthIndexOf } from "../../src/lib/months.js";
 
 const LIFETIMES: Lifetime[] = [
@@ -46,70 +38,6 @@ describe("actual survival (Kaplan–Meier on renewal periods)", () => {
       { t: 2, atRisk: 2, survival: 0.75 },
       { t: 3, atRisk: 2, survival: 0.375 },
     ]);
-  });
-});
-
-describe("value of a running contract", () => {
-  it("pays the next period only if the account renews: margin × payment × (δ + n)/(γ + δ + n) ÷ (1 + d)", () => {
-    // γ = 1, δ = 3, n = 0: P(renew) = 3/4; 0.5 × 100 × 3/4 = 37.5; discounted 10%: 37.5 / 1.1.
-    expect(
-      contractValue(
-        { gamma: 1, delta: 3 },
-        { renewals: 0, paymentPerPeriod: 100, periods: 1, margin: 0.5, discountPerPeriod: 0 },
-      ),
-    ).toBeCloseTo(37.5, 12);
-    expect(
-      contractValue(
-        { gamma: 1, delta: 3 },
-        { renewals: 0, paymentPerPeriod: 100, periods: 1, margin: 0.5, discountPerPeriod: 0.1 },
-      ),
-    ).toBeCloseTo(37.5 / 1.1, 12);
-    // Two periods, n = 2: renew 5/6, then 6/7 more: 100 × (5/6 + 5/6 × 6/7) = 100 × (5/6 + 5/7).
-    expect(
-      contractValue(
-        { gamma: 1, delta: 3 },
-        { renewals: 2, paymentPerPeriod: 100, periods: 2, margin: 1, discountPerPeriod: 0 },
-      ),
-    ).toBeCloseTo(100 * (5 / 6 + 5 / 7), 12);
-  });
-
-  it("equals the model library's monthly sBG CLV for monthly contracts", () => {
-    const p = { gamma: 0.7, delta: 4.2 };
-    const ours = contractValue(p, {
-      renewals: 7,
-      paymentPerPeriod: 950,
-      periods: 60,
-      margin: 0.7,
-      discountPerPeriod: monthlyDiscountRate(0.1),
-    });
-    expect(ours).toBeCloseTo(sbgClv(p, { renewals: 7, mrr: 950, months: 60, margin: 0.7, annualDiscount: 0.1 }), 9);
-  });
-
-  it("is matched by the loaders' retention recursion for any parameters, including δ = ∞", () => {
-    for (const p of [
-      { gamma: 0.2, delta: 1.1 },
-      { gamma: 3.4, delta: 76 },
-      { gamma: 0.05, delta: 0.3 },
-    ]) {
-      for (const n of [0, 1, 12, 40]) {
-        const reference = contractValue(p, {
-          renewals: n,
-          paymentPerPeriod: 1,
-          periods: 60,
-          margin: 1,
-          discountPerPeriod: 0.008,
-        });
-        expect(discountedSurvival(p, n, 60, 0.008)).toBeCloseTo(reference, 10);
-      }
-    }
-    // No churn at all: 60 discounted payments of 1.
-    const annuity = (1 - Math.pow(1.008, -60)) / 0.008;
-    expect(discountedSurvival({ gamma: 1, delta: Number.POSITIVE_INFINITY }, 3, 60, 0.008)).toBeCloseTo(annuity, 10);
-  });
-
-  it("counts expected payments as the sum of survival ratios", () => {
-    const p = { gamma: 1, delta: 3 };
-    expect(expectedPayments(p, 0, 2)).toBeCloseTo(sbgSurvival(p, 1) + sbgSurvival(p, 2), 12);
   });
 });
 

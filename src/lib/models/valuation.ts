@@ -1,6 +1,6 @@
 /**
  * Customer lifetime value: simple formulas, purchase-model (BG/NBD, MBG/NBD or Pareto/NBD with
- * Gamma-Gamma spend) CLV, contractual (sBG) CLV, and prediction bands from parameter draws.
+ * Gamma-Gamma spend) CLV and prediction bands from parameter draws (contractual CLV: sbg.ts).
  *
  * Conventions: one month = 365.25 / 12 days (30.4375 days, 4.348 weeks); an annual discount
  * rate d is converted to the monthly rate d_m = (1 + d)^(1/12) − 1; cash flows of month k
@@ -18,9 +18,7 @@ import {
   type ParetoNbdParams,
 } from "./paretonbd.js";
 import { unitDays, type TimeUnit } from "./rfm.js";
-import { sbgSurvival, type SbgParams } from "./sbg.js";
 import { drawParameters } from "./uncertainty.js";
-import { hyp2f1 } from "./hyp2f1.js";
 import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
 
@@ -54,24 +52,6 @@ export function simpleClv(ltv: number, grossMargin: number): number {
 
 function checkMargin(m: number): void {
   if (!(m >= 0 && m <= 1)) throw new RangeError(`invalid margin: ${m} (must be in [0, 1])`);
-}
-
-/**
- * Contractual CLV of an account that has survived `renewals` periods of a monthly sBG model:
- *   CLV = margin × MRR × Σ_{k=1}^{H} [S(n + k) / S(n)] / (1 + d_m)^k,   n = renewals,
- * i.e. the discounted payments of the next H months, each paid if the account is still active.
- * As H → ∞ this is margin × MRR × DERL(n, d_m) / (1 + d_m) (sbg.ts; a test checks it).
- */
-export function sbgClv(
-  p: SbgParams,
-  opts: { renewals: number; mrr: number; months: number; margin: number; annualDiscount: number },
-): number {
-  checkMargin(opts.margin);
-  const dm = monthlyDiscountRate(opts.annualDiscount);
-  const s0 = sbgSurvival(p, opts.renewals);
-  let sum = 0;
-  for (let k = 1; k <= opts.months; k++) sum += sbgSurvival(p, opts.renewals + k) / s0 / Math.pow(1 + dm, k);
-  return opts.margin * opts.mrr * sum;
 }
 
 /** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of all three). */
@@ -821,9 +801,4 @@ export function predictClvWithBands(
     draws: J,
     rejectedDraws,
   };
-}
-
-/** Undiscounted-limit helper for tests and docs: DEL of a new sBG customer, ₂F₁(1, δ; γ + δ; 1/(1 + d)) (F&H 2010 eq. 5). */
-export function sbgDiscountedExpectedLifetime(p: SbgParams, discount: number): number {
-  return hyp2f1(1, p.delta, p.gamma + p.delta, 1 / (1 + discount));
 }
