@@ -14,11 +14,11 @@ import {
   type SbgParams,
 } from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
-import { monthlyDiscountRate } from "../../src/lib/models/valuation.js";
+import { monthlyDiscountRate } from "../../src/lib/models/clv.js";
 import { createRng } from "../../src/lib/random.js";
-import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/valuation/contract.js";
+import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/models/lifetimes.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";
-import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { ContractAccount } from "./inputs.js";
 

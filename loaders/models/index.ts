@@ -8,7 +8,7 @@
  */
 import { quantileSorted } from "../../src/lib/models/data.js";
 import { monthIndexOf } from "../../src/lib/months.js";
-import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import { literal, type Db } from "../db.js";
 import { valueContracts } from "./contractual.js";

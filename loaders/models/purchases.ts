@@ -16,7 +16,7 @@ import {
 } from "../../src/lib/models/purchase-models.js";
 import { summarizeTransactions, toEpochDay, fromEpochDay, type RfmSummary } from "../../src/lib/models/rfm.js";
 import { compareOnHoldout, rankedModels, type ComparisonResult } from "../../src/lib/models/selection.js";
-import { predictClvWithBands, type PurchaseModel } from "../../src/lib/models/valuation.js";
+import { predictClvWithBands, type PurchaseModel } from "../../src/lib/models/clv.js";
 import { createRng } from "../../src/lib/random.js";
 import type {
   AccountValue,
@@ -25,7 +25,7 @@ import type {
   PurchaseDiagnostics,
   PurchaseFitSummary,
   PurchaseModelSummary,
-} from "../../src/lib/valuation/models-data.js";
+} from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { PurchaseRows } from "./inputs.js";
 

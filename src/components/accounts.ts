@@ -11,7 +11,7 @@ import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import { notProvided } from "../lib/coverage.js";
 import { withCode } from "./not-provided.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AccountRow, AnalystSummary } from "../lib/analysis/summary.js";
+import type { AccountRow, AnalystSummary } from "../lib/shapes/analyst-summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
 import { monthLabel } from "../lib/months.js";
 import { SEARCH_MAX } from "../lib/analysis/url-state.js";

@@ -17,7 +17,7 @@ import {
 } from "../lib/analysis/cohorts.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AnalystSummary, MovementRow } from "../lib/analysis/summary.js";
+import type { AnalystSummary, MovementRow } from "../lib/shapes/analyst-summary.js";
 import type { Grain, PageState } from "../lib/analysis/url-state.js";
 import { GRAINS } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatPercent } from "../lib/format.js";

@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AccountRow, AnalystSummary, ClassRow, ConcentrationRow } from "../lib/analysis/summary.js";
+import type { AccountRow, AnalystSummary, ClassRow, ConcentrationRow } from "../lib/shapes/analyst-summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
 import { monthLabel } from "../lib/months.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";

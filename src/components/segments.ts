@@ -9,7 +9,7 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/analysis/economics.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/analysis/summary.js";
+import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/shapes/analyst-summary.js";
 import { segmentDimsOf, type SegmentDim } from "../lib/analysis/url-state.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";

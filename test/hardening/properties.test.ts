@@ -23,7 +23,7 @@ import { openDb } from "../../loaders/db.js";
 import { centsOf, ingest } from "../../loaders/ingest/index.js";
 import { bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
 import { paretoNbdProbabilityAliveOne } from "../../src/lib/models/paretonbd.js";
-import { predictClv } from "../../src/lib/models/valuation.js";
+import { predictClv } from "../../src/lib/models/clv.js";
 import {
   neutralEffects,
   periodsFor,

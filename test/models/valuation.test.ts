@@ -13,7 +13,7 @@ import {
   quantileSelect,
   simpleClv,
   simpleLtv,
-} from "../../src/lib/models/valuation.js";
+} from "../../src/lib/models/clv.js";
 import { cdnowWithSpend } from "./helpers.js";
 
 const FHL = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -179,7 +179,7 @@ describe("bands for many distinct histories", () => {
     const path = await import("node:path");
     const { fitBgnbd } = await import("../../src/lib/models/bgnbd.js");
     const { fitGammaGamma } = await import("../../src/lib/models/gammagamma.js");
-    const { predictClvWithBands } = await import("../../src/lib/models/valuation.js");
+    const { predictClvWithBands } = await import("../../src/lib/models/clv.js");
     const { createRng } = await import("../../src/lib/random.js");
     // CDNOW summary with spend (Fader & Hardie 2013 inputs).
     const text = readFileSync(

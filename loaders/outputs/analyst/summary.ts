@@ -16,7 +16,7 @@ import type { IngestReport } from "../../ingest/index.js";
 import { readStoreTables } from "../read-store.js";
 import { defaultSegmentDim } from "../../../src/lib/analysis/url-state.js";
 import * as Q from "../../../src/lib/analysis/sql.js";
-import type { AnalystSummary, ConcentrationRow } from "../../../src/lib/analysis/summary.js";
+import type { AnalystSummary, ConcentrationRow } from "../../../src/lib/shapes/analyst-summary.js";
 import { literal } from "../../db.js";
 import { STORE_FILES } from "../../store.js";
 import { withholdsAccountRows } from "../publish.js";

@@ -21,7 +21,7 @@ import { monthIndexOf } from "../../../src/lib/months.js";
 import type { AccountArrays, ScenarioBase, ScenarioPool } from "../../../src/lib/scenarios/engine.js";
 import type { SegmentDim } from "../../../src/lib/scenarios/model.js";
 import { purchaseModelSpec } from "../../../src/lib/models/purchase-models.js";
-import type { ModelsData } from "../../../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../../../src/lib/shapes/models-data.js";
 
 /** The `model` values of accounts a purchase model values (scenario pool "transactional"). */
 const PURCHASE_MODEL_NAMES = new Set(["bgnbd", "mbgnbd", "paretonbd", "nbd"]);

@@ -13,6 +13,6 @@ export * from "./nbd.js";
 export * from "./identification.js";
 export * from "./gammagamma.js";
 export * from "./rfm.js";
-export * from "./valuation.js";
+export * from "./clv.js";
 export * from "./uncertainty.js";
 export * from "./csv.js";

@@ -29,7 +29,7 @@ import {
   paretoNbdProbabilityAliveOne,
   type ParetoNbdParams,
 } from "./paretonbd.js";
-import type { PurchaseModel } from "./valuation.js";
+import type { PurchaseModel } from "./clv.js";
 
 /** A fitted purchase model's parameters by name, its log-likelihood and (when identified) its uncertainty. */
 export type PurchaseFit = Readonly<Record<string, number>> & { readonly logLik: number } & FitUncertainty<string>;

@@ -1,8 +1,8 @@
 /** The shape of `data/analyst-summary.json` (see loaders/outputs/analyst/summary.ts). */
 import type { DataCoverage } from "../coverage.js";
 import type { PurchaseCohortRow } from "../metrics/purchases.js";
-import type { TriangleRow } from "./cohorts.js";
-import type { SegmentDim } from "./url-state.js";
+import type { TriangleRow } from "../analysis/cohorts.js";
+import type { SegmentDim } from "../analysis/url-state.js";
 
 export interface MovementRow {
   readonly month: number;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { lifetimeOf } from "../../loaders/models/contractual.js";
-import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/valuation/contract.js";
+import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/models/lifetimes.js";
 import { monthIndexOf } from "../../src/lib/months.js";
 
 const LIFETIMES: Lifetime[] = [
