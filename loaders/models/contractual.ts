@@ -4,7 +4,7 @@
  * P10–P90 band from parameter draws. Segments with too few accounts, or without a single
  * churn to learn from, borrow the fit of the broader pool (term × tier, then term).
  */
-import { quantileSorted } from "../../src/lib/models/data.js";
+import { quantileSorted } from "../../src/lib/models/quantiles.js";
 import {
   fitSbg,
   sbgDiscountedSurvival,
@@ -14,7 +14,7 @@ import {
   type SbgParams,
 } from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
-import { monthlyDiscountRate } from "../../src/lib/models/clv.js";
+import { monthlyDiscountRate } from "../../src/lib/models/discounting.js";
 import { createRng } from "../../src/lib/random.js";
 import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/models/lifetimes.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";

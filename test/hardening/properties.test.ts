@@ -423,7 +423,7 @@ describe("value, as the margin rises", () => {
     );
   });
 
-  it("never falls for any account under BG/NBD + Gamma-Gamma (src/lib/models/valuation.ts)", () => {
+  it("never falls for any account under BG/NBD + Gamma-Gamma (src/lib/models/clv.ts)", () => {
     fc.assert(
       fc.property(
         fc.record({ r: positive(0.05, 5), alpha: positive(0.5, 50), a: positive(0.05, 5), b: positive(0.05, 5) }),

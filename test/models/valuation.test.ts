@@ -5,15 +5,10 @@ import { fitGammaGamma, gammaGammaExpectedSpend } from "../../src/lib/models/gam
 import { fitMbgnbd, mbgnbdConditionalExpectedPurchases } from "../../src/lib/models/mbgnbd.js";
 import { paretoNbdConditionalExpectedPurchases } from "../../src/lib/models/paretonbd.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
-import {
-  monthLength,
-  monthlyDiscountRate,
-  predictClv,
-  predictClvWithBands,
-  quantileSelect,
-  simpleClv,
-  simpleLtv,
-} from "../../src/lib/models/clv.js";
+import { predictClv, predictClvWithBands } from "../../src/lib/models/clv.js";
+import { monthLength, monthlyDiscountRate } from "../../src/lib/models/discounting.js";
+import { quantileSelect } from "../../src/lib/models/quantiles.js";
+import { simpleClv, simpleLtv } from "../../src/lib/metrics/simple-value.js";
 import { cdnowWithSpend } from "./helpers.js";
 
 const FHL = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
@@ -26,7 +21,8 @@ describe("simple formulas", () => {
   it("computes LTV = sale value × transactions per period × retention periods and CLV = LTV × margin", () => {
     expect(simpleLtv(50, 4, 3)).toBe(600);
     expect(simpleClv(600, 0.25)).toBe(150);
-    expect(() => simpleClv(600, 1.5)).toThrow(/invalid margin/);
+    // A measured margin below 0 (costs above revenue) gives a negative CLV, not an error.
+    expect(simpleClv(600, -0.1)).toBeCloseTo(-60, 12);
   });
 
   it("converts an annual discount rate to the equivalent monthly one, (1 + d_m)^12 = 1 + d", () => {

@@ -1,14 +1,17 @@
 /**
- * Customer lifetime value: simple formulas, purchase-model (BG/NBD, MBG/NBD or Pareto/NBD with
- * Gamma-Gamma spend) CLV and prediction bands from parameter draws (contractual CLV: sbg.ts).
+ * Customer lifetime value of purchase-model accounts (BG/NBD, MBG/NBD, Pareto/NBD or NBD with
+ * Gamma-Gamma spend), and prediction bands from parameter draws. Contractual CLV: sbg.ts;
+ * the simple formulas: src/lib/metrics/simple-value.ts.
  *
- * Conventions: one month = 365.25 / 12 days (30.4375 days, 4.348 weeks); an annual discount
- * rate d is converted to the monthly rate d_m = (1 + d)^(1/12) − 1; cash flows of month k
- * (k = 1 … H) are discounted by (1 + d_m)^k; margin is the gross margin share in [0, 1].
+ * Conventions (discounting.ts): one month = 365.25 / 12 days; an annual discount rate d is
+ * converted to the monthly rate d_m = (1 + d)^(1/12) − 1; cash flows of month k (k = 1 … H)
+ * are discounted by (1 + d_m)^k; margin is the gross margin share in [0, 1].
  */
 import type { Rng } from "../random.js";
 import { bgnbdExpectedPurchasesIfAlive, BGNBD_PARAM_NAMES, type BgnbdParams } from "./bgnbd.js";
-import { quantileSorted, type Column, type RfmColumns, checkRfmRow } from "./data.js";
+import { type Column, type RfmColumns, checkRfmRow } from "./data.js";
+import { monthLength, monthlyDiscountRate } from "./discounting.js";
+import { quantileSelect, quantileSorted } from "./quantiles.js";
 import { GAMMAGAMMA_PARAM_NAMES, type GammaGammaParams } from "./gammagamma.js";
 import { MBGNBD_PARAM_NAMES, mbgnbdExpectedPurchasesIfAlive, type MbgnbdParams } from "./mbgnbd.js";
 import {
@@ -21,34 +24,6 @@ import { unitDays, type TimeUnit } from "./rfm.js";
 import { drawParameters } from "./uncertainty.js";
 import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
-
-/** Days in one month (365.25 / 12). */
-export const DAYS_PER_MONTH = 365.25 / 12;
-
-/** Length of one month in `unit` (30.4375 days or 4.348 weeks). */
-export function monthLength(unit: TimeUnit): number {
-  return DAYS_PER_MONTH / unitDays(unit);
-}
-
-/** Monthly rate equivalent to an annual rate: d_m = (1 + d)^(1/12) − 1. */
-export function monthlyDiscountRate(annualRate: number): number {
-  if (!(annualRate > -1)) throw new RangeError(`invalid annual discount rate: ${annualRate}`);
-  return Math.pow(1 + annualRate, 1 / 12) - 1;
-}
-
-/**
- * Simple (historical) LTV = average sale value × average transactions per period × retention
- * time in periods. No discounting, no heterogeneity; a back-of-envelope figure in money units.
- */
-export function simpleLtv(averageSaleValue: number, transactionsPerPeriod: number, retentionPeriods: number): number {
-  return averageSaleValue * transactionsPerPeriod * retentionPeriods;
-}
-
-/** Simple CLV = simple LTV × gross margin (margin in [0, 1]). */
-export function simpleClv(ltv: number, grossMargin: number): number {
-  checkMargin(grossMargin);
-  return ltv * grossMargin;
-}
 
 function checkMargin(m: number): void {
   if (!(m >= 0 && m <= 1)) throw new RangeError(`invalid margin: ${m} (must be in [0, 1])`);
@@ -458,58 +433,6 @@ function binPairs(prep: Prepared, tWidth: number): PairBins | null {
   const reps = prepare({ frequency: repX, recency: zeros, T: repT, monetaryValue: zeros });
   // Two bins with the same representative would break pair index = bin index: then stay exact.
   return reps.pairX.length === count.length ? { prep: reps, binOf } : null;
-}
-
-/** Moves the k-th smallest of a[lo..hi] to a[k] (Hoare's quickselect, median-of-three pivot). */
-function select(a: Float64Array, k: number): void {
-  let lo = 0,
-    hi = a.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    // median of three as pivot
-    if (a[mid] < a[lo]) swap(a, mid, lo);
-    if (a[hi] < a[lo]) swap(a, hi, lo);
-    if (a[hi] < a[mid]) swap(a, hi, mid);
-    const pivot = a[mid];
-    let i = lo,
-      j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
-}
-
-/**
- * Type-7 sample quantile (as {@link quantileSorted}) without a full sort: selects the two
- * order statistics around (n − 1)q. Reorders `a`.
- */
-export function quantileSelect(a: Float64Array, q: number): number {
-  const n = a.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  select(a, lo);
-  const vlo = a[lo];
-  if (lo + 1 >= n || h === lo) return vlo;
-  // the next order statistic is the smallest element above position lo
-  let vhi = Infinity;
-  for (let i = lo + 1; i < n; i++) if (a[i] < vhi) vhi = a[i];
-  return vlo + (h - lo) * (vhi - vlo);
 }
 
 /** Gamma-Gamma conditional mean spend p(γ + x z̄)/(p x + q − 1) (gammagamma.ts, note 025 eq. 5). */

@@ -13,6 +13,8 @@ export * from "./nbd.js";
 export * from "./identification.js";
 export * from "./gammagamma.js";
 export * from "./rfm.js";
+export * from "./discounting.js";
+export * from "./quantiles.js";
 export * from "./clv.js";
 export * from "./uncertainty.js";
 export * from "./csv.js";
