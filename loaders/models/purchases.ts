@@ -16,7 +16,8 @@ import {
 } from "../../src/lib/models/purchase-models.js";
 import { summarizeTransactions, toEpochDay, fromEpochDay, type RfmSummary } from "../../src/lib/models/rfm.js";
 import { compareOnHoldout, rankedModels, type ComparisonResult } from "../../src/lib/models/selection.js";
-import { predictClvWithBands, type PurchaseModel } from "../../src/lib/models/clv.js";
+import { predictClvWithBands } from "../../src/lib/models/clv.js";
+import type { PurchaseModel } from "../../src/lib/models/purchase-models.js";
 import { createRng } from "../../src/lib/random.js";
 import type {
   AccountValue,

@@ -8,29 +8,28 @@
  * are discounted by (1 + d_m)^k; margin is the gross margin share in [0, 1].
  */
 import type { Rng } from "../random.js";
-import { bgnbdExpectedPurchasesIfAlive, BGNBD_PARAM_NAMES, type BgnbdParams } from "./bgnbd.js";
-import { type Column, type RfmColumns, checkRfmRow } from "./data.js";
+import type { BgnbdParams } from "./bgnbd.js";
+import { type Column, type HistoryTable, type PairTable, type RfmColumns, checkRfmRow } from "./data.js";
 import { monthLength, monthlyDiscountRate } from "./discounting.js";
 import { quantileSelect, quantileSorted } from "./quantiles.js";
 import { GAMMAGAMMA_PARAM_NAMES, type GammaGammaParams } from "./gammagamma.js";
-import { MBGNBD_PARAM_NAMES, mbgnbdExpectedPurchasesIfAlive, type MbgnbdParams } from "./mbgnbd.js";
-import {
-  PARETONBD_PARAM_NAMES,
-  paretoNbdExpectedPurchasesIfAlive,
-  paretoNbdProbabilityAliveOne,
-  type ParetoNbdParams,
-} from "./paretonbd.js";
+import type { MbgnbdParams } from "./mbgnbd.js";
+import type { NbdParams } from "./nbd.js";
+import type { ParetoNbdParams } from "./paretonbd.js";
+import { purchaseValuation, type PurchaseModel, type PurchaseValuation } from "./purchase-models.js";
 import { unitDays, type TimeUnit } from "./rfm.js";
 import { drawParameters } from "./uncertainty.js";
-import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
 
 function checkMargin(m: number): void {
   if (!(m >= 0 && m <= 1)) throw new RangeError(`invalid margin: ${m} (must be in [0, 1])`);
 }
 
-/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of all three). */
-export type PurchaseModel = "bgnbd" | "mbgnbd" | "paretonbd" | "nbd";
+/** A purchase model's parameters, as fitted. */
+export type PurchaseParams = BgnbdParams | MbgnbdParams | ParetoNbdParams | NbdParams;
+
+/** Model parameters for one evaluation (a point estimate or one draw), by name. */
+type ModelParams = Readonly<Record<string, number>>;
 
 /** Per-account inputs: the RFM columns plus the mean repeat spend (zbar, money units). */
 export interface AccountColumns extends RfmColumns {
@@ -65,28 +64,13 @@ export interface ClvOptions {
   fixedSpend?: ArrayLike<number>;
 }
 
-/**
- * Accounts indexed by their distinct (x, T) pairs (the expected purchases if alive depend on
- * those only) and distinct (x, t_x, T) histories (P(alive) depends on those).
- */
-interface Prepared {
+/** The accounts' (x, T) pairs and (x, t_x, T) histories (data.ts), and each account's own values. */
+interface Prepared extends PairTable, HistoryTable {
   n: number;
   x: Int32Array;
   z: Float64Array;
   pair: Int32Array;
-  pairX: Int32Array;
-  pairT: Float64Array;
-  /** Pair indices grouped by T. */
-  tGroups: Int32Array[];
   hist: Int32Array;
-  histX: Int32Array;
-  histTx: Float64Array;
-  histT: Float64Array;
-  /** Distinct T and t_x values of the histories, and each history's index into them. */
-  tValues: Float64Array;
-  txValues: Float64Array;
-  histTId: Int32Array;
-  histTxId: Int32Array;
 }
 
 function prepare(d: AccountColumns): Prepared {
@@ -166,229 +150,24 @@ function prepare(d: AccountColumns): Prepared {
 }
 
 /**
- * BG/NBD discounted purchases if alive, Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ, for every (x, T)
- * pair with the same T. E(t) is the bracket of FHL 2005 eq. 10,
- * (C/(a − 1)) [1 − (A/(A + t))^R ₂F₁(R, B; C; z)], z = t/(A + t), R = r + x, A = α + T,
- * B = b + x, C = a + b + x − 1. Euler's transformation (A&S 15.3.3)
- * ₂F₁(R, B; C; z) = (1 − z)^(C−R−B) ₂F₁(C − R, C − B; C; z) with 1 − z = A/(A + t) gives
- *   E(t) = (C/(a − 1)) [1 − (1 − z)^(a−1) Σₙ cₙ zⁿ],  cₙ = (a + b − 1 − r)ₙ (a − 1)ₙ / ((C)ₙ n!),
- * a series whose coefficients no longer grow like n^x. Summing by parts with weights
- * w_k = vᵏ − vᵏ⁺¹ (k < H), w_H = v^H:
- *   Σ_k [E_k − E_{k−1}] vᵏ = (C/(a − 1)) [W − Σₙ cₙ Mₙ],  W = Σ_k w_k,  Mₙ = Σ_k w_k (1 − z_k)^(a−1) z_kⁿ,
- * and Mₙ depends on T only, so each extra x costs one short series.
- */
-function bgnbdDiscounted(
-  p: BgnbdParams,
-  T: number,
-  xs: ArrayLike<number>,
-  delta: number,
-  H: number,
-  v: number,
-  out: Float64Array,
-  outIdx: ArrayLike<number>,
-): void {
-  const A = p.alpha + T;
-  const e1 = p.a + p.b - 1 - p.r,
-    e2 = p.a - 1;
-  const zH = (H * delta) / (A + H * delta);
-  if (H === 0) {
-    for (let j = 0; j < xs.length; j++) out[outIdx[j]] = 0;
-    return;
-  }
-  if (zH > 0.9) {
-    // slow series: month by month with the general ₂F₁
-    for (let j = 0; j < xs.length; j++) {
-      let s = 0,
-        vk = 1,
-        prev = 0;
-      for (let k = 1; k <= H; k++) {
-        vk *= v;
-        const cur = bgnbdExpectedPurchasesIfAlive(p, k * delta, xs[j], T);
-        s += (cur - prev) * vk;
-        prev = cur;
-      }
-      out[outIdx[j]] = s;
-    }
-    return;
-  }
-  const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
-  const M = new Float64Array(nMax + 1);
-  // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
-  // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
-  let W0 = 0,
-    vk = 1;
-  for (let k = 1; k <= H; k++) {
-    vk *= v;
-    const w = k < H ? vk * (1 - v) : vk;
-    const zk = (k * delta) / (A + k * delta);
-    const L = Math.log1p(-zk);
-    W0 += w * (Math.abs(e2) < 1e-12 ? -L : -Math.expm1(e2 * L) / e2);
-    let term = w * Math.exp(e2 * L);
-    for (let n = 0; n <= nMax; n++) {
-      M[n] += term;
-      term *= zk;
-    }
-  }
-  const nSign = Math.max(-e1, 0);
-  for (let j = 0; j < xs.length; j++) {
-    const C = p.a + p.b + xs[j] - 1;
-    let d = e1 / C; // c₁/(a − 1)
-    let sum = 0;
-    for (let n = 1; n <= nMax; n++) {
-      const t = d * M[n];
-      sum += t;
-      // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
-      if (n > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * (Math.abs(W0) + Math.abs(sum))) break;
-      d *= ((e1 + n) * (p.a + n - 1)) / ((C + n) * (n + 1));
-    }
-    out[outIdx[j]] = C * (W0 - sum);
-  }
-}
-
-/** Model parameters for one evaluation (a point estimate or one draw). */
-type ModelParams = BgnbdParams | MbgnbdParams | ParetoNbdParams | NbdParams;
-
-/**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
  * where E(·) is the expected purchases if alive; for each (x, t_x, T) history: P(alive).
  */
 function evaluate(
-  model: PurchaseModel,
+  spec: PurchaseValuation,
   mp: ModelParams,
   prep: Prepared,
   delta: number,
   H: number,
   v: number,
   t: number,
-  alive: Float64Array | Float32Array,
+  alive: Float64Array,
   disc: Float64Array,
-  eT: Float64Array | null,
+  eT: Float64Array,
 ): void {
-  evaluateDiscounted(model, mp, prep, delta, H, v, t, disc, eT);
-  evaluateAlive(model, mp, prep, alive);
-}
-
-/** `disc` (and `eT`) per (x, T) pair, as in {@link evaluate}. */
-function evaluateDiscounted(
-  model: PurchaseModel,
-  mp: ModelParams,
-  prep: Prepared,
-  delta: number,
-  H: number,
-  v: number,
-  t: number,
-  disc: Float64Array,
-  eT: Float64Array | null,
-): void {
-  const np = prep.pairX.length;
-  switch (model) {
-    case "bgnbd": {
-      const p = mp as BgnbdParams;
-      for (let g = 0; g < prep.tGroups.length; g++) {
-        const ids = prep.tGroups[g];
-        const xs = Array.from(ids, (k) => prep.pairX[k]);
-        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
-      }
-      if (eT) for (let k = 0; k < np; k++) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
-      break;
-    }
-    case "mbgnbd": {
-      // MBG/NBD's purchases if alive are BG/NBD's with b + 1 (mbgnbd.ts): reuse the BG/NBD series.
-      const mp1 = mp as MbgnbdParams;
-      const p: BgnbdParams = { r: mp1.r, alpha: mp1.alpha, a: mp1.a, b: mp1.b + 1 };
-      for (let g = 0; g < prep.tGroups.length; g++) {
-        const ids = prep.tGroups[g];
-        const xs = Array.from(ids, (k) => prep.pairX[k]);
-        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
-      }
-      if (eT) for (let k = 0; k < np; k++) eT[k] = mbgnbdExpectedPurchasesIfAlive(mp1, t, prep.pairX[k], prep.pairT[k]);
-      break;
-    }
-    case "paretonbd": {
-      const p = mp as ParetoNbdParams;
-      for (let k = 0; k < np; k++) {
-        let s = 0,
-          vk = 1,
-          prev = 0;
-        for (let m = 1; m <= H; m++) {
-          vk *= v;
-          const cur = paretoNbdExpectedPurchasesIfAlive(p, m * delta, prep.pairX[k], prep.pairT[k]);
-          s += (cur - prev) * vk;
-          prev = cur;
-        }
-        disc[k] = s;
-        if (eT) eT[k] = paretoNbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
-      }
-      break;
-    }
-    case "nbd": {
-      // E(t) = (r + x) t/(α + T) if alive (always): Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
-      const p = mp as NbdParams;
-      let geo = 0,
-        vk = 1;
-      for (let m = 1; m <= H; m++) geo += vk *= v;
-      for (let k = 0; k < np; k++) {
-        const rate = (p.r + prep.pairX[k]) / (p.alpha + prep.pairT[k]);
-        disc[k] = rate * delta * geo;
-        if (eT) eT[k] = rate * t;
-      }
-      break;
-    }
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
-}
-
-/** P(alive) per (x, t_x, T) history, as in {@link evaluate}. */
-function evaluateAlive(
-  model: PurchaseModel,
-  mp: ModelParams,
-  prep: Prepared,
-  alive: Float64Array | Float32Array,
-): void {
-  const nh = prep.histX.length;
-  switch (model) {
-    case "bgnbd": {
-      const p = mp as BgnbdParams;
-      // P(alive) = 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) (bgnbd.ts), with the logs tabulated
-      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
-      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
-      const la = Math.log(p.a);
-      for (let h = 0; h < nh; h++) {
-        const x = prep.histX[h];
-        alive[h] =
-          x === 0
-            ? 1
-            : 1 /
-              (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
-      }
-      break;
-    }
-    case "mbgnbd": {
-      // P(alive) = 1/(1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)) (mbgnbd.ts), also for x = 0 (t_x = 0)
-      const p = mp as MbgnbdParams;
-      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
-      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
-      const la = Math.log(p.a);
-      for (let h = 0; h < nh; h++) {
-        const x = prep.histX[h];
-        alive[h] =
-          1 / (1 + Math.exp(la - Math.log(p.b + x) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
-      }
-      break;
-    }
-    case "paretonbd": {
-      const p = mp as ParetoNbdParams;
-      for (let h = 0; h < nh; h++)
-        alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
-      break;
-    }
-    case "nbd":
-      alive.fill(1);
-      break;
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
+  spec.discountedPurchasesIfAlive(mp, prep, delta, H, v, disc);
+  for (let k = 0; k < eT.length; k++) eT[k] = spec.expectedPurchasesIfAlive(mp, t, prep.pairX[k], prep.pairT[k]);
+  spec.probabilityAliveByHistory(mp, prep, alive);
 }
 
 /** Binned (x, T) pairs for the parameter draws (see {@link binPairs}). */
@@ -484,27 +263,9 @@ function checkOpts(o: ClvOptions): void {
   if (!(o.annualDiscount > -1)) throw new RangeError(`invalid annual discount: ${o.annualDiscount}`);
 }
 
-/** Parameter names of each purchase model, in the order of its `covLog`. */
-export const PURCHASE_MODEL_PARAM_NAMES: Readonly<Record<PurchaseModel, readonly string[]>> = {
-  bgnbd: BGNBD_PARAM_NAMES,
-  mbgnbd: MBGNBD_PARAM_NAMES,
-  paretonbd: PARETONBD_PARAM_NAMES,
-  nbd: NBD_PARAM_NAMES,
-};
-const PARAM_NAMES = PURCHASE_MODEL_PARAM_NAMES;
-
-function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams {
-  switch (model) {
-    case "bgnbd":
-    case "mbgnbd":
-      return { r: p.r, alpha: p.alpha, a: p.a, b: p.b };
-    case "paretonbd":
-      return { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta };
-    case "nbd":
-      return { r: p.r, alpha: p.alpha };
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
+/** A model's parameters by its own names (in the order of its `covLog`), from a fit or a draw. */
+function paramsOf(spec: PurchaseValuation, p: Readonly<Record<string, number>>): ModelParams {
+  return Object.fromEntries(spec.paramNames.map((name) => [name, p[name]]));
 }
 
 /**
@@ -516,23 +277,18 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
  */
 export function predictClv(
   model: PurchaseModel,
-  params: ModelParams,
+  params: PurchaseParams,
   spend: GammaGammaParams,
   data: AccountColumns,
   opts: ClvOptions,
 ): ClvPrediction {
   checkOpts(opts);
-  return predictPrepared(
-    model,
-    paramsOf(model, params as unknown as Record<string, number>),
-    spend,
-    prepare(data),
-    opts,
-  );
+  const spec = purchaseValuation(model);
+  return predictPrepared(spec, paramsOf(spec, params as unknown as Record<string, number>), spend, prepare(data), opts);
 }
 
 function predictPrepared(
-  model: PurchaseModel,
+  spec: PurchaseValuation,
   mp: ModelParams,
   spend: GammaGammaParams | null,
   prep: Prepared,
@@ -550,7 +306,7 @@ function predictPrepared(
   const aliveH = new Float64Array(prep.histX.length),
     disc = new Float64Array(np),
     eT = new Float64Array(np);
-  evaluate(model, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
+  evaluate(spec, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
   const expectedPurchases = new Float64Array(prep.n),
     expectedSpend = new Float64Array(prep.n),
     clv = new Float64Array(prep.n);
@@ -563,7 +319,7 @@ function predictPrepared(
     clv[i] = opts.margin * expectedSpend[i] * alive[i] * disc[prep.pair[i]];
     if (!(Number.isFinite(clv[i]) && Number.isFinite(expectedPurchases[i]) && alive[i] >= 0 && alive[i] <= 1)) {
       throw new RangeError(
-        `invalid prediction at row ${i}: the ${model} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`,
+        `invalid prediction at row ${i}: the ${spec.name} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`,
       );
     }
     total += clv[i];
@@ -584,25 +340,19 @@ function predictPrepared(
  */
 export function predictClvWithBands(
   model: PurchaseModel,
-  params: ModelParams & FitUncertainty<string>,
+  params: PurchaseParams & FitUncertainty<string>,
   spend: (GammaGammaParams & FitUncertainty<string>) | null,
   data: AccountColumns,
   opts: ClvOptions & { draws: number; rng: Rng; binAbove?: number },
 ): ClvPrediction & ClvBands {
   checkOpts(opts);
+  const spec = purchaseValuation(model);
   const prep = prepare(data);
-  const mp = paramsOf(model, params as unknown as Record<string, number>);
-  const point = predictPrepared(model, mp, spend, prep, opts);
-  const names = PARAM_NAMES[model];
-  if (!names) throw new RangeError(`invalid purchase model: ${String(model)}`);
+  const mp = paramsOf(spec, params as unknown as Record<string, number>);
+  const point = predictPrepared(spec, mp, spend, prep, opts);
+  const names = spec.paramNames;
   const J = opts.draws;
-  const mDraws = drawParameters(
-    opts.rng,
-    names as readonly string[],
-    mp as unknown as Record<string, number>,
-    params.covLog,
-    J,
-  );
+  const mDraws = drawParameters(opts.rng, names, mp, params.covLog, J);
   // With a fixed spend per account there are no spend draws (the spend columns below are unused).
   const sDraws =
     spend && !opts.fixedSpend
@@ -620,18 +370,15 @@ export function predictClvWithBands(
   const discAll = new Float64Array(np * J);
   const aliveAll = new Float64Array(nh * J);
   const al = new Float64Array(nh);
-  const bins =
-    (model === "bgnbd" || model === "mbgnbd") && np > (opts.binAbove ?? 2000)
-      ? binPairs(prep, 4 * (7 / unitDays(opts.unit)))
-      : null;
+  const bins = spec.binnedDraws && np > (opts.binAbove ?? 2000) ? binPairs(prep, 4 * (7 / unitDays(opts.unit))) : null;
   const drawPrep = bins ? bins.prep : prep;
   const d = new Float64Array(drawPrep.pairX.length);
   let scale: Float64Array | null = null;
   if (bins) {
     const exact = new Float64Array(np);
-    evaluateDiscounted(model, mp, prep, delta, opts.months, v, 0, exact, null);
+    spec.discountedPurchasesIfAlive(mp, prep, delta, opts.months, v, exact);
     const atBins = new Float64Array(drawPrep.pairX.length);
-    evaluateDiscounted(model, mp, drawPrep, delta, opts.months, v, 0, atBins, null);
+    spec.discountedPurchasesIfAlive(mp, drawPrep, delta, opts.months, v, atBins);
     // drawPrep's pairs are the bins in order of first appearance, so pair index = bin index.
     scale = Float64Array.from(exact, (e, k) => (atBins[bins.binOf[k]] > 0 ? e / atBins[bins.binOf[k]] : 0));
   }
@@ -658,13 +405,13 @@ export function predictClvWithBands(
   }
   for (let j = 0; j < J; j++) {
     for (;;) {
-      const pj = paramsOf(model, mDraws[j]);
+      const pj = paramsOf(spec, mDraws[j]);
       let problem: string | null = null;
       if (!Object.values(pj).every((u) => u > 0 && Number.isFinite(u))) problem = `parameters ${JSON.stringify(pj)}`;
       else {
         try {
-          evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
-          evaluateAlive(model, pj, prep, al);
+          spec.discountedPurchasesIfAlive(pj, drawPrep, delta, opts.months, v, d);
+          spec.probabilityAliveByHistory(pj, prep, al);
           if (!d.every(Number.isFinite) || !al.every((a) => a >= 0 && a <= 1))
             problem = `non-finite predictions at ${JSON.stringify(pj)}`;
         } catch (error) {
@@ -673,13 +420,7 @@ export function predictClvWithBands(
       }
       if (problem === null) break;
       reject(problem);
-      mDraws[j] = drawParameters(
-        opts.rng,
-        names as readonly string[],
-        mp as unknown as Record<string, number>,
-        params.covLog,
-        1,
-      )[0];
+      mDraws[j] = drawParameters(opts.rng, names, mp, params.covLog, 1)[0];
     }
     if (bins && scale) for (let k = 0; k < np; k++) discAll[k * J + j] = scale[k] * d[bins.binOf[k]];
     else for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];

@@ -18,3 +18,20 @@ export function monthlyDiscountRate(annualRate: number): number {
   if (!(annualRate > -1)) throw new RangeError(`invalid annual discount rate: ${annualRate}`);
   return Math.pow(1 + annualRate, 1 / 12) - 1;
 }
+
+/**
+ * Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ: the discounted monthly increments of a cumulative
+ * expectation E (E(0) = 0) over H months of length Δ, month k discounted by vᵏ.
+ */
+export function discountedIncrements(E: (t: number) => number, delta: number, H: number, v: number): number {
+  let s = 0,
+    vk = 1,
+    prev = 0;
+  for (let k = 1; k <= H; k++) {
+    vk *= v;
+    const cur = E(k * delta);
+    s += (cur - prev) * vk;
+    prev = cur;
+  }
+  return s;
+}

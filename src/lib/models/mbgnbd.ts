@@ -20,8 +20,22 @@
  */
 import type { Rng } from "../random.js";
 import { beta as drawBeta, exponential, gamma as drawGamma } from "../random.js";
-import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesIfAlive, nbdCountProbabilities } from "./bgnbd.js";
-import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import {
+  bgnbdDiscountedPurchasesIfAlive,
+  bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesIfAlive,
+  nbdCountProbabilities,
+} from "./bgnbd.js";
+import {
+  checkFitData,
+  checkRfmRow,
+  groupRfm,
+  type Column,
+  type GroupedRfm,
+  type HistoryTable,
+  type PairTable,
+  type RfmColumns,
+} from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 import { lbeta, lgamma, logAddExp } from "./special.js";
 
@@ -305,4 +319,33 @@ export function simulateMbgnbd(
     recency[i] = tx;
   }
   return { frequency, recency, T: Float64Array.from(T) };
+}
+
+/**
+ * Discounted purchases if alive of every (x, T) pair: MBG/NBD's purchases if alive are
+ * BG/NBD's with b + 1 ({@link mbgnbdExpectedPurchasesIfAlive}), so the BG/NBD series serves.
+ */
+export function mbgnbdDiscountedPurchasesIfAlive(
+  p: MbgnbdParams,
+  pairs: PairTable,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+): void {
+  bgnbdDiscountedPurchasesIfAlive({ r: p.r, alpha: p.alpha, a: p.a, b: p.b + 1 }, pairs, delta, H, v, out);
+}
+
+/**
+ * P(alive) of every (x, t_x, T) history: 1/(1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)), also for
+ * x = 0 (t_x = 0), with the logs of α + T and α + t_x tabulated once.
+ */
+export function mbgnbdProbabilityAliveByHistory(p: MbgnbdParams, h: HistoryTable, out: Float64Array): void {
+  const lT = Float64Array.from(h.tValues, (u) => Math.log(p.alpha + u));
+  const lTx = Float64Array.from(h.txValues, (u) => Math.log(p.alpha + u));
+  const la = Math.log(p.a);
+  for (let i = 0; i < h.histX.length; i++) {
+    const x = h.histX[i];
+    out[i] = 1 / (1 + Math.exp(la - Math.log(p.b + x) + (p.r + x) * (lT[h.histTId[i]] - lTx[h.histTxId[i]])));
+  }
 }
