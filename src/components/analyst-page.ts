@@ -17,7 +17,7 @@ import {
   decodeState,
   encodeState,
   FILTER_DIMS,
-  segmentDimsOf,
+  breakdownDimsOf,
   STATE_VERSION,
   type FilterDim,
   type PageState,
@@ -49,7 +49,7 @@ export function domainOf(summary: AnalystSummary, accountExists?: (id: string) =
       abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)],
       by: summary.defaultBy,
     },
-    segmentDims: segmentDimsOf(summary.coverage.attributes),
+    breakdownDims: breakdownDimsOf(summary.coverage.attributes),
     accountExists,
   };
 }
