@@ -8,7 +8,7 @@ import type { OverviewData } from "../../src/lib/shapes/overview-data.js";
 import { monthlyTrend, overviewMetrics } from "../../src/lib/metrics/overview.js";
 import { purchaseMetrics } from "../../src/lib/metrics/purchases.js";
 import { pageCoverage } from "../../src/lib/page-coverage.js";
-import { monthIndexOf, monthLabel } from "../../src/lib/months.js";
+import { monthIndexOf, monthLabel } from "../../src/lib/dates.js";
 import { openDb } from "../db.js";
 import type { IngestReport } from "../ingest/index.js";
 import { STORE_FILES } from "../store.js";

@@ -13,7 +13,7 @@ import { withCode } from "./not-provided.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary } from "../lib/shapes/analyst-summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
-import { monthLabel } from "../lib/months.js";
+import { monthLabel } from "../lib/dates.js";
 import { SEARCH_MAX } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";

@@ -26,7 +26,7 @@ import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { purchaseCells, type PurchaseCell } from "../lib/metrics/purchases.js";
 import { cardNotProvided, setCardText } from "./not-provided.js";
 import type { SbgParams } from "../lib/models/sbg.js";
-import { monthLabel } from "../lib/months.js";
+import { monthLabel } from "../lib/dates.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { radio, select } from "./controls.js";

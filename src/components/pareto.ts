@@ -11,7 +11,7 @@ import { CLASSES } from "../lib/analysis/abc.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AccountRow, AnalystSummary, ClassRow, ConcentrationRow } from "../lib/shapes/analyst-summary.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber, formatPercent } from "../lib/format.js";
-import { monthLabel } from "../lib/months.js";
+import { monthLabel } from "../lib/dates.js";
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { numberInput, select } from "./controls.js";

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { lifetimeOf } from "../../loaders/models/contractual.js";
 import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/models/lifetimes.js";
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 
 const LIFETIMES: Lifetime[] = [
   { periodsObserved: 3, churnedAfter: null }, // active through t = 3

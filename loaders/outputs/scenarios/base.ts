@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Float64, Int32, Table, Uint32, Uint8, Utf8, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { abcClasses, CLASSES } from "../../../src/lib/analysis/abc.js";
-import { monthIndexOf } from "../../../src/lib/months.js";
+import { monthIndexOf } from "../../../src/lib/dates.js";
 import type { AccountArrays, ScenarioBase, ScenarioPool } from "../../../src/lib/scenarios/engine.js";
 import type { SegmentDim } from "../../../src/lib/scenarios/model.js";
 import { purchaseModelSpec } from "../../../src/lib/models/purchase-models.js";

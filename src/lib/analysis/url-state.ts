@@ -11,7 +11,7 @@
  * every value against what the data offer; an invalid or outdated value falls back to the
  * default and yields a note for the page to show.
  */
-import { monthIndexOf, monthLabel } from "../months.js";
+import { monthIndexOf, monthLabel } from "../dates.js";
 import { CLASSES } from "./abc.js";
 import { MOVEMENTS } from "./mrr.js";
 import { SORT_COLUMNS, type SortKey } from "./sql.js";

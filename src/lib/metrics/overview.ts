@@ -15,7 +15,7 @@
  * - CAC = T12M sales and marketing spend ÷ accounts acquired in T12M; payback months = CAC ÷
  *   monthly gross margin per billed account.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 import { simpleClv, simpleLtv } from "./simple-value.js";
 import type { AccountColumns, AccountMonthColumns, SpendColumns } from "./types.js";
 

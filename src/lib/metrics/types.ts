@@ -3,7 +3,7 @@
  * Money is integer cents; months are month indexes (see ../months.ts). Columns are
  * `ArrayLike` so Arrow / DuckDB columns and typed arrays pass straight in.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 
 export type BusinessModel = "subscription" | "transactional";
 
