@@ -1,6 +1,6 @@
 /** Command-line options of `npm run sample`. */
 import { parseArgs } from "node:util";
-import { parseDay } from "./dates.js";
+import { parseDay } from "../../src/lib/dates.js";
 import { DEFAULT_OPTIONS, type SampleOptions } from "./generate.js";
 
 export type ParsedArgs = Omit<SampleOptions, "onProgress">;

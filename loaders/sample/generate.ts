@@ -9,7 +9,7 @@ import { createRng, normal, type Rng } from "../../src/lib/random.js";
 import { SIZES, SIZE_WEIGHTS, channelWeights, drawAccount } from "./accounts.js";
 import { PRICE_INCREASE, ROLES, ROLE_RATES, makeCatalogue, makeTimeline, type Timeline } from "./catalogue.js";
 import { CsvWriter, csvText, money, quarterHours } from "./csv.js";
-import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "./dates.js";
+import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "../../src/lib/dates.js";
 import { simulateSubscription, simulateTransactional, type History, type SimAccount } from "./simulate.js";
 import { CHANNELS, type Channel } from "./words.js";
 import {
