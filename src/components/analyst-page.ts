@@ -10,7 +10,7 @@
  */
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
-import type { CsvValue } from "../lib/analysis/csv.js";
+import type { CsvValue } from "../lib/csv.js";
 import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
 import type { AnalystSummary } from "../lib/shapes/analyst-summary.js";
 import {

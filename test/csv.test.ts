@@ -3,7 +3,7 @@
  * out by hand in the comments, not produced by the code under test.
  */
 import { describe, expect, it } from "vitest";
-import { escapeCsvCell, toCsv } from "../../src/lib/analysis/csv.js";
+import { escapeCsvCell, toCsv } from "../src/lib/csv.js";
 
 describe("CSV export", () => {
   it("escapes text cells that a spreadsheet would run as a formula", () => {
