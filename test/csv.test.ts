@@ -3,7 +3,7 @@
  * out by hand in the comments, not produced by the code under test.
  */
 import { describe, expect, it } from "vitest";
-import { escapeCsvCell, toCsv } from "../src/lib/csv.js";
+import { escapeCsvCell, quoteCsvField, toCsv } from "../src/lib/csv.js";
 
 describe("CSV export", () => {
   it("escapes text cells that a spreadsheet would run as a formula", () => {
@@ -19,5 +19,17 @@ describe("CSV export", () => {
     expect(escapeCsvCell('He said "hi", then left')).toBe('"He said ""hi"", then left"');
     expect(escapeCsvCell("=1,2")).toBe(`"'=1,2"`);
     expect(toCsv([{ a: "=x", b: 1 }], ["a", "b"], ["name", "amount"])).toBe("name,amount\r\n'=x,1\r\n");
+  });
+});
+
+describe("CSV field quoting", () => {
+  it("quotes a field only when it holds a comma, a quote or a line break, doubling its quotes", () => {
+    expect(quoteCsvField("plain text")).toBe("plain text");
+    expect(quoteCsvField("a,b")).toBe('"a,b"');
+    expect(quoteCsvField('say "hi"')).toBe('"say ""hi"""');
+    expect(quoteCsvField("two\nlines")).toBe('"two\nlines"');
+    expect(quoteCsvField("cr\rhere")).toBe('"cr\rhere"');
+    // Quoting is not formula escaping: that is escapeCsvCell's, for downloads only.
+    expect(quoteCsvField("=1+1")).toBe("=1+1");
   });
 });
