@@ -73,8 +73,7 @@ const DIM_COLUMN: Readonly<Record<FilterDim, string>> = {
  * The one-row table `selection` holds what the user has selected: a filter code per dimension
  * (−1 = all), the cohort grain in months (`g`), the as-of month and a search text. The pages'
  * statements read these values from it instead of taking parameters: DuckDB(-WASM) plans a
- * statement with parameters again at every execution, and at the sample size planning was 60%
- * of a filter change's engine time. A statement without parameters is planned once, when the
+ * statement with parameters again at every execution, one without parameters once, when the
  * client prepares it. A runner first sets the values a statement needs (`selectionChange`,
  * itself a small statement with bound parameters), so user input still never becomes SQL text.
  */

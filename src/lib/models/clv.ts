@@ -336,7 +336,7 @@ function predictPrepared(
  * Speed: with more than `binAbove` (default 2,000) distinct (x, T) pairs, each draw's
  * discounted purchases are computed on binned pairs (x exact to 10, then 15% bins; T in
  * 4-week bins) and carried to every pair as point(pair) × draw(bin) ÷ point(bin). The point
- * CLV stays exact; a test bounds the effect on the bands.
+ * CLV and P(alive) stay exact; a test bounds the effect on the bands.
  */
 export function predictClvWithBands(
   model: PurchaseModel,
@@ -363,9 +363,6 @@ export function predictClvWithBands(
   const np = prep.pairX.length;
   // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
   // draw-major per pair/history so the per-account loop reads contiguous memory.
-  // With many distinct (x, T) pairs (realistic, ungrouped histories) the discounted purchases
-  // of a draw are computed on binned representative pairs and carried to each pair as
-  // point(pair) × draw(bin) / point(bin); P(alive) stays exact per history.
   const nh = prep.histX.length;
   const discAll = new Float64Array(np * J);
   const aliveAll = new Float64Array(nh * J);
@@ -386,7 +383,7 @@ export function predictClvWithBands(
   // value; Gamma-Gamma q ≤ 1, whose mean spend is infinite) or one whose predictions fail or
   // are not finite is replaced by a fresh draw from the same normal, so the bands describe the
   // parameter distribution restricted to the valid region. Replacements come after the first
-  // J draws of each model, so a fit whose draws are all valid gives the same bands as before.
+  // J draws of each model, so a fit whose draws are all valid keeps the bands of its first J draws.
   const maxRejected = Math.max(100, 10 * J);
   let rejectedDraws = 0;
   const reject = (what: string) => {
