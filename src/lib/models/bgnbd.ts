@@ -435,18 +435,25 @@ export function bgnbdDiscountedPurchasesIfAlive(
 }
 
 /**
- * P(alive) of every (x, t_x, T) history: 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) for
- * x > 0, 1 for x = 0 (FHL 2005 eq. 11), with the logs of α + T and α + t_x tabulated once.
+ * P(alive) of every (x, t_x, T) history for the BG family, with the logs of α + T and α + t_x
+ * tabulated once: 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) for x > 0 and 1 for x = 0
+ * (BG/NBD, FHL 2005 eq. 11); with `dropoutAtZero` (MBG/NBD) 1/(1 + a/(b + x) · (…)^(r+x)) for every x.
  */
-export function bgnbdProbabilityAliveByHistory(p: BgnbdParams, h: HistoryTable, out: Float64Array): void {
+export function bgFamilyProbabilityAliveByHistory(
+  p: BgnbdParams,
+  h: HistoryTable,
+  out: Float64Array,
+  dropoutAtZero: boolean,
+): void {
   const lT = Float64Array.from(h.tValues, (u) => Math.log(p.alpha + u));
   const lTx = Float64Array.from(h.txValues, (u) => Math.log(p.alpha + u));
   const la = Math.log(p.a);
+  const shift = dropoutAtZero ? 0 : 1;
   for (let i = 0; i < h.histX.length; i++) {
     const x = h.histX[i];
     out[i] =
-      x === 0
+      x === 0 && !dropoutAtZero
         ? 1
-        : 1 / (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[h.histTId[i]] - lTx[h.histTxId[i]])));
+        : 1 / (1 + Math.exp(la - Math.log(p.b + x - shift) + (p.r + x) * (lT[h.histTId[i]] - lTx[h.histTxId[i]])));
   }
 }

@@ -32,7 +32,6 @@ import {
   groupRfm,
   type Column,
   type GroupedRfm,
-  type HistoryTable,
   type PairTable,
   type RfmColumns,
 } from "./data.js";
@@ -334,18 +333,4 @@ export function mbgnbdDiscountedPurchasesIfAlive(
   out: Float64Array,
 ): void {
   bgnbdDiscountedPurchasesIfAlive({ r: p.r, alpha: p.alpha, a: p.a, b: p.b + 1 }, pairs, delta, H, v, out);
-}
-
-/**
- * P(alive) of every (x, t_x, T) history: 1/(1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)), also for
- * x = 0 (t_x = 0), with the logs of α + T and α + t_x tabulated once.
- */
-export function mbgnbdProbabilityAliveByHistory(p: MbgnbdParams, h: HistoryTable, out: Float64Array): void {
-  const lT = Float64Array.from(h.tValues, (u) => Math.log(p.alpha + u));
-  const lTx = Float64Array.from(h.txValues, (u) => Math.log(p.alpha + u));
-  const la = Math.log(p.a);
-  for (let i = 0; i < h.histX.length; i++) {
-    const x = h.histX[i];
-    out[i] = 1 / (1 + Math.exp(la - Math.log(p.b + x) + (p.r + x) * (lT[h.histTId[i]] - lTx[h.histTxId[i]])));
-  }
 }

@@ -11,7 +11,7 @@ import {
   bgnbdConditionalExpectedPurchases,
   bgnbdDiscountedPurchasesIfAlive,
   bgnbdExpectedPurchasesIfAlive,
-  bgnbdProbabilityAliveByHistory,
+  bgFamilyProbabilityAliveByHistory,
   bgnbdProbabilityAliveOne,
   fitBgnbd,
   type BgnbdParams,
@@ -23,7 +23,6 @@ import {
   mbgnbdConditionalExpectedPurchases,
   mbgnbdDiscountedPurchasesIfAlive,
   mbgnbdExpectedPurchasesIfAlive,
-  mbgnbdProbabilityAliveByHistory,
   mbgnbdProbabilityAliveOne,
   type MbgnbdParams,
 } from "./mbgnbd.js";
@@ -114,7 +113,7 @@ export const BGNBD_SPEC: PurchaseModelSpec = {
   discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) =>
     bgnbdDiscountedPurchasesIfAlive(bg(p), pairs, delta, H, v, out),
   expectedPurchasesIfAlive: (p, t, x, T) => bgnbdExpectedPurchasesIfAlive(bg(p), t, x, T),
-  probabilityAliveByHistory: (p, h, out) => bgnbdProbabilityAliveByHistory(bg(p), h, out),
+  probabilityAliveByHistory: (p, h, out) => bgFamilyProbabilityAliveByHistory(bg(p), h, out, false),
   binnedDraws: true,
   dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
   bounds: (units) => ({ alpha: timeScaled(units) }),
@@ -132,7 +131,8 @@ export const MBGNBD_SPEC: PurchaseModelSpec = {
   discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) =>
     mbgnbdDiscountedPurchasesIfAlive(mbg(p), pairs, delta, H, v, out),
   expectedPurchasesIfAlive: (p, t, x, T) => mbgnbdExpectedPurchasesIfAlive(mbg(p), t, x, T),
-  probabilityAliveByHistory: (p, h, out) => mbgnbdProbabilityAliveByHistory(mbg(p), h, out),
+  // MBG/NBD has the parameters of BG/NBD, with a dropout also at time 0.
+  probabilityAliveByHistory: (p, h, out) => bgFamilyProbabilityAliveByHistory(bg(p), h, out, true),
   binnedDraws: true,
   dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
   bounds: (units) => ({ alpha: timeScaled(units) }),
