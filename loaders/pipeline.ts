@@ -11,7 +11,7 @@ import { applyPublishMode } from "./derive/publish.js";
 import { buildDerivedTables } from "./derive/tables.js";
 import { ingest, unitsOf, type IngestReport } from "./ingest/index.js";
 import { assertQuarantineWithinLimit } from "./ingest/strict.js";
-import type { ModelsData } from "../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../src/lib/shapes/models-data.js";
 import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
 import { withLock } from "./lock.js";
 import { runModels } from "./models/index.js";

@@ -14,7 +14,7 @@ import type {
   PurchaseDiagnostics,
   PurchaseFitSummary,
   PurchaseModelSummary,
-} from "../lib/valuation/models-data.js";
+} from "../lib/shapes/models-data.js";
 
 interface ChartOptions {
   width?: number;
