@@ -132,7 +132,7 @@ export function publishToEnv(mode: PublishMode): string {
   return mode.aggregateOnly ? "aggregate-only" : mode.pseudonymize ? "pseudonymize" : "";
 }
 
-/** How the models turn forecasts into value (see src/lib/valuation/). */
+/** How the models turn forecasts into value (see src/lib/models/clv.ts and sbg.ts). */
 export interface ValuationConfig {
   /** How far ahead customer value is counted, in months. */
   readonly horizonMonths: number;

@@ -19,7 +19,7 @@ import { applyPublishMode } from "./derive/publish.js";
 import { buildDerivedTables } from "./derive/tables.js";
 import { ingest, unitsOf, type IngestReport } from "./ingest/index.js";
 import { assertQuarantineWithinLimit } from "./ingest/strict.js";
-import type { ModelsData } from "../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../src/lib/shapes/models-data.js";
 import type { BacktestData } from "../src/lib/shapes/backtest.js";
 import type { ValueBridgeData } from "../src/lib/shapes/value-bridge.js";
 import { asOfRebuilder } from "./asof/rebuild.js";

@@ -4,6 +4,7 @@
  * MBG/NBD fits on CDNOW < 30 ms, Pareto/NBD fit on CDNOW < 100 ms, BG/NBD fit on 1,000,000
  * simulated customers < 3 s, CLV with 200-draw bands for 100,000 accounts < 2 s.
  */
+import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -123,7 +124,8 @@ export async function benchModels(opts: { quick?: boolean } = {}): Promise<Bench
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const results = await benchModels({ quick: process.argv.includes("--quick") });
+  const { values } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+  const results = await benchModels({ quick: values.quick });
   const w = Math.max(...results.map((r) => r.name.length));
   console.log(`${"benchmark".padEnd(w)}  median_ms   min_ms   max_ms  runs  target`);
   for (const r of results)

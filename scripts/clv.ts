@@ -61,7 +61,7 @@ import {
   type TimeUnit,
 } from "../src/lib/models/index.js";
 import { createRng } from "../src/lib/random.js";
-import { toCsv } from "../src/lib/analysis/csv.js";
+import { toCsv } from "../src/lib/csv.js";
 import type { BacktestData } from "../src/lib/shapes/backtest.js";
 
 const HELP = `Usage: npm run -s clv -- <command> [options]

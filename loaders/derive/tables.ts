@@ -1,5 +1,5 @@
 /**
- * Derived tables the pages read (their contract: ./contract.ts), built in DuckDB from the accepted extracts. They hold
+ * Derived tables the pages read (their schema: ./tables-schema.ts), built in DuckDB from the accepted extracts. They hold
  * aggregates at account or account × month grain — never invoice lines — and money in
  * integer cents (exact, and safe as JavaScript numbers up to $90 trillion). Sums are cast
  * back to BIGINT: DuckDB sums BIGINT into HUGEINT, which Parquet would store as DOUBLE.

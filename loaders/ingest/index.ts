@@ -6,7 +6,12 @@
 import type { AtlasConfig, CsvFormat } from "../config.js";
 import { ident, literal, type Db } from "../db.js";
 import { AtlasError, structuralError } from "../errors.js";
-import type { ExtractReport, IngestReport, MoneyReconciliation, ReasonSummary } from "../../src/lib/ingest-report.js";
+import type {
+  ExtractReport,
+  IngestReport,
+  MoneyReconciliation,
+  ReasonSummary,
+} from "../../src/lib/shapes/ingest-report.js";
 import { configRelativePath, displayPath, readExtract } from "./read.js";
 import { computeCoverage } from "./coverage.js";
 import { EXTRACTS, EXTRACT_NAMES, type ExtractName } from "./schema.js";

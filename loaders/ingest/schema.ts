@@ -4,7 +4,7 @@
  * The validator turns each spec into one SQL pass; nothing here touches data.
  */
 
-import type { ExtractName as ReportExtractName } from "../../src/lib/ingest-report.js";
+import type { ExtractName as ReportExtractName } from "../../src/lib/shapes/ingest-report.js";
 
 /** How a text cell is parsed. `money` has at most two decimals; `price` at most four. */
 export type ColumnType = "id" | "text" | "int" | "number" | "money" | "price" | "date" | "enum";

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { AtlasConfig } from "../config.js";
 import { literal, type Db } from "../db.js";
 import { AtlasError } from "../errors.js";
-import type { ExtractReport, IngestReport } from "../../src/lib/ingest-report.js";
+import type { ExtractReport, IngestReport } from "../../src/lib/shapes/ingest-report.js";
 import { unitsOf } from "./index.js";
 import { displayPath } from "./read.js";
 

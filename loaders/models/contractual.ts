@@ -4,14 +4,21 @@
  * P10–P90 band from parameter draws. Segments with too few accounts, or without a single
  * churn to learn from, borrow the fit of the broader pool (term × tier, then term).
  */
-import { quantileSorted } from "../../src/lib/models/data.js";
-import { fitSbg, sbgSurvival, SBG_PARAM_NAMES, type SbgFit, type SbgParams } from "../../src/lib/models/sbg.js";
+import { quantileSorted } from "../../src/lib/models/quantiles.js";
+import {
+  fitSbg,
+  sbgDiscountedSurvival,
+  sbgSurvival,
+  SBG_PARAM_NAMES,
+  type SbgFit,
+  type SbgParams,
+} from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
-import { monthlyDiscountRate } from "../../src/lib/models/valuation.js";
+import { monthlyDiscountRate } from "../../src/lib/models/discounting.js";
 import { createRng } from "../../src/lib/random.js";
-import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/valuation/contract.js";
+import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib/models/lifetimes.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";
-import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { ContractAccountState } from "../../src/lib/models/outcomes.js";
 import type { ContractAccount } from "./inputs.js";
@@ -198,11 +205,11 @@ export function valueContracts(
       len === 1
         ? monthlyDiscountRate(config.annualDiscountRate)
         : Math.pow(1 + config.annualDiscountRate, len / 12) - 1;
-    const drawFactors = Float64Array.from(paramDraws, (p) => discountedSurvival(p, n, periods, d));
+    const drawFactors = Float64Array.from(paramDraws, (p) => sbgDiscountedSurvival(p, n, periods, d));
     f = {
-      point: discountedSurvival(fit, n, periods, d),
+      point: sbgDiscountedSurvival(fit, n, periods, d),
       draws: drawFactors,
-      payments12: discountedSurvival(fit, n, Math.floor(12 / len), 0),
+      payments12: sbgDiscountedSurvival(fit, n, Math.floor(12 / len), 0),
     };
     if (!(Number.isFinite(f.point) && Number.isFinite(f.payments12) && drawFactors.every(Number.isFinite))) {
       throw new RangeError(
@@ -373,25 +380,4 @@ export function valueContracts(
   }
   const valued = new Set(values.filter((v) => v.model === "sbg").map((v) => v.account_id));
   return { fits, values, totalDraws, notes, notValued, states: states.filter((st) => valued.has(st.accountId)) };
-}
-
-/**
- * Σ_{k=1}^{H} [S(n + k) ÷ S(n)] ÷ (1 + d)^k by the retention recursion S(t) ÷ S(t − 1) =
- * (δ + t − 1) ÷ (γ + δ + t − 1) (Fader & Hardie 2007 eq. 9): no special functions per term.
- * Equals `contractValue` (src/lib/valuation/contract.ts) with margin and payment 1; a test checks it.
- */
-export function discountedSurvival(p: SbgParams, n: number, periods: number, discount: number): number {
-  let ratio = 1;
-  let sum = 0;
-  const v = 1 / (1 + discount);
-  let factor = 1;
-  for (let k = 1; k <= periods; k++) {
-    // (δ + t − 1)/(γ + δ + t − 1) written as 1/(1 + γ/(δ + t − 1)): stays exact when a far
-    // parameter draw makes δ overflow to Infinity (retention → 1).
-    const c = p.gamma / (p.delta + n + k - 1);
-    ratio *= Number.isFinite(c) ? 1 / (1 + c) : 0;
-    factor *= v;
-    sum += ratio * factor;
-  }
-  return sum;
 }

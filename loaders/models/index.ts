@@ -6,14 +6,14 @@
  * The portfolio band adds, draw by draw, the totals of every model: parameter draws of
  * different models are independent, so draw j of each together is one joint draw.
  */
-import { quantileSorted } from "../../src/lib/models/data.js";
-import { monthIndexOf } from "../../src/lib/months.js";
-import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import { quantileSorted } from "../../src/lib/models/quantiles.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
+import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import { currentSchema } from "../asof/schema.js";
 import { literal, type Db } from "../db.js";
 import type { ForecastState } from "../../src/lib/models/outcomes.js";
-import type { Band } from "../../src/lib/valuation/models-data.js";
+import type { Band } from "../../src/lib/shapes/models-data.js";
 import { outcomeSummary } from "./outcome-bands.js";
 import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";

@@ -2,7 +2,7 @@
  * What the models need from the prepared tables, read with SQL: each subscription account's
  * first and current run of months with MRR, and each transactional account's purchase days.
  */
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 import type { Db } from "../db.js";
 
 export interface ContractAccount {

@@ -9,7 +9,7 @@
  * parameters give. Accounts carrying the historical value add their value to every draw.
  */
 import { bandOf, simulateOutcomes, type ForecastState } from "../../src/lib/models/outcomes.js";
-import type { AccountValue, Band, OutcomeSegment } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, Band, OutcomeSegment } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { Db } from "../db.js";
 

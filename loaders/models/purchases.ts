@@ -15,9 +15,11 @@ import {
   type PurchaseFit,
   type PurchaseModelSpec,
 } from "../../src/lib/models/purchase-models.js";
-import { summarizeTransactions, toEpochDay, fromEpochDay, type RfmSummary } from "../../src/lib/models/rfm.js";
+import { formatDay, toEpochDay } from "../../src/lib/dates.js";
+import { summarizeTransactions, type RfmSummary } from "../../src/lib/models/rfm.js";
 import { compareOnHoldout, rankedModels, type ComparisonResult } from "../../src/lib/models/selection.js";
-import { predictClvWithBands, type PurchaseModel } from "../../src/lib/models/valuation.js";
+import { predictClvWithBands } from "../../src/lib/models/clv.js";
+import type { PurchaseModel } from "../../src/lib/models/purchase-models.js";
 import { createRng } from "../../src/lib/random.js";
 import type {
   AccountValue,
@@ -26,7 +28,7 @@ import type {
   PurchaseDiagnostics,
   PurchaseFitSummary,
   PurchaseModelSummary,
-} from "../../src/lib/valuation/models-data.js";
+} from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { PurchaseRows } from "./inputs.js";
 
@@ -329,7 +331,7 @@ interface HoldoutRun extends ComparisonResult {
  * too short for any fit.
  */
 function compareModels(rows: PurchaseRows, asOf: string, notes: string[]): HoldoutRun | null {
-  const calibrationEnd = fromEpochDay(toEpochDay(asOf) - HOLDOUT_WEEKS * 7);
+  const calibrationEnd = formatDay(toEpochDay(asOf) - HOLDOUT_WEEKS * 7);
   const cal = summarizeTransactions(
     { id: rows.accountId, date: rows.day },
     { unit: "weeks", calibrationEnd, holdoutEnd: asOf },
@@ -407,7 +409,7 @@ function holdoutDiagnostics(
   return {
     model: spec.name,
     label: spec.label,
-    calibrationEnd: fromEpochDay(calDay),
+    calibrationEnd: formatDay(calDay),
     holdoutWeeks: HOLDOUT_WEEKS,
     params: Object.fromEntries(spec.paramNames.map((k) => [k, fit[k]])),
     weekly: { week, actual, expected },

@@ -4,15 +4,15 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
+import type { OverviewData } from "../../src/lib/shapes/overview-data.js";
 import { monthlyTrend, overviewMetrics } from "../../src/lib/metrics/overview.js";
 import { purchaseMetrics } from "../../src/lib/metrics/purchases.js";
 import { pageCoverage } from "../../src/lib/page-coverage.js";
-import { monthIndexOf, monthLabel } from "../../src/lib/months.js";
+import { monthIndexOf, monthLabel } from "../../src/lib/dates.js";
 import { openDb } from "../db.js";
 import type { IngestReport } from "../ingest/index.js";
 import { STORE_FILES } from "../store.js";
-import type { ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../../src/lib/shapes/models-data.js";
 import { readStoreTables } from "./read-store.js";
 
 export type { OverviewData };

@@ -3,7 +3,7 @@
  * metric code (src/lib/metrics) takes.
  */
 import path from "node:path";
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 import type { AccountColumns, AccountMonthColumns, BusinessModel, SpendColumns } from "../../src/lib/metrics/types.js";
 import { literal, type Db } from "../db.js";
 import { STORE_FILES } from "../store.js";

@@ -7,7 +7,7 @@
  *   list-price +8%     2024-10-01  (48 months in; plans only)
  *   product withdrawn  2025-03-31  (last day; 54 months in)
  */
-import { dayOf, monthStartAfter, ymdOf } from "./dates.js";
+import { dayOf, monthStartAfter, ymdOf } from "../../src/lib/dates.js";
 
 export type Tier = "Starter" | "Pro" | "Enterprise";
 export const TIERS: readonly Tier[] = ["Starter", "Pro", "Enterprise"];

@@ -1,15 +1,8 @@
 /**
- * CSV output for the sample generator: RFC-4180 quoting only where needed, money from
- * integer cents, and a buffered, streaming file writer that never holds a whole file.
+ * CSV output for the sample generator: money from integer cents, and a buffered, streaming
+ * file writer that never holds a whole file (fields quoted by quoteCsvField, src/lib/csv.ts).
  */
 import { closeSync, openSync, renameSync, writeSync } from "node:fs";
-
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** A text field, quoted (with doubled quotes) only when it holds a comma, quote or newline. */
-export function csvText(value: string): string {
-  return NEEDS_QUOTES.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
-}
 
 /** Integer cents as a decimal with exactly two places, e.g. -1234 → "-12.34". */
 export function money(cents: number): string {

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { createRng, normal, type Rng } from "../../src/lib/random.js";
 import { SIZES, SIZE_WEIGHTS, channelWeights, drawAccount } from "./accounts.js";
 import { PRICE_INCREASE, ROLES, ROLE_RATES, makeCatalogue, makeTimeline, type Timeline } from "./catalogue.js";
-import { CsvWriter, csvText, money, quarterHours } from "./csv.js";
-import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "./dates.js";
+import { quoteCsvField } from "../../src/lib/csv.js";
+import { CsvWriter, money, quarterHours } from "./csv.js";
+import { DayFormatter, dayOf, parseDay, weekdayOf, ymdOf } from "../../src/lib/dates.js";
 import { simulateSubscription, simulateTransactional, type History, type SimAccount } from "./simulate.js";
 import { CHANNELS, type Channel } from "./words.js";
 import {
@@ -168,13 +169,13 @@ function writeHistory(
   }
   for (const r of h.nps) {
     w["nps_responses.csv"].row(
-      `NPS-${pad(++ids.nps, 7)},${accountId},${fmt.format(r.day)},${r.score},${csvText(r.comment)}`,
+      `NPS-${pad(++ids.nps, 7)},${accountId},${fmt.format(r.day)},${r.score},${quoteCsvField(r.comment)}`,
     );
   }
   const te = w["time_entries.csv"];
   for (const e of h.time) {
     te.row(
-      `TE-${pad(++ids.time, 8)},${accountId},${fmt.format(e.day)},${e.role},${quarterHours(e.quarters)},${csvText(e.activity)}`,
+      `TE-${pad(++ids.time, 8)},${accountId},${fmt.format(e.day)},${e.role},${quarterHours(e.quarters)},${quoteCsvField(e.activity)}`,
     );
   }
 }
@@ -204,7 +205,7 @@ export function generateSample(options: SampleOptions): FileSummary[] {
     const price =
       p.id.startsWith("PLN-") && tl.asOf >= tl.priceIncrease ? Math.round(p.priceCents * PRICE_INCREASE) : p.priceCents;
     w["products.csv"].row(
-      `${p.id},${csvText(p.name)},${p.category},${money(price)},${money(p.costCents)},${CURRENCY},${fmt.format(p.launchedOn)},${p.withdrawnOn === undefined ? "" : fmt.format(p.withdrawnOn)}`,
+      `${p.id},${quoteCsvField(p.name)},${p.category},${money(price)},${money(p.costCents)},${CURRENCY},${fmt.format(p.launchedOn)},${p.withdrawnOn === undefined ? "" : fmt.format(p.withdrawnOn)}`,
     );
   }
 
@@ -229,7 +230,7 @@ export function generateSample(options: SampleOptions): FileSummary[] {
     w["accounts.csv"].row(
       [
         id,
-        csvText(name),
+        quoteCsvField(name),
         draft.industry,
         draft.employees,
         h.finalSeats,
@@ -238,11 +239,11 @@ export function generateSample(options: SampleOptions): FileSummary[] {
         draft.model,
         draft.channel,
         fmt.format(acquiredOn),
-        csvText(draft.keyAccountManager),
-        csvText(draft.contactName),
-        csvText(draft.contactEmail),
-        csvText(draft.contactPhone),
-        csvText(draft.notes),
+        quoteCsvField(draft.keyAccountManager),
+        quoteCsvField(draft.contactName),
+        quoteCsvField(draft.contactEmail),
+        quoteCsvField(draft.contactPhone),
+        quoteCsvField(draft.notes),
       ].join(","),
     );
     writeHistory(w, id, draft.annual, h, ids, fmt);

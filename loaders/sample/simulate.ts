@@ -41,7 +41,7 @@ import {
   type Tier,
   type Timeline,
 } from "./catalogue.js";
-import { dayOf, ymdOf } from "./dates.js";
+import { dayOf, ymdOf } from "../../src/lib/dates.js";
 import type { AccountDraft, Size } from "./accounts.js";
 import {
   AM_ACTIVITIES,

@@ -10,14 +10,14 @@
  */
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
-import type { CsvValue } from "../lib/analysis/csv.js";
+import type { CsvValue } from "../lib/csv.js";
 import { NO_FILTERS, type FilterCodes } from "../lib/analysis/sql.js";
-import type { AnalystSummary } from "../lib/analysis/summary.js";
+import type { AnalystSummary } from "../lib/shapes/analyst-summary.js";
 import {
   decodeState,
   encodeState,
   FILTER_DIMS,
-  segmentDimsOf,
+  breakdownDimsOf,
   STATE_VERSION,
   type FilterDim,
   type PageState,
@@ -49,7 +49,7 @@ export function domainOf(summary: AnalystSummary, accountExists?: (id: string) =
       abc: [Math.round(summary.thresholds[0] * 100), Math.round(summary.thresholds[1] * 100)],
       by: summary.defaultBy,
     },
-    segmentDims: segmentDimsOf(summary.coverage.attributes),
+    breakdownDims: breakdownDimsOf(summary.coverage.attributes),
     accountExists,
   };
 }

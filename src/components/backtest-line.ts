@@ -4,7 +4,7 @@
 import { html } from "htl";
 import { formatMoneyCompact } from "../lib/format.js";
 import type { BacktestData, BacktestMeasure, BacktestRun } from "../lib/shapes/backtest.js";
-import type { OverviewData } from "../lib/metrics/overview-data.js";
+import type { OverviewData } from "../lib/shapes/overview-data.js";
 import { formatPercent } from "../lib/format.js";
 
 /** The most recent backtest (12 months before the as-of date), or null. */

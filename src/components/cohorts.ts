@@ -17,7 +17,7 @@ import {
 } from "../lib/analysis/cohorts.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AnalystSummary, MovementRow } from "../lib/analysis/summary.js";
+import type { AnalystSummary, MovementRow } from "../lib/shapes/analyst-summary.js";
 import type { Grain, PageState } from "../lib/analysis/url-state.js";
 import { GRAINS } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatPercent } from "../lib/format.js";
@@ -26,7 +26,7 @@ import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { purchaseCells, type PurchaseCell } from "../lib/metrics/purchases.js";
 import { cardNotProvided, setCardText } from "./not-provided.js";
 import type { SbgParams } from "../lib/models/sbg.js";
-import { monthLabel } from "../lib/months.js";
+import { monthLabel } from "../lib/dates.js";
 import { showAggregateOnly } from "./aggregate-only.js";
 import { showBridgeStep } from "./mrr-bridge.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";

@@ -1,5 +1,5 @@
 /**
- * Downloads: every table as CSV (formula-escaped, see lib/analysis/csv.ts) and every chart as
+ * Downloads: every table as CSV (formula-escaped, see lib/csv.ts) and every chart as
  * SVG or PNG. Charts use CSS variables of the theme; the exported copy gets the computed
  * colours written inline so it looks the same outside the page.
  *
@@ -8,7 +8,7 @@
  * "#" line stating the same. The page sets that context once (`setExportContext`).
  */
 import { html } from "htl";
-import { toCsv, type CsvValue } from "../lib/analysis/csv.js";
+import { toCsv, type CsvValue } from "../lib/csv.js";
 
 export interface ExportContext {
   /** The page, e.g. "cohorts" or "scenario price-rise". */

@@ -14,7 +14,7 @@ import type {
   PurchaseDiagnostics,
   PurchaseFitSummary,
   PurchaseModelSummary,
-} from "../lib/valuation/models-data.js";
+} from "../lib/shapes/models-data.js";
 
 interface ChartOptions {
   width?: number;
@@ -36,8 +36,8 @@ export function portfolioReading(m: ModelsData, marginKnown = true): HTMLElement
     ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}, the <em>parameter band</em>: how sure the models
     are of the average). Where the value may actually land, with each account's own chance to renew or churn, buy or
     not: <strong>${money(m.portfolio.outcomeBand.p10)} – ${money(m.portfolio.outcomeBand.p90)}</strong> (the
-    <em>outcome band</em>, P10–P90).
-    ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value; churned accounts count zero.
+    <em>outcome band</em>, P10–P90). ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value;
+    churned accounts count zero.
     ${m.historical ? html`<br /><strong>${formatPercent(m.historical.shareOfValue)}</strong> of it (${money(m.historical.valueCents)}, ${m.historical.accounts.toLocaleString("en-US")} accounts) is a <em>historical value</em>, not a model forecast: ${m.historical.method}.` : ""}
     ${m.notes.length ? html`<br /><strong>Note:</strong> ${m.notes.join(" ")}` : ""}
   </p>` as HTMLElement;

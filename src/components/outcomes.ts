@@ -4,7 +4,7 @@
  */
 import { html } from "htl";
 import { formatMoneyCompact } from "../lib/format.js";
-import type { ModelsData } from "../lib/valuation/models-data.js";
+import type { ModelsData } from "../lib/shapes/models-data.js";
 
 export function outcomeDimensions(m: ModelsData): string[] {
   return [...new Set(m.outcomes.bySegment.map((s) => s.dimension))];

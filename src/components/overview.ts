@@ -6,7 +6,7 @@ import { html } from "htl";
 import { formatMoneyCompact, formatMoneyShort, formatNumber, formatPercent, formatRatio } from "../lib/format.js";
 import { notProvided, type MissingGain } from "../lib/coverage.js";
 import { DEFINITIONS, type Definition } from "../lib/metrics/definitions.js";
-import type { OverviewData } from "../lib/metrics/overview-data.js";
+import type { OverviewData } from "../lib/shapes/overview-data.js";
 import type { Kpi } from "./kpi.js";
 import { csvDownload, setExportContext } from "./download.js";
 import { notProvidedCard } from "./not-provided.js";

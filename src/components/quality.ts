@@ -4,7 +4,7 @@
  */
 import { html } from "htl";
 import { formatMoneyDecimal, formatNumber, formatPercent } from "../lib/format.js";
-import type { ExtractReport, IngestReport } from "../lib/ingest-report.js";
+import type { ExtractReport, IngestReport } from "../lib/shapes/ingest-report.js";
 import { extractStatuses, marginBasis, pageCoverage } from "../lib/page-coverage.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { withCode } from "./not-provided.js";

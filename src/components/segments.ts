@@ -9,8 +9,8 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/analysis/economics.js";
 import * as Q from "../lib/analysis/sql.js";
-import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/analysis/summary.js";
-import { segmentDimsOf, type SegmentDim } from "../lib/analysis/url-state.js";
+import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/shapes/analyst-summary.js";
+import { breakdownDimsOf, type BreakdownDim } from "../lib/analysis/url-state.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
@@ -40,7 +40,7 @@ import {
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
 export const SCATTER_MAX_POINTS = 4000;
 
-export function segmentRows(summary: AnalystSummary, rows: readonly SegmentRow[], by: SegmentDim) {
+export function segmentRows(summary: AnalystSummary, rows: readonly SegmentRow[], by: BreakdownDim) {
   return rows.map((r) => ({
     segment: labelOf(summary, by, r.segment),
     accounts: r.accounts,
@@ -53,7 +53,7 @@ export function segmentRows(summary: AnalystSummary, rows: readonly SegmentRow[]
   }));
 }
 
-export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly PurchaseSegmentRow[], by: SegmentDim) {
+export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly PurchaseSegmentRow[], by: BreakdownDim) {
   return rows.map((r) => ({
     segment: labelOf(summary, by, r.segment),
     buyers: r.buyers,
@@ -289,7 +289,7 @@ export function mountSegments({
   const leverWidth = trackedWidth(slots.levers, 280);
   const money = (c: number | null) => formatMoneyCompact(c, summary.currency);
   const cov = summary.coverage;
-  const dims = segmentDimsOf(cov.attributes);
+  const dims = breakdownDimsOf(cov.attributes);
   const byInput = select(dims.length > 0 ? dims : [summary.defaultBy], {
     label: "Segment by",
     value: summary.defaultBy,
@@ -329,7 +329,7 @@ export function mountSegments({
       show.levers[0] === "nps" ? "Does NPS go with retention?" : "Does key-account coverage go with retention?",
     );
 
-  const drawPurchases = (rows: readonly PurchaseSegmentRow[], by: SegmentDim) => {
+  const drawPurchases = (rows: readonly PurchaseSegmentRow[], by: BreakdownDim) => {
     if (!show.purchases) return;
     const data = purchaseSegmentRows(summary, rows, by);
     const table = html`<div></div>` as HTMLElement;
@@ -365,7 +365,7 @@ export function mountSegments({
     });
   };
 
-  const drawSegments = (rows: readonly SegmentRow[], by: SegmentDim) => {
+  const drawSegments = (rows: readonly SegmentRow[], by: BreakdownDim) => {
     const data = segmentRows(summary, rows, by);
     showChart(
       slots.segmentChart,

@@ -3,7 +3,7 @@
  * (line) or orders per month (bars), and active accounts, from `data/overview.json`.
  */
 import * as Plot from "@observablehq/plot";
-import type { OverviewData } from "../lib/metrics/overview-data.js";
+import type { OverviewData } from "../lib/shapes/overview-data.js";
 
 interface ChartOptions {
   width?: number;

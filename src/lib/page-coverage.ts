@@ -6,7 +6,7 @@
  * adding it would show.
  */
 import { notProvided, type DataCoverage, type MissingGain } from "./coverage.js";
-import type { ExtractName, ExtractReport, IngestReport } from "./ingest-report.js";
+import type { ExtractName, ExtractReport, IngestReport } from "./shapes/ingest-report.js";
 
 type ReportPart = Pick<IngestReport, "coverage" | "extracts">;
 

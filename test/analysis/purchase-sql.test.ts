@@ -7,7 +7,7 @@ import * as Q from "../../src/lib/analysis/sql.js";
 import { purchaseSegmentRows } from "../../src/components/segments.js";
 import { openDb, type Db } from "../../loaders/db.js";
 import { rows as query } from "../../loaders/outputs/analyst/tables.js";
-import type { AnalystSummary, PurchaseSegmentRow } from "../../src/lib/analysis/summary.js";
+import type { AnalystSummary, PurchaseSegmentRow } from "../../src/lib/shapes/analyst-summary.js";
 
 let db: Db;
 

@@ -20,7 +20,7 @@ import { prepare } from "../../loaders/pipeline.js";
 import { extractParquet, STORE_FILES } from "../../loaders/store.js";
 import type { BacktestData } from "../../src/lib/shapes/backtest.js";
 import type { ValueBridgeData } from "../../src/lib/shapes/value-bridge.js";
-import type { ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../../src/lib/shapes/models-data.js";
 import { REPO } from "../support/fixtures.js";
 
 const store = mkdtempSync(path.join(os.tmpdir(), "atlas-backtest-store-"));

@@ -13,7 +13,7 @@ import { openDb } from "../../loaders/db.js";
 import { buildDerivedTables } from "../../loaders/derive/tables.js";
 import { AtlasError } from "../../loaders/errors.js";
 import { ingest } from "../../loaders/ingest/index.js";
-import { escapeCsvCell } from "../../src/lib/analysis/csv.js";
+import { escapeCsvCell } from "../../src/lib/csv.js";
 import { copyFixture, countCsvRecords, REPO } from "../support/fixtures.js";
 
 interface FileEdit {

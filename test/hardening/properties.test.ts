@@ -23,7 +23,7 @@ import { openDb } from "../../loaders/db.js";
 import { centsOf, ingest } from "../../loaders/ingest/index.js";
 import { bgnbdProbabilityAliveOne } from "../../src/lib/models/bgnbd.js";
 import { paretoNbdProbabilityAliveOne } from "../../src/lib/models/paretonbd.js";
-import { predictClv, sbgClv } from "../../src/lib/models/valuation.js";
+import { predictClv } from "../../src/lib/models/clv.js";
 import {
   ScenarioEvaluator,
   type AccountArrays,
@@ -32,7 +32,7 @@ import {
 } from "../../src/lib/scenarios/engine.js";
 import { SCENARIO_VERSION, type LedgerEntry } from "../../src/lib/scenarios/ledger.js";
 import { neutralEffects, periodsFor, survivalSeries } from "../../src/lib/scenarios/series.js";
-import { contractValue } from "../../src/lib/valuation/contract.js";
+import { sbgDiscountedSurvival } from "../../src/lib/models/sbg.js";
 import { copyFixture, writeConfig } from "../support/fixtures.js";
 
 const made: string[] = [];
@@ -402,43 +402,26 @@ describe("value, as the margin rises", () => {
     .map(([a, b]): [number, number] => (a <= b ? [a, b] : [b, a]));
   const sbg = fc.record({ gamma: positive(0.05, 20), delta: positive(0.05, 20) });
 
-  it("never falls for a contract (src/lib/valuation/contract.ts)", () => {
+  it("a contract's value factor is positive, grows with the horizon and falls with the discount rate (sbg.ts)", () => {
     fc.assert(
       fc.property(
         sbg,
-        margins,
         fc.integer({ min: 0, max: 50 }),
         fc.integer({ min: 1, max: 120 }),
-        positive(0, 1e6),
         positive(0, 0.05),
-        (p, [m1, m2], renewals, periods, payment, d) => {
-          const o = { renewals, periods, paymentPerPeriod: payment, discountPerPeriod: d };
-          expect(contractValue(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(contractValue(p, { ...o, margin: m1 }));
+        positive(0, 0.05),
+        (p, renewals, periods, d1, d2) => {
+          const f = sbgDiscountedSurvival(p, renewals, periods, Math.min(d1, d2));
+          expect(f).toBeGreaterThan(0);
+          expect(sbgDiscountedSurvival(p, renewals, periods + 1, Math.min(d1, d2))).toBeGreaterThanOrEqual(f);
+          expect(sbgDiscountedSurvival(p, renewals, periods, Math.max(d1, d2))).toBeLessThanOrEqual(f);
         },
       ),
       { numRuns: 200, seed: 13 },
     );
   });
 
-  it("never falls for the sBG CLV (src/lib/models/valuation.ts)", () => {
-    fc.assert(
-      fc.property(
-        sbg,
-        margins,
-        fc.integer({ min: 0, max: 50 }),
-        fc.integer({ min: 1, max: 120 }),
-        positive(0, 1e6),
-        positive(0, 0.3),
-        (p, [m1, m2], renewals, months, mrr, annualDiscount) => {
-          const o = { renewals, months, mrr, annualDiscount };
-          expect(sbgClv(p, { ...o, margin: m2 })).toBeGreaterThanOrEqual(sbgClv(p, { ...o, margin: m1 }));
-        },
-      ),
-      { numRuns: 200, seed: 14 },
-    );
-  });
-
-  it("never falls for any account under BG/NBD + Gamma-Gamma (src/lib/models/valuation.ts)", () => {
+  it("never falls for any account under BG/NBD + Gamma-Gamma (src/lib/models/clv.ts)", () => {
     fc.assert(
       fc.property(
         fc.record({ r: positive(0.05, 5), alpha: positive(0.5, 50), a: positive(0.05, 5), b: positive(0.05, 5) }),

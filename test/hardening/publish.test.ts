@@ -31,9 +31,9 @@ import {
 } from "../../loaders/outputs/scenarios/base.js";
 import { readSavedScenarios, type SavedScenario } from "../../loaders/outputs/scenarios/saved.js";
 import { prepare } from "../../loaders/pipeline.js";
-import type { ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../../src/lib/shapes/models-data.js";
 import { STORE_FILES } from "../../loaders/store.js";
-import type { AnalystSummary, ConcentrationRow } from "../../src/lib/analysis/summary.js";
+import type { AnalystSummary, ConcentrationRow } from "../../src/lib/shapes/analyst-summary.js";
 import { appendRaw, copyFixture, REPO, writeConfig } from "../support/fixtures.js";
 
 const PLANTED = [

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../loaders/config.js";
 import { openDb, type Db } from "../../loaders/db.js";
 import { ingest } from "../../loaders/ingest/index.js";
-import type { IngestReport } from "../../src/lib/ingest-report.js";
+import type { IngestReport } from "../../src/lib/shapes/ingest-report.js";
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { AtlasError } from "../../loaders/errors.js";
 import { quarantineShare } from "../../loaders/ingest/strict.js";
 import { prepare } from "../../loaders/pipeline.js";
-import type { ExtractReport } from "../../src/lib/ingest-report.js";
+import type { ExtractReport } from "../../src/lib/shapes/ingest-report.js";
 
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));

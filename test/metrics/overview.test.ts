@@ -15,7 +15,7 @@ import { buildOverview, type OverviewData } from "../../loaders/outputs/overview
 import { prepare } from "../../loaders/pipeline.js";
 import { monthlyTrend, overviewMetrics } from "../../src/lib/metrics/overview.js";
 import type { AccountColumns, AccountMonthColumns } from "../../src/lib/metrics/types.js";
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 import { TINY } from "../support/fixtures.js";
 
 let data: OverviewData;

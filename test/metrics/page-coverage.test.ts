@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { FULL_COVERAGE, MISSING_GAINS, notProvided, type DataCoverage } from "../../src/lib/coverage.js";
-import type { ExtractName, ExtractReport } from "../../src/lib/ingest-report.js";
+import type { ExtractName, ExtractReport } from "../../src/lib/shapes/ingest-report.js";
 import { extractStatuses, marginBasis, pageCoverage } from "../../src/lib/page-coverage.js";
 import { leverKinds, segmentCaption } from "../../src/components/segments.js";
 import { overviewKpis } from "../../src/components/overview.js";
-import type { OverviewData } from "../../src/lib/metrics/overview-data.js";
+import type { OverviewData } from "../../src/lib/shapes/overview-data.js";
 import { scanText } from "../support/coverage-scan.js";
 
 function extract(name: ExtractName, part: Partial<ExtractReport> = {}): ExtractReport {

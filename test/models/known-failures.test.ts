@@ -20,7 +20,8 @@ import {
 } from "../../src/lib/models/paretonbd.js";
 import { fitSbg, sbgExpectedResidualLifetime } from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
-import { monthLength, monthlyDiscountRate, predictClv, predictClvWithBands } from "../../src/lib/models/valuation.js";
+import { predictClv, predictClvWithBands } from "../../src/lib/models/clv.js";
+import { monthLength, monthlyDiscountRate } from "../../src/lib/models/discounting.js";
 import { lgamma } from "../../src/lib/models/special.js";
 import { createRng } from "../../src/lib/random.js";
 import { cdnowWithSpend } from "./helpers.js";

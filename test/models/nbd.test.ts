@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { bgnbdLogLik } from "../../src/lib/models/bgnbd.js";
 import { fitNbd, nbdConditionalExpectedPurchases, nbdLogLik } from "../../src/lib/models/nbd.js";
-import { predictClv } from "../../src/lib/models/valuation.js";
+import { predictClv } from "../../src/lib/models/clv.js";
 import { createRng, exponential, gamma } from "../../src/lib/random.js";
 import { cdnowRfm } from "./helpers.js";
 

@@ -4,14 +4,13 @@
  * uncertainties are switched off, and agreeing with the closed-form sBG expectation.
  */
 import { describe, expect, it } from "vitest";
-import { discountedSurvival } from "../../loaders/models/contractual.js";
 import {
   bandOf,
   simulateOutcomes,
   type ContractAccountState,
   type ForecastState,
 } from "../../src/lib/models/outcomes.js";
-import { fitSbg, SBG_PARAM_NAMES } from "../../src/lib/models/sbg.js";
+import { fitSbg, SBG_PARAM_NAMES, sbgDiscountedSurvival as discountedSurvival } from "../../src/lib/models/sbg.js";
 import { drawParameters } from "../../src/lib/models/uncertainty.js";
 import { beta, createRng, uniform } from "../../src/lib/random.js";
 

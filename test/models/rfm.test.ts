@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { fromEpochDay, summarizeTransactions, toEpochDay } from "../../src/lib/models/rfm.js";
+import { formatDay, toEpochDay } from "../../src/lib/dates.js";
+import { summarizeTransactions } from "../../src/lib/models/rfm.js";
 import { datasets, readCsvNumbers } from "./helpers.js";
 
 describe("RFM summaries", () => {
@@ -61,7 +62,7 @@ describe("RFM summaries", () => {
   it("parses dates as time-zone-free calendar days, rejecting impossible ones", () => {
     expect(toEpochDay("1970-01-02")).toBe(1);
     expect(toEpochDay("19970101")).toBe(toEpochDay("1997-01-01"));
-    expect(fromEpochDay(toEpochDay("2024-02-29"))).toBe("2024-02-29");
+    expect(formatDay(toEpochDay("2024-02-29"))).toBe("2024-02-29");
     expect(() => toEpochDay("2023-02-29")).toThrow(/invalid date/);
     expect(() => summarizeTransactions({ id: [1, 1], date: ["2024-01-01", "2024-13-01"] }, { unit: "days" })).toThrow(
       /invalid date at row 1/,

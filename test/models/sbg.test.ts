@@ -6,11 +6,13 @@ import {
   sbgExpectedResidualLifetime,
   sbgLogLik,
   sbgProjectSurvivors,
+  sbgConditionalSurvival,
+  sbgDiscountedSurvival,
   sbgRetention,
   sbgSurvival,
   simulateSbg,
 } from "../../src/lib/models/sbg.js";
-import { sbgClv, sbgDiscountedExpectedLifetime } from "../../src/lib/models/valuation.js";
+import { closedFormDiscountedExpectedLifetime, closedFormDiscountedSurvival } from "../support/sbg-closed-form.js";
 
 // Fader & Hardie (2007), "How to Project Customer Retention", table 1 / figure 2.
 const REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241];
@@ -98,14 +100,61 @@ describe("sBG curves", () => {
   it("computes DEL of a new customer ₂F₁(1, δ; γ+δ; 1/(1+d)) as Σ_{t≥0} S(t)/(1+d)^t (F&H 2010 eq. 5)", () => {
     let direct = 0;
     for (let t = 0; t < 20000; t++) direct += sbgSurvival(p, t) / Math.pow(1.1, t);
-    expect(sbgDiscountedExpectedLifetime(p, 0.1)).toBeCloseTo(direct, 9);
+    expect(closedFormDiscountedExpectedLifetime(p, 0.1)).toBeCloseTo(direct, 9);
   });
 
-  it("values a monthly contract as margin × MRR × DERL/(1 + d_m) when the horizon is long", () => {
-    const months = 3000;
+  it("values a monthly contract as DERL/(1 + d_m) per unit of payment when the horizon is long", () => {
     const dm = Math.pow(1.1, 1 / 12) - 1;
-    const clv = sbgClv(p, { renewals: 3, mrr: 100, months, margin: 0.8, annualDiscount: 0.1 });
-    expect(clv).toBeCloseTo((0.8 * 100 * sbgExpectedResidualLifetime(p, 3, dm)) / (1 + dm), 6);
+    const f = sbgDiscountedSurvival(p, 3, 3000, dm);
+    expect(f).toBeCloseTo(sbgExpectedResidualLifetime(p, 3, dm) / (1 + dm), 6);
+  });
+});
+
+describe("sBG discounted survival (value of a running contract per unit of payment)", () => {
+  it("pays the next period only if the account renews: (δ + n)/(γ + δ + n) ÷ (1 + d)", () => {
+    // γ = 1, δ = 3, n = 0: P(renew) = 3/4; discounted 10%: 0.75 / 1.1.
+    expect(sbgDiscountedSurvival({ gamma: 1, delta: 3 }, 0, 1, 0)).toBeCloseTo(0.75, 12);
+    expect(sbgDiscountedSurvival({ gamma: 1, delta: 3 }, 0, 1, 0.1)).toBeCloseTo(0.75 / 1.1, 12);
+    // Two periods, n = 2: renew 5/6, then 6/7 more: 5/6 + 5/6 × 6/7 = 5/6 + 5/7.
+    expect(sbgDiscountedSurvival({ gamma: 1, delta: 3 }, 2, 2, 0)).toBeCloseTo(5 / 6 + 5 / 7, 12);
+  });
+
+  it("matches the closed-form survival B(γ, δ + t)/B(γ, δ) for any parameters, including δ = ∞", () => {
+    for (const q of [
+      { gamma: 0.2, delta: 1.1 },
+      { gamma: 3.4, delta: 76 },
+      { gamma: 0.05, delta: 0.3 },
+    ]) {
+      for (const n of [0, 1, 12, 40]) {
+        expect(sbgDiscountedSurvival(q, n, 60, 0.008)).toBeCloseTo(closedFormDiscountedSurvival(q, n, 60, 0.008), 10);
+        // With d = 0: the expected number of payments, Σ S(n + k)/S(n).
+        expect(sbgDiscountedSurvival(q, n, 24, 0)).toBeCloseTo(closedFormDiscountedSurvival(q, n, 24, 0), 10);
+      }
+    }
+    // No churn at all: 60 discounted payments of 1.
+    const annuity = (1 - Math.pow(1.008, -60)) / 0.008;
+    expect(sbgDiscountedSurvival({ gamma: 1, delta: Number.POSITIVE_INFINITY }, 3, 60, 0.008)).toBeCloseTo(annuity, 10);
+    // γ = ∞: nobody renews.
+    expect(sbgDiscountedSurvival({ gamma: Number.POSITIVE_INFINITY, delta: 2 }, 3, 60, 0.008)).toBe(0);
+  });
+
+  it("applies scenario multipliers: churn × h(k), payment × m(k)", () => {
+    const q = { gamma: 0.5, delta: 10 };
+    // n = 3, k = 1: t = 4, churn γ/(γ + δ + 3) = 0.5/13.5; doubled and the payment halved.
+    const first = 1 - 2 * (0.5 / 13.5);
+    expect(sbgDiscountedSurvival(q, 3, 1, 0, { hazard: [2], revenue: [0.5] })).toBeCloseTo(0.5 * first, 12);
+    expect(sbgConditionalSurvival(q, 3, 1, [2])[0]).toBeCloseTo(first, 12);
+    // A hazard that makes churn certain ends survival; h = 0 keeps everyone.
+    expect(sbgConditionalSurvival(q, 3, 2, [100, 1])).toEqual(new Float64Array([0, 0]));
+    expect(sbgConditionalSurvival(q, 3, 2, [0, 0])).toEqual(new Float64Array([1, 1]));
+    // Neutral multipliers: R(k) = S(n + k)/S(n).
+    const R = sbgConditionalSurvival(q, 3, 5);
+    for (let k = 1; k <= 5; k++) expect(R[k - 1]).toBeCloseTo(sbgSurvival(q, 3 + k) / sbgSurvival(q, 3), 12);
+  });
+
+  it("treats a constant churn q as the geometric limit: R(k) = (1 − q)^k", () => {
+    const R = sbgConditionalSurvival({ churn: 0.1 }, 7, 3);
+    expect(Array.from(R)).toEqual([0.9, 0.9 * 0.9, 0.9 * 0.9 * 0.9].map((x) => expect.closeTo(x, 14)));
   });
 });
 

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
-import { expectedPayments } from "../../src/lib/valuation/contract.js";
+import { closedFormDiscountedSurvival } from "../support/sbg-closed-form.js";
 import { mostAffected } from "../../src/lib/scenarios/affected.js";
 import {
   ScenarioEvaluator,
@@ -219,8 +219,8 @@ describe("levers", () => {
     const pool = POOLS[0];
     const K = periodsFor(pool, HORIZON);
     const neutral = survivalSeries(pool, 3, neutralEffects(K), HORIZON, DISCOUNT);
-    // With h = 1 the expected payments are the model's own (src/lib/valuation/contract.ts).
-    expect(neutral.payments).toBeCloseTo(expectedPayments(pool, 3, 60), 10);
+    // With h = 1 the expected payments are the model's own: Σ S(n + k)/S(n) from the closed form.
+    expect(neutral.payments).toBeCloseTo(closedFormDiscountedSurvival(pool, 3, 60, 0), 10);
     const doubled = survivalSeries(
       pool,
       3,

@@ -19,7 +19,7 @@ import { readSavedScenarios, SAVED_DIR, savedScenarioNames } from "../../loaders
 import { prepare } from "../../loaders/pipeline.js";
 import { extractParquet, STORE_FILES } from "../../loaders/store.js";
 import { literal } from "../../loaders/db.js";
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 import { ScenarioEvaluator } from "../../src/lib/scenarios/engine.js";
 import { neutralEffects, periodsFor, survivalSeries } from "../../src/lib/scenarios/series.js";
 

@@ -12,8 +12,8 @@ import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { DEFAULT_STORE_DIR, STORE_FILES } from "../../loaders/store.js";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
-import { monthIndexOf } from "../../src/lib/months.js";
-import type { ModelsData } from "../../src/lib/valuation/models-data.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
+import type { ModelsData } from "../../src/lib/shapes/models-data.js";
 import { useSite } from "../support/browser.js";
 import { REPO } from "../support/fixtures.js";
 

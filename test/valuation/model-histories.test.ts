@@ -15,7 +15,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepare } from "../../loaders/pipeline.js";
 import { STORE_FILES } from "../../loaders/store.js";
-import type { AccountValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, ModelsData } from "../../src/lib/shapes/models-data.js";
 import { REPO } from "../support/fixtures.js";
 
 const FIXTURES = path.join(REPO, "test", "fixtures", "model-histories");

@@ -23,7 +23,7 @@ import {
   type ParetoNbdParams,
 } from "../../src/lib/models/paretonbd.js";
 import { sbgSurvival } from "../../src/lib/models/sbg.js";
-import type { AccountValue, ModelsData } from "../../src/lib/valuation/models-data.js";
+import type { AccountValue, ModelsData } from "../../src/lib/shapes/models-data.js";
 import { REPO } from "../support/fixtures.js";
 
 const SAMPLE = path.join(REPO, "data", "sample");

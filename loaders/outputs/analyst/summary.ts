@@ -14,9 +14,9 @@ import { purchaseCohorts } from "../../../src/lib/metrics/purchases.js";
 import { pageCoverage } from "../../../src/lib/page-coverage.js";
 import type { IngestReport } from "../../ingest/index.js";
 import { readStoreTables } from "../read-store.js";
-import { defaultSegmentDim } from "../../../src/lib/analysis/url-state.js";
+import { defaultBreakdownDim } from "../../../src/lib/analysis/url-state.js";
 import * as Q from "../../../src/lib/analysis/sql.js";
-import type { AnalystSummary, ConcentrationRow } from "../../../src/lib/analysis/summary.js";
+import type { AnalystSummary, ConcentrationRow } from "../../../src/lib/shapes/analyst-summary.js";
 import { literal } from "../../db.js";
 import { STORE_FILES } from "../../store.js";
 import { withholdsAccountRows } from "../publish.js";
@@ -42,7 +42,7 @@ export async function buildAnalystSummary(storeDir: string): Promise<AnalystSumm
     const concentration = await rows<ConcentrationRow>(db, Q.concentrationCurve(none));
     const report = JSON.parse(readFileSync(path.join(storeDir, STORE_FILES.report), "utf8")) as IngestReport;
     const coverage = pageCoverage(report);
-    const defaultBy = defaultSegmentDim(coverage.attributes);
+    const defaultBy = defaultBreakdownDim(coverage.attributes);
     let cohorts: AnalystSummary["purchaseCohorts"] = null;
     if (!coverage.contracts) {
       const tables = await readStoreTables(db, storeDir);

@@ -24,7 +24,7 @@ import {
 } from "apache-arrow";
 import { mrrMovements, MOVEMENT_CODE } from "../../../src/lib/analysis/mrr.js";
 import * as Q from "../../../src/lib/analysis/sql.js";
-import { monthIndexOf } from "../../../src/lib/months.js";
+import { monthIndexOf } from "../../../src/lib/dates.js";
 import { SIZE_BANDS } from "../../derive/tables.js";
 import { loadConfig } from "../../config.js";
 import { literal, openDb, type Db } from "../../db.js";

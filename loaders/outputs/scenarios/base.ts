@@ -17,11 +17,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Float64, Int32, Table, Uint32, Uint8, Utf8, tableFromIPC, tableToIPC, vectorFromArray } from "apache-arrow";
 import { abcClasses, CLASSES } from "../../../src/lib/analysis/abc.js";
-import { monthIndexOf } from "../../../src/lib/months.js";
+import { monthIndexOf } from "../../../src/lib/dates.js";
 import type { AccountArrays, ScenarioBase, ScenarioPool } from "../../../src/lib/scenarios/engine.js";
 import type { SegmentDim } from "../../../src/lib/scenarios/ledger.js";
 import { purchaseModelSpec } from "../../../src/lib/models/purchase-models.js";
-import type { ModelsData } from "../../../src/lib/valuation/models-data.js";
+import type { ModelsData } from "../../../src/lib/shapes/models-data.js";
 
 /** The `model` values of accounts a purchase model values (scenario pool "transactional"). */
 const PURCHASE_MODEL_NAMES = new Set(["bgnbd", "mbgnbd", "paretonbd", "nbd"]);

@@ -8,7 +8,7 @@
  * - expansion / contraction: MRR rises / falls and stays above 0;
  * - churn: MRR falls to 0.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 
 export const MOVEMENTS = ["new", "expansion", "contraction", "churn", "reactivation"] as const;
 export type Movement = (typeof MOVEMENTS)[number];

@@ -17,7 +17,7 @@
  *   `classesStatement` for the page's thresholds. One table, so that no query joins for it.
  * - `selection`: one row, what the user has selected (SELECTION_SETUP).
  */
-import type { FilterDim, Grain, SegmentDim } from "./url-state.js";
+import type { FilterDim, Grain, BreakdownDim } from "./url-state.js";
 
 export type SqlValue = string | number | boolean | null;
 export interface Statement {
@@ -27,8 +27,7 @@ export interface Statement {
   readonly selection?: Readonly<Partial<Record<SelectionColumn, SqlValue>>>;
 }
 
-/** ABC class codes: 0 = A, 1 = B, 2 = C, 3 = none (no positive revenue in the window). */
-export const CLASS_LABELS = ["A", "B", "C", "none"] as const;
+// ABC class codes index CLASSES (abc.ts): 0 = A, 1 = B, 2 = C, 3 = none (no positive revenue in the window).
 export const WINDOWS = 4;
 /** The class columns of `accounts_abc`, one per window. */
 export const CLASS_COLUMNS = Array.from({ length: WINDOWS }, (_, k) => `c${k}`);
@@ -74,8 +73,7 @@ const DIM_COLUMN: Readonly<Record<FilterDim, string>> = {
  * The one-row table `selection` holds what the user has selected: a filter code per dimension
  * (−1 = all), the cohort grain in months (`g`), the as-of month and a search text. The pages'
  * statements read these values from it instead of taking parameters: DuckDB(-WASM) plans a
- * statement with parameters again at every execution, and at the sample size planning was 60%
- * of a filter change's engine time. A statement without parameters is planned once, when the
+ * statement with parameters again at every execution, one without parameters once, when the
  * client prepares it. A runner first sets the values a statement needs (`selectionChange`,
  * itself a small statement with bound parameters), so user input still never becomes SQL text.
  */
@@ -322,7 +320,7 @@ export function accountList(filters: FilterCodes, search: string, sort: SortKey,
   };
 }
 
-export const SEGMENT_COLUMN: Readonly<Record<SegmentDim, string>> = {
+export const SEGMENT_COLUMN: Readonly<Record<BreakdownDim, string>> = {
   industry: "industry",
   size: "size",
   region: "region",
@@ -332,7 +330,7 @@ export const SEGMENT_COLUMN: Readonly<Record<SegmentDim, string>> = {
 };
 
 /** Per segment value: accounts, active, T12M revenue and margin, 12-month logo retention, predicted value. */
-export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
+export function segmentTable(filters: FilterCodes, by: BreakdownDim): Statement {
   const w = withFiltered(filters);
   const col = SEGMENT_COLUMN[by];
   return {
@@ -352,7 +350,7 @@ export function segmentTable(filters: FilterCodes, by: SegmentDim): Statement {
  * orders and net revenue. The page divides: repeat-purchase rate, orders per buyer, average
  * order value (src/lib/metrics/purchases.ts has the same definitions over all accounts).
  */
-export function purchaseBySegment(filters: FilterCodes, by: SegmentDim): Statement {
+export function purchaseBySegment(filters: FilterCodes, by: BreakdownDim): Statement {
   const w = withFiltered(filters);
   const col = SEGMENT_COLUMN[by];
   return {
@@ -366,7 +364,7 @@ export function purchaseBySegment(filters: FilterCodes, by: SegmentDim): Stateme
 }
 
 /** NPS answers per segment value: answers, promoters (9–10), detractors (0–6), accounts answering. */
-export function npsBySegment(filters: FilterCodes, by: SegmentDim): Statement {
+export function npsBySegment(filters: FilterCodes, by: BreakdownDim): Statement {
   const w = withFiltered(filters);
   const col = SEGMENT_COLUMN[by];
   return {

@@ -12,7 +12,7 @@
  * every value against what the data offer; an invalid or outdated value falls back to the
  * default and yields a note for the page to show.
  */
-import { monthIndexOf, monthLabel } from "../months.js";
+import { monthIndexOf, monthLabel } from "../dates.js";
 import { CLASSES } from "./abc.js";
 import { MOVEMENTS } from "./mrr.js";
 import { BRIDGE_STEPS, type BridgeStep } from "./mrr-bridge.js";
@@ -23,8 +23,9 @@ export const FILTER_DIMS = ["industry", "size", "region", "tier", "channel", "cl
 export type FilterDim = (typeof FILTER_DIMS)[number];
 export const GRAINS = ["month", "quarter", "year"] as const;
 export type Grain = (typeof GRAINS)[number];
-export const SEGMENT_DIMS = ["industry", "size", "region", "tier", "channel", "key_account"] as const;
-export type SegmentDim = (typeof SEGMENT_DIMS)[number];
+/** What the analyst tables break accounts down by (not the scenario segments of scenarios/model.ts). */
+export const BREAKDOWN_DIMS = ["industry", "size", "region", "tier", "channel", "key_account"] as const;
+export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
 /** Cohort heatmap measures: with contracts (logo, grr, nrr) or from purchases (repeat, revenue). */
 export const MEASURES = ["logo", "grr", "nrr", "repeat", "revenue"] as const;
 export type Measure = (typeof MEASURES)[number];
@@ -33,14 +34,14 @@ export const SORT_KEYS = Object.keys(SORT_COLUMNS) as SortKey[];
 export const COMPARE_WINDOWS = [1, 2, 3] as const;
 export const SEARCH_MAX = 200;
 
-/** The segment dimensions the data has values for, in SEGMENT_DIMS order (all of them when `attributes` is not known). */
-export function segmentDimsOf(attributes: Readonly<Record<SegmentDim, boolean>> | undefined): SegmentDim[] {
-  return SEGMENT_DIMS.filter((d) => !attributes || attributes[d]);
+/** The segment dimensions the data has values for, in BREAKDOWN_DIMS order (all of them when `attributes` is not known). */
+export function breakdownDimsOf(attributes: Readonly<Record<BreakdownDim, boolean>> | undefined): BreakdownDim[] {
+  return BREAKDOWN_DIMS.filter((d) => !attributes || attributes[d]);
 }
 
 /** The first segment dimension the data has (industry when it has none: its table then shows one row, "—"). */
-export function defaultSegmentDim(attributes: Readonly<Record<SegmentDim, boolean>> | undefined): SegmentDim {
-  return segmentDimsOf(attributes)[0] ?? "industry";
+export function defaultBreakdownDim(attributes: Readonly<Record<BreakdownDim, boolean>> | undefined): BreakdownDim {
+  return breakdownDimsOf(attributes)[0] ?? "industry";
 }
 
 export interface PageState {
@@ -49,7 +50,7 @@ export interface PageState {
   readonly grain: Grain;
   /** ABC thresholds as whole percents of revenue, e.g. [80, 95]. */
   readonly abc: readonly [number, number];
-  readonly by: SegmentDim;
+  readonly by: BreakdownDim;
   readonly account: string | null;
   /** Cohort measure; null = the page's default. */
   readonly measure: Measure | null;
@@ -78,9 +79,9 @@ export function encodeStep(s: BridgeStepState): string {
 export interface StateDomain {
   /** Allowed labels per segment dimension (class values are always A, B, C, none). */
   readonly values: Readonly<Record<Exclude<FilterDim, "class">, readonly string[]>>;
-  readonly defaults: { readonly grain: Grain; readonly abc: readonly [number, number]; readonly by: SegmentDim };
+  readonly defaults: { readonly grain: Grain; readonly abc: readonly [number, number]; readonly by: BreakdownDim };
   /** The segment dimensions the data has; when given, a link's other `by` is outdated. */
-  readonly segmentDims?: readonly SegmentDim[];
+  readonly breakdownDims?: readonly BreakdownDim[];
   /** When given, an account not in it is outdated. */
   readonly accountExists?: (id: string) => boolean;
 }
@@ -175,7 +176,7 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
   let by = base.by;
   const s = p.get("by");
   if (s !== null) {
-    if (((domain.segmentDims ?? SEGMENT_DIMS) as readonly string[]).includes(s)) by = s as SegmentDim;
+    if (((domain.breakdownDims ?? BREAKDOWN_DIMS) as readonly string[]).includes(s)) by = s as BreakdownDim;
     else notes.push(`The link's segment "${echo(s)}" is unknown; showing ${by}.`);
   }
   let account: string | null = null;

@@ -15,7 +15,8 @@
  * - CAC = T12M sales and marketing spend ÷ accounts acquired in T12M; payback months = CAC ÷
  *   monthly gross margin per billed account.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
+import { simpleClv, simpleLtv } from "./simple-value.js";
 import type { AccountColumns, AccountMonthColumns, SpendColumns } from "./types.js";
 
 /** Retention time used when churn is (near) zero: a forecast beyond ten years is not credible. */
@@ -150,11 +151,11 @@ export function overviewMetrics(
     logoChurn === null ? null : logoChurn > 1 / MAX_RETENTION_YEARS ? 1 / logoChurn : MAX_RETENTION_YEARS;
   const averageSale = ratio(t12m, invoices);
   const salesPerYear = ratio(invoices, billedAccounts);
-  const simpleLtv =
+  const ltv =
     averageSale !== null && salesPerYear !== null && retentionYears !== null
-      ? averageSale * salesPerYear * retentionYears
+      ? simpleLtv(averageSale, salesPerYear, retentionYears)
       : null;
-  const simpleClv = simpleLtv !== null && grossMargin !== null ? simpleLtv * grossMargin : null;
+  const clv = ltv !== null && grossMargin !== null ? simpleClv(ltv, grossMargin) : null;
   const cac = ratio(spendT12m, newAccounts);
   const monthlyMarginPerAccount =
     averageSale !== null && salesPerYear !== null && grossMargin !== null
@@ -188,13 +189,13 @@ export function overviewMetrics(
     averageSaleCents: averageSale,
     salesPerAccountPerYear: salesPerYear,
     retentionYears,
-    simpleLtvCents: simpleLtv,
-    simpleClvCents: simpleClv,
-    totalCustomerValueCents: simpleClv === null ? null : simpleClv * activeAccounts,
+    simpleLtvCents: ltv,
+    simpleClvCents: clv,
+    totalCustomerValueCents: clv === null ? null : clv * activeAccounts,
     newAccountsT12m: newAccounts,
     spendT12mCents: spendT12m,
     cacCents: cac,
-    ltvToCac: simpleClv !== null && cac !== null && cac > 0 ? simpleClv / cac : null,
+    ltvToCac: clv !== null && cac !== null && cac > 0 ? clv / cac : null,
     paybackMonths:
       cac !== null && monthlyMarginPerAccount !== null && monthlyMarginPerAccount > 0
         ? cac / monthlyMarginPerAccount

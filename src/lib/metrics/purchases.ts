@@ -15,7 +15,7 @@
  * revenue in it; repeat-purchase retention = buyers ÷ cohort size, revenue retention =
  * revenue ÷ the cohort's revenue in period 0.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 import type { AccountColumns, AccountMonthColumns } from "./types.js";
 
 export interface PurchaseMetrics {

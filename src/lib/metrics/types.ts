@@ -1,9 +1,9 @@
 /**
  * The inputs every metric takes: accounts, account × month facts and spend, as columns.
- * Money is integer cents; months are month indexes (see ../months.ts). Columns are
+ * Money is integer cents; months are month indexes (see ../dates.ts). Columns are
  * `ArrayLike` so Arrow / DuckDB columns and typed arrays pass straight in.
  */
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 
 export type BusinessModel = "subscription" | "transactional";
 

@@ -12,7 +12,17 @@
  */
 import type { Rng } from "../random.js";
 import { beta as drawBeta, exponential, gamma as drawGamma } from "../random.js";
-import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import {
+  checkFitData,
+  checkRfmRow,
+  groupRfm,
+  type Column,
+  type GroupedRfm,
+  type HistoryTable,
+  type PairTable,
+  type RfmColumns,
+} from "./data.js";
+import { discountedIncrements } from "./discounting.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 import { hyp2f1 } from "./hyp2f1.js";
 import { lbeta, lgamma, logAddExp } from "./special.js";
@@ -337,4 +347,113 @@ export function simulateBgnbd(
     recency[i] = tx;
   }
   return { frequency, recency, T: Float64Array.from(T) };
+}
+
+/**
+ * BG/NBD discounted purchases if alive, Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ, for every (x, T)
+ * pair with the same T. E(t) is the bracket of FHL 2005 eq. 10,
+ * (C/(a − 1)) [1 − (A/(A + t))^R ₂F₁(R, B; C; z)], z = t/(A + t), R = r + x, A = α + T,
+ * B = b + x, C = a + b + x − 1. Euler's transformation (A&S 15.3.3)
+ * ₂F₁(R, B; C; z) = (1 − z)^(C−R−B) ₂F₁(C − R, C − B; C; z) with 1 − z = A/(A + t) gives
+ *   E(t) = (C/(a − 1)) [1 − (1 − z)^(a−1) Σₙ cₙ zⁿ],  cₙ = (a + b − 1 − r)ₙ (a − 1)ₙ / ((C)ₙ n!),
+ * a series whose coefficients no longer grow like n^x. Summing by parts with weights
+ * w_k = vᵏ − vᵏ⁺¹ (k < H), w_H = v^H:
+ *   Σ_k [E_k − E_{k−1}] vᵏ = (C/(a − 1)) [W − Σₙ cₙ Mₙ],  W = Σ_k w_k,  Mₙ = Σ_k w_k (1 − z_k)^(a−1) z_kⁿ,
+ * and Mₙ depends on T only, so each extra x costs one short series.
+ */
+function bgnbdDiscountedForT(
+  p: BgnbdParams,
+  T: number,
+  xs: ArrayLike<number>,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+  outIdx: ArrayLike<number>,
+): void {
+  const A = p.alpha + T;
+  const e1 = p.a + p.b - 1 - p.r,
+    e2 = p.a - 1;
+  const zH = (H * delta) / (A + H * delta);
+  if (H === 0) {
+    for (let j = 0; j < xs.length; j++) out[outIdx[j]] = 0;
+    return;
+  }
+  if (zH > 0.9) {
+    // slow series: month by month with the general ₂F₁
+    for (let j = 0; j < xs.length; j++)
+      out[outIdx[j]] = discountedIncrements((t) => bgnbdExpectedPurchasesIfAlive(p, t, xs[j], T), delta, H, v);
+    return;
+  }
+  const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
+  const M = new Float64Array(nMax + 1);
+  // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
+  // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
+  let W0 = 0,
+    vk = 1;
+  for (let k = 1; k <= H; k++) {
+    vk *= v;
+    const w = k < H ? vk * (1 - v) : vk;
+    const zk = (k * delta) / (A + k * delta);
+    const L = Math.log1p(-zk);
+    W0 += w * (Math.abs(e2) < 1e-12 ? -L : -Math.expm1(e2 * L) / e2);
+    let term = w * Math.exp(e2 * L);
+    for (let n = 0; n <= nMax; n++) {
+      M[n] += term;
+      term *= zk;
+    }
+  }
+  const nSign = Math.max(-e1, 0);
+  for (let j = 0; j < xs.length; j++) {
+    const C = p.a + p.b + xs[j] - 1;
+    let d = e1 / C; // c₁/(a − 1)
+    let sum = 0;
+    for (let n = 1; n <= nMax; n++) {
+      const t = d * M[n];
+      sum += t;
+      // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
+      if (n > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * (Math.abs(W0) + Math.abs(sum))) break;
+      d *= ((e1 + n) * (p.a + n - 1)) / ((C + n) * (n + 1));
+    }
+    out[outIdx[j]] = C * (W0 - sum);
+  }
+}
+
+/** Discounted purchases if alive of every (x, T) pair ({@link bgnbdDiscountedForT}, one T at a time). */
+export function bgnbdDiscountedPurchasesIfAlive(
+  p: BgnbdParams,
+  pairs: PairTable,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+): void {
+  for (const ids of pairs.tGroups) {
+    const xs = Array.from(ids, (k) => pairs.pairX[k]);
+    bgnbdDiscountedForT(p, pairs.pairT[ids[0]], xs, delta, H, v, out, ids);
+  }
+}
+
+/**
+ * P(alive) of every (x, t_x, T) history for the BG family, with the logs of α + T and α + t_x
+ * tabulated once: 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) for x > 0 and 1 for x = 0
+ * (BG/NBD, FHL 2005 eq. 11); with `dropoutAtZero` (MBG/NBD) 1/(1 + a/(b + x) · (…)^(r+x)) for every x.
+ */
+export function bgFamilyProbabilityAliveByHistory(
+  p: BgnbdParams,
+  h: HistoryTable,
+  out: Float64Array,
+  dropoutAtZero: boolean,
+): void {
+  const lT = Float64Array.from(h.tValues, (u) => Math.log(p.alpha + u));
+  const lTx = Float64Array.from(h.txValues, (u) => Math.log(p.alpha + u));
+  const la = Math.log(p.a);
+  const shift = dropoutAtZero ? 0 : 1;
+  for (let i = 0; i < h.histX.length; i++) {
+    const x = h.histX[i];
+    out[i] =
+      x === 0 && !dropoutAtZero
+        ? 1
+        : 1 / (1 + Math.exp(la - Math.log(p.b + x - shift) + (p.r + x) * (lT[h.histTId[i]] - lTx[h.histTxId[i]])));
+  }
 }

@@ -5,6 +5,7 @@
  * a quote), CRLF or LF line ends, blank lines skipped. Errors name the 1-based line number of
  * the file (the header is line 1) and the column.
  */
+import { quoteCsvField } from "../csv.js";
 
 export interface CsvTable {
   header: string[];
@@ -173,7 +174,7 @@ export function formatCsv(
   const n = columns.length ? columns[0].length : 0;
   const fmt = (v: string | number) => {
     if (typeof v === "number") return Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : "";
-    return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+    return quoteCsvField(v);
   };
   const lines = [header.join(",")];
   for (let i = 0; i < n; i++) lines.push(columns.map((c) => fmt(c[i])).join(","));

@@ -155,12 +155,25 @@ export function groupRfm(data: RfmColumns, weights?: Column): GroupedRfm {
   };
 }
 
-/** Sample quantile with linear interpolation between order statistics (Hyndman & Fan type 7). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+/**
+ * Accounts indexed by their distinct (x, T) pairs: the expected purchases if alive depend on
+ * those only (clv.ts computes them once per pair).
+ */
+export interface PairTable {
+  pairX: Int32Array;
+  pairT: Float64Array;
+  /** Pair indices grouped by T. */
+  tGroups: Int32Array[];
+}
+
+/** Accounts indexed by their distinct (x, t_x, T) histories: P(alive) depends on those. */
+export interface HistoryTable {
+  histX: Int32Array;
+  histTx: Float64Array;
+  histT: Float64Array;
+  /** Distinct T and t_x values of the histories, and each history's index into them. */
+  tValues: Float64Array;
+  txValues: Float64Array;
+  histTId: Int32Array;
+  histTxId: Int32Array;
 }

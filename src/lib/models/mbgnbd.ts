@@ -20,8 +20,21 @@
  */
 import type { Rng } from "../random.js";
 import { beta as drawBeta, exponential, gamma as drawGamma } from "../random.js";
-import { bgnbdExpectedPurchases, bgnbdExpectedPurchasesIfAlive, nbdCountProbabilities } from "./bgnbd.js";
-import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import {
+  bgnbdDiscountedPurchasesIfAlive,
+  bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesIfAlive,
+  nbdCountProbabilities,
+} from "./bgnbd.js";
+import {
+  checkFitData,
+  checkRfmRow,
+  groupRfm,
+  type Column,
+  type GroupedRfm,
+  type PairTable,
+  type RfmColumns,
+} from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 import { lbeta, lgamma, logAddExp } from "./special.js";
 
@@ -305,4 +318,19 @@ export function simulateMbgnbd(
     recency[i] = tx;
   }
   return { frequency, recency, T: Float64Array.from(T) };
+}
+
+/**
+ * Discounted purchases if alive of every (x, T) pair: MBG/NBD's purchases if alive are
+ * BG/NBD's with b + 1 ({@link mbgnbdExpectedPurchasesIfAlive}), so the BG/NBD series serves.
+ */
+export function mbgnbdDiscountedPurchasesIfAlive(
+  p: MbgnbdParams,
+  pairs: PairTable,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+): void {
+  bgnbdDiscountedPurchasesIfAlive({ r: p.r, alpha: p.alpha, a: p.a, b: p.b + 1 }, pairs, delta, H, v, out);
 }

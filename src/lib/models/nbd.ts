@@ -10,7 +10,7 @@
  *   L = Γ(r + x) α^r / (Γ(r) (α + T)^(r+x)).
  * Time in the unit of the input; α carries it.
  */
-import { groupRfm, checkFitData, type GroupedRfm, type RfmColumns } from "./data.js";
+import { groupRfm, checkFitData, type GroupedRfm, type PairTable, type RfmColumns } from "./data.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 
 export interface NbdParams {
@@ -89,4 +89,25 @@ export function fitNbd(data: RfmColumns | GroupedRfm, opts: FitOptions = {}): Nb
  */
 export function nbdConditionalExpectedPurchases(p: NbdParams, t: number, x: number, T: number): number {
   return t <= 0 ? 0 : ((p.r + x) * t) / (p.alpha + T);
+}
+
+/**
+ * Discounted purchases of every (x, T) pair: E(t) = (r + x) t/(α + T) grows linearly, so
+ * Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
+ */
+export function nbdDiscountedPurchases(
+  p: NbdParams,
+  pairs: PairTable,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+): void {
+  let geo = 0,
+    vk = 1;
+  for (let m = 1; m <= H; m++) geo += vk *= v;
+  for (let k = 0; k < pairs.pairX.length; k++) {
+    const rate = (p.r + pairs.pairX[k]) / (p.alpha + pairs.pairT[k]);
+    out[k] = rate * delta * geo;
+  }
 }

@@ -21,7 +21,8 @@
 import { beta, createRng, gamma, poisson, type Rng } from "../random.js";
 import type { GammaGammaParams } from "./gammagamma.js";
 import type { SbgParams } from "./sbg.js";
-import { monthlyDiscountRate, type PurchaseModel } from "./valuation.js";
+import { monthlyDiscountRate } from "./discounting.js";
+import type { PurchaseModel } from "./purchase-models.js";
 
 /** Weeks per month (purchase models count time in weeks). */
 export const WEEKS_PER_MONTH = 365.25 / 12 / 7;

@@ -12,7 +12,17 @@
  */
 import type { Rng } from "../random.js";
 import { exponential, gamma as drawGamma } from "../random.js";
-import { checkFitData, checkRfmRow, groupRfm, type Column, type GroupedRfm, type RfmColumns } from "./data.js";
+import {
+  checkFitData,
+  checkRfmRow,
+  groupRfm,
+  type Column,
+  type GroupedRfm,
+  type HistoryTable,
+  type PairTable,
+  type RfmColumns,
+} from "./data.js";
+import { discountedIncrements } from "./discounting.js";
 import { fitOnLogScale, freezeParams, type FitOptions, type FitUncertainty } from "./fitting.js";
 import { lgamma, logAddExp, logDiffExp } from "./special.js";
 
@@ -526,4 +536,26 @@ export function simulateParetoNbd(
     recency[i] = tx;
   }
   return { frequency, recency, T: Float64Array.from(T) };
+}
+
+/** Discounted purchases if alive of every (x, T) pair, month by month (discounting.ts). */
+export function paretoNbdDiscountedPurchasesIfAlive(
+  p: ParetoNbdParams,
+  pairs: PairTable,
+  delta: number,
+  H: number,
+  v: number,
+  out: Float64Array,
+): void {
+  for (let k = 0; k < pairs.pairX.length; k++) {
+    const x = pairs.pairX[k],
+      T = pairs.pairT[k];
+    out[k] = discountedIncrements((t) => paretoNbdExpectedPurchasesIfAlive(p, t, x, T), delta, H, v);
+  }
+}
+
+/** P(alive) of every (x, t_x, T) history. */
+export function paretoNbdProbabilityAliveByHistory(p: ParetoNbdParams, h: HistoryTable, out: Float64Array): void {
+  for (let i = 0; i < h.histX.length; i++)
+    out[i] = paretoNbdProbabilityAliveOne(p, h.histX[i], h.histTx[i], h.histT[i]);
 }

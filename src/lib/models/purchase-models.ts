@@ -9,32 +9,67 @@
 import {
   BGNBD_PARAM_NAMES,
   bgnbdConditionalExpectedPurchases,
+  bgnbdDiscountedPurchasesIfAlive,
+  bgnbdExpectedPurchasesIfAlive,
+  bgFamilyProbabilityAliveByHistory,
   bgnbdProbabilityAliveOne,
   fitBgnbd,
   type BgnbdParams,
 } from "./bgnbd.js";
-import type { RfmColumns } from "./data.js";
+import type { HistoryTable, PairTable, RfmColumns } from "./data.js";
 import {
   MBGNBD_PARAM_NAMES,
   fitMbgnbd,
   mbgnbdConditionalExpectedPurchases,
+  mbgnbdDiscountedPurchasesIfAlive,
+  mbgnbdExpectedPurchasesIfAlive,
   mbgnbdProbabilityAliveOne,
   type MbgnbdParams,
 } from "./mbgnbd.js";
 import type { FitOptions, FitUncertainty } from "./fitting.js";
+import { NBD_PARAM_NAMES, nbdConditionalExpectedPurchases, nbdDiscountedPurchases, type NbdParams } from "./nbd.js";
 import {
   PARETONBD_PARAM_NAMES,
   fitParetoNbd,
   paretoNbdConditionalExpectedPurchases,
+  paretoNbdDiscountedPurchasesIfAlive,
+  paretoNbdExpectedPurchasesIfAlive,
+  paretoNbdProbabilityAliveByHistory,
   paretoNbdProbabilityAliveOne,
   type ParetoNbdParams,
 } from "./paretonbd.js";
-import type { PurchaseModel } from "./valuation.js";
+
+/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of all three). */
+export type PurchaseModel = "bgnbd" | "mbgnbd" | "paretonbd" | "nbd";
+
+/** A model's parameters by name (a fit's point estimate or one parameter draw). */
+type Params = Readonly<Record<string, number>>;
+
+/** What valuing accounts needs of a purchase model (clv.ts). */
+export interface PurchaseValuation {
+  readonly name: PurchaseModel;
+  /** Parameter names, in the order of the fit's `covLog`. */
+  readonly paramNames: readonly string[];
+  /**
+   * Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ for every (x, T) pair, E(t) the expected purchases in
+   * (T, T + t] of a customer still alive, Δ one month, v the monthly discount factor.
+   */
+  discountedPurchasesIfAlive(p: Params, pairs: PairTable, delta: number, H: number, v: number, out: Float64Array): void;
+  /** E(t) of one (x, T) pair. */
+  expectedPurchasesIfAlive(p: Params, t: number, x: number, T: number): number;
+  /** P(alive) of every (x, t_x, T) history. */
+  probabilityAliveByHistory(p: Params, histories: HistoryTable, out: Float64Array): void;
+  /**
+   * Whether the parameter draws may be valued on binned (x, T) pairs when there are many
+   * (clv.ts): the BG family's discounted purchases move smoothly with x and T; a test bounds the effect.
+   */
+  readonly binnedDraws: boolean;
+}
 
 /** A fitted purchase model's parameters by name, its log-likelihood and (when identified) its uncertainty. */
 export type PurchaseFit = Readonly<Record<string, number>> & { readonly logLik: number } & FitUncertainty<string>;
 
-export interface PurchaseModelSpec {
+export interface PurchaseModelSpec extends PurchaseValuation {
   readonly name: Exclude<PurchaseModel, "nbd">;
   /** As written on the pages. */
   readonly label: string;
@@ -61,9 +96,10 @@ export interface PurchaseModelSpec {
 
 const timeScaled = (units: number): readonly [number, number] => [1e-4 * Math.max(1, units), 1e4 * Math.max(1, units)];
 
-const bg = (p: PurchaseFit) => p as unknown as BgnbdParams;
-const mbg = (p: PurchaseFit) => p as unknown as MbgnbdParams;
-const pareto = (p: PurchaseFit) => p as unknown as ParetoNbdParams;
+const bg = (p: Params) => p as unknown as BgnbdParams;
+const mbg = (p: Params) => p as unknown as MbgnbdParams;
+const pareto = (p: Params) => p as unknown as ParetoNbdParams;
+const nbd = (p: Params) => p as unknown as NbdParams;
 
 export const BGNBD_SPEC: PurchaseModelSpec = {
   name: "bgnbd",
@@ -74,6 +110,11 @@ export const BGNBD_SPEC: PurchaseModelSpec = {
   fit: (data, opts) => fitBgnbd(data, opts) as unknown as PurchaseFit,
   conditionalExpected: (p, t, data) => bgnbdConditionalExpectedPurchases(bg(p), t, data),
   probabilityAliveOne: (p, x, tx, T) => bgnbdProbabilityAliveOne(bg(p), x, tx, T),
+  discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) =>
+    bgnbdDiscountedPurchasesIfAlive(bg(p), pairs, delta, H, v, out),
+  expectedPurchasesIfAlive: (p, t, x, T) => bgnbdExpectedPurchasesIfAlive(bg(p), t, x, T),
+  probabilityAliveByHistory: (p, h, out) => bgFamilyProbabilityAliveByHistory(bg(p), h, out, false),
+  binnedDraws: true,
   dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
   bounds: (units) => ({ alpha: timeScaled(units) }),
 };
@@ -87,6 +128,12 @@ export const MBGNBD_SPEC: PurchaseModelSpec = {
   fit: (data, opts) => fitMbgnbd(data, opts) as unknown as PurchaseFit,
   conditionalExpected: (p, t, data) => mbgnbdConditionalExpectedPurchases(mbg(p), t, data),
   probabilityAliveOne: (p, x, tx, T) => mbgnbdProbabilityAliveOne(mbg(p), x, tx, T),
+  discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) =>
+    mbgnbdDiscountedPurchasesIfAlive(mbg(p), pairs, delta, H, v, out),
+  expectedPurchasesIfAlive: (p, t, x, T) => mbgnbdExpectedPurchasesIfAlive(mbg(p), t, x, T),
+  // MBG/NBD has the parameters of BG/NBD, with a dropout also at time 0.
+  probabilityAliveByHistory: (p, h, out) => bgFamilyProbabilityAliveByHistory(bg(p), h, out, true),
+  binnedDraws: true,
   dropoutRate: (p) => (p.r / p.alpha) * (p.a / (p.a + p.b)),
   bounds: (units) => ({ alpha: timeScaled(units) }),
 };
@@ -100,6 +147,11 @@ export const PARETONBD_SPEC: PurchaseModelSpec = {
   fit: (data, opts) => fitParetoNbd(data, opts) as unknown as PurchaseFit,
   conditionalExpected: (p, t, data) => paretoNbdConditionalExpectedPurchases(pareto(p), t, data),
   probabilityAliveOne: (p, x, tx, T) => paretoNbdProbabilityAliveOne(pareto(p), x, tx, T),
+  discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) =>
+    paretoNbdDiscountedPurchasesIfAlive(pareto(p), pairs, delta, H, v, out),
+  expectedPurchasesIfAlive: (p, t, x, T) => paretoNbdExpectedPurchasesIfAlive(pareto(p), t, x, T),
+  probabilityAliveByHistory: (p, h, out) => paretoNbdProbabilityAliveByHistory(pareto(p), h, out),
+  binnedDraws: false,
   dropoutRate: (p) => p.s / p.beta,
   // The fit keeps β ≤ 100 (α + T) (paretonbd.ts): β at half of that is taken to sit on the edge.
   bounds: (units) => ({ alpha: timeScaled(units), beta: [1e-4 * Math.max(1, units), 50 * Math.max(1, units)] }),
@@ -107,6 +159,26 @@ export const PARETONBD_SPEC: PurchaseModelSpec = {
 
 /** Every candidate, in the order used when nothing else decides (the first is the default). */
 export const PURCHASE_MODEL_SPECS: readonly PurchaseModelSpec[] = [BGNBD_SPEC, MBGNBD_SPEC, PARETONBD_SPEC];
+
+/**
+ * NBD without dropout: not a candidate (the selection's fallback when no model with dropout
+ * is identified), valued like them with P(alive) = 1.
+ */
+export const NBD_VALUATION: PurchaseValuation = {
+  name: "nbd",
+  paramNames: NBD_PARAM_NAMES,
+  discountedPurchasesIfAlive: (p, pairs, delta, H, v, out) => nbdDiscountedPurchases(nbd(p), pairs, delta, H, v, out),
+  expectedPurchasesIfAlive: (p, t, x, T) => nbdConditionalExpectedPurchases(nbd(p), t, x, T),
+  probabilityAliveByHistory: (_p, _h, out) => out.fill(1),
+  binnedDraws: false,
+};
+
+/** How `model` values accounts. */
+export function purchaseValuation(model: PurchaseModel): PurchaseValuation {
+  const spec = model === "nbd" ? NBD_VALUATION : PURCHASE_MODEL_SPECS.find((s) => s.name === model);
+  if (!spec) throw new RangeError(`invalid purchase model: ${String(model)}`);
+  return spec;
+}
 
 export function purchaseModelSpec(name: string): PurchaseModelSpec {
   const spec = PURCHASE_MODEL_SPECS.find((s) => s.name === name);

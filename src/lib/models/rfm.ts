@@ -15,12 +15,11 @@
  * ignored), "YYYYMMDD", or a number of days since 1970-01-01 ("epoch days"). Times are
  * reported in days or in weeks (days / 7).
  */
+import { toEpochDay, type DateInput } from "../dates.js";
 import type { Column } from "./data.js";
 
 /** Reporting unit of recency and T. */
 export type TimeUnit = "days" | "weeks";
-/** "YYYY-MM-DD", "YYYY-MM-DD HH:MM:SS" (time ignored), "YYYYMMDD", or epoch days (integer). */
-export type DateInput = string | number;
 
 /** Length of one unit in days. */
 export function unitDays(unit: TimeUnit): number {
@@ -32,36 +31,6 @@ export function unitDays(unit: TimeUnit): number {
     default:
       throw new RangeError(`invalid time unit: ${String(unit)} (expected "days" or "weeks")`);
   }
-}
-
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/;
-const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
-
-/**
- * Days since 1970-01-01 of a calendar date (UTC arithmetic, so no time-zone shift).
- * Throws a RangeError for malformed or impossible dates (e.g. 2023-02-30).
- */
-export function toEpochDay(d: DateInput): number {
-  if (typeof d === "number") {
-    if (!Number.isInteger(d)) throw new RangeError(`invalid date: ${d} (epoch days must be an integer)`);
-    return d;
-  }
-  const s = d.trim();
-  const m = ISO.exec(s) ?? COMPACT.exec(s);
-  if (!m) throw new RangeError(`invalid date: "${d}" (expected YYYY-MM-DD)`);
-  const y = Number(m[1]),
-    mo = Number(m[2]),
-    da = Number(m[3]);
-  const ms = Date.UTC(y, mo - 1, da);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== da)
-    throw new RangeError(`invalid date: "${d}" (no such calendar day)`);
-  return ms / 86_400_000;
-}
-
-/** "YYYY-MM-DD" of an epoch day. */
-export function fromEpochDay(day: number): string {
-  return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
 
 export interface TransactionColumns {

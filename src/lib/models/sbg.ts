@@ -169,6 +169,78 @@ export function sbgExpectedResidualLifetime(p: SbgParams, renewals: number, disc
   throw new RangeError(`DERL did not converge for discount ${discount}`);
 }
 
+/** Constant churn probability q per period: the sBG without heterogeneity (θ = q for everyone). */
+export interface GeometricChurn {
+  readonly churn: number;
+}
+
+/**
+ * Probability that an account active in period t − 1 renews in period t = n + k when a scenario
+ * multiplies its churn probability 1 − r(t) by h: max(0, 1 − h (1 − r(t))). For the sBG,
+ * r(t) = (δ + t − 1) ÷ (γ + δ + t − 1) (F&H 2007 eq. 9), computed as 1 ÷ (1 + γ ÷ (δ + t − 1))
+ * when h = 1 so that it stays exact when a far parameter draw makes δ overflow to ∞ (r → 1).
+ */
+function renewalProbability(p: SbgParams | GeometricChurn, n: number, k: number, h: number): number {
+  if ("churn" in p) return Math.max(0, 1 - h * p.churn);
+  const odds = p.gamma / (p.delta + n + k - 1);
+  if (!Number.isFinite(odds)) return Math.max(0, 1 - h); // γ = ∞: everyone churns
+  if (h === 1) return 1 / (1 + odds);
+  return Math.max(0, 1 - h * (p.gamma / (p.gamma + p.delta + n + k - 1)));
+}
+
+/** Scenario multipliers per future period k = 1 … K (index k − 1); 1 where absent. */
+export interface SurvivalScenario {
+  /** h(k): multiplier of the churn probability in period k. */
+  readonly hazard?: ArrayLike<number>;
+  /** m(k): multiplier of the payment in period k. */
+  readonly revenue?: ArrayLike<number>;
+}
+
+/**
+ * Conditional survival R(k) = S(n + k) ÷ S(n), k = 1 … `periods` (element k − 1), of an account
+ * that has made n = `renewals` renewals, by the retention recursion R(k) = R(k − 1) · r(n + k):
+ * no special function per term. `hazard` multiplies each period's churn probability.
+ */
+export function sbgConditionalSurvival(
+  p: SbgParams | GeometricChurn,
+  renewals: number,
+  periods: number,
+  hazard?: ArrayLike<number>,
+): Float64Array {
+  const out = new Float64Array(periods);
+  let R = 1;
+  for (let k = 1; k <= periods; k++) out[k - 1] = R *= renewalProbability(p, renewals, k, hazard ? hazard[k - 1] : 1);
+  return out;
+}
+
+/**
+ * Discounted expected payments of a running contract over the next H = `periods` periods,
+ * per unit of payment:
+ *   F = Σ_{k=1}^{H} R(k) m(k) ÷ (1 + d)^k,   R(k) = S(n + k) ÷ S(n),   n = renewals,
+ * each payment made only if the account renews up to it, `discount` d per period. The current
+ * period, already billed, is not counted. Value = margin × payment per period × F; with d = 0
+ * and no scenario, F is the expected number of payments in the horizon.
+ */
+export function sbgDiscountedSurvival(
+  p: SbgParams,
+  renewals: number,
+  periods: number,
+  discount: number,
+  scenario: SurvivalScenario = {},
+): number {
+  const { hazard, revenue } = scenario;
+  const v = 1 / (1 + discount);
+  let R = 1;
+  let factor = 1;
+  let sum = 0;
+  for (let k = 1; k <= periods; k++) {
+    R *= renewalProbability(p, renewals, k, hazard ? hazard[k - 1] : 1);
+    factor *= v;
+    sum += R * (revenue ? revenue[k - 1] : 1) * factor;
+  }
+  return sum;
+}
+
 /**
  * Simulates `size` customers from the sBG model for `periods` periods: θᵢ ~ Beta(γ, δ),
  * churn at the end of each period with probability θᵢ. Returns alive counts for t = 0 … periods.

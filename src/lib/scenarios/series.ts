@@ -8,6 +8,7 @@
  * Transactional (BG/NBD) accounts use the same form with a constant monthly churn q of their
  * pool ("flat" pool, see loaders/outputs/scenarios), L = 1.
  */
+import { sbgConditionalSurvival } from "../models/sbg.js";
 import type { ScenarioPool } from "./inputs.js";
 
 /** Years of the revenue projection. */
@@ -50,16 +51,13 @@ export function survivalSeries(
   const d = annualDiscountRate + effects.discountChange;
   const v = Math.pow(1 + Math.max(d, -0.99), -L / 12);
   const yearly = new Float64Array(PROJECTION_YEARS);
-  let R = 1;
+  const churn = pool.kind === "sbg" ? { gamma: pool.gamma, delta: pool.delta } : { churn: pool.churn };
+  const survival = sbgConditionalSurvival(churn, renewals, K, effects.hazard);
   let discount = 1;
   let valueFactor = 0;
   let payments = 0;
-  const sbg = pool.kind === "sbg";
   for (let k = 1; k <= K; k++) {
-    // Churn probability in the period: sBG 1 − r(t) = γ ÷ (γ + δ + t − 1) at t = n + k, or the flat q.
-    const c = sbg ? pool.gamma / (pool.gamma + pool.delta + renewals + k - 1) : pool.churn;
-    const churn = effects.hazard[k - 1] * (Number.isFinite(c) ? c : 0);
-    R *= churn >= 1 ? 0 : 1 - churn;
+    const R = survival[k - 1];
     const m = effects.revenue[k - 1];
     discount *= v;
     if (k <= H) {

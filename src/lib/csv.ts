@@ -1,5 +1,9 @@
 /**
- * CSV export. Text cells that a spreadsheet would read as a formula (starting with =, +, −,
+ * Writing CSV, for every part that writes it (the page downloads, the CLV command line, the
+ * sample generator). Fields are quoted per RFC 4180 only where needed: a field holding a
+ * comma, a double quote or a line break is wrapped in double quotes, its quotes doubled.
+ *
+ * Downloads (`escapeCsvCell`, `toCsv`): text cells that a spreadsheet would read as a formula (starting with =, +, −,
  * @, or a tab / carriage return) get a leading apostrophe (OWASP "CSV injection"); numbers
  * are written as numbers: whole numbers as they are, others to 4 decimals (money reaches here
  * as cents ÷ 100, so it keeps its cents; a share keeps 0.01 percentage point, finer than any
@@ -15,13 +19,21 @@ export function roundForCsv(value: number): number {
   return Object.is(rounded, -0) ? 0 : rounded;
 }
 
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A text field, quoted (with doubled quotes) only when it holds a comma, quote or line break. */
+export function quoteCsvField(text: string): string {
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** One download cell: formula-escaped text (also quoted when it has surrounding white space), rounded numbers. */
 export function escapeCsvCell(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(roundForCsv(value)) : "";
   if (typeof value === "boolean") return value ? "true" : "false";
   let text = value;
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
+  return text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : quoteCsvField(text);
 }
 
 export function toCsv(

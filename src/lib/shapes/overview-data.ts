@@ -1,9 +1,9 @@
 /** The shape of `data/overview.json`, written by the loaders and read by the home page. */
-import type { ModelsData } from "../valuation/models-data.js";
+import type { ModelsData } from "./models-data.js";
 import type { DataCoverage } from "../coverage.js";
-import type { Band } from "../valuation/models-data.js";
-import type { OverviewMetrics } from "./overview.js";
-import type { PurchaseMetrics } from "./purchases.js";
+import type { Band } from "./models-data.js";
+import type { OverviewMetrics } from "../metrics/overview.js";
+import type { PurchaseMetrics } from "../metrics/purchases.js";
 
 export interface OverviewData {
   readonly asOf: string;

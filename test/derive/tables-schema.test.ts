@@ -1,5 +1,5 @@
 /**
- * The per-account tables' contract (loaders/derive/contract.ts), which a warehouse would
+ * The per-account tables' schema (loaders/derive/tables-schema.ts), which a warehouse would
  * fulfil to hand LTV Atlas its aggregates: the sample's own tables satisfy it, broken ones are
  * reported by table and column, and tables rebuilt by plain SQL elsewhere (here: DuckDB over
  * the raw CSVs, standing in for a warehouse) give the same overview.
@@ -9,12 +9,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../../loaders/db.js";
-import { checkAggregates } from "../../loaders/derive/contract.js";
+import { checkAggregates } from "../../loaders/derive/tables-schema.js";
 import { prepare } from "../../loaders/pipeline.js";
 import { STORE_FILES } from "../../loaders/store.js";
 import { TINY } from "../support/fixtures.js";
 
-const store = mkdtempSync(path.join(os.tmpdir(), "atlas-contract-"));
+const store = mkdtempSync(path.join(os.tmpdir(), "atlas-tables-schema-"));
 let db: Db;
 const files = () => ({
   dim_accounts: path.join(store, STORE_FILES.accounts),

@@ -1,12 +1,12 @@
 /**
- * The contract of the per-account tables that every page is built from. They are plain
+ * The schema of the per-account tables that every page is built from. They are plain
  * aggregates a warehouse (or any SQL engine where the CRM data already lives) can produce
  * with the SQL in ./tables.ts and hand to LTV Atlas instead of raw extracts; `checkAggregates`
  * verifies a set of such tables, whoever made them.
  */
 import { ident, literal, type Db } from "../db.js";
 
-export interface ContractColumn {
+export interface SchemaColumn {
   readonly name: string;
   /** DuckDB type family accepted for the column. */
   readonly type: "VARCHAR" | "INTEGER" | "DOUBLE" | "DATE" | "BOOLEAN";
@@ -14,20 +14,20 @@ export interface ContractColumn {
   readonly meaning: string;
 }
 
-export interface TableContract {
+export interface TableSchema {
   readonly table: "dim_accounts" | "account_month" | "spend_month";
   readonly grain: readonly string[];
-  readonly columns: readonly ContractColumn[];
+  readonly columns: readonly SchemaColumn[];
 }
 
-const col = (name: string, type: ContractColumn["type"], meaning: string, nullable = false): ContractColumn => ({
+const col = (name: string, type: SchemaColumn["type"], meaning: string, nullable = false): SchemaColumn => ({
   name,
   type,
   nullable,
   meaning,
 });
 
-export const AGGREGATE_CONTRACT: readonly TableContract[] = [
+export const AGGREGATE_TABLE_SCHEMAS: readonly TableSchema[] = [
   {
     table: "dim_accounts",
     grain: ["account_id"],
@@ -75,7 +75,7 @@ export const AGGREGATE_CONTRACT: readonly TableContract[] = [
   },
 ];
 
-const TYPE_FAMILIES: Record<ContractColumn["type"], RegExp> = {
+const TYPE_FAMILIES: Record<SchemaColumn["type"], RegExp> = {
   VARCHAR: /^VARCHAR$/,
   INTEGER: /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)$/,
   DOUBLE: /^(DOUBLE|FLOAT|DECIMAL\(\d+,\d+\)|BIGINT|INTEGER)$/,
@@ -84,48 +84,48 @@ const TYPE_FAMILIES: Record<ContractColumn["type"], RegExp> = {
 };
 
 /**
- * Checks tables (DuckDB table names or Parquet paths, keyed by contract table) against the
- * contract: columns and types, non-null columns, unique grain, months on the first day,
+ * Checks tables (DuckDB table names or Parquet paths, keyed by table) against their
+ * schema: columns and types, non-null columns, unique grain, months on the first day,
  * references to dim_accounts. Returns the problems, each naming table and column; [] when valid.
  */
 export async function checkAggregates(
   db: Db,
-  sources: Readonly<Record<TableContract["table"], string>>,
+  sources: Readonly<Record<TableSchema["table"], string>>,
 ): Promise<string[]> {
   const problems: string[] = [];
-  const from = (table: TableContract["table"]) =>
+  const from = (table: TableSchema["table"]) =>
     sources[table].endsWith(".parquet") ? `read_parquet(${literal(sources[table])})` : ident(sources[table]);
-  for (const contract of AGGREGATE_CONTRACT) {
+  for (const schema of AGGREGATE_TABLE_SCHEMAS) {
     const described = await db.all<{ column_name: string; column_type: string }>(
-      `DESCRIBE SELECT * FROM ${from(contract.table)}`,
+      `DESCRIBE SELECT * FROM ${from(schema.table)}`,
     );
     const types = new Map(described.map((d) => [d.column_name, d.column_type]));
-    for (const c of contract.columns) {
+    for (const c of schema.columns) {
       const type = types.get(c.name);
-      if (type === undefined) problems.push(`${contract.table}.${c.name}: missing (${c.meaning})`);
+      if (type === undefined) problems.push(`${schema.table}.${c.name}: missing (${c.meaning})`);
       else if (!TYPE_FAMILIES[c.type].test(type))
-        problems.push(`${contract.table}.${c.name}: type ${type}, expected ${c.type}`);
+        problems.push(`${schema.table}.${c.name}: type ${type}, expected ${c.type}`);
     }
     if (problems.length > 0) continue;
-    for (const c of contract.columns.filter((x) => !x.nullable)) {
+    for (const c of schema.columns.filter((x) => !x.nullable)) {
       const [{ n }] = await db.all<{ n: string }>(
-        `SELECT count(*) AS n FROM ${from(contract.table)} WHERE ${ident(c.name)} IS NULL`,
+        `SELECT count(*) AS n FROM ${from(schema.table)} WHERE ${ident(c.name)} IS NULL`,
       );
-      if (Number(n) > 0) problems.push(`${contract.table}.${c.name}: ${n} NULL values`);
+      if (Number(n) > 0) problems.push(`${schema.table}.${c.name}: ${n} NULL values`);
     }
-    const key = contract.grain.map(ident).join(", ");
+    const key = schema.grain.map(ident).join(", ");
     const [{ d }] = await db.all<{ d: string }>(
-      `SELECT count(*) AS d FROM (SELECT ${key} FROM ${from(contract.table)} GROUP BY ALL HAVING count(*) > 1)`,
+      `SELECT count(*) AS d FROM (SELECT ${key} FROM ${from(schema.table)} GROUP BY ALL HAVING count(*) > 1)`,
     );
     if (Number(d) > 0)
       problems.push(
-        `${contract.table}: ${d} repeated (${contract.grain.join(", ")}) — one row per ${contract.grain.join(" × ")} expected`,
+        `${schema.table}: ${d} repeated (${schema.grain.join(", ")}) — one row per ${schema.grain.join(" × ")} expected`,
       );
-    if (contract.columns.some((c) => c.name === "month")) {
+    if (schema.columns.some((c) => c.name === "month")) {
       const [{ m }] = await db.all<{ m: string }>(
-        `SELECT count(*) AS m FROM ${from(contract.table)} WHERE day(month) <> 1`,
+        `SELECT count(*) AS m FROM ${from(schema.table)} WHERE day(month) <> 1`,
       );
-      if (Number(m) > 0) problems.push(`${contract.table}.month: ${m} values not on the first day of a month`);
+      if (Number(m) > 0) problems.push(`${schema.table}.month: ${m} values not on the first day of a month`);
     }
   }
   if (problems.length === 0) {

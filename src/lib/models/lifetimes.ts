@@ -1,13 +1,12 @@
 /**
  * Contractual valuation on top of the sBG model (src/lib/models/sbg.ts): turn account
  * lifetimes into the survivor counts the model is fitted on, measure actual survival to
- * compare with the fit, and value a running contract.
+ * compare with the fit (the value of a running contract is `sbgDiscountedSurvival`).
  *
  * Periods are billing periods (a month for monthly contracts, a year for annual ones). An
  * account "renews" at the start of every period after its first; an account that paid for
  * c periods and then stopped has `churnedAfter = c`.
  */
-import { sbgSurvival, type SbgParams } from "../models/sbg.js";
 
 export interface Lifetime {
   /** Whole periods between the start and the as-of date (the account could have renewed this often). */
@@ -66,40 +65,4 @@ export function empiricalSurvival(lifetimes: readonly Lifetime[], horizon: numbe
     out.push({ t, atRisk, survival });
   }
   return out;
-}
-
-export interface ContractValueOptions {
-  /** Renewals so far (periods completed while active). */
-  readonly renewals: number;
-  /** Payment per period (e.g. MRR for monthly contracts, 12 × MRR for annual), money units. */
-  readonly paymentPerPeriod: number;
-  /** Periods ahead to value (the horizon). */
-  readonly periods: number;
-  /** Gross margin in [0, 1]. */
-  readonly margin: number;
-  /** Discount rate per period (e.g. (1.1)^(1/12) − 1 per month). */
-  readonly discountPerPeriod: number;
-}
-
-/**
- * Expected discounted margin of a running contract over the next `periods` periods:
- *   value = margin × payment × Σ_{k=1}^{H} [S(n + k) ÷ S(n)] ÷ (1 + d)^k,   n = renewals,
- * each future payment made only if the account renews up to it (the sBG survival ratio),
- * discounted to the as-of date. The current period, already billed, is not counted.
- */
-export function contractValue(p: SbgParams, o: ContractValueOptions): number {
-  if (!(o.margin >= 0 && o.margin <= 1)) throw new RangeError(`invalid margin: ${o.margin}`);
-  const s0 = sbgSurvival(p, o.renewals);
-  let sum = 0;
-  for (let k = 1; k <= o.periods; k++)
-    sum += sbgSurvival(p, o.renewals + k) / s0 / Math.pow(1 + o.discountPerPeriod, k);
-  return o.margin * o.paymentPerPeriod * sum;
-}
-
-/** Expected number of future payments in the next `periods` periods: Σ_{k=1}^{H} S(n + k) ÷ S(n). */
-export function expectedPayments(p: SbgParams, renewals: number, periods: number): number {
-  const s0 = sbgSurvival(p, renewals);
-  let sum = 0;
-  for (let k = 1; k <= periods; k++) sum += sbgSurvival(p, renewals + k) / s0;
-  return sum;
 }

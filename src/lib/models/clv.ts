@@ -1,81 +1,35 @@
 /**
- * Customer lifetime value: simple formulas, purchase-model (BG/NBD, MBG/NBD or Pareto/NBD with
- * Gamma-Gamma spend) CLV, contractual (sBG) CLV, and prediction bands from parameter draws.
+ * Customer lifetime value of purchase-model accounts (BG/NBD, MBG/NBD, Pareto/NBD or NBD with
+ * Gamma-Gamma spend), and prediction bands from parameter draws. Contractual CLV: sbg.ts;
+ * the simple formulas: src/lib/metrics/simple-value.ts.
  *
- * Conventions: one month = 365.25 / 12 days (30.4375 days, 4.348 weeks); an annual discount
- * rate d is converted to the monthly rate d_m = (1 + d)^(1/12) − 1; cash flows of month k
- * (k = 1 … H) are discounted by (1 + d_m)^k; margin is the gross margin share in [0, 1].
+ * Conventions (discounting.ts): one month = 365.25 / 12 days; an annual discount rate d is
+ * converted to the monthly rate d_m = (1 + d)^(1/12) − 1; cash flows of month k (k = 1 … H)
+ * are discounted by (1 + d_m)^k; margin is the gross margin share in [0, 1].
  */
 import type { Rng } from "../random.js";
-import { bgnbdExpectedPurchasesIfAlive, BGNBD_PARAM_NAMES, type BgnbdParams } from "./bgnbd.js";
-import { quantileSorted, type Column, type RfmColumns, checkRfmRow } from "./data.js";
+import type { BgnbdParams } from "./bgnbd.js";
+import { type Column, type HistoryTable, type PairTable, type RfmColumns, checkRfmRow } from "./data.js";
+import { monthLength, monthlyDiscountRate } from "./discounting.js";
+import { quantileSelect, quantileSorted } from "./quantiles.js";
 import { GAMMAGAMMA_PARAM_NAMES, type GammaGammaParams } from "./gammagamma.js";
-import { MBGNBD_PARAM_NAMES, mbgnbdExpectedPurchasesIfAlive, type MbgnbdParams } from "./mbgnbd.js";
-import {
-  PARETONBD_PARAM_NAMES,
-  paretoNbdExpectedPurchasesIfAlive,
-  paretoNbdProbabilityAliveOne,
-  type ParetoNbdParams,
-} from "./paretonbd.js";
+import type { MbgnbdParams } from "./mbgnbd.js";
+import type { NbdParams } from "./nbd.js";
+import type { ParetoNbdParams } from "./paretonbd.js";
+import { purchaseValuation, type PurchaseModel, type PurchaseValuation } from "./purchase-models.js";
 import { unitDays, type TimeUnit } from "./rfm.js";
-import { sbgSurvival, type SbgParams } from "./sbg.js";
 import { drawParameters } from "./uncertainty.js";
-import { hyp2f1 } from "./hyp2f1.js";
-import { NBD_PARAM_NAMES, type NbdParams } from "./nbd.js";
 import type { FitUncertainty } from "./fitting.js";
-
-/** Days in one month (365.25 / 12). */
-export const DAYS_PER_MONTH = 365.25 / 12;
-
-/** Length of one month in `unit` (30.4375 days or 4.348 weeks). */
-export function monthLength(unit: TimeUnit): number {
-  return DAYS_PER_MONTH / unitDays(unit);
-}
-
-/** Monthly rate equivalent to an annual rate: d_m = (1 + d)^(1/12) − 1. */
-export function monthlyDiscountRate(annualRate: number): number {
-  if (!(annualRate > -1)) throw new RangeError(`invalid annual discount rate: ${annualRate}`);
-  return Math.pow(1 + annualRate, 1 / 12) - 1;
-}
-
-/**
- * Simple (historical) LTV = average sale value × average transactions per period × retention
- * time in periods. No discounting, no heterogeneity; a back-of-envelope figure in money units.
- */
-export function simpleLtv(averageSaleValue: number, transactionsPerPeriod: number, retentionPeriods: number): number {
-  return averageSaleValue * transactionsPerPeriod * retentionPeriods;
-}
-
-/** Simple CLV = simple LTV × gross margin (margin in [0, 1]). */
-export function simpleClv(ltv: number, grossMargin: number): number {
-  checkMargin(grossMargin);
-  return ltv * grossMargin;
-}
 
 function checkMargin(m: number): void {
   if (!(m >= 0 && m <= 1)) throw new RangeError(`invalid margin: ${m} (must be in [0, 1])`);
 }
 
-/**
- * Contractual CLV of an account that has survived `renewals` periods of a monthly sBG model:
- *   CLV = margin × MRR × Σ_{k=1}^{H} [S(n + k) / S(n)] / (1 + d_m)^k,   n = renewals,
- * i.e. the discounted payments of the next H months, each paid if the account is still active.
- * As H → ∞ this is margin × MRR × DERL(n, d_m) / (1 + d_m) (sbg.ts; a test checks it).
- */
-export function sbgClv(
-  p: SbgParams,
-  opts: { renewals: number; mrr: number; months: number; margin: number; annualDiscount: number },
-): number {
-  checkMargin(opts.margin);
-  const dm = monthlyDiscountRate(opts.annualDiscount);
-  const s0 = sbgSurvival(p, opts.renewals);
-  let sum = 0;
-  for (let k = 1; k <= opts.months; k++) sum += sbgSurvival(p, opts.renewals + k) / s0 / Math.pow(1 + dm, k);
-  return opts.margin * opts.mrr * sum;
-}
+/** A purchase model's parameters, as fitted. */
+export type PurchaseParams = BgnbdParams | MbgnbdParams | ParetoNbdParams | NbdParams;
 
-/** Which purchase model values the accounts ("nbd": no dropout, the boundary limit of all three). */
-export type PurchaseModel = "bgnbd" | "mbgnbd" | "paretonbd" | "nbd";
+/** Model parameters for one evaluation (a point estimate or one draw), by name. */
+type ModelParams = Readonly<Record<string, number>>;
 
 /** Per-account inputs: the RFM columns plus the mean repeat spend (zbar, money units). */
 export interface AccountColumns extends RfmColumns {
@@ -110,28 +64,13 @@ export interface ClvOptions {
   fixedSpend?: ArrayLike<number>;
 }
 
-/**
- * Accounts indexed by their distinct (x, T) pairs (the expected purchases if alive depend on
- * those only) and distinct (x, t_x, T) histories (P(alive) depends on those).
- */
-interface Prepared {
+/** The accounts' (x, T) pairs and (x, t_x, T) histories (data.ts), and each account's own values. */
+interface Prepared extends PairTable, HistoryTable {
   n: number;
   x: Int32Array;
   z: Float64Array;
   pair: Int32Array;
-  pairX: Int32Array;
-  pairT: Float64Array;
-  /** Pair indices grouped by T. */
-  tGroups: Int32Array[];
   hist: Int32Array;
-  histX: Int32Array;
-  histTx: Float64Array;
-  histT: Float64Array;
-  /** Distinct T and t_x values of the histories, and each history's index into them. */
-  tValues: Float64Array;
-  txValues: Float64Array;
-  histTId: Int32Array;
-  histTxId: Int32Array;
 }
 
 function prepare(d: AccountColumns): Prepared {
@@ -211,229 +150,24 @@ function prepare(d: AccountColumns): Prepared {
 }
 
 /**
- * BG/NBD discounted purchases if alive, Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] vᵏ, for every (x, T)
- * pair with the same T. E(t) is the bracket of FHL 2005 eq. 10,
- * (C/(a − 1)) [1 − (A/(A + t))^R ₂F₁(R, B; C; z)], z = t/(A + t), R = r + x, A = α + T,
- * B = b + x, C = a + b + x − 1. Euler's transformation (A&S 15.3.3)
- * ₂F₁(R, B; C; z) = (1 − z)^(C−R−B) ₂F₁(C − R, C − B; C; z) with 1 − z = A/(A + t) gives
- *   E(t) = (C/(a − 1)) [1 − (1 − z)^(a−1) Σₙ cₙ zⁿ],  cₙ = (a + b − 1 − r)ₙ (a − 1)ₙ / ((C)ₙ n!),
- * a series whose coefficients no longer grow like n^x. Summing by parts with weights
- * w_k = vᵏ − vᵏ⁺¹ (k < H), w_H = v^H:
- *   Σ_k [E_k − E_{k−1}] vᵏ = (C/(a − 1)) [W − Σₙ cₙ Mₙ],  W = Σ_k w_k,  Mₙ = Σ_k w_k (1 − z_k)^(a−1) z_kⁿ,
- * and Mₙ depends on T only, so each extra x costs one short series.
- */
-function bgnbdDiscounted(
-  p: BgnbdParams,
-  T: number,
-  xs: ArrayLike<number>,
-  delta: number,
-  H: number,
-  v: number,
-  out: Float64Array,
-  outIdx: ArrayLike<number>,
-): void {
-  const A = p.alpha + T;
-  const e1 = p.a + p.b - 1 - p.r,
-    e2 = p.a - 1;
-  const zH = (H * delta) / (A + H * delta);
-  if (H === 0) {
-    for (let j = 0; j < xs.length; j++) out[outIdx[j]] = 0;
-    return;
-  }
-  if (zH > 0.9) {
-    // slow series: month by month with the general ₂F₁
-    for (let j = 0; j < xs.length; j++) {
-      let s = 0,
-        vk = 1,
-        prev = 0;
-      for (let k = 1; k <= H; k++) {
-        vk *= v;
-        const cur = bgnbdExpectedPurchasesIfAlive(p, k * delta, xs[j], T);
-        s += (cur - prev) * vk;
-        prev = cur;
-      }
-      out[outIdx[j]] = s;
-    }
-    return;
-  }
-  const nMax = Math.ceil(Math.log(1e-17) / Math.log(zH)) + 2;
-  const M = new Float64Array(nMax + 1);
-  // W − M₀ = Σ_k w_k [1 − (1 − z_k)^(a−1)], divided by a − 1 here so that a = 1 (where it is
-  // Σ_k w_k [−ln(1 − z_k)]) is no 0/0; likewise cₙ/(a − 1) = (a+b−1−r)ₙ (a)ₙ₋₁/((C)ₙ n!) below.
-  let W0 = 0,
-    vk = 1;
-  for (let k = 1; k <= H; k++) {
-    vk *= v;
-    const w = k < H ? vk * (1 - v) : vk;
-    const zk = (k * delta) / (A + k * delta);
-    const L = Math.log1p(-zk);
-    W0 += w * (Math.abs(e2) < 1e-12 ? -L : -Math.expm1(e2 * L) / e2);
-    let term = w * Math.exp(e2 * L);
-    for (let n = 0; n <= nMax; n++) {
-      M[n] += term;
-      term *= zk;
-    }
-  }
-  const nSign = Math.max(-e1, 0);
-  for (let j = 0; j < xs.length; j++) {
-    const C = p.a + p.b + xs[j] - 1;
-    let d = e1 / C; // c₁/(a − 1)
-    let sum = 0;
-    for (let n = 1; n <= nMax; n++) {
-      const t = d * M[n];
-      sum += t;
-      // |cₙ₊₁/cₙ| < 1 and Mₙ₊₁/Mₙ ≤ z_H, so the tail is below |t| z_H/(1 − z_H)
-      if (n > nSign && (Math.abs(t) * zH) / (1 - zH) <= 1e-15 * (Math.abs(W0) + Math.abs(sum))) break;
-      d *= ((e1 + n) * (p.a + n - 1)) / ((C + n) * (n + 1));
-    }
-    out[outIdx[j]] = C * (W0 - sum);
-  }
-}
-
-/** Model parameters for one evaluation (a point estimate or one draw). */
-type ModelParams = BgnbdParams | MbgnbdParams | ParetoNbdParams | NbdParams;
-
-/**
  * For each (x, T) pair: `disc` = Σ_{k=1}^{H} [E(kΔ) − E((k−1)Δ)] / (1 + d_m)^k and `eT` = E(t),
  * where E(·) is the expected purchases if alive; for each (x, t_x, T) history: P(alive).
  */
 function evaluate(
-  model: PurchaseModel,
+  spec: PurchaseValuation,
   mp: ModelParams,
   prep: Prepared,
   delta: number,
   H: number,
   v: number,
   t: number,
-  alive: Float64Array | Float32Array,
+  alive: Float64Array,
   disc: Float64Array,
-  eT: Float64Array | null,
+  eT: Float64Array,
 ): void {
-  evaluateDiscounted(model, mp, prep, delta, H, v, t, disc, eT);
-  evaluateAlive(model, mp, prep, alive);
-}
-
-/** `disc` (and `eT`) per (x, T) pair, as in {@link evaluate}. */
-function evaluateDiscounted(
-  model: PurchaseModel,
-  mp: ModelParams,
-  prep: Prepared,
-  delta: number,
-  H: number,
-  v: number,
-  t: number,
-  disc: Float64Array,
-  eT: Float64Array | null,
-): void {
-  const np = prep.pairX.length;
-  switch (model) {
-    case "bgnbd": {
-      const p = mp as BgnbdParams;
-      for (let g = 0; g < prep.tGroups.length; g++) {
-        const ids = prep.tGroups[g];
-        const xs = Array.from(ids, (k) => prep.pairX[k]);
-        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
-      }
-      if (eT) for (let k = 0; k < np; k++) eT[k] = bgnbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
-      break;
-    }
-    case "mbgnbd": {
-      // MBG/NBD's purchases if alive are BG/NBD's with b + 1 (mbgnbd.ts): reuse the BG/NBD series.
-      const mp1 = mp as MbgnbdParams;
-      const p: BgnbdParams = { r: mp1.r, alpha: mp1.alpha, a: mp1.a, b: mp1.b + 1 };
-      for (let g = 0; g < prep.tGroups.length; g++) {
-        const ids = prep.tGroups[g];
-        const xs = Array.from(ids, (k) => prep.pairX[k]);
-        bgnbdDiscounted(p, prep.pairT[ids[0]], xs, delta, H, v, disc, ids);
-      }
-      if (eT) for (let k = 0; k < np; k++) eT[k] = mbgnbdExpectedPurchasesIfAlive(mp1, t, prep.pairX[k], prep.pairT[k]);
-      break;
-    }
-    case "paretonbd": {
-      const p = mp as ParetoNbdParams;
-      for (let k = 0; k < np; k++) {
-        let s = 0,
-          vk = 1,
-          prev = 0;
-        for (let m = 1; m <= H; m++) {
-          vk *= v;
-          const cur = paretoNbdExpectedPurchasesIfAlive(p, m * delta, prep.pairX[k], prep.pairT[k]);
-          s += (cur - prev) * vk;
-          prev = cur;
-        }
-        disc[k] = s;
-        if (eT) eT[k] = paretoNbdExpectedPurchasesIfAlive(p, t, prep.pairX[k], prep.pairT[k]);
-      }
-      break;
-    }
-    case "nbd": {
-      // E(t) = (r + x) t/(α + T) if alive (always): Σ_k [E(kΔ) − E((k−1)Δ)] vᵏ = (r + x) Δ/(α + T) · Σ_k vᵏ.
-      const p = mp as NbdParams;
-      let geo = 0,
-        vk = 1;
-      for (let m = 1; m <= H; m++) geo += vk *= v;
-      for (let k = 0; k < np; k++) {
-        const rate = (p.r + prep.pairX[k]) / (p.alpha + prep.pairT[k]);
-        disc[k] = rate * delta * geo;
-        if (eT) eT[k] = rate * t;
-      }
-      break;
-    }
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
-}
-
-/** P(alive) per (x, t_x, T) history, as in {@link evaluate}. */
-function evaluateAlive(
-  model: PurchaseModel,
-  mp: ModelParams,
-  prep: Prepared,
-  alive: Float64Array | Float32Array,
-): void {
-  const nh = prep.histX.length;
-  switch (model) {
-    case "bgnbd": {
-      const p = mp as BgnbdParams;
-      // P(alive) = 1/(1 + a/(b + x − 1) · ((α + T)/(α + t_x))^(r+x)) (bgnbd.ts), with the logs tabulated
-      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
-      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
-      const la = Math.log(p.a);
-      for (let h = 0; h < nh; h++) {
-        const x = prep.histX[h];
-        alive[h] =
-          x === 0
-            ? 1
-            : 1 /
-              (1 + Math.exp(la - Math.log(p.b + x - 1) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
-      }
-      break;
-    }
-    case "mbgnbd": {
-      // P(alive) = 1/(1 + a/(b + x) · ((α + T)/(α + t_x))^(r+x)) (mbgnbd.ts), also for x = 0 (t_x = 0)
-      const p = mp as MbgnbdParams;
-      const lT = Float64Array.from(prep.tValues, (u) => Math.log(p.alpha + u));
-      const lTx = Float64Array.from(prep.txValues, (u) => Math.log(p.alpha + u));
-      const la = Math.log(p.a);
-      for (let h = 0; h < nh; h++) {
-        const x = prep.histX[h];
-        alive[h] =
-          1 / (1 + Math.exp(la - Math.log(p.b + x) + (p.r + x) * (lT[prep.histTId[h]] - lTx[prep.histTxId[h]])));
-      }
-      break;
-    }
-    case "paretonbd": {
-      const p = mp as ParetoNbdParams;
-      for (let h = 0; h < nh; h++)
-        alive[h] = paretoNbdProbabilityAliveOne(p, prep.histX[h], prep.histTx[h], prep.histT[h]);
-      break;
-    }
-    case "nbd":
-      alive.fill(1);
-      break;
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
+  spec.discountedPurchasesIfAlive(mp, prep, delta, H, v, disc);
+  for (let k = 0; k < eT.length; k++) eT[k] = spec.expectedPurchasesIfAlive(mp, t, prep.pairX[k], prep.pairT[k]);
+  spec.probabilityAliveByHistory(mp, prep, alive);
 }
 
 /** Binned (x, T) pairs for the parameter draws (see {@link binPairs}). */
@@ -478,58 +212,6 @@ function binPairs(prep: Prepared, tWidth: number): PairBins | null {
   const reps = prepare({ frequency: repX, recency: zeros, T: repT, monetaryValue: zeros });
   // Two bins with the same representative would break pair index = bin index: then stay exact.
   return reps.pairX.length === count.length ? { prep: reps, binOf } : null;
-}
-
-/** Moves the k-th smallest of a[lo..hi] to a[k] (Hoare's quickselect, median-of-three pivot). */
-function select(a: Float64Array, k: number): void {
-  let lo = 0,
-    hi = a.length - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    // median of three as pivot
-    if (a[mid] < a[lo]) swap(a, mid, lo);
-    if (a[hi] < a[lo]) swap(a, hi, lo);
-    if (a[hi] < a[mid]) swap(a, hi, mid);
-    const pivot = a[mid];
-    let i = lo,
-      j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else return;
-  }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i];
-  a[i] = a[j];
-  a[j] = t;
-}
-
-/**
- * Type-7 sample quantile (as {@link quantileSorted}) without a full sort: selects the two
- * order statistics around (n − 1)q. Reorders `a`.
- */
-export function quantileSelect(a: Float64Array, q: number): number {
-  const n = a.length;
-  if (n === 0) return NaN;
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  select(a, lo);
-  const vlo = a[lo];
-  if (lo + 1 >= n || h === lo) return vlo;
-  // the next order statistic is the smallest element above position lo
-  let vhi = Infinity;
-  for (let i = lo + 1; i < n; i++) if (a[i] < vhi) vhi = a[i];
-  return vlo + (h - lo) * (vhi - vlo);
 }
 
 /** Gamma-Gamma conditional mean spend p(γ + x z̄)/(p x + q − 1) (gammagamma.ts, note 025 eq. 5). */
@@ -585,27 +267,9 @@ function checkOpts(o: ClvOptions): void {
   if (!(o.annualDiscount > -1)) throw new RangeError(`invalid annual discount: ${o.annualDiscount}`);
 }
 
-/** Parameter names of each purchase model, in the order of its `covLog`. */
-export const PURCHASE_MODEL_PARAM_NAMES: Readonly<Record<PurchaseModel, readonly string[]>> = {
-  bgnbd: BGNBD_PARAM_NAMES,
-  mbgnbd: MBGNBD_PARAM_NAMES,
-  paretonbd: PARETONBD_PARAM_NAMES,
-  nbd: NBD_PARAM_NAMES,
-};
-const PARAM_NAMES = PURCHASE_MODEL_PARAM_NAMES;
-
-function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams {
-  switch (model) {
-    case "bgnbd":
-    case "mbgnbd":
-      return { r: p.r, alpha: p.alpha, a: p.a, b: p.b };
-    case "paretonbd":
-      return { r: p.r, alpha: p.alpha, s: p.s, beta: p.beta };
-    case "nbd":
-      return { r: p.r, alpha: p.alpha };
-    default:
-      throw new RangeError(`invalid purchase model: ${String(model)}`);
-  }
+/** A model's parameters by its own names (in the order of its `covLog`), from a fit or a draw. */
+function paramsOf(spec: PurchaseValuation, p: Readonly<Record<string, number>>): ModelParams {
+  return Object.fromEntries(spec.paramNames.map((name) => [name, p[name]]));
 }
 
 /**
@@ -617,23 +281,18 @@ function paramsOf(model: PurchaseModel, p: Record<string, number>): ModelParams 
  */
 export function predictClv(
   model: PurchaseModel,
-  params: ModelParams,
+  params: PurchaseParams,
   spend: GammaGammaParams,
   data: AccountColumns,
   opts: ClvOptions,
 ): ClvPrediction {
   checkOpts(opts);
-  return predictPrepared(
-    model,
-    paramsOf(model, params as unknown as Record<string, number>),
-    spend,
-    prepare(data),
-    opts,
-  );
+  const spec = purchaseValuation(model);
+  return predictPrepared(spec, paramsOf(spec, params as unknown as Record<string, number>), spend, prepare(data), opts);
 }
 
 function predictPrepared(
-  model: PurchaseModel,
+  spec: PurchaseValuation,
   mp: ModelParams,
   spend: GammaGammaParams | null,
   prep: Prepared,
@@ -651,7 +310,7 @@ function predictPrepared(
   const aliveH = new Float64Array(prep.histX.length),
     disc = new Float64Array(np),
     eT = new Float64Array(np);
-  evaluate(model, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
+  evaluate(spec, mp, prep, delta, opts.months, v, t, aliveH, disc, eT);
   const expectedPurchases = new Float64Array(prep.n),
     expectedSpend = new Float64Array(prep.n),
     clv = new Float64Array(prep.n);
@@ -664,7 +323,7 @@ function predictPrepared(
     clv[i] = opts.margin * expectedSpend[i] * alive[i] * disc[prep.pair[i]];
     if (!(Number.isFinite(clv[i]) && Number.isFinite(expectedPurchases[i]) && alive[i] >= 0 && alive[i] <= 1)) {
       throw new RangeError(
-        `invalid prediction at row ${i}: the ${model} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`,
+        `invalid prediction at row ${i}: the ${spec.name} and spend parameters give a non-finite value (x ${prep.x[i]}, P(alive) ${alive[i]}, expected purchases ${expectedPurchases[i]}, spend ${expectedSpend[i]})`,
       );
     }
     total += clv[i];
@@ -681,29 +340,23 @@ function predictPrepared(
  * Speed: with more than `binAbove` (default 2,000) distinct (x, T) pairs, each draw's
  * discounted purchases are computed on binned pairs (x exact to 10, then 15% bins; T in
  * 4-week bins) and carried to every pair as point(pair) × draw(bin) ÷ point(bin). The point
- * CLV stays exact; a test bounds the effect on the bands.
+ * CLV and P(alive) stay exact; a test bounds the effect on the bands.
  */
 export function predictClvWithBands(
   model: PurchaseModel,
-  params: ModelParams & FitUncertainty<string>,
+  params: PurchaseParams & FitUncertainty<string>,
   spend: (GammaGammaParams & FitUncertainty<string>) | null,
   data: AccountColumns,
   opts: ClvOptions & { draws: number; rng: Rng; binAbove?: number },
 ): ClvPrediction & ClvBands {
   checkOpts(opts);
+  const spec = purchaseValuation(model);
   const prep = prepare(data);
-  const mp = paramsOf(model, params as unknown as Record<string, number>);
-  const point = predictPrepared(model, mp, spend, prep, opts);
-  const names = PARAM_NAMES[model];
-  if (!names) throw new RangeError(`invalid purchase model: ${String(model)}`);
+  const mp = paramsOf(spec, params as unknown as Record<string, number>);
+  const point = predictPrepared(spec, mp, spend, prep, opts);
+  const names = spec.paramNames;
   const J = opts.draws;
-  const mDraws = drawParameters(
-    opts.rng,
-    names as readonly string[],
-    mp as unknown as Record<string, number>,
-    params.covLog,
-    J,
-  );
+  const mDraws = drawParameters(opts.rng, names, mp, params.covLog, J);
   // With a fixed spend per account there are no spend draws (the spend columns below are unused).
   const sDraws =
     spend && !opts.fixedSpend
@@ -714,25 +367,19 @@ export function predictClvWithBands(
   const np = prep.pairX.length;
   // Per draw: discounted purchases per (x, T) pair and P(alive) per history, stored
   // draw-major per pair/history so the per-account loop reads contiguous memory.
-  // With many distinct (x, T) pairs (realistic, ungrouped histories) the discounted purchases
-  // of a draw are computed on binned representative pairs and carried to each pair as
-  // point(pair) × draw(bin) / point(bin); P(alive) stays exact per history.
   const nh = prep.histX.length;
   const discAll = new Float64Array(np * J);
   const aliveAll = new Float64Array(nh * J);
   const al = new Float64Array(nh);
-  const bins =
-    (model === "bgnbd" || model === "mbgnbd") && np > (opts.binAbove ?? 2000)
-      ? binPairs(prep, 4 * (7 / unitDays(opts.unit)))
-      : null;
+  const bins = spec.binnedDraws && np > (opts.binAbove ?? 2000) ? binPairs(prep, 4 * (7 / unitDays(opts.unit))) : null;
   const drawPrep = bins ? bins.prep : prep;
   const d = new Float64Array(drawPrep.pairX.length);
   let scale: Float64Array | null = null;
   if (bins) {
     const exact = new Float64Array(np);
-    evaluateDiscounted(model, mp, prep, delta, opts.months, v, 0, exact, null);
+    spec.discountedPurchasesIfAlive(mp, prep, delta, opts.months, v, exact);
     const atBins = new Float64Array(drawPrep.pairX.length);
-    evaluateDiscounted(model, mp, drawPrep, delta, opts.months, v, 0, atBins, null);
+    spec.discountedPurchasesIfAlive(mp, drawPrep, delta, opts.months, v, atBins);
     // drawPrep's pairs are the bins in order of first appearance, so pair index = bin index.
     scale = Float64Array.from(exact, (e, k) => (atBins[bins.binOf[k]] > 0 ? e / atBins[bins.binOf[k]] : 0));
   }
@@ -740,7 +387,7 @@ export function predictClvWithBands(
   // value; Gamma-Gamma q ≤ 1, whose mean spend is infinite) or one whose predictions fail or
   // are not finite is replaced by a fresh draw from the same normal, so the bands describe the
   // parameter distribution restricted to the valid region. Replacements come after the first
-  // J draws of each model, so a fit whose draws are all valid gives the same bands as before.
+  // J draws of each model, so a fit whose draws are all valid keeps the bands of its first J draws.
   const maxRejected = Math.max(100, 10 * J);
   let rejectedDraws = 0;
   const reject = (what: string) => {
@@ -759,13 +406,13 @@ export function predictClvWithBands(
   }
   for (let j = 0; j < J; j++) {
     for (;;) {
-      const pj = paramsOf(model, mDraws[j]);
+      const pj = paramsOf(spec, mDraws[j]);
       let problem: string | null = null;
       if (!Object.values(pj).every((u) => u > 0 && Number.isFinite(u))) problem = `parameters ${JSON.stringify(pj)}`;
       else {
         try {
-          evaluateDiscounted(model, pj, drawPrep, delta, opts.months, v, 0, d, null);
-          evaluateAlive(model, pj, prep, al);
+          spec.discountedPurchasesIfAlive(pj, drawPrep, delta, opts.months, v, d);
+          spec.probabilityAliveByHistory(pj, prep, al);
           if (!d.every(Number.isFinite) || !al.every((a) => a >= 0 && a <= 1))
             problem = `non-finite predictions at ${JSON.stringify(pj)}`;
         } catch (error) {
@@ -774,13 +421,7 @@ export function predictClvWithBands(
       }
       if (problem === null) break;
       reject(problem);
-      mDraws[j] = drawParameters(
-        opts.rng,
-        names as readonly string[],
-        mp as unknown as Record<string, number>,
-        params.covLog,
-        1,
-      )[0];
+      mDraws[j] = drawParameters(opts.rng, names, mp, params.covLog, 1)[0];
     }
     if (bins && scale) for (let k = 0; k < np; k++) discAll[k * J + j] = scale[k] * d[bins.binOf[k]];
     else for (let k = 0; k < np; k++) discAll[k * J + j] = d[k];
@@ -824,12 +465,7 @@ export function predictClvWithBands(
     totalDraws,
     draws: J,
     rejectedDraws,
-    modelDraws: mDraws.map((d) => ({ ...paramsOf(model, d) })),
+    modelDraws: mDraws.map((d) => ({ ...paramsOf(spec, d) })),
     spendDraws: spend && !opts.fixedSpend ? sDraws.map((d) => ({ p: d.p, q: d.q, gamma: d.gamma })) : null,
   };
-}
-
-/** Undiscounted-limit helper for tests and docs: DEL of a new sBG customer, ₂F₁(1, δ; γ + δ; 1/(1 + d)) (F&H 2010 eq. 5). */
-export function sbgDiscountedExpectedLifetime(p: SbgParams, discount: number): number {
-  return hyp2f1(1, p.delta, p.gamma + p.delta, 1 / (1 + discount));
 }

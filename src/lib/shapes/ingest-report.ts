@@ -2,7 +2,7 @@
  * The ingest report: what the loaders read, accepted and quarantined per extract. Written by
  * loaders/ingest, shown by the data-quality page (data/quality.json).
  */
-import type { DataCoverage } from "./coverage.js";
+import type { DataCoverage } from "../coverage.js";
 
 export type ExtractName =
   | "role_rates"

@@ -1,8 +1,8 @@
 /** The shape of `data/analyst-summary.json` (see loaders/outputs/analyst/summary.ts). */
 import type { DataCoverage } from "../coverage.js";
 import type { PurchaseCohortRow } from "../metrics/purchases.js";
-import type { TriangleRow } from "./cohorts.js";
-import type { SegmentDim } from "./url-state.js";
+import type { TriangleRow } from "../analysis/cohorts.js";
+import type { BreakdownDim } from "../analysis/url-state.js";
 
 export interface MovementRow {
   readonly month: number;
@@ -77,7 +77,7 @@ export interface AnalystSummary {
   /** What the data supports (src/lib/page-coverage.ts): the pages leave out what is not provided. */
   readonly coverage: DataCoverage;
   /** The first segment dimension the data has (the segment page's default). */
-  readonly defaultBy: SegmentDim;
+  readonly defaultBy: BreakdownDim;
   /**
    * Purchase cohorts of the transactional accounts (src/lib/metrics/purchases.ts) for all
    * accounts, by yearly and quarterly cohorts: the cohort page's charts when there are no
