@@ -18,7 +18,7 @@ import {
 } from "../../src/lib/analysis/mrr-bridge.js";
 import { NO_FILTERS } from "../../src/lib/analysis/sql.js";
 import { pageCoverage } from "../../src/lib/page-coverage.js";
-import { monthIndexOf } from "../../src/lib/months.js";
+import { monthIndexOf } from "../../src/lib/dates.js";
 import type { IngestReport } from "../ingest/index.js";
 import { STORE_FILES } from "../store.js";
 import { openAnalystDb, rows } from "./analyst/tables.js";

@@ -25,7 +25,7 @@ import { encodeStep, STATE_VERSION, type BridgeStepState } from "../lib/analysis
 import { notProvided } from "../lib/coverage.js";
 import { formatMoneyCompact, formatMoneyExact, formatNumber } from "../lib/format.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
-import { monthLabel } from "../lib/months.js";
+import { monthLabel } from "../lib/dates.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
 import { centsToDecimal, showTable } from "./analyst-page.js";

@@ -35,7 +35,7 @@ import * as Q from "../../src/lib/analysis/sql.js";
 import { decodeState, defaultState, encodeState, type StateDomain } from "../../src/lib/analysis/url-state.js";
 import { DEFINITIONS } from "../../src/lib/metrics/definitions.js";
 import { STEP_DEFINITION } from "../../src/lib/analysis/mrr-bridge.js";
-import { monthIndexOf, monthLabel } from "../../src/lib/months.js";
+import { monthIndexOf, monthLabel } from "../../src/lib/dates.js";
 
 const F = Q.NO_FILTERS;
 

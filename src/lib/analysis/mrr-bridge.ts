@@ -18,7 +18,7 @@
  * (loaders/outputs/mrr-bridge.ts) and by DuckDB-WASM on the cohort page's drill-down.
  */
 import type { DefinitionKey } from "../metrics/definitions.js";
-import type { MonthIndex } from "../months.js";
+import type { MonthIndex } from "../dates.js";
 import { withFiltered, type FilterCodes, type Statement } from "./sql.js";
 
 export const BRIDGE_STEPS = ["start", "new", "expansion", "contraction", "churn", "reactivation", "end"] as const;
