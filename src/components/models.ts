@@ -106,9 +106,9 @@ export function disagreementTable(m: ModelsData): HTMLElement {
               <td>${money(a.valueCents)} (${formatPercent(a.probabilityAlive, 0)}, ${a.model})</td>
               <td>${money(a.t12mRevenueCents)} (${money(a.t12mMarginCents)})</td>
               <td>
-                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase} days ago)`}
+                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase === 1 ? "1 day" : `${a.daysSinceLastPurchase} days`} ago)`}
               </td>
-              <td>${a.medianGapDays === null ? "—" : `${a.medianGapDays} days`}</td>
+              <td>${a.medianGapDays === null ? "—" : a.medianGapDays === 1 ? "1 day" : `${a.medianGapDays} days`}</td>
               <td>${a.why}</td>
             </tr>`,
         )}

@@ -529,6 +529,11 @@ export class ScenarioEvaluator {
         recentN++;
         recentLtv += a.marginToDateCents[i] + x;
       }
+      // Segment and class counts are of every account (the population the other pages count); values only of those valued.
+      const b = byColumn[i];
+      const k = a.abc[i];
+      byN[b]++;
+      abcN[k]++;
       if (x === 0 && hi === 0) continue;
       sum.n++;
       sum.v += x;
@@ -537,14 +542,10 @@ export class ScenarioEvaluator {
         dh = hi - x;
       sum.lo[p] += dl;
       sum.hi[p] += dh;
-      const b = byColumn[i];
       byV[b] += x;
-      byN[b]++;
       byLo[b * P + p] += dl;
       byHi[b * P + p] += dh;
-      const k = a.abc[i];
       abcV[k] += x;
-      abcN[k]++;
       abcLo[k * P + p] += dl;
       abcHi[k * P + p] += dh;
       if (g >= 0 && V > 0) {
