@@ -248,4 +248,59 @@ describe("figures shown on several pages agree with each other, the loaders and 
     // The simple formula's variant has its own name, and is not called the same.
     expect(await metric("/", "ltv-to-cac-simple")).toEqual([formatRatio(overview.kpis.ltvToCac)]);
   });
+
+  it("accounts at risk: the overview's count and list follow the stated definition, computed again in SQL, and link to the account explorer", async () => {
+    const d = `DATE '${asOf()}'`;
+    const risky = await all<{ account_id: string; value: number }>(`
+      WITH month_rows AS (SELECT * FROM ${store("account_month.parquet")} WHERE month <= ${d}),
+      active AS (
+        SELECT a.account_id FROM ${store("dim_accounts.parquet")} a JOIN month_rows m USING (account_id) GROUP BY a.account_id, a.business_model
+        HAVING CASE WHEN a.business_model = 'subscription' THEN bool_or(m.month = date_trunc('month', ${d}) AND m.mrr_cents > 0)
+          ELSE bool_or(m.month > ${d} - INTERVAL 12 MONTH AND m.revenue_cents > 0) END
+      ),
+      contraction AS (
+        SELECT account_id FROM month_rows GROUP BY account_id
+        HAVING coalesce(sum(mrr_cents) FILTER (WHERE month = date_trunc('month', ${d})), 0) > 0
+          AND coalesce(sum(mrr_cents) FILTER (WHERE month = date_trunc('month', ${d})), 0)
+            < coalesce(sum(mrr_cents) FILTER (WHERE month = date_trunc('month', ${d}) - INTERVAL 3 MONTH), 0)
+      ),
+      low_alive AS (
+        SELECT account_id FROM ${store("account_value.parquet")} WHERE model IN ('bgnbd', 'mbgnbd', 'paretonbd', 'nbd') AND probability_alive < 0.5
+      ),
+      days AS (
+        SELECT DISTINCT i.account_id, i.invoice_date FROM ${store("extract_invoices.parquet")} i JOIN ${store("dim_accounts.parquet")} a USING (account_id)
+        WHERE i.document_type = 'invoice' AND i.invoice_date <= ${d} AND a.business_model = 'transactional'
+      ),
+      gap AS (
+        SELECT account_id, max(invoice_date) AS last, median(g) AS usual, count(g) AS n FROM (
+          SELECT account_id, invoice_date, invoice_date - lag(invoice_date) OVER (PARTITION BY account_id ORDER BY invoice_date) AS g FROM days
+        ) GROUP BY account_id
+      ),
+      long_gap AS (
+        SELECT account_id FROM gap WHERE n >= 2 AND usual > 0 AND (${d} - last) > 2 * usual AND (${d} - last) > 30
+      ),
+      detractor AS (
+        SELECT account_id FROM ${store("extract_nps_responses.parquet")} WHERE responded_on <= ${d} AND responded_on > ${d} - INTERVAL 12 MONTH
+        GROUP BY account_id HAVING arg_max(score, responded_on) <= 6
+      )
+      SELECT account_id, CAST(coalesce(v.clv_cents, 0) AS DOUBLE) AS value FROM active
+        LEFT JOIN ${store("account_value.parquet")} v USING (account_id)
+      WHERE account_id IN (SELECT account_id FROM contraction UNION SELECT account_id FROM low_alive
+        UNION SELECT account_id FROM long_gap UNION SELECT account_id FROM detractor)
+      ORDER BY value DESC, account_id`);
+    expect(risky.length).toBeGreaterThan(0);
+    expect(overview.atRisk.count).toBe(risky.length);
+    expect(overview.atRisk.accounts.map((a) => a.accountId)).toEqual(risky.slice(0, 10).map((r) => r.account_id));
+    expect(await metric("/", "at-risk-accounts")).toEqual([formatNumber(risky.length)]);
+
+    const home = await page("/");
+    const rows = home.locator('[data-table="at-risk"] tbody tr');
+    expect(await rows.count()).toBe(Math.min(10, risky.length));
+    const first = risky[0].account_id;
+    await rows.first().locator("a").click();
+    await home.waitForURL(/\/accounts\?/);
+    expect(new URL(home.url()).searchParams.get("account")).toBe(first);
+    await home.locator("[data-detail-name]").waitFor({ timeout: 120_000 });
+    pages.delete("/");
+  });
 });
