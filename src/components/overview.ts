@@ -19,6 +19,7 @@ import type { OverviewData } from "../lib/metrics/overview-data.js";
 import type { Kpi } from "./kpi.js";
 import { csvDownload, setExportContext } from "./download.js";
 import { notProvidedCard } from "./not-provided.js";
+import { aggregateOnlyNote } from "./aggregate-only.js";
 
 /** LTV : CAC at or above this is healthy (PRODUCT.md: 3–5 : 1 is the usual target). */
 export const HEALTHY_LTV_TO_CAC = 3;
@@ -425,10 +426,7 @@ export function atRiskCard({ atRisk: r, aggregateOnly, currency, coverage }: Ove
     </p>
     ${
       aggregateOnly
-        ? html`<p class="note">
-            This build publishes no single accounts (aggregate only), so the list is left out; the count above is over
-            every account.
-          </p>`
+        ? aggregateOnlyNote("The accounts at risk are not listed; the count above is over every account.")
         : r.accounts.length === 0
           ? html`<p class="note">No active account shows a warning sign.</p>`
           : html`<table data-table="at-risk">
