@@ -29,7 +29,7 @@ export const POPULATIONS = {
   },
   active: {
     label: "Active",
-    text: "Subscription accounts with a running contract (MRR > 0) on the last day of the as-of month; transactional accounts with billed revenue in the 12 months ending with it.",
+    text: "Subscription accounts with a running contract on the last day of the as-of month; transactional accounts with billed revenue in the 12 months ending with it.",
   },
   billed12m: {
     label: "Billed in the last 12 months",
