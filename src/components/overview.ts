@@ -12,7 +12,7 @@ import {
   formatRatio,
 } from "../lib/format.js";
 import { notProvided, type MissingGain } from "../lib/coverage.js";
-import { DEFINITIONS, POPULATIONS, type Definition } from "../lib/metrics/definitions.js";
+import { atRiskText, DEFINITIONS, POPULATIONS, type Definition } from "../lib/metrics/definitions.js";
 import { GAP_MULTIPLE, MIN_GAP_DAYS, P_ALIVE_THRESHOLD, type RiskReason } from "../lib/metrics/at-risk.js";
 import type { ValueGap } from "../lib/metrics/value-gap.js";
 import type { OverviewData } from "../lib/metrics/overview-data.js";
@@ -454,7 +454,7 @@ export function atRiskCard({ atRisk: r, aggregateOnly, currency, coverage }: Ove
     }
     <details class="definition">
       <summary>Definition</summary>
-      <p>${DEFINITIONS.atRisk.text}</p>
+      <p>${atRiskText(coverage)}</p>
     </details>
   </div>` as HTMLElement;
 }

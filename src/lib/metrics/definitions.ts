@@ -51,6 +51,20 @@ export type PopulationKey = keyof typeof POPULATIONS;
 export const NONE_TIER = "(none)";
 export const NONE_TIER_TEXT = 'Tier "(none)": accounts without a subscription tier, i.e. transactional buyers.';
 
+/**
+ * The at-risk definition for what the data covers: the signs without contracts or NPS
+ * answers are left out (a page names no figure for data not provided).
+ */
+export function atRiskText({ contracts, nps }: { contracts: boolean; nps: boolean }): string {
+  const signs = [
+    contracts ? "MRR contraction (month-end MRR lower than 3 months before, still above zero)" : null,
+    "P(alive) from the purchase model below 50%",
+    "no purchase for more than twice the account's usual (median) gap between purchase days and for over 30 days",
+    nps ? "a latest NPS answer in the last 12 months of 0–6 (detractor)" : null,
+  ].filter((x) => x !== null);
+  return `Active accounts showing at least one warning sign on the as-of date: ${signs.slice(0, -1).join(", ")} or ${signs[signs.length - 1]}. No key-account manager is added as a reason when it applies, not a sign of its own. Listed by model value at stake, largest first. The signs are what the data shows now; a change of model value since last quarter needs a refit at the earlier date.`;
+}
+
 /** The element attribute that names a figure for the agreement test: `data-metric="customer-value"`. */
 export function metricId(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -142,7 +156,7 @@ export const DEFINITIONS = {
     population: "active",
     window: "the last quarter (3 months ending with the as-of month) and the account's own history",
     unit: "count",
-    text: "Active accounts showing at least one warning sign on the as-of date: MRR contraction (month-end MRR lower than 3 months before, still above zero), P(alive) from the purchase model below 50%, no purchase for more than twice the account's usual (median) gap between purchase days and for over 30 days, or a latest NPS answer in the last 12 months of 0–6 (detractor). No key-account manager is added as a reason when it applies, not a sign of its own. Listed by model value at stake, largest first. The signs are what the data shows now; a change of model value since last quarter needs a refit at the earlier date.",
+    text: atRiskText({ contracts: true, nps: true }),
   },
   abcClasses: {
     label: "ABC classes",
