@@ -92,7 +92,8 @@ describe("the site built from the bundled sample", () => {
     const page = await session.newPage();
     await page.goto(server.url + "/", { waitUntil: "networkidle" });
     const expected = overviewKpis(overview);
-    expect(expected.length).toBe(9);
+    // Ten: LTV : CAC in two named variants (model value, simple formula).
+    expect(expected.length).toBe(10);
     for (const kpi of expected) expect(await kpiValue(page, kpi.id), kpi.id).toBe(kpi.value);
     expect(await page.locator("[data-as-of]").textContent()).toBe(overview.asOf);
     expect(await page.locator('[data-kpi="concentration"] [data-value]').textContent()).toMatch(/^\d+\u202f%$/);
