@@ -30,11 +30,12 @@ export function portfolioReading(m: ModelsData, marginKnown = true): HTMLElement
   const money = (c: number) => formatMoneyCompact(c, m.currency);
   return html`<p class="reading" data-reading="portfolio">
     The models value the current customers at
-    <strong data-value>${money(m.portfolio.valueCents)}</strong>
+    <strong data-value data-metric="customer-value">${money(m.portfolio.valueCents)}</strong>
     ${marginKnown ? "of margin" : "of billings (no cost was provided, so not of margin)"} over the next
     ${m.horizonMonths / 12} years, discounted at ${formatPercent(m.annualDiscountRate, 0)} a year (P10–P90:
     ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}).
-    ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value; churned accounts count zero.
+    <span data-metric="accounts-valued">${m.portfolio.activeAccountsValued.toLocaleString("en-US")}</span> accounts
+    carry value; churned accounts count zero.
     ${m.historical ? html`<br /><strong>${formatPercent(m.historical.shareOfValue)}</strong> of it (${money(m.historical.valueCents)}, ${m.historical.accounts.toLocaleString("en-US")} accounts) is a <em>historical value</em>, not a model forecast: ${m.historical.method}.` : ""}
     ${m.notes.length ? html`<br /><strong>Note:</strong> ${m.notes.join(" ")}` : ""}
   </p>` as HTMLElement;
@@ -106,9 +107,9 @@ export function disagreementTable(m: ModelsData): HTMLElement {
               <td>${money(a.valueCents)} (${formatPercent(a.probabilityAlive, 0)}, ${a.model})</td>
               <td>${money(a.t12mRevenueCents)} (${money(a.t12mMarginCents)})</td>
               <td>
-                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase} days ago)`}
+                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase === 1 ? "1 day" : `${a.daysSinceLastPurchase} days`} ago)`}
               </td>
-              <td>${a.medianGapDays === null ? "—" : `${a.medianGapDays} days`}</td>
+              <td>${a.medianGapDays === null ? "—" : a.medianGapDays === 1 ? "1 day" : `${a.medianGapDays} days`}</td>
               <td>${a.why}</td>
             </tr>`,
         )}

@@ -12,12 +12,14 @@ import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/shapes/analyst-summary.js";
 import { breakdownDimsOf, type BreakdownDim } from "../lib/analysis/url-state.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
-import { DEFINITIONS } from "../lib/metrics/definitions.js";
+import { DEFINITIONS, NONE_TIER, NONE_TIER_TEXT } from "../lib/metrics/definitions.js";
+import { yearLabel } from "../lib/metrics/periods.js";
 import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
 import {
   formatMoneyCompact,
   formatMoneyExact,
   formatMoneyShort,
+  formatCount,
   formatNumber,
   formatPercent,
   formatRatio,
@@ -65,11 +67,17 @@ export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly Purc
   }));
 }
 
-/** The page's opening sentence: channels' payback only with marketing spend. */
+/** The page's opening sentence: channels' payback only with marketing spend; what the tier "(none)" is when it occurs. */
 export function segmentsIntro(summary: AnalystSummary): string {
-  return summary.coverage.spend
+  const intro = summary.coverage.spend
     ? "Which segments bring value, which channels pay back, and which levers relate to retention — measured in this data, with sample sizes."
     : "Which segments bring value and how their accounts buy and stay — measured in this data, with sample sizes.";
+  return `${intro}${noneTierNote(summary)}`;
+}
+
+/** " Tier "(none)": …" when the data has accounts without a tier, else "". */
+export function noneTierNote(summary: AnalystSummary): string {
+  return summary.dictionaries.tier.includes(NONE_TIER) ? ` ${NONE_TIER_TEXT}` : "";
 }
 
 /** The segment card's caption for what the data covers. */
@@ -109,7 +117,7 @@ export function segmentChart(rows: ReturnType<typeof segmentRows>, { width = 640
         sort: { y: "-x" },
         tip: true,
         title: (d: (typeof rows)[number]) =>
-          `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${d.accounts} accounts, retention ${formatPercent(d.retention)} (n = ${d.retention_n})`,
+          `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${formatCount(d.accounts, "account")}, retention ${formatPercent(d.retention)} (n = ${d.retention_n})`,
       }),
       Plot.ruleX([0]),
     ],
@@ -123,7 +131,7 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
     height: 280,
     marginLeft: 50,
     x: { label: "acquisition year", type: "band" },
-    y: { label: "↑ LTV : CAC", grid: true },
+    y: { label: "↑ LTV : CAC (model value)", grid: true },
     color: { legend: true, scheme: "tableau10" },
     marks: [
       Plot.ruleY([3], { stroke: "#e15759", strokeDasharray: "4,3" }),
@@ -136,7 +144,7 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
         r: 4,
         tip: true,
         title: (d: ChannelEconomics) =>
-          `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${d.newAccounts} new accounts`,
+          `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${formatCount(d.newAccounts, "new account")}`,
       }),
     ],
   });
@@ -463,7 +471,7 @@ export function mountSegments({
         const econ = channelEconomics(
           channels.map((c) => ({
             channel: labelOf(summary, "channel", c.channel),
-            period: String(c.year),
+            period: yearLabel(c.year, summary.asOf),
             newAccounts: c.new_accounts,
             marginToDateCents: c.margin_cents,
             predictedCents: summary.hasModel ? c.predicted_cents : null,
@@ -471,7 +479,7 @@ export function mountSegments({
           })),
           summary.spend
             .filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel))
-            .map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
+            .map((s) => ({ channel: s.channel, period: yearLabel(s.year, summary.asOf), spendCents: s.spend_cents })),
         );
         showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
         const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
@@ -492,7 +500,7 @@ export function mountSegments({
             spendCents: "S&M spend",
             cacCents: "CAC",
             ltvCents: "LTV per account",
-            ltvToCac: "LTV : CAC",
+            ltvToCac: "LTV : CAC (model value)",
             paybackMonths: "payback months",
           },
           format: {
