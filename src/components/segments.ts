@@ -470,11 +470,14 @@ export function mountSegments({
             marginFirst12Cents: c.first12_cents,
           })),
           summary.spend
-            .filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel))
+            .filter(
+              (s) =>
+                codes.channel.length === 0 || codes.channel.some((c) => s.channel === labelOf(summary, "channel", c)),
+            )
             .map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
         );
         showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
-        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
+        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d].length > 0);
         if (narrowed)
           slots.ltvCac.append(
             html`<p class="chart-caption" data-cac-note>
