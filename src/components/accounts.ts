@@ -18,6 +18,7 @@ import { SEARCH_MAX } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select, textInput } from "./controls.js";
+import { MOVEMENT_COLORS } from "./palette.js";
 import {
   analystPage,
   centsToDecimal,
@@ -26,6 +27,7 @@ import {
   labelOf,
   showChart,
   showTable,
+  type TableSpec,
 } from "./analyst-page.js";
 import { markFirstChart } from "./timings.js";
 
@@ -58,7 +60,7 @@ export function historyChart(
     marginLeft: 56,
     x: { type: "utc", label: null },
     y: { label: "↑ MRR", tickFormat: "~s", grid: true },
-    color: { domain: [...MOVEMENTS], range: ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"], legend: true },
+    color: { domain: [...MOVEMENTS], range: MOVEMENT_COLORS, legend: true },
     marks: [
       Plot.line(line, { x: "date", y: "mrr", curve: "step-after", stroke: "currentColor" }),
       Plot.dot(steps, {
@@ -75,12 +77,32 @@ export function historyChart(
   });
 }
 
-export function windowsChart(detail: Detail, asOfMonth: number, { width = 640, currency = "USD" } = {}) {
-  const data = [3, 2, 1, 0].map((k) => ({
+/** The account's four trailing-12-month windows, oldest first: revenue (currency units) and ABC class. */
+function windowRows(detail: Detail, asOfMonth: number) {
+  return [3, 2, 1, 0].map((k) => ({
     window: `12 m to ${monthLabel(asOfMonth - 12 * k)}`,
     revenue: (detail[`rev${k}`] as number) / 100,
     klass: CLASSES[detail[`c${k}`] as number],
   }));
+}
+
+/** The windows chart's numbers. */
+export function windowsTable(
+  detail: Detail,
+  asOfMonth: number,
+  currency = "USD",
+): TableSpec<ReturnType<typeof windowRows>[number]> {
+  return {
+    name: `account-${detail.account_id}-windows`,
+    rows: windowRows(detail, asOfMonth),
+    columns: { window: "window", revenue: "net billed revenue", klass: "ABC class" },
+    format: { revenue: ((v: number) => formatMoneyCompact(v * 100, currency)) as never },
+    rowsShown: 4,
+  };
+}
+
+export function windowsChart(detail: Detail, asOfMonth: number, { width = 640, currency = "USD" } = {}) {
+  const data = windowRows(detail, asOfMonth);
   return Plot.plot({
     width,
     height: 220,
@@ -300,6 +322,7 @@ export function mountAccounts({
       windows,
       windowsChart(detail, summary.asOfMonth, { width: w, currency: summary.currency }),
       `account-${detail.account_id}-revenue`,
+      windowsTable(detail, summary.asOfMonth, summary.currency),
     );
     showTable(changes, {
       name: `account-${detail.account_id}-changes`,

@@ -265,10 +265,33 @@ export function trackedWidth(slot: HTMLElement, min = 300): () => number {
   return () => Math.max(min, width || 640);
 }
 
-/** Replaces a slot's content with a chart and its PNG / SVG downloads. */
-export function showChart(slot: HTMLElement, figure: Element, name: string): void {
+/**
+ * Replaces a slot's content with a chart and its PNG / SVG downloads, and, given `table`, a
+ * "Table view" of the chart's numbers below it: what the tooltips say, for the keyboard and
+ * screen readers (a <details>, open again after a redraw if the reader had opened it).
+ */
+export function showChart<T extends object>(
+  slot: HTMLElement,
+  figure: Element,
+  name: string,
+  table?: TableSpec<T>,
+): void {
+  const wasOpen = slot.querySelector<HTMLDetailsElement>(":scope > details[data-table-view]")?.open ?? false;
   slot.replaceChildren(figure, chartDownloads(figure, name));
+  if (table) slot.append(tableView(table, wasOpen));
   markFirstChart();
+}
+
+/** A folded table of a chart's numbers, with its CSV download. */
+export function tableView<T extends object>(spec: TableSpec<T>, open = false): HTMLDetailsElement {
+  const body = document.createElement("div");
+  showTable(body, spec);
+  const details = html`<details class="table-view" data-table-view>
+    <summary>Table view</summary>
+    ${body}
+  </details>` as HTMLDetailsElement;
+  details.open = open;
+  return details;
 }
 
 export interface TableSpec<T> {

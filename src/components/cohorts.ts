@@ -25,6 +25,7 @@ import { notProvided } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
 import { purchaseCells, type PurchaseCell } from "../lib/metrics/purchases.js";
 import { cardNotProvided, setCardText } from "./not-provided.js";
+import { CATEGORICAL, inkOn, MOVEMENT_COLORS } from "./palette.js";
 import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/months.js";
 import { showAggregateOnly } from "./aggregate-only.js";
@@ -38,6 +39,7 @@ import {
   showChart,
   showTable,
   trackedWidth,
+  type TableSpec,
 } from "./analyst-page.js";
 
 export const METRICS = {
@@ -54,7 +56,6 @@ export const PURCHASE_MEASURES = {
 type PurchaseMeasure = keyof typeof PURCHASE_MEASURES;
 /** Quiet time after a filter change before the survival curves' sBG fits start. */
 const FIT_DELAY_MS = 300;
-const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
 
 const ALL_LABEL = "All cohorts";
 
@@ -114,6 +115,13 @@ function cohortCellChart(
   const marginRight = 70;
   const chartWidth = Math.max(width, marginLeft + marginRight + periods * MIN_CELL_WIDTH);
   const max = Math.max(1, ...data.map((d) => d.value));
+  const color = {
+    type: "linear",
+    domain: [0, max],
+    range: ["#fde7d4", "#08519c"],
+  } as const;
+  // The cell's own colour, to write its value in the ink that contrasts with it most.
+  const fillOf = Plot.scale({ color }).apply as (v: number) => string;
   return Plot.plot({
     width: chartWidth,
     height: 70 + cohorts.length * ROW_HEIGHT,
@@ -123,9 +131,7 @@ function cohortCellChart(
     x: { label: `${grain}s since acquisition →`, axis: "top" },
     y: { label: null, domain: cohorts },
     color: {
-      type: "linear",
-      domain: [0, max],
-      range: ["#fde7d4", "#08519c"],
+      ...color,
       legend: true,
       label: `${label} (pale = low, dark = high)`,
       tickFormat: "%",
@@ -143,8 +149,8 @@ function cohortCellChart(
         x: "period",
         y: "label",
         text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`,
-        // Dark text on the pale half of the scale, white on the dark half (≥ 4.5 : 1 on both).
-        fill: (d: (typeof data)[number]) => (d.value / max > 0.45 ? "white" : "#1b1e23"),
+        // Black or white, whichever contrasts more with the cell (≥ 4.5 : 1 on every cell).
+        fill: (d: (typeof data)[number]) => inkOn(fillOf(d.value)),
         fontSize: 10,
       }),
       // The cohort size column, right of the cells.
@@ -181,9 +187,9 @@ export function survivalChart(series: readonly SurvivalSeries[], { width = 640, 
     height: 300,
     x: { label: "months since acquisition →", domain: [0, horizon] },
     y: { label: "↑ share never churned", domain: [0, 1], tickFormat: "%", grid: true },
-    color: { legend: true, type: "ordinal", scheme: "tableau10" },
+    color: { legend: true, type: "ordinal", range: CATEGORICAL },
     marks: [
-      Plot.line(projected, { x: "t", y: "share", stroke: "cohort", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
+      Plot.line(projected, { x: "t", y: "share", stroke: "cohort", strokeDasharray: "4,3" }),
       Plot.line(observed, {
         x: "t",
         y: "share",
@@ -224,6 +230,48 @@ export function movementsChart(rows: readonly MovementRow[], { width = 640, curr
       Plot.ruleY([0]),
     ],
   });
+}
+
+const SURVIVAL_MONTHS = [12, 24, 36, 48, 60];
+
+/** The survival chart's numbers: per cohort, the share never churned after each full year, observed and by the sBG. */
+export function survivalTable(series: readonly SurvivalSeries[]): TableSpec<Record<string, number | string | null>> {
+  const share = (values: readonly number[] | null, t: number, base: number) =>
+    values && t < values.length ? values[t] / base : null;
+  const columns: Record<string, string> = { cohort: "cohort", accounts: "accounts" };
+  for (const t of SURVIVAL_MONTHS) columns[`m${t}`] = `after ${t} months`;
+  columns.sbg60 = "sBG, after 60 months";
+  const rows = series.map((s) => ({
+    cohort: String(s.year),
+    accounts: s.alive[0],
+    ...Object.fromEntries(SURVIVAL_MONTHS.map((t) => [`m${t}`, share(s.alive, t, s.alive[0])])),
+    sbg60: share(s.projection, 60, 1),
+  }));
+  const percent = ((v: number | null) => (v === null ? "—" : formatPercent(v))) as never;
+  return {
+    name: "cohort-survival",
+    rows,
+    columns,
+    format: Object.fromEntries([...SURVIVAL_MONTHS.map((t) => `m${t}`), "sbg60"].map((k) => [k, percent])),
+    rowsShown: 8,
+  };
+}
+
+/** The movements chart's numbers: per month (newest first) and kind, the MRR change and the accounts behind it. */
+export function movementsTable(
+  rows: readonly MovementRow[],
+  currency: string,
+): TableSpec<MovementRow & { kind: string; label: string }> {
+  return {
+    name: "mrr-movements",
+    rows: [...rows]
+      .sort((a, b) => b.month - a.month || a.movement - b.movement)
+      .map((r) => ({ ...r, kind: MOVEMENTS[r.movement - 1], label: monthLabel(r.month) })),
+    columns: { label: "month", kind: "movement", delta_cents: "MRR change", accounts: "accounts" },
+    format: { delta_cents: ((c: number) => formatMoneyCompact(c, currency)) as never },
+    csv: { delta_cents: (r) => centsToDecimal(r.delta_cents) },
+    rowsShown: 8,
+  };
 }
 
 export interface CohortSlots {
@@ -386,7 +434,7 @@ export function mountCohorts({
       const d = (chart as unknown as { value: { month: number; movement: number } | null }).value;
       if (d) open(d.month, d.movement);
     });
-    showChart(slots.movements, chart, "mrr-movements");
+    showChart(slots.movements, chart, "mrr-movements", movementsTable(rows, summary.currency));
     if (summary.aggregateOnly || rows.length === 0) return;
     // The same drill-down without a mouse: pick a month and a kind of movement.
     const months = [...new Set(rows.map((r) => r.month))].sort((a, b) => b - a);
@@ -467,7 +515,7 @@ export function mountCohorts({
           alive: a,
           projection: fits.get(a.join(","))?.projection ?? null,
         }));
-        showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
+        showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival", survivalTable(series));
       };
       // The sBG fits (tens of ms each, one cohort per task) start once the filters have been
       // left alone for FIT_DELAY_MS: a filter change shows its numbers at once and the dashed
