@@ -7,6 +7,8 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { select } from "./controls.js";
 import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
+import { tableView } from "./analyst-page.js";
+import { CATEGORICAL } from "./palette.js";
 import type {
   ContractFit,
   HistoryCheck,
@@ -343,11 +345,34 @@ export function holdoutChart(h: PurchaseDiagnostics, { width = 640, height = 280
     height,
     x: { label: `weeks after ${h.calibrationEnd}` },
     y: { label: "Cumulative repeat purchases", grid: true },
-    color: { legend: true },
+    color: { legend: true, domain: ["actual", "expected by the model"], range: [CATEGORICAL[0], CATEGORICAL[1]] },
     marks: [
       Plot.line(rows, { x: "week", y: "purchases", stroke: "series", strokeWidth: 2, tip: true }),
       Plot.ruleY([0]),
     ],
+  });
+}
+
+/** The holdout chart's numbers, week by week. */
+export function holdoutTable(h: PurchaseDiagnostics): HTMLDetailsElement {
+  return tableView({
+    name: "holdout-weekly",
+    rows: h.weekly.week.map((week, i) => ({ week, actual: h.weekly.actual[i], expected: h.weekly.expected[i] })),
+    columns: { week: `weeks after ${h.calibrationEnd}`, actual: "actual", expected: "expected by the model" },
+    format: { expected: ((v: number) => formatNumber(v, 1)) as never },
+    rowsShown: 8,
+  });
+}
+
+/** The frequency chart's numbers: per repeat purchases before the holdout year, actual and expected. */
+export function frequencyTable(h: PurchaseDiagnostics): HTMLDetailsElement {
+  const two = ((v: number) => formatNumber(v, 2)) as never;
+  return tableView({
+    name: "holdout-by-frequency",
+    rows: h.byFrequency,
+    columns: { frequency: "repeat purchases before", customers: "accounts", actual: "actual", expected: "expected" },
+    format: { actual: two, expected: two },
+    rowsShown: 8,
   });
 }
 
@@ -362,7 +387,7 @@ export function frequencyChart(h: PurchaseDiagnostics, { width = 640, height = 2
     fx: { label: "Repeat purchases before the holdout year", domain: h.byFrequency.map((g) => g.frequency) },
     x: { axis: null, domain: ["actual", "expected"] },
     y: { label: "Purchases per account in the holdout year", grid: true },
-    color: { legend: true, domain: ["actual", "expected"] },
+    color: { legend: true, domain: ["actual", "expected"], range: [CATEGORICAL[0], CATEGORICAL[1]] },
     marks: [
       Plot.barY(rows, {
         fx: "frequency",

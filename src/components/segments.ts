@@ -11,6 +11,7 @@ import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/ana
 import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/shapes/analyst-summary.js";
 import { breakdownDimsOf, type BreakdownDim } from "../lib/analysis/url-state.js";
+import { CLASSES } from "../lib/analysis/abc.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
 import { DEFINITIONS, NONE_TIER, NONE_TIER_TEXT } from "../lib/metrics/definitions.js";
 import { yearLabel } from "../lib/metrics/periods.js";
@@ -27,6 +28,7 @@ import {
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
+import { CATEGORICAL, CLASS_COLORS } from "./palette.js";
 import {
   analystPage,
   centsToDecimal,
@@ -37,6 +39,7 @@ import {
   showChart,
   showTable,
   trackedWidth,
+  type TableSpec,
 } from "./analyst-page.js";
 
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
@@ -132,11 +135,11 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
     marginLeft: 50,
     x: { label: "acquisition year", type: "band" },
     y: { label: "↑ LTV : CAC (model value)", grid: true },
-    color: { legend: true, scheme: "tableau10" },
+    color: { legend: true, range: CATEGORICAL },
     marks: [
       Plot.ruleY([3], { stroke: "#e15759", strokeDasharray: "4,3" }),
       Plot.text([3], { y: (d: number) => d, frameAnchor: "left", dy: -6, text: () => "3 : 1", fill: "#e15759" }),
-      Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel", strokeOpacity: 0.5 }),
+      Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel" }),
       Plot.dot(data, {
         x: "period",
         y: "ltvToCac",
@@ -161,6 +164,52 @@ type MarginPoint = {
 };
 type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
 
+/** The margin chart's numbers: each account (largest revenue first), or each grid cell with its accounts for large data. */
+export function marginTable(
+  points: readonly MarginPoint[] | null,
+  bins: readonly MarginBin[] | null,
+  { currency = "USD", k = Q.MARGIN_BINS, costToServe = true } = {},
+): TableSpec<Record<string, string | number>> {
+  const money = ((c: number) => formatMoneyCompact(c, currency)) as never;
+  if (points)
+    return {
+      name: "margin-vs-revenue",
+      rows: [...points]
+        .sort((a, b) => b.revenue_cents - a.revenue_cents)
+        .map((p) => ({ ...p, klass: CLASSES[p.class] ?? "—" })),
+      columns: {
+        account_id: "account",
+        account_name: "name",
+        klass: "ABC class",
+        revenue_cents: "T12M revenue",
+        margin_cents: costToServe ? "margin after cost to serve" : "margin",
+        ...(costToServe ? { cts_cents: "cost to serve" } : {}),
+      },
+      format: { revenue_cents: money, margin_cents: money, cts_cents: money },
+      csv: {
+        revenue_cents: (r) => centsToDecimal(r.revenue_cents as number),
+        margin_cents: (r) => centsToDecimal(r.margin_cents as number),
+        cts_cents: (r) => centsToDecimal(r.cts_cents as number),
+      },
+      rowsShown: 8,
+    };
+  const edge = (lo: number, hi: number, i: number) => lo + ((hi - lo) * i) / k;
+  return {
+    name: "margin-vs-revenue-grid",
+    rows: (bins ?? []).map((b) => ({
+      revenue: `${formatMoneyCompact(edge(b.x0, b.x1, b.bx), currency)} to ${formatMoneyCompact(edge(b.x0, b.x1, b.bx + 1), currency)}`,
+      margin: `${formatMoneyCompact(edge(b.y0, b.y1, b.by_), currency)} to ${formatMoneyCompact(edge(b.y0, b.y1, b.by_ + 1), currency)}`,
+      accounts: b.accounts,
+    })),
+    columns: {
+      revenue: "T12M revenue",
+      margin: costToServe ? "margin after cost to serve" : "margin",
+      accounts: "accounts",
+    },
+    rowsShown: 8,
+  };
+}
+
 export function marginChart(
   points: readonly MarginPoint[] | null,
   bins: readonly MarginBin[] | null,
@@ -183,7 +232,7 @@ export function marginChart(
     }));
     return Plot.plot({
       ...common,
-      color: { legend: true, domain: ["A", "B", "C", "none"], range: ["#4e79a7", "#f28e2b", "#76b7b2", "#bab0ac"] },
+      color: { legend: true, domain: ["A", "B", "C", "none"], range: CLASS_COLORS },
       marks: [
         Plot.ruleY([0]),
         // The tip formats one account when it is shown: a title per dot would format every
@@ -192,6 +241,9 @@ export function marginChart(
           x: "x",
           y: "y",
           fill: "klass",
+          // Translucent for overlaps, outlined at full colour for 3 : 1 against the card.
+          stroke: "klass",
+          strokeWidth: 0.75,
           r: 2.5,
           fillOpacity: 0.7,
           channels: costToServe
@@ -257,7 +309,7 @@ export function leverChart(rows: readonly LeverRow[], { width = 640 } = {}) {
       Plot.dot(data, {
         y: "label",
         x: "rate",
-        fill: (d: (typeof data)[number]) => (d.lever === "nps" ? "#4e79a7" : "#f28e2b"),
+        fill: (d: (typeof data)[number]) => (d.lever === "nps" ? CATEGORICAL[0] : CATEGORICAL[1]),
         r: 5,
         tip: true,
         title: (d: (typeof data)[number]) =>
@@ -465,6 +517,7 @@ export function mountSegments({
             costToServe: cov.timeEntries,
           }),
           "margin-vs-revenue",
+          marginTable(await points, await bins, { currency: summary.currency, costToServe: cov.timeEntries }),
         );
       const channels = await channelRows;
       if (show.ltvCac) {
@@ -478,11 +531,14 @@ export function mountSegments({
             marginFirst12Cents: c.first12_cents,
           })),
           summary.spend
-            .filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel))
+            .filter(
+              (s) =>
+                codes.channel.length === 0 || codes.channel.some((c) => s.channel === labelOf(summary, "channel", c)),
+            )
             .map((s) => ({ channel: s.channel, period: yearLabel(s.year, summary.asOf), spendCents: s.spend_cents })),
         );
         showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
-        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
+        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d].length > 0);
         if (narrowed)
           slots.ltvCac.append(
             html`<p class="chart-caption" data-cac-note>
