@@ -213,7 +213,7 @@ async function findDisagreements(
       runningContract: r.running,
       why: r.running
         ? "a running contract at the as-of date"
-        : `top-decile revenue of the last 12 months and a purchase ${since} days before the as-of date (usual gap ${medianGap ?? "—"} days)`,
+        : `top-decile revenue of the last 12 months and a purchase ${since} days before the as-of date (usual gap ${medianGap === null ? "—" : medianGap === 1 ? "1 day" : `${medianGap} days`})`,
     });
   }
   out.sort((a, b) => b.t12mRevenueCents - a.t12mRevenueCents);

@@ -2,9 +2,9 @@
  * Account explorer: search and filter every account; a detail view with its MRR history and
  * contract changes, revenue per 12-month window with its ABC class, NPS answers, hours and
  * cost to serve, predicted value with its band and probability alive. In an aggregate-only
- * build there is no account to list: the whole explorer is the note saying so.
+ * build there is no account to list: the whole explorer is the note saying so. This module is
+ * the page's controller: the detail charts are pure functions in components/account-charts.ts.
  */
-import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { CLASSES } from "../lib/analysis/abc.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
@@ -37,84 +37,7 @@ const SORTS: Record<Q.SortKey, string> = {
 };
 export const LIST_LIMIT = 200;
 
-type Detail = Record<string, number | string | null> & { idx: number; account_id: string; account_name: string };
-
-export function historyChart(
-  events: readonly { month: number; mrr_cents: number; movement: number }[],
-  asOfMonth: number,
-  { width = 640, currency = "USD" } = {},
-) {
-  const steps = events.map((e) => ({
-    date: new Date(`${monthLabel(e.month)}-01T00:00:00Z`),
-    mrr: e.mrr_cents / 100,
-    kind: MOVEMENTS[e.movement - 1],
-  }));
-  const line = steps.length
-    ? [...steps, { ...steps[steps.length - 1], date: new Date(`${monthLabel(asOfMonth + 1)}-01T00:00:00Z`) }]
-    : [];
-  return Plot.plot({
-    width,
-    height: 220,
-    marginLeft: 56,
-    x: { type: "utc", label: null },
-    y: { label: "↑ MRR", tickFormat: "~s", grid: true },
-    color: { domain: [...MOVEMENTS], range: ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"], legend: true },
-    marks: [
-      Plot.line(line, { x: "date", y: "mrr", curve: "step-after", stroke: "currentColor" }),
-      Plot.dot(steps, {
-        x: "date",
-        y: "mrr",
-        fill: "kind",
-        r: 4,
-        tip: true,
-        title: (d: (typeof steps)[number]) =>
-          `${d.kind} in ${d.date.toISOString().slice(0, 7)}: MRR ${formatMoneyCompact(d.mrr * 100, currency)}`,
-      }),
-      Plot.ruleY([0]),
-    ],
-  });
-}
-
-export function windowsChart(detail: Detail, asOfMonth: number, { width = 640, currency = "USD" } = {}) {
-  const data = [3, 2, 1, 0].map((k) => ({
-    window: `12 m to ${monthLabel(asOfMonth - 12 * k)}`,
-    revenue: (detail[`rev${k}`] as number) / 100,
-    klass: CLASSES[detail[`c${k}`] as number],
-  }));
-  return Plot.plot({
-    width,
-    height: 220,
-    marginLeft: 56,
-    x: { label: null, domain: data.map((d) => d.window) },
-    // An account without revenue still gets a readable (empty) axis.
-    y: {
-      label: "↑ revenue in the window",
-      tickFormat: "~s",
-      grid: true,
-      nice: true,
-      domain: [Math.min(0, ...data.map((d) => d.revenue)), Math.max(1, ...data.map((d) => d.revenue))],
-    },
-    marks: [
-      Plot.barY(data, {
-        x: "window",
-        y: "revenue",
-        fill: "var(--theme-foreground-focus)",
-        fillOpacity: 0.7,
-        tip: true,
-        title: (d: (typeof data)[number]) =>
-          `${d.window}: ${formatMoneyCompact(d.revenue * 100, currency)}, class ${d.klass}`,
-      }),
-      Plot.text(data, {
-        x: "window",
-        y: "revenue",
-        text: (d: (typeof data)[number]) => `class ${d.klass}`,
-        dy: -8,
-        fill: "currentColor",
-      }),
-      Plot.ruleY([0]),
-    ],
-  });
-}
+import { historyChart, windowsChart, windowsTable, type Detail } from "./account-charts.js";
 
 export interface AccountSlots {
   controls: HTMLElement;
@@ -300,6 +223,7 @@ export function mountAccounts({
       windows,
       windowsChart(detail, summary.asOfMonth, { width: w, currency: summary.currency }),
       `account-${detail.account_id}-revenue`,
+      windowsTable(detail, summary.asOfMonth, summary.currency),
     );
     showTable(changes, {
       name: `account-${detail.account_id}-changes`,

@@ -18,6 +18,8 @@ import {
   encodeState,
   FILTER_DIMS,
   breakdownDimsOf,
+  filterEntries,
+  filterOf,
   STATE_VERSION,
   type FilterDim,
   type PageState,
@@ -25,7 +27,7 @@ import {
 } from "../lib/analysis/url-state.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
 import type { AnalystDb } from "./analyst-db.js";
-import { dataTable, select } from "./controls.js";
+import { dataTable, multiSelect } from "./controls.js";
 import { chartDownloads, csvDownload, setExportContext } from "./download.js";
 import { savedViewsControl } from "./saved-views.js";
 import { markFirstChart, timings } from "./timings.js";
@@ -62,13 +64,19 @@ export function labelOf(summary: AnalystSummary, dim: FilterDim | "key_account",
 }
 
 export function filterCodes(summary: AnalystSummary, state: PageState): FilterCodes {
-  const out: Record<FilterDim, number> = { ...NO_FILTERS };
+  const out: Record<FilterDim, readonly number[]> = { ...NO_FILTERS };
   for (const dim of FILTER_DIMS) {
-    const v = state.filters[dim];
-    if (v === undefined) continue;
-    out[dim] = dim === "class" ? CLASSES.indexOf(v as (typeof CLASSES)[number]) : summary.dictionaries[dim].indexOf(v);
+    const values: readonly string[] = dim === "class" ? CLASSES : summary.dictionaries[dim];
+    out[dim] = (state.filters[dim] ?? []).map((v) => values.indexOf(v)).filter((c) => c >= 0);
   }
   return out;
+}
+
+/** The filters in force as text, "channel = Inbound; industry = Retail, Software" ("" = none). */
+export function filterSummary(state: PageState): string {
+  return FILTER_DIMS.filter((d) => state.filters[d] !== undefined)
+    .map((d) => `${d} = ${state.filters[d]!.join(", ")}`)
+    .join("; ");
 }
 
 export interface PageOptions {
@@ -121,10 +129,7 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
   setExportContext({
     page: location.pathname.split("/").filter(Boolean).at(-1) ?? "page",
     asOf: summary.asOf,
-    filters: () =>
-      FILTER_DIMS.filter((d) => page.state.filters[d] !== undefined)
-        .map((d) => `${d} = ${page.state.filters[d]}`)
-        .join("; "),
+    filters: () => filterSummary(page.state),
   });
   /** Applies a patch; writes the URL and returns true when that changed it. */
   function write(patch: Partial<PageState>): boolean {
@@ -186,16 +191,23 @@ export function analystPage({ summary, controls, notes, render }: PageOptions): 
       ? summary.coverage.invoices
       : summary.coverage.attributes[dim] && summary.dictionaries[dim].length > 0,
   );
+  const domain = domainOf(summary);
   const selects = dims.map((dim) => {
     const values = dim === "class" ? [...CLASSES] : summary.dictionaries[dim];
-    const input = select([ALL, ...values], { label: DIM_LABELS[dim], value: initial.filters[dim] ?? ALL });
+    const input = multiSelect(values, { label: DIM_LABELS[dim], all: ALL, value: initial.filters[dim] ?? [] });
     input.dataset.filter = dim;
     input.addEventListener("input", () =>
-      page.set({ filters: { ...page.state.filters, [dim]: input.value === ALL ? undefined : input.value } }),
+      page.set({ filters: { ...page.state.filters, [dim]: filterOf(dim, input.value, domain) } }),
     );
     return input;
   });
-  controls.replaceChildren(html`<div class="filter-bar" data-filters>${selects}</div>`, savedViewsControl());
+  controls.replaceChildren(
+    html`<div class="filter-bar" data-filters>${selects}</div>`,
+    html`<p class="filter-hint">
+      Ctrl-click (⌘-click on a Mac) or Shift + arrow keys to choose several values of a filter.
+    </p>`,
+    savedViewsControl(),
+  );
   void rerender();
   return page;
 }
@@ -208,11 +220,7 @@ const ANALYST_PAGES = ["cohorts", "pareto", "segments", "accounts"];
  * segment the reader is looking at.
  */
 function carryFilters(state: PageState): void {
-  const p = new URLSearchParams();
-  for (const dim of FILTER_DIMS) {
-    const v = state.filters[dim];
-    if (v !== undefined) p.set(dim, v);
-  }
+  const p = new URLSearchParams(filterEntries(state.filters));
   const query = [...p.keys()].length > 0 ? `?v=${STATE_VERSION}&${p}` : "";
   for (const a of document.querySelectorAll<HTMLAnchorElement>("#observablehq-sidebar a[href]")) {
     const href = a.getAttribute("href")!;
@@ -257,10 +265,33 @@ export function trackedWidth(slot: HTMLElement, min = 300): () => number {
   return () => Math.max(min, width || 640);
 }
 
-/** Replaces a slot's content with a chart and its PNG / SVG downloads. */
-export function showChart(slot: HTMLElement, figure: Element, name: string): void {
+/**
+ * Replaces a slot's content with a chart and its PNG / SVG downloads, and, given `table`, a
+ * "Table view" of the chart's numbers below it: what the tooltips say, for the keyboard and
+ * screen readers (a <details>, open again after a redraw if the reader had opened it).
+ */
+export function showChart<T extends object>(
+  slot: HTMLElement,
+  figure: Element,
+  name: string,
+  table?: TableSpec<T>,
+): void {
+  const wasOpen = slot.querySelector<HTMLDetailsElement>(":scope > details[data-table-view]")?.open ?? false;
   slot.replaceChildren(figure, chartDownloads(figure, name));
+  if (table) slot.append(tableView(table, wasOpen));
   markFirstChart();
+}
+
+/** A folded table of a chart's numbers, with its CSV download. */
+export function tableView<T extends object>(spec: TableSpec<T>, open = false): HTMLDetailsElement {
+  const body = document.createElement("div");
+  showTable(body, spec);
+  const details = html`<details class="table-view" data-table-view>
+    <summary>Table view</summary>
+    ${body}
+  </details>` as HTMLDetailsElement;
+  details.open = open;
+  return details;
 }
 
 export interface TableSpec<T> {

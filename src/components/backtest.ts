@@ -7,6 +7,7 @@ import { html } from "htl";
 import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
 import type { BacktestData, BacktestMeasure, BacktestRow, BacktestRun } from "../lib/shapes/backtest.js";
 import { latestRun } from "./backtest-line.js";
+import { CATEGORICAL } from "./palette.js";
 
 export { latestRun };
 
@@ -114,12 +115,12 @@ export function backtestChart(rows: readonly BacktestRow[], currency: string, { 
         y: "segment",
         x1: "p10",
         x2: "p90",
-        fill: "var(--theme-foreground-faint)",
+        fill: CATEGORICAL[9],
         insetTop: 6,
         insetBottom: 6,
       }),
-      Plot.tickX(data, { y: "segment", x: "forecast", stroke: "var(--theme-foreground)", strokeWidth: 2 }),
-      Plot.dot(data, { y: "segment", x: "actual", fill: "var(--theme-foreground-focus)", r: 5, symbol: "diamond" }),
+      Plot.tickX(data, { y: "segment", x: "forecast", stroke: CATEGORICAL[0], strokeWidth: 2 }),
+      Plot.dot(data, { y: "segment", x: "actual", fill: CATEGORICAL[1], r: 5, symbol: "diamond" }),
       Plot.tip(
         data,
         Plot.pointerY({

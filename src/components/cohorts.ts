@@ -3,18 +3,11 @@
  * curves per acquisition year with the fitted sBG projection, MRR movements per month with a
  * drill-down to the accounts behind a bar. In an aggregate-only build the precomputed
  * triangle (yearly cohorts) and movements stay; the survival curves and the drill-down, which
- * need per-account rows, show the note instead.
+ * need per-account rows, show the note instead. This module is the page's controller: its
+ * charts and table views are pure functions in components/cohort-charts.ts.
  */
-import * as Plot from "@observablehq/plot";
 import { html } from "htl";
-import {
-  ALL_COHORTS,
-  pooledRows,
-  survivalFromAges,
-  triangleCells,
-  type TriangleCell,
-  type TriangleRow,
-} from "../lib/analysis/cohorts.js";
+import { pooledRows, survivalFromAges, triangleCells, type TriangleRow } from "../lib/analysis/cohorts.js";
 import { MOVEMENTS } from "../lib/analysis/mrr.js";
 import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, MovementRow } from "../lib/shapes/analyst-summary.js";
@@ -23,7 +16,7 @@ import { GRAINS } from "../lib/analysis/url-state.js";
 import { formatMoneyCompact, formatPercent } from "../lib/format.js";
 import { notProvided } from "../lib/coverage.js";
 import { DEFINITIONS } from "../lib/metrics/definitions.js";
-import { purchaseCells, type PurchaseCell } from "../lib/metrics/purchases.js";
+import { purchaseCells } from "../lib/metrics/purchases.js";
 import { cardNotProvided, setCardText } from "./not-provided.js";
 import type { SbgParams } from "../lib/models/sbg.js";
 import { monthLabel } from "../lib/dates.js";
@@ -40,192 +33,25 @@ import {
   showTable,
   trackedWidth,
 } from "./analyst-page.js";
+import {
+  cohortLabel,
+  METRICS,
+  movementsChart,
+  movementsTable,
+  PURCHASE_MEASURES,
+  purchaseTriangleChart,
+  survivalChart,
+  survivalTable,
+  triangleChart,
+  type Metric,
+  type PurchaseMeasure,
+  type SurvivalSeries,
+} from "./cohort-charts.js";
 
-export const METRICS = {
-  logo: "Logo retention",
-  grr: "Gross revenue retention",
-  nrr: "Net revenue retention",
-} as const;
-type Metric = keyof typeof METRICS;
-/** Without contracts: what a purchase cohort cell can show. */
-export const PURCHASE_MEASURES = {
-  repeat: "Repeat-purchase retention",
-  revenue: "Revenue retention (invoices)",
-} as const;
-type PurchaseMeasure = keyof typeof PURCHASE_MEASURES;
 /** Quiet time after a filter change before the survival curves' sBG fits start. */
 const FIT_DELAY_MS = 300;
-const MOVEMENT_COLORS = ["#4e79a7", "#59a14f", "#f28e2b", "#e15759", "#b07aa1"];
-
-const ALL_LABEL = "All cohorts";
-
-export function cohortLabel(cohort: number, grain: Grain): string {
-  if (cohort === ALL_COHORTS) return ALL_LABEL;
-  const year = Math.floor(cohort / 12);
-  if (grain === "year") return String(year);
-  if (grain === "quarter") return `${year} Q${Math.floor((cohort % 12) / 3) + 1}`;
-  return monthLabel(cohort);
-}
-
-export function triangleChart(
-  cells: readonly TriangleCell[],
-  { metric = "logo" as Metric, grain = "year" as Grain, width = 640 } = {},
-) {
-  return cohortCellChart(
-    cells
-      .filter((c) => c[metric] !== null)
-      .map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[metric] as number })),
-    { label: METRICS[metric], grain, width },
-  );
-}
-
-/** Repeat-purchase or revenue retention per purchase cohort and period (no contracts). */
-export function purchaseTriangleChart(
-  cells: readonly PurchaseCell[],
-  { measure = "repeat" as PurchaseMeasure, grain = "year" as Grain, width = 640 } = {},
-) {
-  return cohortCellChart(
-    cells
-      .filter((c) => c[measure] !== null)
-      .map((c) => ({ cohort: c.cohort, period: c.period, size: c.size, value: c[measure] as number })),
-    { label: PURCHASE_MEASURES[measure], grain, width },
-  );
-}
-
-/** Narrowest cell that holds its value ("100") legibly; the chart scrolls sideways below that. */
-const MIN_CELL_WIDTH = 24;
-const ROW_HEIGHT = 20;
-
-/**
- * Cohort × period heatmap of a share (1 = 100%), its value written in every cell at every
- * grain (a chart too wide for the card scrolls sideways), a colour scale, and each cohort's
- * size on the right; the all-cohorts row (ALL_COHORTS) comes last.
- */
-function cohortCellChart(
-  cells: readonly { cohort: number; period: number; size: number; value: number }[],
-  { label, grain, width }: { label: string; grain: Grain; width: number },
-) {
-  const data = cells.map((c) => ({ ...c, label: cohortLabel(c.cohort, grain) }));
-  const cohorts = [...new Set(data.map((d) => d.label))].sort(
-    (a, b) => Number(a === ALL_LABEL) - Number(b === ALL_LABEL),
-  );
-  const sizes = new Map(data.filter((d) => d.period === 0).map((d) => [d.label, d.size]));
-  const periods = new Set(data.map((d) => d.period)).size;
-  const marginLeft = 90;
-  const marginRight = 70;
-  const chartWidth = Math.max(width, marginLeft + marginRight + periods * MIN_CELL_WIDTH);
-  const max = Math.max(1, ...data.map((d) => d.value));
-  return Plot.plot({
-    width: chartWidth,
-    height: 70 + cohorts.length * ROW_HEIGHT,
-    marginLeft,
-    marginRight,
-    padding: 0.04,
-    x: { label: `${grain}s since acquisition →`, axis: "top" },
-    y: { label: null, domain: cohorts },
-    color: {
-      type: "linear",
-      domain: [0, max],
-      range: ["#fde7d4", "#08519c"],
-      legend: true,
-      label: `${label} (pale = low, dark = high)`,
-      tickFormat: "%",
-    },
-    marks: [
-      Plot.cell(data, {
-        x: "period",
-        y: "label",
-        fill: "value",
-        tip: { format: { fill: false, x: true, y: true } },
-        title: (d: (typeof data)[number]) =>
-          `${d.cohort === ALL_COHORTS ? "all cohorts" : `cohort ${d.label}`}, ${grain} ${d.period}\n${label}: ${formatPercent(d.value)}\n${d.cohort === ALL_COHORTS ? "cohorts observed this long" : "cohort size"}: ${d.size} accounts`,
-      }),
-      Plot.text(data, {
-        x: "period",
-        y: "label",
-        text: (d: (typeof data)[number]) => `${Math.round(d.value * 100)}`,
-        // Dark text on the pale half of the scale, white on the dark half (≥ 4.5 : 1 on both).
-        fill: (d: (typeof data)[number]) => (d.value / max > 0.45 ? "white" : "#1b1e23"),
-        fontSize: 10,
-      }),
-      // The cohort size column, right of the cells.
-      Plot.text(cohorts, {
-        y: (d: string) => d,
-        frameAnchor: "right",
-        dx: marginRight - 4,
-        textAnchor: "end",
-        text: (d: string) => (sizes.get(d) ?? "").toLocaleString("en-US"),
-        fill: "currentColor",
-      }),
-      Plot.text(["accounts"], { frameAnchor: "top-right", dx: marginRight - 4, dy: -14, textAnchor: "end" }),
-    ],
-  });
-}
-
-export interface SurvivalSeries {
-  readonly year: number;
-  readonly alive: number[];
-  /** sBG survival S(t), t = 0 … horizon, from the cohort's fit (null until fitted). */
-  readonly projection: readonly number[] | null;
-}
 
 type Fit = { params: SbgParams; projection: number[] } | null;
-
-/** Survival per acquisition year, observed (solid) and sBG (dashed) to `horizon` months. */
-export function survivalChart(series: readonly SurvivalSeries[], { width = 640, horizon = 60 } = {}) {
-  const observed = series.flatMap((s) => s.alive.map((a, t) => ({ cohort: String(s.year), t, share: a / s.alive[0] })));
-  const projected = series.flatMap((s) =>
-    s.projection ? s.projection.slice(0, horizon + 1).map((share, t) => ({ cohort: String(s.year), t, share })) : [],
-  );
-  return Plot.plot({
-    width,
-    height: 300,
-    x: { label: "months since acquisition →", domain: [0, horizon] },
-    y: { label: "↑ share never churned", domain: [0, 1], tickFormat: "%", grid: true },
-    color: { legend: true, type: "ordinal", scheme: "tableau10" },
-    marks: [
-      Plot.line(projected, { x: "t", y: "share", stroke: "cohort", strokeDasharray: "4,3", strokeOpacity: 0.8 }),
-      Plot.line(observed, {
-        x: "t",
-        y: "share",
-        stroke: "cohort",
-        strokeWidth: 2,
-        tip: true,
-        title: (d: (typeof observed)[number]) =>
-          `cohort ${d.cohort}, month ${d.t}: ${formatPercent(d.share)} never churned`,
-      }),
-    ],
-  });
-}
-
-export function movementsChart(rows: readonly MovementRow[], { width = 640, currency = "USD" } = {}) {
-  const data = rows.map((r) => ({
-    ...r,
-    date: new Date(`${monthLabel(r.month)}-01T00:00:00Z`),
-    kind: MOVEMENTS[r.movement - 1],
-    value: r.delta_cents / 100,
-  }));
-  return Plot.plot({
-    width,
-    height: 300,
-    marginLeft: 60,
-    x: { type: "utc", label: null },
-    y: { label: "↑ MRR change per month", grid: true, tickFormat: "~s" },
-    color: { domain: [...MOVEMENTS], range: MOVEMENT_COLORS, legend: true },
-    marks: [
-      Plot.rectY(data, {
-        x: "date",
-        interval: "month",
-        y: "value",
-        fill: "kind",
-        tip: true,
-        title: (d: (typeof data)[number]) =>
-          `${monthLabel(d.month)} ${d.kind}: ${formatMoneyCompact(d.delta_cents, currency)} (${d.accounts} accounts)\nclick for the accounts`,
-      }),
-      Plot.ruleY([0]),
-    ],
-  });
-}
 
 export interface CohortSlots {
   controls: HTMLElement;
@@ -387,7 +213,7 @@ export function mountCohorts({
       const d = (chart as unknown as { value: { month: number; movement: number } | null }).value;
       if (d) open(d.month, d.movement);
     });
-    showChart(slots.movements, chart, "mrr-movements");
+    showChart(slots.movements, chart, "mrr-movements", movementsTable(rows, summary.currency));
     if (summary.aggregateOnly || rows.length === 0) return;
     // The same drill-down without a mouse: pick a month and a kind of movement.
     const months = [...new Set(rows.map((r) => r.month))].sort((a, b) => b - a);
@@ -468,7 +294,7 @@ export function mountCohorts({
           alive: a,
           projection: fits.get(a.join(","))?.projection ?? null,
         }));
-        showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival");
+        showChart(slots.survival, survivalChart(series, { width: width() }), "cohort-survival", survivalTable(series));
       };
       // The sBG fits (tens of ms each, one cohort per task) start once the filters have been
       // left alone for FIT_DELAY_MS: a filter change shows its numbers at once and the dashed

@@ -55,6 +55,46 @@ export function select<T extends string | number>(
   return root;
 }
 
+/**
+ * A list of which several may be chosen (a native <select multiple>: the keyboard and screen
+ * readers know it). Its first option, `all`, stands for no choice: choosing it clears the
+ * others, choosing another clears it, and it is chosen again when nothing else is. The value
+ * is the chosen options, [] for all.
+ */
+export function multiSelect<T extends string>(
+  options: readonly T[],
+  { label, all, value }: { label: string; all: string; value: readonly T[] },
+): Control<T[]> {
+  const el = document.createElement("select");
+  el.multiple = true;
+  el.size = Math.min(options.length + 1, 4);
+  for (const [i, o] of [all, ...options].entries()) {
+    const opt = document.createElement("option");
+    opt.value = String(i - 1);
+    opt.textContent = o;
+    el.append(opt);
+  }
+  const [allOption, ...valueOptions] = [...el.options];
+  const get = () => valueOptions.filter((o) => o.selected).map((o) => options[Number(o.value)]);
+  // Whether `all` was chosen before this input: choosing it now clears the others.
+  let allBefore = true;
+  const set = (v: readonly T[]) => {
+    for (const o of valueOptions) o.selected = v.includes(options[Number(o.value)]);
+    allOption.selected = !valueOptions.some((o) => o.selected);
+    allBefore = allOption.selected;
+  };
+  set(value);
+  const root = wrap(label, el, get, set);
+  el.oninput = () => {
+    if (allOption.selected && !allBefore) set([]);
+    else if (valueOptions.some((o) => o.selected)) allOption.selected = false;
+    else allOption.selected = true;
+    allBefore = allOption.selected;
+    root.dispatchEvent(new Event("input"));
+  };
+  return root;
+}
+
 /** Radio buttons; input values are the options themselves. */
 export function radio<T extends string>(
   options: readonly T[],

@@ -12,6 +12,8 @@ export interface Kpi {
   readonly value: string;
   readonly note?: string;
   readonly definition: string;
+  /** The registry key of the figure (src/lib/metrics/definitions.ts) as `data-metric`, for figures shown on several pages. */
+  readonly metric?: string;
   /** Optional tone of the value: good / bad against a stated benchmark. */
   readonly tone?: "good" | "bad";
   /**
@@ -21,7 +23,7 @@ export interface Kpi {
   readonly missing?: string;
 }
 
-export function kpiCard({ id, label, value, note, definition, tone, missing }: Kpi): HTMLElement {
+export function kpiCard({ id, label, value, note, definition, tone, missing, metric }: Kpi): HTMLElement {
   if (missing !== undefined) {
     return html`<div class="card kpi kpi-missing" data-kpi=${id} data-not-provided>
       <h2>${label}</h2>
@@ -34,7 +36,7 @@ export function kpiCard({ id, label, value, note, definition, tone, missing }: K
   }
   return html`<div class="card kpi" data-kpi=${id}>
     <h2>${label}</h2>
-    <span class="big ${tone ?? ""}" data-value>${value}</span>
+    <span class="big ${tone ?? ""}" data-value data-metric=${metric}>${value}</span>
     ${note ? html`<p class="kpi-note">${note}</p>` : ""}
     <details class="definition">
       <summary>Definition</summary>

@@ -7,6 +7,8 @@ import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { select } from "./controls.js";
 import { formatMoneyCompact, formatNumber, formatPercent } from "../lib/format.js";
+import { tableView } from "./analyst-page.js";
+import { CATEGORICAL } from "./palette.js";
 import type {
   ContractFit,
   HistoryCheck,
@@ -30,14 +32,15 @@ export function portfolioReading(m: ModelsData, marginKnown = true): HTMLElement
   const money = (c: number) => formatMoneyCompact(c, m.currency);
   return html`<p class="reading" data-reading="portfolio">
     The models value the current customers at
-    <strong data-value>${money(m.portfolio.valueCents)}</strong>
+    <strong data-value data-metric="customer-value">${money(m.portfolio.valueCents)}</strong>
     ${marginKnown ? "of margin" : "of billings (no cost was provided, so not of margin)"} over the next
     ${m.horizonMonths / 12} years, discounted at ${formatPercent(m.annualDiscountRate, 0)} a year (P10–P90:
     ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}, the <em>parameter band</em>: how sure the models
     are of the average). Where the value may actually land, with each account's own chance to renew or churn, buy or
     not: <strong>${money(m.portfolio.outcomeBand.p10)} – ${money(m.portfolio.outcomeBand.p90)}</strong> (the
-    <em>outcome band</em>, P10–P90). ${m.portfolio.activeAccountsValued.toLocaleString("en-US")} accounts carry value;
-    churned accounts count zero.
+    <em>outcome band</em>, P10–P90).
+    <span data-metric="accounts-valued">${m.portfolio.activeAccountsValued.toLocaleString("en-US")}</span> accounts
+    carry value; churned accounts count zero.
     ${m.historical ? html`<br /><strong>${formatPercent(m.historical.shareOfValue)}</strong> of it (${money(m.historical.valueCents)}, ${m.historical.accounts.toLocaleString("en-US")} accounts) is a <em>historical value</em>, not a model forecast: ${m.historical.method}.` : ""}
     ${m.notes.length ? html`<br /><strong>Note:</strong> ${m.notes.join(" ")}` : ""}
   </p>` as HTMLElement;
@@ -109,9 +112,9 @@ export function disagreementTable(m: ModelsData): HTMLElement {
               <td>${money(a.valueCents)} (${formatPercent(a.probabilityAlive, 0)}, ${a.model})</td>
               <td>${money(a.t12mRevenueCents)} (${money(a.t12mMarginCents)})</td>
               <td>
-                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase} days ago)`}
+                ${a.lastPurchase ?? (a.runningContract ? "contract running" : "—")}${a.daysSinceLastPurchase === null ? "" : ` (${a.daysSinceLastPurchase === 1 ? "1 day" : `${a.daysSinceLastPurchase} days`} ago)`}
               </td>
-              <td>${a.medianGapDays === null ? "—" : `${a.medianGapDays} days`}</td>
+              <td>${a.medianGapDays === null ? "—" : a.medianGapDays === 1 ? "1 day" : `${a.medianGapDays} days`}</td>
               <td>${a.why}</td>
             </tr>`,
         )}
@@ -345,11 +348,34 @@ export function holdoutChart(h: PurchaseDiagnostics, { width = 640, height = 280
     height,
     x: { label: `weeks after ${h.calibrationEnd}` },
     y: { label: "Cumulative repeat purchases", grid: true },
-    color: { legend: true },
+    color: { legend: true, domain: ["actual", "expected by the model"], range: [CATEGORICAL[0], CATEGORICAL[1]] },
     marks: [
       Plot.line(rows, { x: "week", y: "purchases", stroke: "series", strokeWidth: 2, tip: true }),
       Plot.ruleY([0]),
     ],
+  });
+}
+
+/** The holdout chart's numbers, week by week. */
+export function holdoutTable(h: PurchaseDiagnostics): HTMLDetailsElement {
+  return tableView({
+    name: "holdout-weekly",
+    rows: h.weekly.week.map((week, i) => ({ week, actual: h.weekly.actual[i], expected: h.weekly.expected[i] })),
+    columns: { week: `weeks after ${h.calibrationEnd}`, actual: "actual", expected: "expected by the model" },
+    format: { expected: ((v: number) => formatNumber(v, 1)) as never },
+    rowsShown: 8,
+  });
+}
+
+/** The frequency chart's numbers: per repeat purchases before the holdout year, actual and expected. */
+export function frequencyTable(h: PurchaseDiagnostics): HTMLDetailsElement {
+  const two = ((v: number) => formatNumber(v, 2)) as never;
+  return tableView({
+    name: "holdout-by-frequency",
+    rows: h.byFrequency,
+    columns: { frequency: "repeat purchases before", customers: "accounts", actual: "actual", expected: "expected" },
+    format: { actual: two, expected: two },
+    rowsShown: 8,
   });
 }
 
@@ -364,7 +390,7 @@ export function frequencyChart(h: PurchaseDiagnostics, { width = 640, height = 2
     fx: { label: "Repeat purchases before the holdout year", domain: h.byFrequency.map((g) => g.frequency) },
     x: { axis: null, domain: ["actual", "expected"] },
     y: { label: "Purchases per account in the holdout year", grid: true },
-    color: { legend: true, domain: ["actual", "expected"] },
+    color: { legend: true, domain: ["actual", "expected"], range: [CATEGORICAL[0], CATEGORICAL[1]] },
     marks: [
       Plot.barY(rows, {
         fx: "frequency",

@@ -24,6 +24,7 @@ import {
   showChart,
   showTable,
   trackedWidth,
+  type TableSpec,
 } from "./analyst-page.js";
 
 export function concentrationChart(rows: readonly ConcentrationRow[], { width = 640 } = {}) {
@@ -58,7 +59,7 @@ export function concentrationChart(rows: readonly ConcentrationRow[], { width = 
           { x: 0, y: 0 },
           { x: 1, y: 1 },
         ],
-        { x: "x", y: "y", stroke: "currentColor", strokeOpacity: 0.3, strokeDasharray: "3,3" },
+        { x: "x", y: "y", stroke: "var(--theme-foreground-muted)", strokeDasharray: "3,3" },
       ),
       Plot.line(data, {
         x: "x",
@@ -83,6 +84,19 @@ export function concentrationChart(rows: readonly ConcentrationRow[], { width = 
   });
 }
 
+/** The concentration curve's points as a table: the accounts, largest first, and their share of revenue. */
+export function concentrationTable(
+  rows: readonly ConcentrationRow[],
+): TableSpec<ConcentrationRow & { x: number; y: number }> {
+  return {
+    name: "revenue-concentration",
+    rows: rows.map((r) => ({ ...r, x: r.rank / r.accounts, y: r.cum_cents / r.total_cents })),
+    columns: { rank: "largest accounts", x: "share of accounts", y: "share of T12M revenue" },
+    format: { x: ((v: number) => formatPercent(v)) as never, y: ((v: number) => formatPercent(v)) as never },
+    rowsShown: 8,
+  };
+}
+
 export function migrationChart(
   rows: readonly { from_class: number; to_class: number; accounts: number }[],
   { width = 480, fromLabel = "earlier", toLabel = "later" } = {},
@@ -94,7 +108,7 @@ export function migrationChart(
     marginLeft: 60,
     x: { domain: [...CLASSES], label: `class, ${toLabel} →`, axis: "top" },
     y: { domain: [...CLASSES], label: `class, ${fromLabel}` },
-    color: { type: "sqrt", scheme: "blues" },
+    color: { type: "sqrt", scheme: "blues", legend: true, label: "accounts" },
     marks: [
       Plot.cell(data, {
         x: "to",
@@ -232,6 +246,7 @@ export function mountPareto({
           slots.curve,
           concentrationChart(summary.first.concentration, { width: width() }),
           "revenue-concentration",
+          concentrationTable(summary.first.concentration),
         );
         drawClasses(summary.first.classes, [
           Math.round(summary.thresholds[0] * 100),
@@ -251,7 +266,13 @@ export function mountPareto({
         Q.classMigration(codes, k),
       );
       const top = db.query<AccountRow>(Q.accountList(codes, "", "revenue", 100));
-      showChart(slots.curve, concentrationChart(await curve, { width: width() }), "revenue-concentration");
+      const curveRows = await curve;
+      showChart(
+        slots.curve,
+        concentrationChart(curveRows, { width: width() }),
+        "revenue-concentration",
+        concentrationTable(curveRows),
+      );
       drawClasses(await classes, state.abc);
       const migration = await migrationRows;
       showChart(

@@ -77,7 +77,9 @@ export function scenarioKpis(r: ScenarioReport): HTMLElement {
   return html`<div class="grid grid-cols-4">
     <div class="card scenario-kpi" data-kpi="baseline">
       <h2>Customer value today</h2>
-      <span data-value data-cents=${String(baseline.valueCents)}>${m(baseline.valueCents)}</span>${band(baseline)}
+      <span data-value data-metric="customer-value" data-cents=${String(baseline.valueCents)}
+        >${m(baseline.valueCents)}</span
+      >${band(baseline)}
     </div>
     <div class="card scenario-kpi" data-kpi="scenario">
       <h2>Under this scenario</h2>
@@ -93,11 +95,11 @@ export function scenarioKpis(r: ScenarioReport): HTMLElement {
     ${
       r.ltvCac.provided
         ? html`<div class="card scenario-kpi" data-kpi="ltv-cac">
-            <h2>LTV : CAC</h2>
+            <h2>LTV : CAC, model value</h2>
             <span data-value>${formatRatio(r.ltvCac.scenario.ratio)}</span
             ><small
-              >today ${formatRatio(r.ltvCac.baseline.ratio)}; LTV ${m(r.ltvCac.scenario.ltvCents)}, CAC
-              ${m(r.ltvCac.scenario.cacCents)}</small
+              >today <span data-metric="ltv-to-cac-model">${formatRatio(r.ltvCac.baseline.ratio)}</span>; LTV
+              ${m(r.ltvCac.scenario.ltvCents)}, CAC ${m(r.ltvCac.scenario.cacCents)}</small
             >
           </div>`
         : html`<div class="card scenario-kpi" data-kpi="ltv-cac" data-not-provided>

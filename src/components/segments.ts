@@ -11,13 +11,16 @@ import { channelEconomics, nps, wilson, type ChannelEconomics } from "../lib/ana
 import * as Q from "../lib/analysis/sql.js";
 import type { AnalystSummary, PurchaseSegmentRow, SegmentRow } from "../lib/shapes/analyst-summary.js";
 import { breakdownDimsOf, type BreakdownDim } from "../lib/analysis/url-state.js";
+import { CLASSES } from "../lib/analysis/abc.js";
 import { notProvided, type DataCoverage } from "../lib/coverage.js";
-import { DEFINITIONS } from "../lib/metrics/definitions.js";
+import { DEFINITIONS, NONE_TIER, NONE_TIER_TEXT } from "../lib/metrics/definitions.js";
+import { yearLabel } from "../lib/metrics/periods.js";
 import { cardNotProvided, removeCard, setCardText } from "./not-provided.js";
 import {
   formatMoneyCompact,
   formatMoneyExact,
   formatMoneyShort,
+  formatCount,
   formatNumber,
   formatPercent,
   formatRatio,
@@ -25,6 +28,7 @@ import {
 import { removeDetails, showAggregateOnly } from "./aggregate-only.js";
 import { openAnalystDb, type AnalystDb, type ArrowFile } from "./analyst-db.js";
 import { select } from "./controls.js";
+import { CATEGORICAL, CLASS_COLORS } from "./palette.js";
 import {
   analystPage,
   centsToDecimal,
@@ -35,6 +39,7 @@ import {
   showChart,
   showTable,
   trackedWidth,
+  type TableSpec,
 } from "./analyst-page.js";
 
 /** Above this many accounts the margin scatter is drawn as a binned grid. */
@@ -65,11 +70,17 @@ export function purchaseSegmentRows(summary: AnalystSummary, rows: readonly Purc
   }));
 }
 
-/** The page's opening sentence: channels' payback only with marketing spend. */
+/** The page's opening sentence: channels' payback only with marketing spend; what the tier "(none)" is when it occurs. */
 export function segmentsIntro(summary: AnalystSummary): string {
-  return summary.coverage.spend
+  const intro = summary.coverage.spend
     ? "Which segments bring value, which channels pay back, and which levers relate to retention — measured in this data, with sample sizes."
     : "Which segments bring value and how their accounts buy and stay — measured in this data, with sample sizes.";
+  return `${intro}${noneTierNote(summary)}`;
+}
+
+/** " Tier "(none)": …" when the data has accounts without a tier, else "". */
+export function noneTierNote(summary: AnalystSummary): string {
+  return summary.dictionaries.tier.includes(NONE_TIER) ? ` ${NONE_TIER_TEXT}` : "";
 }
 
 /** The segment card's caption for what the data covers. */
@@ -109,7 +120,7 @@ export function segmentChart(rows: ReturnType<typeof segmentRows>, { width = 640
         sort: { y: "-x" },
         tip: true,
         title: (d: (typeof rows)[number]) =>
-          `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${d.accounts} accounts, retention ${formatPercent(d.retention)} (n = ${d.retention_n})`,
+          `${d.segment}: ${formatMoneyCompact(d.revenue_cents, currency)}, ${formatCount(d.accounts, "account")}, retention ${formatPercent(d.retention)} (n = ${d.retention_n})`,
       }),
       Plot.ruleX([0]),
     ],
@@ -123,12 +134,12 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
     height: 280,
     marginLeft: 50,
     x: { label: "acquisition year", type: "band" },
-    y: { label: "↑ LTV : CAC", grid: true },
-    color: { legend: true, scheme: "tableau10" },
+    y: { label: "↑ LTV : CAC (model value)", grid: true },
+    color: { legend: true, range: CATEGORICAL },
     marks: [
       Plot.ruleY([3], { stroke: "#e15759", strokeDasharray: "4,3" }),
       Plot.text([3], { y: (d: number) => d, frameAnchor: "left", dy: -6, text: () => "3 : 1", fill: "#e15759" }),
-      Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel", strokeOpacity: 0.5 }),
+      Plot.line(data, { x: "period", y: "ltvToCac", stroke: "channel" }),
       Plot.dot(data, {
         x: "period",
         y: "ltvToCac",
@@ -136,7 +147,7 @@ export function ltvCacChart(rows: readonly ChannelEconomics[], { width = 640 } =
         r: 4,
         tip: true,
         title: (d: ChannelEconomics) =>
-          `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${d.newAccounts} new accounts`,
+          `${d.channel} ${d.period}: ${formatRatio(d.ltvToCac)}, payback ${formatNumber(d.paybackMonths, 1)} months, ${formatCount(d.newAccounts, "new account")}`,
       }),
     ],
   });
@@ -152,6 +163,52 @@ type MarginPoint = {
   class: number;
 };
 type MarginBin = { bx: number; by_: number; accounts: number; x0: number; x1: number; y0: number; y1: number };
+
+/** The margin chart's numbers: each account (largest revenue first), or each grid cell with its accounts for large data. */
+export function marginTable(
+  points: readonly MarginPoint[] | null,
+  bins: readonly MarginBin[] | null,
+  { currency = "USD", k = Q.MARGIN_BINS, costToServe = true } = {},
+): TableSpec<Record<string, string | number>> {
+  const money = ((c: number) => formatMoneyCompact(c, currency)) as never;
+  if (points)
+    return {
+      name: "margin-vs-revenue",
+      rows: [...points]
+        .sort((a, b) => b.revenue_cents - a.revenue_cents)
+        .map((p) => ({ ...p, klass: CLASSES[p.class] ?? "—" })),
+      columns: {
+        account_id: "account",
+        account_name: "name",
+        klass: "ABC class",
+        revenue_cents: "T12M revenue",
+        margin_cents: costToServe ? "margin after cost to serve" : "margin",
+        ...(costToServe ? { cts_cents: "cost to serve" } : {}),
+      },
+      format: { revenue_cents: money, margin_cents: money, cts_cents: money },
+      csv: {
+        revenue_cents: (r) => centsToDecimal(r.revenue_cents as number),
+        margin_cents: (r) => centsToDecimal(r.margin_cents as number),
+        cts_cents: (r) => centsToDecimal(r.cts_cents as number),
+      },
+      rowsShown: 8,
+    };
+  const edge = (lo: number, hi: number, i: number) => lo + ((hi - lo) * i) / k;
+  return {
+    name: "margin-vs-revenue-grid",
+    rows: (bins ?? []).map((b) => ({
+      revenue: `${formatMoneyCompact(edge(b.x0, b.x1, b.bx), currency)} to ${formatMoneyCompact(edge(b.x0, b.x1, b.bx + 1), currency)}`,
+      margin: `${formatMoneyCompact(edge(b.y0, b.y1, b.by_), currency)} to ${formatMoneyCompact(edge(b.y0, b.y1, b.by_ + 1), currency)}`,
+      accounts: b.accounts,
+    })),
+    columns: {
+      revenue: "T12M revenue",
+      margin: costToServe ? "margin after cost to serve" : "margin",
+      accounts: "accounts",
+    },
+    rowsShown: 8,
+  };
+}
 
 export function marginChart(
   points: readonly MarginPoint[] | null,
@@ -175,7 +232,7 @@ export function marginChart(
     }));
     return Plot.plot({
       ...common,
-      color: { legend: true, domain: ["A", "B", "C", "none"], range: ["#4e79a7", "#f28e2b", "#76b7b2", "#bab0ac"] },
+      color: { legend: true, domain: ["A", "B", "C", "none"], range: CLASS_COLORS },
       marks: [
         Plot.ruleY([0]),
         // The tip formats one account when it is shown: a title per dot would format every
@@ -184,6 +241,9 @@ export function marginChart(
           x: "x",
           y: "y",
           fill: "klass",
+          // Translucent for overlaps, outlined at full colour for 3 : 1 against the card.
+          stroke: "klass",
+          strokeWidth: 0.75,
           r: 2.5,
           fillOpacity: 0.7,
           channels: costToServe
@@ -249,7 +309,7 @@ export function leverChart(rows: readonly LeverRow[], { width = 640 } = {}) {
       Plot.dot(data, {
         y: "label",
         x: "rate",
-        fill: (d: (typeof data)[number]) => (d.lever === "nps" ? "#4e79a7" : "#f28e2b"),
+        fill: (d: (typeof data)[number]) => (d.lever === "nps" ? CATEGORICAL[0] : CATEGORICAL[1]),
         r: 5,
         tip: true,
         title: (d: (typeof data)[number]) =>
@@ -457,24 +517,28 @@ export function mountSegments({
             costToServe: cov.timeEntries,
           }),
           "margin-vs-revenue",
+          marginTable(await points, await bins, { currency: summary.currency, costToServe: cov.timeEntries }),
         );
       const channels = await channelRows;
       if (show.ltvCac) {
         const econ = channelEconomics(
           channels.map((c) => ({
             channel: labelOf(summary, "channel", c.channel),
-            period: String(c.year),
+            period: yearLabel(c.year, summary.asOf),
             newAccounts: c.new_accounts,
             marginToDateCents: c.margin_cents,
             predictedCents: summary.hasModel ? c.predicted_cents : null,
             marginFirst12Cents: c.first12_cents,
           })),
           summary.spend
-            .filter((s) => codes.channel < 0 || s.channel === labelOf(summary, "channel", codes.channel))
-            .map((s) => ({ channel: s.channel, period: String(s.year), spendCents: s.spend_cents })),
+            .filter(
+              (s) =>
+                codes.channel.length === 0 || codes.channel.some((c) => s.channel === labelOf(summary, "channel", c)),
+            )
+            .map((s) => ({ channel: s.channel, period: yearLabel(s.year, summary.asOf), spendCents: s.spend_cents })),
         );
         showChart(slots.ltvCac, ltvCacChart(econ, { width: chartWidth() }), "ltv-cac");
-        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d] >= 0);
+        const narrowed = (["industry", "size", "region", "tier", "class"] as const).some((d) => codes[d].length > 0);
         if (narrowed)
           slots.ltvCac.append(
             html`<p class="chart-caption" data-cac-note>
@@ -492,7 +556,7 @@ export function mountSegments({
             spendCents: "S&M spend",
             cacCents: "CAC",
             ltvCents: "LTV per account",
-            ltvToCac: "LTV : CAC",
+            ltvToCac: "LTV : CAC (model value)",
             paybackMonths: "payback months",
           },
           format: {

@@ -6,6 +6,7 @@
 import { html } from "htl";
 import { formatMoneyCompact, formatNumber } from "../lib/format.js";
 import type { ValueBridge, ValueBridgeData } from "../lib/shapes/value-bridge.js";
+import { CATEGORICAL } from "./palette.js";
 
 export const VALUE_BRIDGE_DEFINITION =
   "Value then: the models rebuilt on the data known at the earlier date. New accounts: today's value of accounts acquired since. Lost accounts: the value then of accounts worth nothing now. Model re-estimate: today's histories valued with today's fits minus the same histories valued with the fits of then (parameters and margin share). Expansion and contraction: the rest of each remaining account's change — more or less MRR, purchases, renewals survived, time passed. Saved scenarios are what-ifs and change no headline value.";

@@ -100,3 +100,8 @@ function symbol(currency: string): string {
       return `${currency}${NARROW}`;
   }
 }
+
+/** 1 → "1 account", 1081 → "1,081 accounts": the noun agrees with the count. */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`;
+}

@@ -175,7 +175,7 @@ describe("the MRR bridge SQL on a hand-worked fixture", () => {
 
   it("applies the segment filters (industry 1 = accounts 1 and 3)", async () => {
     // Start 20,000 + 15,000; expansion 5,000; churn 15,000; end 25,000.
-    const steps = await totals({ ...F, industry: 1 }, 24003, 24006);
+    const steps = await totals({ ...F, industry: [1] }, 24003, 24006);
     expect(asMap(steps)).toMatchObject({
       start: [35_000, 2],
       expansion: [5_000, 1],

@@ -36,13 +36,15 @@ describe("purchaseBySegment", () => {
 
   it("follows the filters in `selection`", async () => {
     expect(
-      await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, region: 1 }, "industry")),
+      await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, region: [1] }, "industry")),
     ).toEqual([{ segment: 1, buyers: 1, repeat_buyers: 1, orders: 2, revenue_cents: 500 }]);
     // Class A only (c0 = 0): accounts 0 and 4.
-    expect(await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, class: 0 }, "region"))).toEqual([
-      { segment: 0, buyers: 1, repeat_buyers: 1, orders: 3, revenue_cents: 900 },
-      { segment: 1, buyers: 1, repeat_buyers: 1, orders: 2, revenue_cents: 500 },
-    ]);
+    expect(await query<PurchaseSegmentRow>(db, Q.purchaseBySegment({ ...Q.NO_FILTERS, class: [0] }, "region"))).toEqual(
+      [
+        { segment: 0, buyers: 1, repeat_buyers: 1, orders: 3, revenue_cents: 900 },
+        { segment: 1, buyers: 1, repeat_buyers: 1, orders: 2, revenue_cents: 500 },
+      ],
+    );
   });
 
   it("becomes the page's rates: repeat share, orders per buyer, order value", () => {

@@ -103,7 +103,7 @@ describe("cohort triangle in SQL", () => {
   });
   it("applies the segment filters", async () => {
     // Industry 0 = A and C. Cohort 24000 is A alone: 100, 100, 150, 150, then churned.
-    const out = await query<Record<string, number>>(db, Q.cohortTriangle({ ...F, industry: 0 }, "month", 24004));
+    const out = await query<Record<string, number>>(db, Q.cohortTriangle({ ...F, industry: [0] }, "month", 24004));
     expect(out.filter((r) => r.cohort === 24000).map((r) => [r.active, r.mrr_cents, r.grr_cents])).toEqual([
       [1, 100, 100],
       [1, 100, 100],
@@ -111,6 +111,49 @@ describe("cohort triangle in SQL", () => {
       [1, 150, 100],
       [0, 0, 0],
     ]);
+  });
+});
+
+describe("multi-value filters", () => {
+  it("write each dimension's codes as one mask, '' for all", () => {
+    expect(Q.codeMask([])).toBe("");
+    expect(Q.codeMask([2, 0])).toBe("101");
+    expect(Q.codeMask([1, 1])).toBe("01");
+    expect(() => Q.codeMask([-1])).toThrow(RangeError);
+    expect(() => Q.codeMask([0.5])).toThrow(RangeError);
+  });
+  it("keep exactly the accounts whose value is any of the chosen ones, in every dimension at once", async () => {
+    // Independent computation: the accounts' codes read back and filtered in JavaScript.
+    const accounts = await query<{ idx: number; industry: number; channel: number; c0: number }>(db, {
+      sql: "SELECT idx, industry, channel, CAST(c0 AS INTEGER) AS c0 FROM accounts_abc ORDER BY idx",
+      params: [],
+    });
+    const subsets = (codes: number[]) =>
+      codes.reduce<number[][]>((all, c) => [...all, ...all.map((s) => [...s, c])], [[]]);
+    let checked = 0;
+    for (const industry of subsets([0, 1]))
+      for (const channel of subsets([0, 1]))
+        for (const cls of subsets([0, 1, 2, 3])) {
+          const f = { ...F, industry, channel, class: cls };
+          const keep = (dim: number[], v: number) => dim.length === 0 || dim.includes(v);
+          const expected = new Map<number, number>();
+          for (const a of accounts)
+            if (keep(industry, a.industry) && keep(channel, a.channel) && keep(cls, a.c0))
+              expected.set(a.c0, (expected.get(a.c0) ?? 0) + 1);
+          const got = await query<{ class: number; accounts: number }>(db, Q.classSummary(f));
+          expect(new Map(got.map((r) => [r.class, r.accounts])), JSON.stringify(f)).toEqual(expected);
+          checked++;
+        }
+    expect(checked).toBe(4 * 4 * 16);
+  });
+  it("sum the movements of the chosen segments (industries 0 and 1 = everyone; 0 alone = A and C)", async () => {
+    const total = (rows: { delta_cents: number }[]) => rows.reduce((s, r) => s + r.delta_cents, 0);
+    const all = await query<{ delta_cents: number }>(db, Q.movements(F));
+    const both = await query<{ delta_cents: number }>(db, Q.movements({ ...F, industry: [0, 1] }));
+    expect(both).toEqual(all);
+    // A: +100 +50 −150, C: +50 → 50; B (industry 1): +200 −100 → 100.
+    expect(total(await query(db, Q.movements({ ...F, industry: [0] })))).toBe(50);
+    expect(total(await query(db, Q.movements({ ...F, industry: [1] })))).toBe(100);
   });
 });
 
@@ -140,9 +183,11 @@ describe("the selection table", () => {
     const classCounts = async (f: Q.FilterCodes) =>
       (await viaPrepared<{ accounts: number }>(Q.classSummary(f))).reduce((n, r) => n + r.accounts, 0);
     expect(await classCounts(F)).toBe(6);
-    expect(await classCounts({ ...F, industry: 0 })).toBe(2);
-    expect(await classCounts({ ...F, industry: 1 })).toBe(4);
-    expect(await classCounts({ ...F, class: 0 })).toBe(2);
+    expect(await classCounts({ ...F, industry: [0] })).toBe(2);
+    expect(await classCounts({ ...F, industry: [1] })).toBe(4);
+    expect(await classCounts({ ...F, class: [0] })).toBe(2);
+    expect(await classCounts({ ...F, class: [0, 2] })).toBe(3);
+    expect(await classCounts({ ...F, industry: [0, 1] })).toBe(6);
     expect(await classCounts(F)).toBe(6);
     const periods = async (grain: "month" | "quarter") => (await viaPrepared(Q.cohortTriangle(F, grain, 24005))).length;
     // Months: cohort 24000 has periods 0 … 5, cohort 24001 0 … 4; quarters: one cohort, p0 and p1.

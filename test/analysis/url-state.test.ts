@@ -8,6 +8,8 @@ import {
   defaultState,
   ECHO_MAX,
   encodeState,
+  filterEntries,
+  filterOf,
   type StateDomain,
 } from "../../src/lib/analysis/url-state.js";
 
@@ -25,7 +27,7 @@ describe("page state in the URL", () => {
   };
   it("round-trips filters, grain, thresholds, segment, account, measure, window, search, order and drill-down", () => {
     const state = {
-      filters: { industry: "Software", class: "B" },
+      filters: { industry: ["Retail", "Software"], class: ["B"] },
       grain: "quarter",
       abc: [70, 90],
       by: "region",
@@ -39,9 +41,27 @@ describe("page state in the URL", () => {
     } as const;
     const search = encodeState(state, domain);
     expect(search).toBe(
-      "?v=1&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1&measure=nrr&compare=2&q=a%26b%3Dc+%3F&sort=mrr&drill=2024-03.churn&step=2023-12.2024-03.expansion",
+      "?v=1&industry=Retail&industry=Software&class=B&grain=quarter&abc=70-90&by=region&account=ACC-1&measure=nrr&compare=2&q=a%26b%3Dc+%3F&sort=mrr&drill=2024-03.churn&step=2023-12.2024-03.expansion",
     );
     expect(decodeState(search, domain)).toEqual({ state, notes: [] });
+  });
+  it("restores several values of a filter in the data's order, once each, and keeps the valid ones of a link", () => {
+    // Written in any order and repeated, read back as Retail, Software (the dictionary's order).
+    const { state, notes } = decodeState("?v=1&industry=Software&industry=Retail&industry=Software", domain);
+    expect(state.filters).toEqual({ industry: ["Retail", "Software"] });
+    expect(notes).toEqual([]);
+    expect(encodeState(state, domain)).toBe("?v=1&industry=Retail&industry=Software");
+    // One outdated value among valid ones: the valid ones stay, the note names what is shown.
+    const partly = decodeState("?v=1&industry=Mining&industry=Software&class=A&class=C", domain);
+    expect(partly.state.filters).toEqual({ industry: ["Software"], class: ["A", "C"] });
+    expect(partly.notes).toEqual(['The link\'s industry "Mining" is not in this data; showing Software.']);
+    expect(filterOf("industry", ["Software", "Mining", "Retail"], domain)).toEqual(["Retail", "Software"]);
+    expect(filterOf("industry", [], domain)).toBeUndefined();
+    expect(filterEntries({ class: ["A", "B"], industry: ["Retail"] })).toEqual([
+      ["industry", "Retail"],
+      ["class", "A"],
+      ["class", "B"],
+    ]);
   });
   it("writes nothing for the default view", () => {
     expect(encodeState(defaultState(domain), domain)).toBe("");
@@ -52,14 +72,14 @@ describe("page state in the URL", () => {
       "?v=1&industry=Mining&region=EMEA&grain=week&abc=95-80&class=Z&account=ACC-404",
       domain,
     );
-    expect(state).toEqual({ ...defaultState(domain), filters: { region: "EMEA" } });
+    expect(state).toEqual({ ...defaultState(domain), filters: { region: ["EMEA"] } });
     expect(notes).toHaveLength(5);
     expect(notes[0]).toMatch(/industry "Mining" is not in this data/);
     const more = decodeState(
       `?v=1&measure=churn&compare=7&q=${"x".repeat(201)}&sort=DROP&drill=2024-13.churn&region=EMEA`,
       domain,
     );
-    expect(more.state).toEqual({ ...defaultState(domain), filters: { region: "EMEA" } });
+    expect(more.state).toEqual({ ...defaultState(domain), filters: { region: ["EMEA"] } });
     expect(more.notes.map((n) => /link's (\w+)/.exec(n)?.[1])).toEqual([
       "measure",
       "comparison",

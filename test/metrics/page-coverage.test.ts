@@ -178,6 +178,22 @@ describe("overview KPIs by coverage", () => {
       averageOrderCents: 12_50,
     },
     modelValue: null,
+    aggregateOnly: false,
+    populations: {
+      all: 6,
+      active: 5,
+      billed12m: 5,
+      valuedByModel: 0,
+      valuedByHistorical: 0,
+      valuedActive: 0,
+      valuedNotActive: 0,
+      activeNotValued: 5,
+      billedNotActive: 0,
+      activeNotBilled: 0,
+    },
+    ltvToCacModel: null,
+    valueGap: null,
+    atRisk: { count: 0, active: 5, valueCents: 0, accounts: [] },
     trend: { month: [], revenueCents: [], arrCents: [], activeAccounts: [], orders: [] },
   });
 
@@ -185,6 +201,7 @@ describe("overview KPIs by coverage", () => {
     const k = overviewKpis(data(TRANSACTIONAL));
     expect(k.map((x) => x.id)).toEqual([
       "model-value",
+      "simple-clv",
       "t12m-revenue",
       "gross-margin",
       "active-buyers",
@@ -194,7 +211,6 @@ describe("overview KPIs by coverage", () => {
       "ltv-cac",
       "logo-churn",
       "revenue-retention",
-      "simple-clv",
     ]);
     const byId = Object.fromEntries(k.map((x) => [x.id, x]));
     expect([
@@ -242,16 +258,18 @@ describe("overview KPIs by coverage", () => {
   });
 
   it("keeps the full set for the sample's coverage", () => {
+    // The model value is the headline, the rule of thumb beside it; LTV : CAC in both variants, the model's first.
     expect(overviewKpis(data(FULL_COVERAGE)).map((x) => x.id)).toEqual([
       "model-value",
+      "simple-clv",
       "arr",
       "t12m-revenue",
       "gross-margin",
       "active-accounts",
+      "ltv-cac-model",
       "ltv-cac",
       "logo-churn",
       "revenue-retention",
-      "simple-clv",
     ]);
     expect(overviewKpis(data(FULL_COVERAGE)).every((x) => x.missing === undefined)).toBe(true);
   });

@@ -32,9 +32,22 @@ export const WINDOWS = 4;
 /** The class columns of `accounts_abc`, one per window. */
 export const CLASS_COLUMNS = Array.from({ length: WINDOWS }, (_, k) => `c${k}`);
 
-/** Filter codes per dimension (−1 = all), in FILTER_DIMS order. */
-export type FilterCodes = Readonly<Record<FilterDim, number>>;
-export const NO_FILTERS: FilterCodes = { industry: -1, size: -1, region: -1, tier: -1, channel: -1, class: -1 };
+/** Selected codes per dimension (an account matches any of them; none = all), in FILTER_DIMS order. */
+export type FilterCodes = Readonly<Record<FilterDim, readonly number[]>>;
+export const NO_FILTERS: FilterCodes = { industry: [], size: [], region: [], tier: [], channel: [], class: [] };
+
+/**
+ * A dimension's selected codes as the text `selection` holds: character code + 1 is "1" when
+ * the code is selected, "" = all. Any number of values, and one column per dimension whatever
+ * the number selected (so the statements' text, and their plans, never change).
+ */
+export function codeMask(codes: readonly number[]): string {
+  for (const c of codes) if (!Number.isInteger(c) || c < 0) throw new RangeError(`invalid segment code: ${c}`);
+  if (codes.length === 0) return "";
+  const flags = Array.from({ length: Math.max(...codes) + 1 }, () => "0");
+  for (const c of codes) flags[c] = "1";
+  return flags.join("");
+}
 
 export const GRAIN_MONTHS: Readonly<Record<Grain, number>> = { month: 1, quarter: 3, year: 12 };
 
@@ -70,20 +83,20 @@ const DIM_COLUMN: Readonly<Record<FilterDim, string>> = {
 };
 
 /**
- * The one-row table `selection` holds what the user has selected: a filter code per dimension
- * (−1 = all), the cohort grain in months (`g`), the as-of month and a search text. The pages'
+ * The one-row table `selection` holds what the user has selected: a filter mask per dimension
+ * (codeMask; "" = all), the cohort grain in months (`g`), the as-of month and a search text. The pages'
  * statements read these values from it instead of taking parameters: DuckDB(-WASM) plans a
  * statement with parameters again at every execution, one without parameters once, when the
  * client prepares it. A runner first sets the values a statement needs (`selectionChange`,
  * itself a small statement with bound parameters), so user input still never becomes SQL text.
  */
 export const SELECTION_COLUMNS = {
-  industry: "INTEGER",
-  size: "INTEGER",
-  region: "INTEGER",
-  tier: "INTEGER",
-  channel: "INTEGER",
-  class: "INTEGER",
+  industry: "VARCHAR",
+  size: "VARCHAR",
+  region: "VARCHAR",
+  tier: "VARCHAR",
+  channel: "VARCHAR",
+  class: "VARCHAR",
   g: "INTEGER",
   as_of: "INTEGER",
   search: "VARCHAR",
@@ -93,12 +106,12 @@ const SELECTION_NAMES = Object.keys(SELECTION_COLUMNS) as SelectionColumn[];
 
 /** What `selection` holds until set: all accounts, yearly cohorts, no search. */
 export const SELECTION_DEFAULTS: Readonly<Record<SelectionColumn, SqlValue>> = {
-  industry: -1,
-  size: -1,
-  region: -1,
-  tier: -1,
-  channel: -1,
-  class: -1,
+  industry: "",
+  size: "",
+  region: "",
+  tier: "",
+  channel: "",
+  class: "",
   g: 12,
   as_of: 0,
   search: "",
@@ -114,7 +127,7 @@ const literalOf = (v: SqlValue) => (typeof v === "string" ? `'${v.replaceAll("'"
  * Creates the table `selection` holding SELECTION_DEFAULTS; run once, before any statement
  * reads it. Its column statistics are first stretched over each type's whole range: DuckDB
  * folds a condition that the statistics decide when it prepares a statement (with −1 as the
- * only value ever stored, `f.industry < 0` became "true"), and the prepared statement keeps
+ * only value ever stored, a test like `f.industry = ''` became "true"), and the prepared statement keeps
  * that plan after the row changes, so every filter was ignored. An UPDATE only widens the
  * statistics, so after these the plans hold for any value.
  */
@@ -159,9 +172,9 @@ export function withFiltered(filters: FilterCodes, extra = "", more: Statement["
   const dims = Object.keys(DIM_COLUMN) as FilterDim[];
   return {
     sql: `WITH fa AS (SELECT a.* FROM accounts_abc a, selection f
-        WHERE ${dims.map((d) => `(f.${d} < 0 OR a.${DIM_COLUMN[d]} = f.${d})`).join(" AND ")})${extra}`,
+        WHERE ${dims.map((d) => `(f.${d} = '' OR (a.${DIM_COLUMN[d]} >= 0 AND substr(f.${d}, a.${DIM_COLUMN[d]} + 1, 1) = '1'))`).join(" AND ")})${extra}`,
     params: [],
-    selection: { ...Object.fromEntries(dims.map((d) => [d, filters[d]])), ...more },
+    selection: { ...Object.fromEntries(dims.map((d) => [d, codeMask(filters[d])])), ...more },
   };
 }
 

@@ -1,13 +1,15 @@
 /**
  * Page state in the URL, so that a copied link reopens the same view. Compact and versioned:
  *
- *   ?v=1&industry=Software&size=…&region=…&tier=…&channel=…&class=A&grain=quarter&abc=80-95&by=region&account=ACC-000042
+ *   ?v=1&industry=Software&industry=Retail&size=…&region=…&tier=…&channel=…&class=A&grain=quarter&abc=80-95&by=region&account=ACC-000042
  *      &measure=nrr&compare=2&q=logistics&sort=mrr&drill=2024-03.churn
  *
  * (measure: the cohort heatmap's; compare: the Pareto migration window, k years back; q and
  * sort: the account explorer's search and order; drill: the MRR movement whose accounts are
  * listed; step: the MRR bridge step whose accounts are listed, `start month.end month.step`, e.g.
  * step=2026-06.2026-09.churn.)
+ * A filter may hold several values of its dimension (the parameter repeated, in the data's
+ * order: a link is one text per view); an account matches when its value is any of them.
  * Segment values are written as labels (readable, and stable when codes change). Decoding checks
  * every value against what the data offer; an invalid or outdated value falls back to the
  * default and yields a note for the page to show.
@@ -45,8 +47,8 @@ export function defaultBreakdownDim(attributes: Readonly<Record<BreakdownDim, bo
 }
 
 export interface PageState {
-  /** Selected value per filter dimension; absent = all. */
-  readonly filters: Partial<Record<FilterDim, string>>;
+  /** Selected values per filter dimension, in the dimension's order, never empty; absent = all. */
+  readonly filters: Partial<Record<FilterDim, readonly string[]>>;
   readonly grain: Grain;
   /** ABC thresholds as whole percents of revenue, e.g. [80, 95]. */
   readonly abc: readonly [number, number];
@@ -102,13 +104,33 @@ export function defaultState(domain: StateDomain): PageState {
   };
 }
 
+/** The allowed values of a filter dimension, in their order (class: A, B, C, none). */
+function allowedValues(dim: FilterDim, domain: StateDomain): readonly string[] {
+  return dim === "class" ? CLASSES : domain.values[dim];
+}
+
+/** [dimension, value] for every selected value, in FILTER_DIMS order: the URL's, the sidebar links' and the exports' one order. */
+export function filterEntries(filters: PageState["filters"]): [FilterDim, string][] {
+  return FILTER_DIMS.flatMap((dim) => (filters[dim] ?? []).map((v): [FilterDim, string] => [dim, v]));
+}
+
+/**
+ * The filter of one dimension for a set of chosen values: the allowed ones in the domain's
+ * order, without repeats; undefined (all) when none is left.
+ */
+export function filterOf(
+  dim: FilterDim,
+  chosen: readonly string[],
+  domain: StateDomain,
+): readonly string[] | undefined {
+  const picked = allowedValues(dim, domain).filter((v) => chosen.includes(v));
+  return picked.length > 0 ? picked : undefined;
+}
+
 export function encodeState(state: PageState, domain: StateDomain): string {
   const p = new URLSearchParams();
   p.set("v", String(STATE_VERSION));
-  for (const dim of FILTER_DIMS) {
-    const v = state.filters[dim];
-    if (v !== undefined) p.set(dim, v);
-  }
+  for (const [dim, v] of filterEntries(state.filters)) p.append(dim, v);
   if (state.grain !== domain.defaults.grain) p.set("grain", state.grain);
   if (state.abc[0] !== domain.defaults.abc[0] || state.abc[1] !== domain.defaults.abc[1])
     p.set("abc", `${state.abc[0]}-${state.abc[1]}`);
@@ -144,15 +166,20 @@ export function decodeState(search: string, domain: StateDomain): { state: PageS
     );
     return { state: base, notes };
   }
-  const filters: Partial<Record<FilterDim, string>> = {};
+  const filters: Partial<Record<FilterDim, readonly string[]>> = {};
   for (const dim of FILTER_DIMS) {
-    const v = p.get(dim);
-    if (v === null) continue;
-    const allowed: readonly string[] = dim === "class" ? CLASSES : domain.values[dim];
-    if (allowed.includes(v)) filters[dim] = v;
-    else
+    const given = p.getAll(dim);
+    if (given.length === 0) continue;
+    const allowed = allowedValues(dim, domain);
+    const bad = given.filter((v) => !allowed.includes(v));
+    const kept = filterOf(dim, given, domain);
+    if (kept !== undefined) filters[dim] = kept;
+    const all = dim === "class" ? "classes" : `${dim} values`;
+    for (const v of bad.slice(0, 3))
       notes.push(
-        `The link's ${dim} "${echo(v)}" is not in this data; showing all ${dim === "class" ? "classes" : `${dim} values`}.`,
+        kept === undefined
+          ? `The link's ${dim} "${echo(v)}" is not in this data; showing all ${all}.`
+          : `The link's ${dim} "${echo(v)}" is not in this data; showing ${kept.join(", ")}.`,
       );
   }
   let grain = base.grain;

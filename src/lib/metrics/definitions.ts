@@ -1,10 +1,73 @@
 /**
- * Plain-language definitions of every figure on the overview, shown one click away from
- * the number. Each must say the same as the code in ./overview.ts.
+ * The registry of measures: one definition per figure, shown one click away from the number
+ * on every page that shows it, written into the CSV exports, and named in the DOM
+ * (`data-metric="<key in kebab case>"`) so the agreement test (test/pages/agreement.test.ts)
+ * can find each figure on every page. Each text must say the same as the code that computes
+ * it (./overview.ts, ./populations.ts, ./at-risk.ts, ../valuation, ../analysis/abc.ts).
+ *
+ * Where two variants of a figure are both useful, they have two entries whose labels say
+ * which is which (LTV : CAC on the simple formula and on the model value).
  */
 export interface Definition {
   readonly label: string;
   readonly text: string;
+  /** Which accounts it counts, in the POPULATIONS vocabulary (or a sentence when none fits). */
+  readonly population?: PopulationKey | string;
+  /** The time window, e.g. "12 months ending with the as-of month". */
+  readonly window?: string;
+  readonly unit?: "money" | "ratio" | "share" | "count" | "months" | "years" | "per year";
+}
+
+/**
+ * The account populations, one vocabulary wherever counts appear (the overview's population
+ * card shows the counts that connect them, src/lib/metrics/populations.ts computes them).
+ */
+export const POPULATIONS = {
+  all: {
+    label: "Total accounts",
+    text: "Every account in the accounts extract, whatever its state.",
+  },
+  active: {
+    label: "Active",
+    text: "Subscription accounts with a running contract on the last day of the as-of month; transactional accounts with billed revenue in the 12 months ending with it.",
+  },
+  billed12m: {
+    label: "Billed in the last 12 months",
+    text: "Accounts with at least one invoice (credit notes are not invoices) in the 12 months ending with the as-of month: churned subscriptions billed before they left count, running annual contracts billed earlier do not.",
+  },
+  valuedByModel: {
+    label: "Valued by a model",
+    text: "Accounts with a model value above zero: a running contract valued by the sBG renewal model, or a transactional account valued by the purchase model (which gives value to every account it thinks may still be alive, bought recently or not). Churned accounts are worth zero.",
+  },
+  valuedByHistorical: {
+    label: "Valued by the historical fallback",
+    text: "Accounts no model could value, valued at their trailing margin × the observed retention of their business model.",
+  },
+} as const satisfies Record<string, Definition>;
+
+export type PopulationKey = keyof typeof POPULATIONS;
+
+/** What the tier "(none)" in filters and tables means (loaders/derive/tables.ts sets it). */
+export const NONE_TIER = "(none)";
+export const NONE_TIER_TEXT = 'Tier "(none)": accounts without a subscription tier, i.e. transactional buyers.';
+
+/**
+ * The at-risk definition for what the data covers: the signs without contracts or NPS
+ * answers are left out (a page names no figure for data not provided).
+ */
+export function atRiskText({ contracts, nps }: { contracts: boolean; nps: boolean }): string {
+  const signs = [
+    contracts ? "MRR contraction (month-end MRR lower than 3 months before, still above zero)" : null,
+    "P(alive) from the purchase model below 50%",
+    "no purchase for more than twice the account's usual (median) gap between purchase days and for over 30 days",
+    nps ? "a latest NPS answer in the last 12 months of 0–6 (detractor)" : null,
+  ].filter((x) => x !== null);
+  return `Active accounts showing at least one warning sign on the as-of date: ${signs.slice(0, -1).join(", ")} or ${signs[signs.length - 1]}. No key-account manager is added as a reason when it applies, not a sign of its own. Listed by model value at stake, largest first. The signs are what the data shows now; a change of model value since last quarter needs a refit at the earlier date.`;
+}
+
+/** The element attribute that names a figure for the agreement test: `data-metric="customer-value"`. */
+export function metricId(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 export const DEFINITIONS = {
@@ -54,15 +117,31 @@ export const DEFINITIONS = {
   },
   modelValue: {
     label: "Customer base value",
-    text: "The margin the current customers are expected to bring over the valuation horizon (5 years unless configured otherwise), discounted at the configured annual rate. Subscription accounts: each running contract's margin per billing period × the chance it is still renewed, from a shifted-beta-geometric (sBG) model fitted per billing term, tier and size. Transactional accounts: expected purchases from the purchase model that forecast the last year best (BG/NBD, MBG/NBD or Pareto/NBD, chosen on the Models page) × expected order value from a Gamma-Gamma model × gross margin. The range is P10–P90 over 200 draws of the fitted parameters: it shows how sure the models are of the expected value, not the spread of outcomes for single accounts. The simple formula below it treats every account as average.",
+    population: "valuedByModel",
+    window: "the valuation horizon from the as-of date (5 years unless configured otherwise)",
+    unit: "money",
+    text: "The headline customer value: the margin the current customers are expected to bring over the valuation horizon (5 years unless configured otherwise), discounted at the configured annual rate. Subscription accounts: each running contract's margin per billing period × the chance it is still renewed, from a shifted-beta-geometric (sBG) model fitted per billing term, tier and size. Transactional accounts: expected purchases from the purchase model that forecast the last year best (BG/NBD, MBG/NBD or Pareto/NBD, chosen on the Models page) × expected order value from a Gamma-Gamma model × gross margin. Churned accounts count zero. The range is P10–P90 of the total over 200 draws of the fitted parameters: it shows how sure the models are of the expected value, not the spread of outcomes for single accounts.",
   },
   customerValue: {
-    label: "Customer value (simple CLV)",
-    text: "Simple LTV = average sale value × sales per billed account per year × retention time in years (1 ÷ annual logo churn, at most 10 years). CLV = LTV × gross margin. Total = CLV × active accounts. A rule of thumb from practitioners' guides: it assumes every account is average and churn is constant; the model-based value replaces it when the models are fitted.",
+    label: "Customer value, simple formula (rule of thumb)",
+    population: "active",
+    window: "rates of the last 12 months, retention time up to 10 years, undiscounted",
+    unit: "money",
+    text: "Simple LTV = average sale value × sales per billed account per year × retention time in years (1 ÷ annual logo churn, at most 10 years). CLV = LTV × gross margin. Total = CLV × active accounts. A rule of thumb from practitioners' guides: it treats every active account as average, churn as constant, and neither discounts nor stops at the valuation horizon; quote the model value above it.",
   },
   ltvToCac: {
-    label: "LTV : CAC",
-    text: "Simple CLV ÷ CAC, where CAC = sales and marketing spend in the last 12 months ÷ accounts acquired in those months. At least 3 : 1 is healthy. Payback months = CAC ÷ gross margin per billed account per month.",
+    label: "LTV : CAC, simple formula",
+    population: "acquired in the last 12 months (CAC); every active account as average (LTV)",
+    window: "12 months ending with the as-of month",
+    unit: "ratio",
+    text: "Simple CLV (the rule of thumb: average sale × sales per year × retention years × gross margin) ÷ CAC, where CAC = sales and marketing spend in the last 12 months ÷ accounts acquired in those months. At least 3 : 1 is the usual target. Payback months = CAC ÷ gross margin per billed account per month.",
+  },
+  ltvToCacModel: {
+    label: "LTV : CAC, model value",
+    population: "acquired in the last 12 months",
+    window: "accounts acquired in the 12 months ending with the as-of month; their value over the valuation horizon",
+    unit: "ratio",
+    text: 'Per account acquired in the last 12 months: margin billed to date + its model value (the customer base value\'s models, churned accounts zero) ÷ CAC (sales and marketing spend in the last 12 months ÷ accounts acquired in those months). The same figure as "today" on the Scenarios page, computed by the same code.',
   },
   logoChurn: {
     label: "Logo churn (12 months)",
@@ -71,6 +150,20 @@ export const DEFINITIONS = {
   revenueRetention: {
     label: "Revenue retention (12 months)",
     text: "Among accounts active 12 months ago that had revenue in the 12 months before: net revenue retention (NRR) = their revenue in the last 12 months ÷ their revenue in the 12 months before; gross revenue retention (GRR) counts each account's revenue only up to its earlier level, so expansion cannot hide churn and contraction.",
+  },
+  atRisk: {
+    label: "Accounts at risk",
+    population: "active",
+    window: "the last quarter (3 months ending with the as-of month) and the account's own history",
+    unit: "count",
+    text: atRiskText({ contracts: true, nps: true }),
+  },
+  abcClasses: {
+    label: "ABC classes",
+    population: "all",
+    window: "12 months ending with the as-of month",
+    unit: "count",
+    text: 'Every account sorted by its net billed revenue in the last 12 months, largest first: class A until the accounts before it bring the configured A share of the revenue (80% by default), B until the B share (95%), then C; accounts without positive revenue in the window are "none". One set of thresholds (the configuration\'s), one window and every account on every page.',
   },
   concentration: {
     label: "Concentration",

@@ -65,6 +65,30 @@ export interface MonthlyTrend {
   readonly activeAccounts: number[];
 }
 
+/**
+ * Per account: active on the as-of date (the rule above) and billed (an invoice) in the 12
+ * months ending with it. The one home of both rules: the KPIs and the population counts
+ * (./populations.ts) use it.
+ */
+export function accountActivity(
+  accounts: AccountColumns,
+  rows: AccountMonthColumns,
+  asOfMonth: MonthIndex,
+): { activeNow: Uint8Array; billed: Uint8Array } {
+  const activeNow = new Uint8Array(accounts.length);
+  const billed = new Uint8Array(accounts.length);
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows.account[i];
+    const m = rows.month[i];
+    if (m > asOfMonth || m < asOfMonth - 11) continue;
+    if (accounts.businessModel[a] === "subscription") {
+      if (m === asOfMonth && rows.mrrCents[i] > 0) activeNow[a] = 1;
+    } else if (rows.revenueCents[i] > 0) activeNow[a] = 1;
+    if (rows.invoices[i] > 0) billed[a] = 1;
+  }
+  return { activeNow, billed };
+}
+
 export function overviewMetrics(
   accounts: AccountColumns,
   rows: AccountMonthColumns,
@@ -75,12 +99,11 @@ export function overviewMetrics(
   const mrrNow = new Float64Array(n);
   const revCur = new Float64Array(n);
   const revPrev = new Float64Array(n);
-  const activeNow = new Uint8Array(n);
+  const { activeNow, billed } = accountActivity(accounts, rows, asOfMonth);
   const activeYearAgo = new Uint8Array(n);
   let cogs = 0,
     costToServe = 0,
     invoices = 0;
-  const billed = new Uint8Array(n);
   const first = asOfMonth - 11;
   const prevFirst = asOfMonth - 23;
 
@@ -90,18 +113,13 @@ export function overviewMetrics(
     if (m > asOfMonth) continue;
     const revenue = rows.revenueCents[i];
     const subscription = accounts.businessModel[a] === "subscription";
-    if (m === asOfMonth) {
-      mrrNow[a] = rows.mrrCents[i];
-      if (subscription && rows.mrrCents[i] > 0) activeNow[a] = 1;
-    }
+    if (m === asOfMonth) mrrNow[a] = rows.mrrCents[i];
     if (m === asOfMonth - 12 && subscription && rows.mrrCents[i] > 0) activeYearAgo[a] = 1;
     if (m >= first) {
       revCur[a] += revenue;
       cogs += rows.cogsCents[i];
       costToServe += rows.costToServeCents[i];
       invoices += rows.invoices[i];
-      if (rows.invoices[i] > 0) billed[a] = 1;
-      if (!subscription && revenue > 0) activeNow[a] = 1;
     } else if (m >= prevFirst) {
       revPrev[a] += revenue;
       if (!subscription && revenue > 0) activeYearAgo[a] = 1;

@@ -278,6 +278,9 @@ export class ScenarioEvaluator {
         recentN++;
         recentLtv += a.marginToDateCents[i] + x;
       }
+      // Segment and class counts are of every account (the population the other pages count); values only of those valued.
+      accounts[1 + byColumn[i]]++;
+      accounts[abcRow + a.abc[i]]++;
       if (x === 0 && hi === 0 && V <= 0) continue;
       const p = g >= 0 ? base.groups[g].pool : 0;
       const moved = x - V;
@@ -286,7 +289,7 @@ export class ScenarioEvaluator {
         const r = k === 0 ? 0 : k === 1 ? 1 + byColumn[i] : abcRow + a.abc[i];
         if (x !== 0 || hi !== 0) {
           value[r] += x;
-          accounts[r]++;
+          if (k === 0) accounts[r]++;
           level.add(r, p, x - lo, hi - x);
         }
         if (V > 0) baseline[r] += V;
