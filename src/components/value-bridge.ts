@@ -15,8 +15,13 @@ function bridgeTable(b: ValueBridge, currency: string): HTMLElement {
   const money = (c: number) => formatMoneyCompact(c, currency);
   const signed = (c: number) => `${c > 0 ? "+" : c < 0 ? "−" : ""}${money(Math.abs(c))}`;
   const largest = Math.max(b.valueThen, b.valueNow, ...b.steps.map((s) => Math.abs(s.cents)));
-  const bar = (c: number, kind: string) =>
-    html`<span class="vb-bar vb-${kind}" style="width:${largest > 0 ? (100 * Math.abs(c)) / largest : 0}%"></span>`;
+  // Palette colours: 3 : 1 against the card in both themes.
+  const COLORS = { total: CATEGORICAL[9], up: CATEGORICAL[2], down: CATEGORICAL[3] } as const;
+  const bar = (c: number, kind: keyof typeof COLORS) =>
+    html`<span
+      class="vb-bar"
+      style="width:${largest > 0 ? (100 * Math.abs(c)) / largest : 0}%;background:${COLORS[kind]}"
+    ></span>`;
   return html`<table class="value-bridge" data-table="value-bridge-${b.months}">
     <caption>
       Customer value ${b.from} → now
@@ -79,15 +84,6 @@ export function valueBridgeSection(data: ValueBridgeData): HTMLElement {
         display: inline-block;
         height: 0.8em;
         min-width: 1px;
-      }
-      .vb-total {
-        background: var(--theme-foreground-muted);
-      }
-      .vb-up {
-        background: #1b7a3d;
-      }
-      .vb-down {
-        background: #b3261e;
       }
       .sr-only {
         position: absolute;
