@@ -144,6 +144,8 @@ export interface ValuationConfig {
   readonly seed: number;
   /** Segments with fewer accounts than this borrow the fit of the broader segment. */
   readonly minSegmentAccounts: number;
+  /** Extra backtest as-of dates ("YYYY-MM-DD"), besides 12 and 24 months before the data's as-of date. */
+  readonly backtestAt: readonly string[];
 }
 
 export const DEFAULT_VALUATION: ValuationConfig = {
@@ -152,6 +154,7 @@ export const DEFAULT_VALUATION: ValuationConfig = {
   draws: 200,
   seed: 1,
   minSegmentAccounts: 40,
+  backtestAt: [],
 };
 
 const DEFAULT_FORMAT: CsvFormat = {
@@ -516,7 +519,19 @@ function parseValuation(raw: unknown, fail: Fail): ValuationConfig {
     draws: integer("draws", 10, 5000),
     seed: integer("seed", 0, 2 ** 31 - 1),
     minSegmentAccounts: integer("minSegmentAccounts", 1, 1_000_000),
+    backtestAt: backtestDates(v.backtestAt, "valuation.backtestAt", fail),
   };
+}
+
+/** Backtest dates: a list of real calendar dates "YYYY-MM-DD". */
+export function backtestDates(raw: unknown, key: string, fail: Fail): string[] {
+  if (!Array.isArray(raw)) return fail(key, 'must be a list of dates such as ["2025-06-30"]');
+  for (const d of raw) {
+    const ok =
+      typeof d === "string" && /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+    if (!ok) fail(key, `${JSON.stringify(d)} is not a date written YYYY-MM-DD`);
+  }
+  return raw as string[];
 }
 
 function parseFormat(raw: unknown, key: string, base: CsvFormat, fail: Fail): CsvFormat {

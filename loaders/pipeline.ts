@@ -5,13 +5,26 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadConfig, publishFromEnv, publishMode, type AtlasConfig, type PublishMode } from "./config.js";
+import { DEFAULT_CUTS_MONTHS, monthsBefore, runBacktests } from "./backtest/index.js";
+import {
+  backtestDates,
+  loadConfig,
+  publishFromEnv,
+  publishMode,
+  type AtlasConfig,
+  type PublishMode,
+} from "./config.js";
 import { literal, openDb, type Db } from "./db.js";
 import { applyPublishMode } from "./derive/publish.js";
 import { buildDerivedTables } from "./derive/tables.js";
 import { ingest, unitsOf, type IngestReport } from "./ingest/index.js";
 import { assertQuarantineWithinLimit } from "./ingest/strict.js";
 import type { ModelsData } from "../src/lib/shapes/models-data.js";
+import type { BacktestData } from "../src/lib/shapes/backtest.js";
+import type { ValueBridgeData } from "../src/lib/shapes/value-bridge.js";
+import { asOfRebuilder } from "./asof/rebuild.js";
+import { valueBridges } from "./value-bridge/index.js";
+import { AtlasError } from "./errors.js";
 import { EXTRACTS, EXTRACT_NAMES } from "./ingest/schema.js";
 import { withLock } from "./lock.js";
 import { runModels } from "./models/index.js";
@@ -30,6 +43,8 @@ export interface PrepareOptions {
   readonly publish?: Partial<PublishMode>;
   /** Build even when more than the config's quarantineLimit is quarantined (--allow-quarantine). */
   readonly allowQuarantine?: boolean;
+  /** Extra backtest as-of dates (--backtest-at), added to the config's valuation.backtestAt. */
+  readonly backtestAt?: readonly string[];
 }
 
 export interface PrepareResult {
@@ -42,6 +57,7 @@ export interface PrepareResult {
     readonly ingest: number;
     readonly derive: number;
     readonly models: number;
+    readonly backtest: number;
     readonly write: number;
   };
 }
@@ -53,6 +69,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PrepareOpt
     sourceDir: env.ATLAS_DATA_DIR || undefined,
     storeDir: env.ATLAS_STORE || undefined,
     publish: publishFromEnv(env.ATLAS_PUBLISH),
+    backtestAt: env.ATLAS_BACKTEST_AT ? env.ATLAS_BACKTEST_AT.split(",") : undefined,
     quiet: true,
   };
 }
@@ -60,7 +77,14 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): PrepareOpt
 export async function prepare(options: PrepareOptions = {}): Promise<PrepareResult> {
   const loaded = loadConfig(options.configPath, options.sourceDir);
   // The publish mode is part of the fingerprint: a published and a private store never pass for each other.
-  const config: AtlasConfig = { ...loaded, publish: publishMode(loaded.publish, options.publish) };
+  const extraCuts = backtestDates([...(options.backtestAt ?? [])], "--backtest-at", (key, why) => {
+    throw new AtlasError(`${key}: ${why}`);
+  });
+  const config: AtlasConfig = {
+    ...loaded,
+    publish: publishMode(loaded.publish, options.publish),
+    valuation: { ...loaded.valuation, backtestAt: [...new Set([...loaded.valuation.backtestAt, ...extraCuts])].sort() },
+  };
   const storeDir = path.resolve(options.storeDir ?? DEFAULT_STORE_DIR);
   const log = options.quiet ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const t0 = performance.now();
@@ -75,7 +99,7 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       hash,
       rebuilt: false,
       config,
-      seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 },
+      seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, backtest: 0, write: 0 },
     };
   }
   return withLock(`${storeDir}.lock`, async () => {
@@ -86,7 +110,7 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
         hash,
         rebuilt: false,
         config,
-        seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, write: 0 },
+        seconds: { fingerprint: tFingerprint, ingest: 0, derive: 0, models: 0, backtest: 0, write: 0 },
       };
     }
     const tempDir = `${storeDir}.tmp-${process.pid}`;
@@ -120,18 +144,47 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
       await buildDerivedTables(db, report.asOf);
       const t3 = performance.now();
       log("models: fitting sBG per contract segment, and the purchase models + Gamma-Gamma for transactional accounts");
-      const modelled = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      const modelRun = await runModels(db, report.asOf, report.currency, config.valuation, log);
+      const modelled = modelRun.data;
       // Aggregate-only builds ship no per-account rows: the disagreement list keeps its count only.
       const models = config.publish.aggregateOnly
-        ? { ...modelled, disagreements: { ...modelled.disagreements, accounts: [] } }
+        ? {
+            ...modelled,
+            disagreements: { ...modelled.disagreements, accounts: [] },
+            outcomes: {
+              ...modelled.outcomes,
+              concentration: { ...modelled.outcomes.concentration, largestAccountId: null },
+            },
+          }
         : modelled;
       const t4 = performance.now();
+      log("backtest: rebuilding the models as of earlier dates and forecasting the year after each");
+      // One rebuild per earlier date, shared by the backtest and the value bridge.
+      const rebuild = asOfRebuilder(db, report.currency, config.valuation);
+      const backtest = await runBacktests(db, {
+        asOf: report.asOf,
+        currency: report.currency,
+        valuation: config.valuation,
+        rebuild,
+        cuts: [...DEFAULT_CUTS_MONTHS.map((m) => monthsBefore(report.asOf, m)), ...config.valuation.backtestAt],
+        log,
+      });
+      for (const skip of backtest.skipped) log(`backtest: ${skip.cut} skipped: ${skip.reason}`);
+      const bridge = await valueBridges(db, {
+        asOf: report.asOf,
+        currency: report.currency,
+        valuation: config.valuation,
+        now: modelRun,
+        rebuild,
+      });
+      for (const skip of bridge.skipped) log(`value bridge: from ${skip.from} skipped: ${skip.reason}`);
+      const t4b = performance.now();
       if (config.publish.pseudonymize)
         log(
           `publish: pseudonymising account names and dropping personal fields${config.publish.aggregateOnly ? "; aggregate-only" : ""}`,
         );
       const published = await applyPublishMode(db, report, config.publish);
-      await writeStore(db, tempDir, published, models, { hash, inputs, publish: config.publish });
+      await writeStore(db, tempDir, published, models, { backtest, bridge }, { hash, inputs, publish: config.publish });
       rmSync(path.join(tempDir, "spill"), { recursive: true, force: true });
       // Two renames, never a recursive delete of the live store: a run killed at any point leaves
       // the old store whole, or no store, or the new one whole — never a partial one.
@@ -151,7 +204,8 @@ export async function prepare(options: PrepareOptions = {}): Promise<PrepareResu
           ingest: (t2 - t1) / 1000,
           derive: (t3 - t2) / 1000,
           models: (t4 - t3) / 1000,
-          write: (t5 - t4) / 1000,
+          backtest: (t4b - t4) / 1000,
+          write: (t5 - t4b) / 1000,
         },
       };
     } catch (error) {
@@ -208,7 +262,14 @@ function watchQueries(db: Db): { stage(label: string, rows: number | null): void
   };
 }
 
-async function writeStore(db: Db, dir: string, report: IngestReport, models: ModelsData, print: object): Promise<void> {
+async function writeStore(
+  db: Db,
+  dir: string,
+  report: IngestReport,
+  models: ModelsData,
+  forecasts: { readonly backtest: BacktestData; readonly bridge: ValueBridgeData },
+  print: object,
+): Promise<void> {
   const copy = (sql: string, file: string) =>
     db.run(`COPY (${sql}) TO ${literal(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
   for (const name of EXTRACT_NAMES) await copy(`SELECT * FROM accepted_${name} ORDER BY line`, extractParquet(name));
@@ -218,6 +279,8 @@ async function writeStore(db: Db, dir: string, report: IngestReport, models: Mod
   await copy("SELECT * FROM spend_month", STORE_FILES.spendMonth);
   await copy("SELECT * FROM account_value ORDER BY account_id", STORE_FILES.accountValue);
   writeFileSync(path.join(dir, STORE_FILES.models), JSON.stringify(models));
+  writeFileSync(path.join(dir, STORE_FILES.backtest), JSON.stringify(forecasts.backtest));
+  writeFileSync(path.join(dir, STORE_FILES.valueBridge), JSON.stringify(forecasts.bridge));
   writeFileSync(path.join(dir, STORE_FILES.report), JSON.stringify(report, null, 2));
   writeFileSync(path.join(dir, STORE_FILES.publish), JSON.stringify((print as { publish: PublishMode }).publish));
   // Written last: a store without its fingerprint is never trusted.

@@ -24,6 +24,10 @@ export const STORE_FILES = {
   spendMonth: "spend_month.parquet",
   accountValue: "account_value.parquet",
   models: "models.json",
+  /** Forecasts made as of earlier dates against what happened (loaders/backtest). */
+  backtest: "backtest.json",
+  /** Why customer value moved since a quarter and a year before (loaders/value-bridge). */
+  valueBridge: "value-bridge.json",
   /** The publish mode the store was made in ({pseudonymize, aggregateOnly}); see loaders/derive/publish.ts. */
   publish: "publish.json",
 } as const;
@@ -50,7 +54,7 @@ export async function fingerprint(config: AtlasConfig): Promise<Fingerprint> {
   const total = createHash("sha256");
   total.update(readFileSync(config.configPath));
   total.update(config.sourceDir);
-  total.update(JSON.stringify({ publish: config.publish }));
+  total.update(JSON.stringify({ publish: config.publish, backtestAt: config.valuation.backtestAt }));
   const inputs = [];
   for (const name of EXTRACT_NAMES) {
     const file = config.extracts[name].file;

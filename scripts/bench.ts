@@ -6,7 +6,8 @@
  *
  * - ingest: rows/s and peak memory of our validated ingest, and of a plain DuckDB COPY of the
  *   same CSVs to Parquet (the limit), with the ratio ours / limit from the same run;
- * - whole build: wall time per stage (ingest, derive, models, Framework render) and peak memory;
+ * - whole build: wall time per stage (ingest, derive, models with outcome bands, backtest and value
+ *   bridge, Framework render) and peak memory;
  * - models: fit and prediction times (scripts/bench-models.ts);
  * - browser (headless Chromium, cold cache, localhost): first KPIs / first chart, bytes before
  *   them and in total, interaction latency (scripts/bench-pages.ts, scripts/bench-scenarios.ts).
@@ -180,7 +181,15 @@ async function benchData(label: string, dataDir: string): Promise<string> {
   // Whole build, forced each run, into a throwaway store and dist.
   const store = path.join(work, `store-${label}`);
   const dist = path.join(work, `dist-${label}`);
-  const stage: Record<string, number[]> = { ingest: [], derive: [], models: [], write: [], render: [], total: [] };
+  const stage: Record<string, number[]> = {
+    ingest: [],
+    derive: [],
+    models: [],
+    backtest: [],
+    write: [],
+    render: [],
+    total: [],
+  };
   const buildMem: number[] = [],
     prepareMem: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -204,7 +213,19 @@ async function benchData(label: string, dataDir: string): Promise<string> {
     if (run.peakMb !== null) buildMem.push(run.peakMb);
   }
   for (const [key, xs] of Object.entries(stage))
-    add("build", label, key === "total" ? "whole build, wall time" : `stage: ${key}`, xs, "s");
+    add(
+      "build",
+      label,
+      key === "total"
+        ? "whole build, wall time"
+        : key === "backtest"
+          ? "stage: backtest + value bridge (models rebuilt as of earlier dates)"
+          : key === "models"
+            ? "stage: models (fits, values, outcome bands)"
+            : `stage: ${key}`,
+      xs,
+      "s",
+    );
   add("build", label, "peak memory, prepare (ingest + derive + models)", prepareMem, "MB");
   add("build", label, "peak memory, largest process of the build", buildMem, "MB");
   return dist;

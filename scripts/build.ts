@@ -35,6 +35,8 @@ const { values } = parseArgs({
     "prepare-only": { type: "boolean", default: false },
     // Build even when more than the config's quarantineLimit is quarantined.
     "allow-quarantine": { type: "boolean", default: false },
+    // Extra backtest as-of date (repeatable), besides 12 and 24 months before the data's as-of date.
+    "backtest-at": { type: "string", multiple: true },
     // Machine-readable stage timings and peak memory, for the benchmark.
     "summary-json": { type: "string" },
     help: { type: "boolean", default: false },
@@ -64,6 +66,7 @@ try {
     force: values.force,
     publish,
     allowQuarantine: values["allow-quarantine"],
+    backtestAt: values["backtest-at"],
   });
   const prepareMaxRssMb = process.resourceUsage().maxRSS / 1024;
   const env = {
@@ -74,6 +77,7 @@ try {
     ATLAS_STORE: result.storeDir,
     // Framework's data loaders call prepare() again: they must ask for the same mode, or the fingerprint would differ.
     ATLAS_PUBLISH: publishToEnv(result.config.publish),
+    ATLAS_BACKTEST_AT: (values["backtest-at"] ?? []).join(","),
     // This data's saved scenarios (observablehq.config.ts makes their pages): none unless the config names a folder.
     ATLAS_SCENARIOS: result.config.scenariosDir ?? "",
     ...(values.out ? { ATLAS_OUT: path.resolve(values.out) } : {}),
@@ -117,7 +121,7 @@ try {
     );
   }
   process.stderr.write(
-    `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, models ${s.models.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
+    `\nbuild: ${result.rebuilt ? "data prepared" : "data unchanged"}; fingerprint ${s.fingerprint.toFixed(1)} s, ingest ${s.ingest.toFixed(1)} s, derive ${s.derive.toFixed(1)} s, models ${s.models.toFixed(1)} s, backtest ${s.backtest.toFixed(1)} s, write ${s.write.toFixed(1)} s` +
       (values["prepare-only"]
         ? ""
         : `, render ${renderSeconds.toFixed(1)} s → ${path.relative(process.cwd(), env.ATLAS_OUT ?? path.join(REPO_ROOT, "dist")) || "."}`) +

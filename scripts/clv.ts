@@ -61,6 +61,8 @@ import {
   type TimeUnit,
 } from "../src/lib/models/index.js";
 import { createRng } from "../src/lib/random.js";
+import { toCsv } from "../src/lib/csv.js";
+import type { BacktestData } from "../src/lib/shapes/backtest.js";
 
 const HELP = `Usage: npm run -s clv -- <command> [options]
 
@@ -130,6 +132,14 @@ Commands
       --columns NAMES           column names of a file without a header line, e.g. for
                                 CDNOW_sample.txt: master_id,id,date,cds,amount
 
+  backtest             The build's backtest (forecasts made 12 and 24 months before the as-of date,
+                       and at each --backtest-at date, from the data known then) against what
+                       happened: one row per cut, segment and measure (revenue, margin, active,
+                       churned) with forecast, P10/P50/P90 of the outcome, actual, naive forecast
+                       (money in currency units). Run "npm run build" (or --prepare-only) first.
+      --store DIR               the prepared store (default .atlas/store)
+      --format csv|json         csv (default) or the whole backtest.json with coverage and errors
+
 FILE may be "-" for stdin. Bad input (missing column, non-numeric value, recency > T,
 negative spend, ...) prints "clv: error: line L, column C: ..." to stderr and exits with 1.
 
@@ -174,6 +184,8 @@ const STRING_OPTIONS = [
   "period-discount",
   "periods",
   "cohort-size",
+  "store",
+  "format",
 ] as const;
 
 function readArgs(argv: string[]): Args {
@@ -668,7 +680,63 @@ function cmdSummarize(a: Args): Output {
   return { stdout: formatCsv(header, cols) };
 }
 
+/** The store's backtest.json as CSV rows (or as it is, with --format json). */
+function cmdBacktest(a: Args): Output {
+  const store = flag(a, "store") ?? ".atlas/store";
+  const format = flag(a, "format") ?? "csv";
+  if (format !== "csv" && format !== "json")
+    throw new UsageError(`invalid --format: "${format}" (expected csv or json)`);
+  let text: string;
+  try {
+    text = readFileSync(`${store}/backtest.json`, "utf8");
+  } catch {
+    throw new UsageError(`no backtest in ${store} (run "npm run build -- --prepare-only" first, or give --store DIR)`);
+  }
+  if (format === "json") return { stdout: text.endsWith("\n") ? text : `${text}\n` };
+  const data = JSON.parse(text) as BacktestData;
+  const money = (m: string) => m === "revenue" || m === "margin";
+  const rows = data.runs.flatMap((run) =>
+    run.rows.map((r) => {
+      // Money in currency units to the cent, as the pages show it; counts as they are.
+      const v = (x: number) => (money(r.measure) ? Math.round(x) / 100 : x);
+      return {
+        cut: run.cut,
+        window_end: run.windowEnd,
+        dimension: r.dimension,
+        segment: r.segment,
+        accounts: r.accounts,
+        measure: r.measure,
+        forecast: v(r.forecast),
+        p10: v(r.band.p10),
+        p50: v(r.band.p50),
+        p90: v(r.band.p90),
+        actual: v(r.actual),
+        naive: v(r.naive),
+        inside: r.actual >= r.band.p10 && r.actual <= r.band.p90,
+      };
+    }),
+  );
+  const columns = [
+    "cut",
+    "window_end",
+    "dimension",
+    "segment",
+    "accounts",
+    "measure",
+    "forecast",
+    "p10",
+    "p50",
+    "p90",
+    "actual",
+    "naive",
+    "inside",
+  ];
+  const stderr = data.skipped.map((s) => `clv: backtest ${s.cut} skipped: ${s.reason}\n`).join("");
+  return { stdout: toCsv(rows, columns, columns, [`backtest as of ${data.asOf}, currency ${data.currency}`]), stderr };
+}
+
 const COMMANDS: Record<string, (a: Args) => Output> = {
+  backtest: cmdBacktest,
   fit: cmdFit,
   predict: cmdPredict,
   expected: cmdExpected,

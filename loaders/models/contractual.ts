@@ -20,6 +20,7 @@ import { empiricalSurvival, survivorCohorts, type Lifetime } from "../../src/lib
 import { checkIdentification } from "../../src/lib/models/identification.js";
 import type { AccountValue, ContractFit, HistoryCheck, NotValued } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
+import type { ContractAccountState } from "../../src/lib/models/outcomes.js";
 import type { ContractAccount } from "./inputs.js";
 
 const PERIOD_MONTHS = { monthly: 1, annual: 12 } as const;
@@ -43,6 +44,8 @@ export interface ContractResult {
   readonly notes: string[];
   /** Segments no sBG fit could value, with the reason. */
   readonly notValued: NotValued[];
+  /** Each valued running contract's state, for the outcome simulation (outcomes.ts). */
+  readonly states: ContractAccountState[];
 }
 
 /** Lifetime of an account's first run, in its billing periods, as of `asOfMonth`. */
@@ -218,6 +221,7 @@ export function valueContracts(
   };
 
   const values: AccountValue[] = [];
+  const states: ContractAccountState[] = [];
   const totalDraws = new Float64Array(draws);
   const poolTotals = new Map<string, { value: number; draws: Float64Array }>();
   const sorted = new Float64Array(draws);
@@ -271,6 +275,16 @@ export function valueContracts(
       continue;
     }
     const payment = a.mrrCents * len * margin;
+    states.push({
+      accountId: a.accountId,
+      pool: chosen.pool.key,
+      periodMonths: len,
+      renewals,
+      monthsLeftInPeriod: len - 1 - ((asOfMonth - a.currentStart!) % len),
+      mrrCents: a.mrrCents,
+      draws: drawsOf.get(chosen.pool.key)!,
+      point: chosen.fit,
+    });
     for (let j = 0; j < draws; j++) sorted[j] = payment * f.draws[j];
     let segment = poolTotals.get(segmentKey(a));
     if (!segment) poolTotals.set(segmentKey(a), (segment = { value: 0, draws: new Float64Array(draws) }));
@@ -364,5 +378,6 @@ export function valueContracts(
       warnings: chosen.warnings,
     });
   }
-  return { fits, values, totalDraws, notes, notValued };
+  const valued = new Set(values.filter((v) => v.model === "sbg").map((v) => v.account_id));
+  return { fits, values, totalDraws, notes, notValued, states: states.filter((st) => valued.has(st.accountId)) };
 }

@@ -10,10 +10,21 @@ import { quantileSorted } from "../../src/lib/models/quantiles.js";
 import { monthIndexOf } from "../../src/lib/dates.js";
 import type { AccountValue, Disagreement, HistoricalValue, ModelsData } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
+import { currentSchema } from "../asof/schema.js";
 import { literal, type Db } from "../db.js";
+import type { ForecastState } from "../../src/lib/models/outcomes.js";
+import type { Band } from "../../src/lib/shapes/models-data.js";
+import { outcomeSummary } from "./outcome-bands.js";
 import { valueContracts } from "./contractual.js";
 import { readContractAccounts, readMargins, readPurchases, type PurchaseRows } from "./inputs.js";
 import { valuePurchases } from "./purchases.js";
+
+export interface ModelRun {
+  /** The content of models.json. */
+  readonly data: ModelsData;
+  /** The fitted models' view of every modelled account, for outcome simulations (not serialised). */
+  readonly forecast: ForecastState;
+}
 
 export async function runModels(
   db: Db,
@@ -21,7 +32,9 @@ export async function runModels(
   currency: string,
   config: ValuationConfig,
   log: (line: string) => void = () => {},
-): Promise<ModelsData> {
+  /** Rebuilds as of an earlier date need values and fits only: no outcome bands, no disagreement list. */
+  { lean = false }: { lean?: boolean } = {},
+): Promise<ModelRun> {
   const asOfMonth = monthIndexOf(asOf);
   const started = performance.now();
   const step = (what: string) => log(`models: ${what} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
@@ -52,7 +65,6 @@ export async function runModels(
   const values = [...modelled.filter((v) => !fallbackIds.has(v.account_id)), ...(historical?.values ?? [])];
   if (historical)
     step(`historical value for ${fallbackIds.size.toLocaleString("en-US")} accounts no model could value`);
-  await writeAccountValues(db, values);
 
   const historicalCents = historical?.values.reduce((sum, v) => sum + v.clv_cents, 0) ?? 0;
   const totals = new Float64Array(config.draws);
@@ -66,12 +78,23 @@ export async function runModels(
     notes.push(
       `${fallbackIds.size.toLocaleString("en-US")} accounts carry a historical value (${historical.summary.method}), ${formatShare(valueCents > 0 ? historicalCents / valueCents : 0)} of the portfolio value.`,
     );
-  const disagreements = await findDisagreements(db, asOf, values, purchaseRows);
+  const disagreements = lean
+    ? { rule: "not computed for an earlier as-of date", count: 0, accounts: [] }
+    : await findDisagreements(db, asOf, values, purchaseRows);
   if (disagreements.count > 0)
     notes.push(
       `${disagreements.count} accounts have a model value near zero although their recent activity is large (listed on the Models page as "model and recent activity disagree").`,
     );
-  return {
+  const forecast: ForecastState = {
+    draws: config.draws,
+    margins,
+    contracts: contracts.states,
+    purchases: withoutFallback(purchases.state, fallbackIds),
+  };
+  const outcomes = lean ? leanOutcomes(values) : await outcomeSummary(db, forecast, values, config);
+  step("outcome bands simulated");
+  await writeAccountValues(db, values, outcomes.perAccount);
+  const data: ModelsData = {
     asOf,
     currency,
     horizonMonths: config.horizonMonths,
@@ -88,7 +111,9 @@ export async function runModels(
       activeAccountsValued: values.filter((v) => v.clv_cents > 0).length,
       modelValueCents: valueCents - historicalCents,
       historicalShare: valueCents > 0 ? historicalCents / valueCents : 0,
+      outcomeBand: outcomes.band,
     },
+    outcomes: { bySegment: outcomes.bySegment, concentration: outcomes.concentration },
     notValued,
     disagreements,
     historical: historical
@@ -100,6 +125,24 @@ export async function runModels(
       : null,
     notes,
   };
+  return { data, forecast };
+}
+
+/** No simulation: every band is the value itself (rebuilds as of earlier dates never show them). */
+function leanOutcomes(values: readonly AccountValue[]): Awaited<ReturnType<typeof outcomeSummary>> {
+  const total = values.reduce((s, v) => s + v.clv_cents, 0);
+  return {
+    band: { p10: total, p50: total, p90: total },
+    bySegment: [],
+    perAccount: new Map(),
+    concentration: { top10MarginShare: null, largestAccountId: null, largestValueCents: 0, p10WithoutLargest: total },
+  };
+}
+
+/** The purchase state without accounts that carry the historical value (none, unless no model values them). */
+function withoutFallback(state: ForecastState["purchases"], fallback: ReadonlySet<string>): ForecastState["purchases"] {
+  if (!state || state.accountId.every((id) => !fallback.has(id))) return state;
+  return null;
 }
 
 /** Value below this share of the account's trailing-12-month margin counts as "near zero". */
@@ -293,11 +336,17 @@ async function historicalValues(
   };
 }
 
-async function writeAccountValues(db: Db, values: readonly AccountValue[]): Promise<void> {
+async function writeAccountValues(
+  db: Db,
+  values: readonly AccountValue[],
+  outcomes: ReadonlyMap<string, Band>,
+): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE account_value (
     account_id VARCHAR, model VARCHAR, segment VARCHAR, clv_cents DOUBLE, clv_p10_cents DOUBLE, clv_p50_cents DOUBLE,
-    clv_p90_cents DOUBLE, probability_alive DOUBLE, expected_purchases_12m DOUBLE)`);
-  const appender = await db.connection.createAppender("account_value");
+    clv_p90_cents DOUBLE, probability_alive DOUBLE, expected_purchases_12m DOUBLE,
+    outcome_p10_cents DOUBLE, outcome_p50_cents DOUBLE, outcome_p90_cents DOUBLE)`);
+  // The current schema: an as-of rebuild (loaders/asof) writes its own account_value.
+  const appender = await db.connection.createAppender("account_value", await currentSchema(db));
   for (const v of values) {
     appender.appendVarchar(v.account_id);
     appender.appendVarchar(v.model);
@@ -308,6 +357,10 @@ async function writeAccountValues(db: Db, values: readonly AccountValue[]): Prom
     appender.appendDouble(v.clv_p90_cents);
     appender.appendDouble(v.probability_alive);
     appender.appendDouble(v.expected_purchases_12m);
+    const o = outcomes.get(v.account_id) ?? { p10: v.clv_cents, p50: v.clv_cents, p90: v.clv_cents };
+    appender.appendDouble(o.p10);
+    appender.appendDouble(o.p50);
+    appender.appendDouble(o.p90);
     appender.endRow();
   }
   appender.closeSync();

@@ -7,7 +7,8 @@
  */
 import { fitGammaGamma, GAMMAGAMMA_PARAM_NAMES, type GammaGammaFit } from "../../src/lib/models/gammagamma.js";
 import { checkIdentification } from "../../src/lib/models/identification.js";
-import { fitNbd, NBD_PARAM_NAMES, type NbdFit } from "../../src/lib/models/nbd.js";
+import { fitNbd, nbdConditionalExpectedPurchases, NBD_PARAM_NAMES, type NbdFit } from "../../src/lib/models/nbd.js";
+import type { PurchaseState } from "../../src/lib/models/outcomes.js";
 import {
   PURCHASE_MODEL_SPECS,
   purchaseModelSpec,
@@ -44,6 +45,8 @@ export interface PurchaseResult {
   readonly notes: string[];
   /** Set when the transactional accounts could not be valued (they get the historical value). */
   readonly notValued: NotValued | null;
+  /** What the outcome simulation needs (outcomes.ts); null when no model values the accounts. */
+  readonly state: PurchaseState | null;
 }
 
 const NBD_SYMBOLS = { r: "r", alpha: "α" };
@@ -65,7 +68,8 @@ export function valuePurchases(
 ): PurchaseResult {
   const notes: string[] = [];
   const totalDraws = new Float64Array(config.draws);
-  if (rows.accountId.length === 0) return { summary: null, values: [], totalDraws, notes, notValued: null };
+  if (rows.accountId.length === 0)
+    return { summary: null, values: [], totalDraws, notes, notValued: null, state: null };
   // Amounts in cents keep the spend model in the same unit as every other value.
   const cents = rows.amount.map((a) => Math.round(a * 100));
   const rfm = summarizeTransactions(
@@ -82,6 +86,7 @@ export function valuePurchases(
       totalDraws,
       notes,
       notValued: { segment: "transactional", model: "purchase", accounts, reason },
+      state: null,
     };
   };
   const repeat = rfm.frequency.filter((x) => x > 0).length;
@@ -290,6 +295,26 @@ export function valuePurchases(
     totalDraws: prediction.totalDraws,
     notes,
     notValued: null,
+    state: {
+      model,
+      point: Object.fromEntries(
+        (chosen?.spec.paramNames ?? NBD_PARAM_NAMES).map((k) => [k, (modelFit as Record<string, number>)[k]]),
+      ),
+      modelDraws: prediction.modelDraws,
+      spendPoint: gammaGamma ? { p: gammaGamma.p, q: gammaGamma.q, gamma: gammaGamma.gamma } : null,
+      spendDraws: gammaGamma ? prediction.spendDraws : null,
+      fixedSpend: fixedSpend ?? null,
+      accountId: rfm.id.map(String),
+      frequency: rfm.frequency,
+      recency: rfm.recency,
+      T: rfm.T,
+      monetaryValue: rfm.monetaryValue,
+      probabilityAlive: chosen ? (p, x, tx, T) => chosen.spec.probabilityAliveOne(p as PurchaseFit, x, tx, T) : () => 1,
+      expectedPurchases: chosen
+        ? (p, t, x, tx, T) =>
+            chosen.spec.conditionalExpected(p as PurchaseFit, t, { frequency: [x], recency: [tx], T: [T] })[0]
+        : (p, t, x, _tx, T) => nbdConditionalExpectedPurchases({ r: p.r, alpha: p.alpha }, t, x, T),
+    },
   };
 }
 

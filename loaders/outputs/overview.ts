@@ -59,6 +59,8 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
             valueCents: models.portfolio.valueCents,
             historicalShare: models.portfolio.historicalShare,
             band: models.portfolio.band,
+            outcomeBand: models.portfolio.outcomeBand,
+            concentration: models.outcomes.concentration,
             activeAccountsValued: models.portfolio.activeAccountsValued,
             horizonMonths: models.horizonMonths,
             annualDiscountRate: models.annualDiscountRate,

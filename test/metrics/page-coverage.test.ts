@@ -238,6 +238,13 @@ describe("overview KPIs by coverage", () => {
         valueCents: 1_000_000_00,
         historicalShare,
         band: { p10: 900_000_00, p50: 1_000_000_00, p90: 1_100_000_00 },
+        outcomeBand: { p10: 800_000_00, p50: 1_000_000_00, p90: 1_200_000_00 },
+        concentration: {
+          top10MarginShare: 0.5,
+          largestAccountId: "A1",
+          largestValueCents: 200_000_00,
+          p10WithoutLargest: 650_000_00,
+        },
         activeAccountsValued: 10,
         horizonMonths: 60,
         annualDiscountRate: 0.1,

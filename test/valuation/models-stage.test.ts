@@ -174,3 +174,49 @@ describe("the models stage on data/sample", () => {
     expect(rank).toBeLessThan(0.1 * n);
   });
 });
+
+describe("outcome bands of the models stage on data/sample", () => {
+  it("the portfolio's outcome band contains its parameter band around the same value", () => {
+    const { band, outcomeBand, valueCents } = models.portfolio;
+    expect(outcomeBand.p10).toBeLessThan(band.p10);
+    expect(outcomeBand.p90).toBeGreaterThan(band.p90);
+    expect(outcomeBand.p10).toBeLessThan(valueCents);
+    expect(outcomeBand.p90).toBeGreaterThan(valueCents);
+  });
+
+  it("every account has an ordered outcome band; accounts without a model have their value as the band", () => {
+    for (const v of values) {
+      expect(v.outcome_p10_cents!).toBeLessThanOrEqual(v.outcome_p50_cents!);
+      expect(v.outcome_p50_cents!).toBeLessThanOrEqual(v.outcome_p90_cents!);
+      if (v.model === "historical" || v.clv_cents === 0) expect(v.outcome_p90_cents).toBe(v.clv_cents);
+    }
+    // Account randomness: a running contract may churn at the next renewal, so its P10 lies below its parameter P10.
+    const sbg = values.filter((v) => v.model === "sbg" && v.clv_cents > 0);
+    expect(sbg.filter((v) => v.outcome_p10_cents! < v.clv_p10_cents).length).toBeGreaterThan(0.9 * sbg.length);
+  });
+
+  it("segment values add up to the portfolio in every dimension, each with an ordered band", () => {
+    const dims = new Set(models.outcomes.bySegment.map((s) => s.dimension));
+    expect([...dims]).toEqual(["Industry", "Size", "Region", "Tier", "Channel"]);
+    for (const d of dims) {
+      const rows = models.outcomes.bySegment.filter((s) => s.dimension === d);
+      const sum = rows.reduce((s, r) => s + r.valueCents, 0);
+      expect(sum).toBeCloseTo(models.portfolio.valueCents, 0);
+      expect(rows.reduce((s, r) => s + r.accounts, 0)).toBe(values.length);
+      for (const r of rows) expect(r.outcomeBand.p10).toBeLessThanOrEqual(r.outcomeBand.p90);
+    }
+  });
+
+  it("names the largest account by value and gives the P10 without it", async () => {
+    const c = models.outcomes.concentration;
+    const [top] = await rows<{ account_id: string; clv: number }>(
+      `SELECT account_id, clv_cents AS clv FROM read_parquet('${path.join(store, STORE_FILES.accountValue)}') ORDER BY clv_cents DESC LIMIT 1`,
+    );
+    expect(c.largestAccountId).toBe(top.account_id);
+    expect(c.largestValueCents).toBe(top.clv);
+    expect(c.p10WithoutLargest).toBeLessThan(models.portfolio.outcomeBand.p10);
+    expect(c.p10WithoutLargest).toBeGreaterThan(models.portfolio.outcomeBand.p10 - 3 * top.clv);
+    expect(c.top10MarginShare).toBeGreaterThan(0);
+    expect(c.top10MarginShare).toBeLessThan(1);
+  });
+});

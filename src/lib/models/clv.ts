@@ -244,6 +244,10 @@ export interface ClvBands {
   draws: number;
   /** Parameter draws replaced because they fell outside the valid region or gave non-finite values. */
   rejectedDraws: number;
+  /** The accepted parameter draws, in draw order (the outcome simulation reuses them). */
+  modelDraws: Record<string, number>[];
+  /** The accepted Gamma-Gamma draws; null with a fixed spend per account. */
+  spendDraws: GammaGammaParams[] | null;
 }
 
 /** Month length Δ (model unit) and the monthly discount factor v = 1/(1 + d_m) of the options. */
@@ -461,5 +465,7 @@ export function predictClvWithBands(
     totalDraws,
     draws: J,
     rejectedDraws,
+    modelDraws: mDraws.map((d) => ({ ...paramsOf(spec, d) })),
+    spendDraws: spend && !opts.fixedSpend ? sDraws.map((d) => ({ p: d.p, q: d.q, gamma: d.gamma })) : null,
   };
 }

@@ -178,6 +178,15 @@ export interface PurchaseModelSummary {
   readonly band: Band;
 }
 
+/** A segment's value and its outcome band (parameter draws × each account's own randomness). */
+export interface OutcomeSegment {
+  readonly dimension: string;
+  readonly segment: string;
+  readonly accounts: number;
+  readonly valueCents: number;
+  readonly outcomeBand: Band;
+}
+
 export interface ModelsData {
   readonly asOf: string;
   readonly currency: string;
@@ -198,6 +207,24 @@ export interface ModelsData {
     readonly modelValueCents: number;
     /** Share of valueCents from the historical fallback (0 – 1). */
     readonly historicalShare: number;
+    /**
+     * Outcome band: where the value may actually land — parameter draws combined with each
+     * account's own randomness (renew or churn, buy or not). Wider than `band`, which is the
+     * parameter band (how sure the models are of the average).
+     */
+    readonly outcomeBand: Band;
+  };
+  /** Outcome bands by segment, and how concentrated the value is. */
+  readonly outcomes: {
+    readonly bySegment: OutcomeSegment[];
+    readonly concentration: {
+      /** Share of next year's expected margin in the ten largest accounts, 0 – 1. */
+      readonly top10MarginShare: number | null;
+      readonly largestAccountId: string | null;
+      readonly largestValueCents: number;
+      /** The portfolio outcome's P10 when the largest account (by value) is lost. */
+      readonly p10WithoutLargest: number;
+    };
   };
   /** Segments no model could value, with the reason (their accounts carry the historical value). */
   readonly notValued: NotValued[];
@@ -216,6 +243,10 @@ export interface AccountValue {
   readonly segment: string;
   readonly clv_cents: number;
   readonly clv_p10_cents: number;
+  /** Outcome band of the account's value (P10 / P50 / P90; equal to clv_cents without a model). */
+  readonly outcome_p10_cents?: number;
+  readonly outcome_p50_cents?: number;
+  readonly outcome_p90_cents?: number;
   readonly clv_p50_cents: number;
   readonly clv_p90_cents: number;
   readonly probability_alive: number;

@@ -1,4 +1,5 @@
 /** The shape of `data/overview.json`, written by the loaders and read by the home page. */
+import type { ModelsData } from "./models-data.js";
 import type { DataCoverage } from "../coverage.js";
 import type { Band } from "./models-data.js";
 import type { OverviewMetrics } from "../metrics/overview.js";
@@ -45,9 +46,13 @@ export interface OverviewData {
     /** Share of valueCents that is the historical value of accounts no model could value (0 – 1). */
     readonly historicalShare: number;
     readonly band: Band;
+    /** Where the value may land with each account's own randomness too (models.json portfolio.outcomeBand). */
+    readonly outcomeBand: Band;
     readonly activeAccountsValued: number;
     readonly horizonMonths: number;
     readonly annualDiscountRate: number;
+    /** models.json outcomes.concentration. */
+    readonly concentration: ModelsData["outcomes"]["concentration"];
   } | null;
   /** One entry per month, "YYYY-MM", oldest first. */
   readonly trend: {
