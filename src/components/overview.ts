@@ -5,6 +5,7 @@
 import { html } from "htl";
 import {
   formatCount,
+  formatMoneyExact,
   formatMoneyCompact,
   formatMoneyShort,
   formatNumber,
@@ -20,6 +21,7 @@ import type { Kpi } from "./kpi.js";
 import { csvDownload, setExportContext } from "./download.js";
 import { notProvidedCard } from "./not-provided.js";
 import { aggregateOnlyNote } from "./aggregate-only.js";
+import { tableView } from "./analyst-page.js";
 
 /** LTV : CAC at or above this is healthy (PRODUCT.md: 3–5 : 1 is the usual target). */
 export const HEALTHY_LTV_TO_CAC = 3;
@@ -290,11 +292,25 @@ type Resize = (render: (width: number) => Node | string) => Node;
  */
 export function trendCards(data: OverviewData, charts: Charts, resize: Resize): HTMLElement {
   const c = data.coverage;
-  const card = (title: string, caption: string, chart: (width: number) => Node, id: string) =>
+  // Each chart's numbers as a folded table (its text alternative, with a CSV download).
+  const series = (id: "revenue" | "arr" | "orders" | "active") => {
+    const t = data.trend;
+    const value = { revenue: t.revenueCents, arr: t.arrCents, orders: t.orders, active: t.activeAccounts }[id];
+    const money = id === "revenue" || id === "arr";
+    return tableView({
+      name: `overview-${id}-by-month`,
+      rows: t.month.map((month, i) => ({ month, value: value[i] })),
+      columns: { month: "Month", value: money ? `${id === "arr" ? "ARR" : "Revenue"} (${data.currency})` : "Count" },
+      format: { value: ((v: number) => (money ? formatMoneyExact(v, data.currency) : formatNumber(v))) as never },
+      csv: { value: (r) => (money ? r.value / 100 : r.value) },
+      rowsShown: 12,
+    });
+  };
+  const card = (title: string, caption: string, chart: (width: number) => Node, id: Parameters<typeof series>[0]) =>
     html`<div class="card" data-trend=${id}>
       <h2>${title}</h2>
       <p class="chart-caption">${caption}</p>
-      ${resize((width) => chart(width))}
+      ${resize((width) => chart(width))} ${series(id)}
     </div>`;
   const revenue = c.invoices
     ? card(

@@ -2,6 +2,7 @@
  * The lever bridge (src/lib/scenarios/bridge.ts) as a waterfall and a table: the baseline,
  * each ledger entry's contribution in ledger order, the scenario.
  */
+import { CATEGORICAL } from "./palette.js";
 import * as Plot from "@observablehq/plot";
 import { html } from "htl";
 import { formatMoneyCompact } from "../lib/format.js";
@@ -65,10 +66,11 @@ export function bridgeChart(scenario: Scenario, r: ScenarioReport, { width = 640
     y: { label: null, domain: data.map((d) => d.label) },
     color: {
       domain: ["total", "up", "down"],
-      range: ["var(--theme-foreground-muted)", "var(--theme-foreground-focus)", "var(--theme-red, #d33)"],
+      // Palette colours: 3 : 1 against the card in both themes.
+      range: [CATEGORICAL[9], CATEGORICAL[0], CATEGORICAL[3]],
     },
     marks: [
-      Plot.barX(shown, { y: "label", x1: "from", x2: "to", fill: "kind", fillOpacity: 0.8 }),
+      Plot.barX(shown, { y: "label", x1: "from", x2: "to", fill: "kind" }),
       Plot.tip(
         shown,
         Plot.pointerY({

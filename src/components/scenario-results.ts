@@ -4,6 +4,7 @@
  * by ABC class, most affected accounts, and the ledger with its reasons. Every function takes
  * a ScenarioReport (src/lib/scenarios/report.ts) and returns an element.
  */
+import { CATEGORICAL } from "./palette.js";
 import * as Plot from "@observablehq/plot";
 import { tableFromIPC } from "apache-arrow";
 import { html } from "htl";
@@ -18,7 +19,8 @@ import { csvDownload, setExportContext } from "./download.js";
 /** Baseline and scenario colours, shared by every chart and legend. */
 export const SERIES_COLORS = {
   domain: ["baseline", "scenario"],
-  range: ["var(--theme-foreground-muted)", "var(--theme-foreground-focus)"],
+  // Palette colours: 3 : 1 against the card in both themes.
+  range: [CATEGORICAL[9], CATEGORICAL[0]],
 };
 
 interface ChartOptions {
@@ -139,7 +141,17 @@ export function projectionChart(r: ScenarioReport, { width = 640, height = 260 }
     y: { label: "Expected billings", grid: true, zero: true, tickFormat: (c: number) => m(c) },
     color: { ...SERIES_COLORS, legend: true },
     marks: [
-      Plot.areaY(r.projection, { x: "year", y1: "p10Cents", y2: "p90Cents", fill: "series", fillOpacity: 0.18 }),
+      // The band's outline carries its edges at full colour; the fill only shades between them.
+      Plot.areaY(r.projection, {
+        x: "year",
+        y1: "p10Cents",
+        y2: "p90Cents",
+        fill: "series",
+        fillOpacity: 0.18,
+        stroke: "series",
+        strokeDasharray: "3,3",
+        strokeWidth: 1,
+      }),
       Plot.line(r.projection, { x: "year", y: "revenueCents", stroke: "series", strokeWidth: 2, marker: "circle" }),
       Plot.tip(
         r.projection,
@@ -152,6 +164,32 @@ export function projectionChart(r: ScenarioReport, { width = 640, height = 260 }
       ),
     ],
   });
+}
+
+/** The projection's numbers as a table: the chart's text alternative. */
+export function projectionTable(r: ScenarioReport): HTMLElement {
+  const m = money(r);
+  return html`<table class="scenario-table" data-table="projection">
+    <thead>
+      <tr>
+        <th scope="col">Year</th>
+        <th scope="col">Series</th>
+        <th scope="col">Expected billings</th>
+        <th scope="col">P10 – P90</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${r.projection.map(
+        (d) =>
+          html`<tr>
+            <td>Year ${d.year}</td>
+            <td>${d.series}</td>
+            <td>${m(d.revenueCents)}</td>
+            <td>${m(d.p10Cents)} – ${m(d.p90Cents)}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>` as HTMLElement;
 }
 
 const NO_LABEL = "(not in the data)";
@@ -188,8 +226,7 @@ export function changeChart(
       Plot.barX(data, {
         y: "label",
         x: "change",
-        fill: (d: { change: number }) => (d.change < 0 ? "var(--theme-red, #d33)" : "var(--theme-foreground-focus)"),
-        fillOpacity: 0.7,
+        fill: (d: { change: number }) => (d.change < 0 ? CATEGORICAL[3] : CATEGORICAL[0]),
       }),
       Plot.ruleY(whiskers, {
         y: "label",

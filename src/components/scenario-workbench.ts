@@ -31,6 +31,7 @@ import {
   comparisonTable,
   methodNote,
   projectionChart,
+  projectionTable,
   scenarioKpis,
   scenarioReading,
 } from "./scenario-results.js";
@@ -196,7 +197,13 @@ export function scenarioWorkbench({ base, accounts, search, today, saved = [] }:
     const width = (el: HTMLElement) => Math.max(280, el.clientWidth || 640);
     kpis.replaceChildren(scenarioKpis(report));
     reading.replaceChildren(scenarioReading(report));
-    projectionBox.replaceChildren(projectionChart(report, { width: width(projectionBox) }));
+    projectionBox.replaceChildren(
+      projectionChart(report, { width: width(projectionBox) }),
+      html`<details class="table-view">
+        <summary>Table view</summary>
+        ${projectionTable(report)}
+      </details>`,
+    );
     bridgeBox.replaceChildren(
       ...(scenario.ledger.length === 0
         ? [html`<p class="scenario-muted">No adjustments: the scenario is the baseline.</p>` as HTMLElement]

@@ -77,10 +77,7 @@ describe("accessibility (WCAG 2.1 AA)", () => {
           if (v.impact === "serious" || v.impact === "critical")
             found.push(`${route} ${v.impact} ${v.id}:\n  ${v.nodes.join("\n  ")}`);
         // Chart marks as painted: 3 : 1 against the background (axe does not look inside charts).
-        // Not yet on the scenario pages (components/scenario-*.ts, another lane: their billings band is 1.3 : 1).
-        const { marks, cellText } = route.startsWith("/scenarios/")
-          ? { marks: [], cellText: [] }
-          : await chartContrast(page);
+        const { marks, cellText } = await chartContrast(page);
         for (const m of marks)
           if (m.ratio < 3)
             found.push(`${route} chart mark ${m.chart} / ${m.mark}: ${m.color} ${m.ratio.toFixed(2)} : 1`);
@@ -141,10 +138,7 @@ describe("accessibility (WCAG 2.1 AA)", () => {
       for (const chart of report.charts) {
         expect(chart.role, route).toBe("img");
         expect(chart.name, route).toMatch(/^(Chart|Colour scale): ?\S/);
-        // Not yet: the overview's trend cards (components/overview.ts) and the scenario charts
-        // (components/scenario-*.ts) have no table view.
-        if (!chart.legend && route !== "/" && !route.startsWith("/scenarios/"))
-          expect(chart.alternative, `${route} ${chart.name}`).toBe(true);
+        if (!chart.legend) expect(chart.alternative, `${route} ${chart.name}`).toBe(true);
       }
       for (const table of report.tables) {
         expect(table, route).toMatchObject({ tabIndex: 0, role: "region" });
