@@ -4,7 +4,8 @@
  * (loaders/asof); every account falls in one step, and the steps add up exactly:
  *
  *   value then
- *   + new accounts        value now of accounts acquired after the earlier date
+ *   + new accounts        value now of accounts acquired after the earlier date (an account that
+ *                         existed then without a value starts from 0 and counts as expansion)
  *   − lost accounts       value then of accounts valued then and worth nothing now
  *   + re-estimate         for the other accounts: their histories of today valued with today's
  *                         fits minus the same histories valued with the fits of then (parameters
@@ -85,8 +86,10 @@ async function bridgeFrom(
   for (const r of nowRows) {
     seen.add(r.account_id);
     valueNow += r.clv;
-    const before = then.valueOf.get(r.account_id);
-    if (r.acquired_on > from || before === undefined) {
+    // An account that existed then but had no value row (nothing billed yet) starts from 0: its
+    // value now is expansion of an existing account, not a new account.
+    const before = then.valueOf.get(r.account_id) ?? 0;
+    if (r.acquired_on > from) {
       steps.newAccounts.cents += r.clv;
       steps.newAccounts.accounts++;
       continue;

@@ -4,7 +4,7 @@
  *   leaves every forecast unchanged while the actuals move), its actuals equal an independent SQL
  *   computation over the raw extracts, and `clv backtest` prints it;
  * - the value bridge (loaders/value-bridge) adds up exactly, ends at the headline value, and
- *   starts at the value a build on the extracts cut at the earlier date gives.
+ *   starts at the value a build on the extracts cut at the earlier date gives; new accounts are exactly those acquired since.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -171,8 +171,17 @@ describe("the customer-value bridge", () => {
     }
   });
 
-  it("starts at the value a build on the extracts cut at the earlier date gives", async () => {
+  it("starts at the value a build on the extracts cut at the earlier date gives; new accounts are exactly those acquired since", async () => {
     const b = bridge.bridges[0];
+    // New accounts, independently: every account acquired after the earlier date, with its value now.
+    const [fresh] = await db.all<{ n: number; cents: number }>(`
+      SELECT CAST(count(*) AS INTEGER) AS n, sum(v.clv_cents) AS cents
+      FROM read_parquet(${literal(path.join(store, STORE_FILES.accountValue))}) v
+      JOIN read_parquet(${literal(path.join(store, extractParquet("accounts")))}) a USING (account_id)
+      WHERE a.acquired_on > DATE ${literal(b.from)}`);
+    const step = b.steps.find((s) => s.key === "new")!;
+    expect(step.accounts).toBe(fresh.n);
+    expect(step.cents).toBeCloseTo(fresh.cents, 2);
     const dir = mkdtempSync(path.join(os.tmpdir(), "atlas-cut-"));
     try {
       const sample = path.join(REPO, "data", "sample");
