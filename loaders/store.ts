@@ -101,10 +101,9 @@ function codeFiles(): string[] {
       else if (entry.name.endsWith(".ts")) out.push(full);
     }
   };
-  walk(path.join(REPO_ROOT, "loaders", "ingest"));
-  walk(path.join(REPO_ROOT, "loaders", "derive"));
-  walk(path.join(REPO_ROOT, "loaders", "models"));
-  walk(path.join(REPO_ROOT, "loaders", "outputs"));
+  // All of loaders/ (pipeline, config, the as-of rebuild, backtest and value bridge included: a
+  // folder left out here once let a changed backtest ship yesterday's backtest.json) and src/lib.
+  walk(path.join(REPO_ROOT, "loaders"));
   walk(path.join(REPO_ROOT, "src", "lib"));
   return out;
 }
