@@ -47,6 +47,8 @@ const MEASURES: readonly BacktestMeasure[] = ["revenue", "margin", "active", "ch
 export const BACKTEST_DEFINITIONS: Readonly<Record<string, string>> = {
   revenue:
     "Revenue: month-end MRR summed over the 12 months for subscription accounts, invoiced amounts for transactional accounts.",
+  revenueWithoutContracts: "Revenue: invoiced amounts of the 12 months (credit notes are not purchases).",
+  revenueWithoutPurchases: "Revenue: month-end MRR summed over the 12 months.",
   margin: "Margin: revenue × the business model's gross margin share.",
   active: "Active: accounts with revenue in the 12 months.",
   churned: "Churned: subscription accounts running at the start whose contracts ran out by the end of the 12 months.",
@@ -108,7 +110,18 @@ export async function runBacktests(db: Db, opts: BacktestOptions): Promise<Backt
       skipped.push({ cut, reason: `the models could not be rebuilt at ${cut}: ${(error as Error).message}` });
     }
   }
-  return { asOf: opts.asOf, currency: opts.currency, skipped, runs, definitions: BACKTEST_DEFINITIONS };
+  // Each definition names only what the data hold: no MRR without contracts, no invoices without purchases.
+  const contracts = runs.some((r) => r.rows.some((x) => x.measure === "churned"));
+  const purchases = runs.some((r) =>
+    r.rows.some((x) => x.dimension === "Business model" && x.segment === "transactional"),
+  );
+  const { revenueWithoutContracts, revenueWithoutPurchases, ...shared } = BACKTEST_DEFINITIONS;
+  const definitions: Record<string, string> = { ...shared };
+  if (!contracts) {
+    definitions.revenue = revenueWithoutContracts;
+    delete definitions.churned;
+  } else if (!purchases) definitions.revenue = revenueWithoutPurchases;
+  return { asOf: opts.asOf, currency: opts.currency, skipped, runs, definitions };
 }
 
 function monthsAfter(date: string, months: number): string {
@@ -351,6 +364,5 @@ async function backtestAt(
     summary,
     accountCoverage: accountsScored ? inBand / accountsScored : null,
     draws: J,
-    seconds: (performance.now() - started) / 1000,
   };
 }

@@ -60,7 +60,8 @@ export async function buildOverview(storeDir: string): Promise<OverviewData> {
             historicalShare: models.portfolio.historicalShare,
             band: models.portfolio.band,
             outcomeBand: models.portfolio.outcomeBand,
-            concentration: models.outcomes.concentration,
+            // Which account is the largest is not the overview's business (nor an aggregate's).
+            concentration: { ...models.outcomes.concentration, largestAccountId: null },
             activeAccountsValued: models.portfolio.activeAccountsValued,
             horizonMonths: models.horizonMonths,
             annualDiscountRate: models.annualDiscountRate,

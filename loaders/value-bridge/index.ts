@@ -133,6 +133,5 @@ async function bridgeFrom(
       { key: "contraction", label: "Contraction of existing accounts", ...steps.contraction },
       { key: "re-estimate", label: "Model re-estimate", ...steps.reEstimate },
     ],
-    rebuildSeconds: then.seconds,
   };
 }

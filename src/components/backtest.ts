@@ -55,8 +55,9 @@ export function backtestReading(b: BacktestData): HTMLElement {
       ${items}
     </ul>
     <p>
-      The models hold each running contract at its current MRR and each buyer at its own spend: expansion, contraction
-      and price changes of existing accounts are not forecast, so a year of net expansion lands above the range.
+      ${run.rows.some((r) => r.measure === "churned") ? "The models hold each running contract at its current MRR and each buyer at its own spend" : "The models hold each buyer at its own spend"}:
+      expansion, contraction and price changes of existing accounts are not forecast, so a year of net expansion lands
+      above the range.
     </p>
     ${
       run.accountCoverage === null

@@ -35,9 +35,10 @@ export function portfolioReading(m: ModelsData, marginKnown = true): HTMLElement
     <strong data-value data-metric="customer-value">${money(m.portfolio.valueCents)}</strong>
     ${marginKnown ? "of margin" : "of billings (no cost was provided, so not of margin)"} over the next
     ${m.horizonMonths / 12} years, discounted at ${formatPercent(m.annualDiscountRate, 0)} a year (P10–P90:
-    ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}, the <em>parameter band</em>: how sure the models
-    are of the average). Where the value may actually land, with each account's own chance to renew or churn, buy or
-    not: <strong>${money(m.portfolio.outcomeBand.p10)} – ${money(m.portfolio.outcomeBand.p90)}</strong> (the
+    ${money(m.portfolio.band.p10)} – ${money(m.portfolio.band.p90)}). That range is the <em>parameter band</em>: how
+    sure the models are of the average. Where the value may actually land, with each account's own chance to renew or
+    churn, buy or not:
+    <strong>${money(m.portfolio.outcomeBand.p10)} – ${money(m.portfolio.outcomeBand.p90)}</strong> (the
     <em>outcome band</em>, P10–P90).
     <span data-metric="accounts-valued">${m.portfolio.activeAccountsValued.toLocaleString("en-US")}</span> accounts
     carry value; churned accounts count zero.

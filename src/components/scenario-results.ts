@@ -358,10 +358,10 @@ export function methodNote({ spend = true }: { spend?: boolean } = {}): HTMLElem
       purchase model), and value follows the model; revenue levers multiply billings; a discount-rate change revalues
       the future; a mass adjustment raises or lowers the resulting value by a percent, or by an amount weighted by the
       probability the account is still active. Adjustments that change the model commute; mass adjustments apply in
-      ledger order. A new sales channel adds accounts worth the stated value each at acquisition, less the stated
-      acquisition cost (CAC) each, both discounted to today: the scenario counts the channel net of its CAC, and the
-      gross value is shown beside it. The bridge applies the adjustments one after another in ledger order; each step is
-      what that adjustment adds to those above it, and the steps add up to the change.
+      ledger order. A new sales channel adds accounts worth the stated value each at acquisition, less the acquisition
+      cost stated for each, both discounted to today: the scenario counts the channel net of that cost, and the gross
+      value is shown beside it. The bridge applies the adjustments one after another in ledger order; each step is what
+      that adjustment adds to those above it, and the steps add up to the change.
     </p>
     <p>
       P10–P90 bands show the models' parameter uncertainty carried through the scenario: each account's band moves with

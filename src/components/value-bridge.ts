@@ -8,8 +8,11 @@ import { formatMoneyCompact, formatNumber } from "../lib/format.js";
 import type { ValueBridge, ValueBridgeData } from "../lib/shapes/value-bridge.js";
 import { CATEGORICAL } from "./palette.js";
 
-export const VALUE_BRIDGE_DEFINITION =
-  "Value then: the models rebuilt on the data known at the earlier date. New accounts: today's value of accounts acquired since. Lost accounts: the value then of accounts worth nothing now. Model re-estimate: today's histories valued with today's fits minus the same histories valued with the fits of then (parameters and margin share). Expansion and contraction: the rest of each remaining account's change — more or less MRR, purchases, renewals survived, time passed. Saved scenarios are what-ifs and change no headline value.";
+/** The bridge's definition, naming only what the data hold (no MRR without contracts). */
+export function valueBridgeDefinition(contracts: boolean): string {
+  const change = contracts ? "more or less MRR, renewals survived, purchases, time passed" : "purchases, time passed";
+  return `Value then: the models rebuilt on the data known at the earlier date. New accounts: today's value of accounts acquired since. Lost accounts: the value then of accounts worth nothing now. Model re-estimate: today's histories valued with today's fits minus the same histories valued with the fits of then (parameters and margin share). Expansion and contraction: the rest of each remaining account's change — ${change}. Saved scenarios are what-ifs and change no headline value.`;
+}
 
 function bridgeTable(b: ValueBridge, currency: string): HTMLElement {
   const money = (c: number) => formatMoneyCompact(c, currency);
@@ -60,7 +63,7 @@ function bridgeTable(b: ValueBridge, currency: string): HTMLElement {
   </table>` as HTMLElement;
 }
 
-export function valueBridgeSection(data: ValueBridgeData): HTMLElement {
+export function valueBridgeSection(data: ValueBridgeData, contracts: boolean): HTMLElement {
   if (data.bridges.length === 0)
     return html`<div class="card">
       <h2>Why customer value moved</h2>
@@ -74,7 +77,7 @@ export function valueBridgeSection(data: ValueBridgeData): HTMLElement {
     <div class="grid grid-cols-2">${data.bridges.map((b) => bridgeTable(b, data.currency))}</div>
     <details class="definition">
       <summary>Definition</summary>
-      <p>${VALUE_BRIDGE_DEFINITION}</p>
+      <p>${valueBridgeDefinition(contracts)}</p>
     </details>
     <style>
       .value-bridge td:last-child {

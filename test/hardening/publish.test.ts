@@ -289,8 +289,14 @@ describe("a store of the sample prepared in aggregate-only mode", () => {
     });
     const models = (store: string) =>
       JSON.parse(readFileSync(path.join(store, STORE_FILES.models), "utf8")) as ModelsData;
-    // The one per-account list in models.json (accounts whose model value and recent activity disagree) keeps only its count.
-    const withoutList = (m: ModelsData) => ({ ...m, disagreements: { ...m.disagreements, accounts: [] } });
+    // The one per-account list in models.json (accounts whose model value and recent activity disagree) keeps only its
+    // count, and the largest account's figures stay without its id.
+    const withoutList = (m: ModelsData) => ({
+      ...m,
+      disagreements: { ...m.disagreements, accounts: [] },
+      outcomes: { ...m.outcomes, concentration: { ...m.outcomes.concentration, largestAccountId: null } },
+    });
+    expect(models(stores.private).outcomes.concentration.largestAccountId).not.toBeNull();
     expect(models(stores.aggregate).disagreements.accounts).toEqual([]);
     expect(models(stores.private).disagreements.accounts.length).toBeGreaterThan(0);
     expect(models(stores.aggregate)).toEqual(withoutList(models(stores.private)));

@@ -112,12 +112,13 @@ describe("the site built from the bundled sample", () => {
     const session = await browser.session();
     const page = await session.newPage();
     await page.goto(server.url + "/", { waitUntil: "networkidle" });
-    const charts = page.locator("main svg[class^='plot']");
+    // The three trend cards (the MRR bridge below them has charts of its own).
+    const charts = page.locator("main [data-trend] svg[class^='plot']");
     expect(await charts.count()).toBe(3);
-    const bars = await page.locator("main svg[class^='plot'] g[aria-label='rect'] rect").count();
+    const bars = await page.locator("main [data-trend] svg[class^='plot'] g[aria-label='rect'] rect").count();
     expect(bars).toBe(overview.trend.month.length);
     const lineLength = await page
-      .locator("main svg[class^='plot'] g[aria-label='line'] path")
+      .locator("main [data-trend] svg[class^='plot'] g[aria-label='line'] path")
       .first()
       .evaluate((p) => (p as SVGPathElement).getTotalLength());
     expect(lineLength).toBeGreaterThan(100);
@@ -133,14 +134,17 @@ describe("the site built from the bundled sample", () => {
     expect(await page.locator("[data-reading=portfolio] [data-value]").textContent()).toBe(
       overviewKpis(overview).find((k) => k.id === "model-value")!.value,
     );
+    // The survival chart's dots (the backtest chart above it has dots too).
+    const survivalCard = page.locator(".card", { has: page.locator("h2", { hasText: "Fitted vs actual retention" }) });
     const dots = () =>
-      page
-        .locator("main svg[class^='plot'] g[aria-label='dot'] circle")
+      survivalCard
+        .locator("svg[class^='plot'] g[aria-label='dot'] circle")
         .first()
         .evaluate((c) => c.parentElement!.childElementCount);
     const before = await dots();
     expect(before).toBeGreaterThan(3);
-    const select = page.locator("main select").first();
+    // The segment picker: the select whose options are contract segments.
+    const select = page.locator("main select", { has: page.locator("option", { hasText: /^annual/ }) }).first();
     const options = await select.locator("option").allTextContents();
     const annual = options.findIndex((o) => o.startsWith("annual"));
     await select.selectOption({ index: annual });

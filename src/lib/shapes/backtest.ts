@@ -59,7 +59,6 @@ export interface BacktestRun {
   /** Accounts whose actual revenue lay inside their own P10–P90, 0 – 1. */
   readonly accountCoverage: number | null;
   readonly draws: number;
-  readonly seconds: number;
 }
 
 export interface BacktestData {

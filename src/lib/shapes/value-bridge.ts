@@ -17,7 +17,6 @@ export interface ValueBridge {
   readonly valueNow: number;
   /** In bridge order; valueThen + Σ cents = valueNow. */
   readonly steps: ValueBridgeStep[];
-  readonly rebuildSeconds: number;
 }
 
 export interface ValueBridgeData {
