@@ -5,7 +5,7 @@
  * render the site with Observable Framework into dist/.
  *
  *   npm run build [-- --config data/atlas.config.json] [--data DIR] [--out dist] [--store DIR]
- *                    [--force] [--prepare-only] [--allow-quarantine] [--summary-json FILE]
+ *                    [--force] [--prepare-only] [--allow-quarantine] [--backtest-at DATE]... [--summary-json FILE]
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
