@@ -5,7 +5,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_CUTS_MONTHS, monthsBefore, runBacktests } from "./backtest/index.js";
+import { monthsBefore } from "../src/lib/dates.js";
+import { DEFAULT_CUTS_MONTHS, runBacktests } from "./backtest/index.js";
 import {
   backtestDates,
   loadConfig,

@@ -24,20 +24,15 @@ import type {
   BacktestRun,
   BacktestSummary,
 } from "../../src/lib/shapes/backtest.js";
+import { monthsBefore } from "../../src/lib/dates.js";
 import { asOfRebuilder, type Rebuild } from "../asof/rebuild.js";
 import type { ValuationConfig } from "../config.js";
+import { SEGMENT_COLUMNS } from "../derive/tables.js";
 import { literal, type Db } from "../db.js";
 import { readMargins } from "../models/inputs.js";
 
-/** Segment dimensions of the backtest: columns of dim_accounts, as the Segments page names them. */
-export const BACKTEST_DIMENSIONS = [
-  ["industry", "Industry"],
-  ["size_band", "Size"],
-  ["region", "Region"],
-  ["tier", "Tier"],
-  ["channel", "Channel"],
-  ["business_model", "Business model"],
-] as const;
+/** Segment dimensions of the backtest: every segmenting column of dim_accounts. */
+export const BACKTEST_DIMENSIONS = SEGMENT_COLUMNS;
 /** Segments smaller than this are listed but not counted in coverage and error. */
 export const MIN_SEGMENT_ACCOUNTS = 10;
 /** Default cuts: months before the data's as-of date. */
@@ -72,17 +67,6 @@ export interface BacktestOptions {
   readonly rebuild?: Rebuild;
 }
 
-/** `months` months before `date` ("YYYY-MM-DD"), end of month when `date` is one (2026-09-30 → 2025-09-30). */
-export function monthsBefore(date: string, months: number): string {
-  const [y, m, d] = date.split("-").map(Number);
-  const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate();
-  const total = y * 12 + (m - 1) - months;
-  const yy = Math.floor(total / 12),
-    mm = (total % 12) + 1;
-  const day = d === lastDay(y, m) ? lastDay(yy, mm) : Math.min(d, lastDay(yy, mm));
-  return `${yy}-${String(mm).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-}
-
 export async function runBacktests(db: Db, opts: BacktestOptions): Promise<BacktestData> {
   const cuts = opts.cuts ?? DEFAULT_CUTS_MONTHS.map((m) => monthsBefore(opts.asOf, m));
   const runs: BacktestRun[] = [];
@@ -92,7 +76,7 @@ export async function runBacktests(db: Db, opts: BacktestOptions): Promise<Backt
   );
   const rebuild = opts.rebuild ?? asOfRebuilder(db, opts.currency, opts.valuation);
   for (const cut of [...new Set(cuts)].sort().reverse()) {
-    const end = monthsAfter(cut, 12);
+    const end = monthsBefore(cut, -12);
     if (end > opts.asOf) {
       skipped.push({ cut, reason: `the 12 months after ${cut} end after the data's as-of date ${opts.asOf}` });
       continue;
@@ -122,10 +106,6 @@ export async function runBacktests(db: Db, opts: BacktestOptions): Promise<Backt
     delete definitions.churned;
   } else if (!purchases) definitions.revenue = revenueWithoutPurchases;
   return { asOf: opts.asOf, currency: opts.currency, skipped, runs, definitions };
-}
-
-function monthsAfter(date: string, months: number): string {
-  return monthsBefore(date, -months);
 }
 
 interface Actual {

@@ -18,6 +18,16 @@ export const SIZE_BANDS = [
   { band: "Enterprise (1000+)", max: Number.MAX_SAFE_INTEGER },
 ] as const;
 
+/** Columns of dim_accounts that segment the accounts, with the names the pages give them. */
+export const SEGMENT_COLUMNS = [
+  ["industry", "Industry"],
+  ["size_band", "Size"],
+  ["region", "Region"],
+  ["tier", "Tier"],
+  ["channel", "Channel"],
+  ["business_model", "Business model"],
+] as const;
+
 export async function buildDerivedTables(db: Db, asOf: string): Promise<void> {
   const asOfSql = `DATE ${literal(asOf)}`;
   const sizeCase = `CASE ${SIZE_BANDS.map((b) => `WHEN employees <= ${Math.min(b.max, 1e15)} THEN ${literal(b.band)}`).join(" ")} END`;

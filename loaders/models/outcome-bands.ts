@@ -12,15 +12,10 @@ import { bandOf, simulateOutcomes, type ForecastState } from "../../src/lib/mode
 import type { AccountValue, Band, OutcomeSegment } from "../../src/lib/shapes/models-data.js";
 import type { ValuationConfig } from "../config.js";
 import type { Db } from "../db.js";
+import { SEGMENT_COLUMNS } from "../derive/tables.js";
 
-/** Dimensions of dim_accounts the outcome bands are given for (the Segments page's). */
-export const OUTCOME_DIMENSIONS = [
-  ["industry", "Industry"],
-  ["size_band", "Size"],
-  ["region", "Region"],
-  ["tier", "Tier"],
-  ["channel", "Channel"],
-] as const;
+/** Dimensions the outcome bands are given for: the Segments page's (business model is the model split itself). */
+export const OUTCOME_DIMENSIONS = SEGMENT_COLUMNS.filter(([column]) => column !== "business_model");
 
 export interface OutcomeSummary {
   readonly band: Band;

@@ -20,7 +20,7 @@
 import { expectedValues, withParametersOf } from "../../src/lib/models/outcomes.js";
 import type { ValueBridge, ValueBridgeData } from "../../src/lib/shapes/value-bridge.js";
 import type { Rebuild } from "../asof/rebuild.js";
-import { monthsBefore } from "../backtest/index.js";
+import { monthsBefore } from "../../src/lib/dates.js";
 import type { ValuationConfig } from "../config.js";
 import type { Db } from "../db.js";
 import type { ModelRun } from "../models/index.js";

@@ -111,3 +111,14 @@ export class DayFormatter {
     return s === undefined ? formatDay(dayNumber) : s;
   }
 }
+
+/** `months` months before `date` ("YYYY-MM-DD"; negative: after), end of month when `date` is one (2026-09-30 → 2025-09-30). */
+export function monthsBefore(date: string, months: number): string {
+  const [y, m, d] = date.split("-").map(Number);
+  const lastDay = (yy: number, mm: number) => new Date(Date.UTC(yy, mm, 0)).getUTCDate();
+  const total = y * 12 + (m - 1) - months;
+  const yy = Math.floor(total / 12),
+    mm = (total % 12) + 1;
+  const day = d === lastDay(y, m) ? lastDay(yy, mm) : Math.min(d, lastDay(yy, mm));
+  return `${yy}-${String(mm).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}

@@ -11,7 +11,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { monthsBefore, runBacktests } from "../../loaders/backtest/index.js";
+import { runBacktests } from "../../loaders/backtest/index.js";
+import { monthsBefore } from "../../src/lib/dates.js";
 import { DEFAULT_VALUATION } from "../../loaders/config.js";
 import { literal, openDb, type Db } from "../../loaders/db.js";
 import { buildDerivedTables } from "../../loaders/derive/tables.js";

@@ -22,6 +22,7 @@ import { beta, createRng, gamma, poisson, type Rng } from "../random.js";
 import type { GammaGammaParams } from "./gammagamma.js";
 import type { SbgParams } from "./sbg.js";
 import { monthlyDiscountRate } from "./discounting.js";
+import { quantileSorted } from "./quantiles.js";
 import type { PurchaseModel } from "./purchase-models.js";
 
 /** Weeks per month (purchase models count time in weeks). */
@@ -275,10 +276,5 @@ export function withParametersOf(now: ForecastState, then: ForecastState): Forec
 /** P10, P50, P90 of a sample (sorts it in place). */
 export function bandOf(values: Float64Array): { p10: number; p50: number; p90: number } {
   values.sort();
-  const q = (p: number) => {
-    const h = (values.length - 1) * p;
-    const lo = Math.floor(h);
-    return values[lo] + (h - lo) * ((values[Math.min(lo + 1, values.length - 1)] ?? values[lo]) - values[lo]);
-  };
-  return { p10: q(0.1), p50: q(0.5), p90: q(0.9) };
+  return { p10: quantileSorted(values, 0.1), p50: quantileSorted(values, 0.5), p90: quantileSorted(values, 0.9) };
 }
